@@ -1,0 +1,61 @@
+/** The one result shape the browser sees, whatever engine produced it. */
+
+/** How a column's values are shown: alignment and formatting follow from it. */
+export type ColumnKind = "number" | "text" | "boolean" | "temporal" | "binary" | "nested";
+
+export interface ResultColumn {
+  name: string;
+  /** The engine's own SQL type name, e.g. `DECIMAL(38,10)` or `STRING`. */
+  type: string;
+}
+
+/**
+ * A cell as sent to the browser: the engine's exact text rendering of the value,
+ * or null for SQL NULL. Never a JS number or Date, so nothing is rounded.
+ */
+export type Cell = string | null;
+
+export interface Page {
+  offset: number;
+  rows: Cell[][];
+  /** Each row's position in the stored result, to fetch a cut cell's full value. */
+  rowIds: number[];
+  /** Cells cut for transport, as `rowIndex:columnIndex` within this page. */
+  clipped: string[];
+}
+
+export type RunStatus = "running" | "succeeded" | "failed" | "cancelled";
+
+export interface RunError {
+  message: string;
+  /** 1-based position in the submitted SQL, when the engine gives one. */
+  line?: number;
+  column?: number;
+  sqlState?: string;
+}
+
+export type SortDirection = "asc" | "desc";
+export interface SortSpec {
+  column: number;
+  direction: SortDirection;
+}
+
+/** The state of a run as the browser sees it. */
+export interface RunView {
+  id: string;
+  status: RunStatus;
+  columns: ResultColumn[];
+  /** Rows stored so far; final once the run has ended. */
+  rowCount: number;
+  /** Set when the result cap stopped storing rows. */
+  truncated: boolean;
+  /** What a statement without a result set did, e.g. "INSERT: 2 rows affected". */
+  message: string | null;
+  statementCount: number;
+  error: RunError | null;
+  startedAt: string;
+  /** Milliseconds from start to the end of the run (or until now while running). */
+  elapsedMs: number;
+  /** Milliseconds from start to the first stored page, if any. */
+  firstPageMs: number | null;
+}

@@ -1,0 +1,18 @@
+import "server-only";
+import { sqlString } from "./warehouse";
+
+/**
+ * SQL for browsing the built-in warehouse's catalog. Pure builders: values are
+ * inlined as escaped literals so each query is a single string to run.
+ * Internal databases (system, temp) are hidden.
+ */
+export const catalogQueries = {
+  catalogs: () =>
+    "SELECT database_name FROM duckdb_databases() WHERE NOT internal AND database_name NOT IN ('system', 'temp') ORDER BY database_name",
+  schemas: (catalog: string) =>
+    `SELECT schema_name FROM duckdb_schemas() WHERE database_name = ${sqlString(catalog)} AND NOT internal AND schema_name <> 'pg_catalog' ORDER BY schema_name`,
+  tables: (catalog: string, schema: string) =>
+    `SELECT table_name, CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END FROM information_schema.tables WHERE table_catalog = ${sqlString(catalog)} AND table_schema = ${sqlString(schema)} ORDER BY table_name`,
+  columns: (catalog: string, schema: string, table: string) =>
+    `SELECT column_name, data_type, is_nullable = 'YES' FROM information_schema.columns WHERE table_catalog = ${sqlString(catalog)} AND table_schema = ${sqlString(schema)} AND table_name = ${sqlString(table)} ORDER BY ordinal_position`,
+};

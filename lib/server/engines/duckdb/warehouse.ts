@@ -1,0 +1,90 @@
+import "server-only";
+import fs from "node:fs";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { sampleDataSql } from "./samples";
+
+export interface WarehouseOptions {
+  dir: string;
+  memoryLimit: string;
+  threads?: number;
+  tripsRows: number;
+}
+
+/** Files of the built-in warehouse: the writable `workspace` catalog and read-only `samples`. */
+export function warehouseFiles(dir: string) {
+  return {
+    workspace: path.join(dir, "workspace.duckdb"),
+    samples: path.join(dir, "samples.duckdb"),
+    temp: path.join(dir, "tmp"),
+  };
+}
+
+export function duckdbSettings(memoryLimit: string, tempDir: string, threads?: number): Record<string, string> {
+  return {
+    // Never reach for the network to fetch an extension (TOOLCHAIN.md).
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+    memory_limit: memoryLimit,
+    temp_directory: tempDir,
+    errors_as_json: "true",
+    ...(threads ? { threads: String(threads) } : {}),
+  };
+}
+
+/**
+ * Opens the built-in warehouse, generating the sample catalog on first start.
+ * Generation writes to a temporary file renamed into place when complete, so an
+ * interrupted first start regenerates instead of leaving half a catalog.
+ */
+export async function openWarehouse(options: WarehouseOptions): Promise<DuckDBInstance> {
+  const files = warehouseFiles(options.dir);
+  fs.mkdirSync(files.temp, { recursive: true });
+  if (!fs.existsSync(files.samples)) await generateSamples(files.samples, options);
+
+  const instance = await DuckDBInstance.create(
+    files.workspace,
+    duckdbSettings(options.memoryLimit, files.temp, options.threads),
+  );
+  const setup = await instance.connect();
+  try {
+    await setup.run(`CREATE SCHEMA IF NOT EXISTS workspace."default"`);
+    await setup.run(`ATTACH IF NOT EXISTS ${sqlString(files.samples)} AS samples (READ_ONLY)`);
+    // Members share this server: their SQL must not read or write the server's
+    // files, attach databases or change settings. Only the samples file stays
+    // reachable so a session can re-attach it.
+    await setup.run(`SET allowed_paths = [${sqlString(files.samples)}]`);
+    await setup.run("SET enable_external_access = false");
+    await setup.run("SET lock_configuration = true");
+  } finally {
+    setup.closeSync();
+  }
+  return instance;
+}
+
+async function generateSamples(target: string, options: WarehouseOptions): Promise<void> {
+  const partial = `${target}.partial`;
+  fs.rmSync(partial, { force: true });
+  fs.rmSync(`${partial}.wal`, { force: true });
+  const instance = await DuckDBInstance.create(
+    partial,
+    duckdbSettings(options.memoryLimit, warehouseFiles(options.dir).temp, options.threads),
+  );
+  try {
+    const connection = await instance.connect();
+    for (const statement of sampleDataSql(options.tripsRows)) await connection.run(statement);
+    await connection.run("CHECKPOINT");
+    connection.closeSync();
+  } finally {
+    instance.closeSync();
+  }
+  fs.renameSync(partial, target);
+}
+
+export function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+export function sqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

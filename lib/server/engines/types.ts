@@ -1,0 +1,71 @@
+import "server-only";
+import type { DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
+import type { ResultColumn } from "@/lib/results/types";
+import type { SqlDialect } from "@/lib/sql/split";
+
+/**
+ * What Lakebook needs from a SQL engine, and nothing more. The built-in DuckDB
+ * warehouse and Databricks SQL warehouses both implement it.
+ *
+ * Batches travel as DuckDB data chunks: an in-process columnar format that the
+ * result store appends without converting values, so every engine's output has
+ * the same shape (and exact types) before anything else sees it.
+ */
+export interface Engine {
+  readonly dialect: SqlDialect;
+  /** A session keeps state (USE, SET, temporary tables) across a run's statements. */
+  openSession(): Promise<EngineSession>;
+  listCatalogs(): Promise<string[]>;
+  listSchemas(catalog: string): Promise<string[]>;
+  listTables(catalog: string, schema: string): Promise<TableInfo[]>;
+  listColumns(catalog: string, schema: string, table: string): Promise<ColumnInfo[]>;
+  testConnection(): Promise<ConnectionCheck>;
+  close(): Promise<void>;
+}
+
+export interface EngineSession {
+  /**
+   * Starts one statement. Resolves once the engine has accepted it and knows the
+   * result's schema; rows then arrive through `batches()`. Aborting `signal`
+   * cancels the statement on the engine.
+   */
+  execute(sql: string, signal: AbortSignal): Promise<StatementResult>;
+  close(): Promise<void>;
+}
+
+export type StatementResult =
+  | { kind: "rows"; columns: StoredColumn[]; batches: AsyncIterable<DuckDBDataChunk> }
+  | { kind: "changed"; statement: string; rowsAffected: number }
+  | { kind: "done"; statement: string };
+
+/** A result column with the type its batches are stored as. */
+export interface StoredColumn extends ResultColumn {
+  storageType: DuckDBType;
+}
+
+export interface TableInfo {
+  name: string;
+  kind: "table" | "view";
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  nullable: boolean;
+}
+
+export type ConnectionCheck = { ok: true; detail: string } | { ok: false; message: string };
+
+/**
+ * An error the user caused or can act on (bad SQL, missing table). Its message
+ * is safe to show as it is; anything else is reported as an internal error.
+ */
+export class EngineError extends Error {
+  constructor(
+    message: string,
+    readonly details: { position?: number; sqlState?: string; cancelled?: boolean } = {},
+  ) {
+    super(message);
+    this.name = "EngineError";
+  }
+}

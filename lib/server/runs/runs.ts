@@ -1,0 +1,272 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { csvLine } from "@/lib/csv";
+import type { Cell, Page, RunError, RunView, SortSpec } from "@/lib/results/types";
+import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import { config } from "../config";
+import { EngineError, type EngineSession, type StatementResult } from "../engines/types";
+import { type Runtime, runtime } from "../runtime";
+import type { RunRecord } from "./catalog";
+import type { ResultWriter } from "./result-store";
+
+/** Who runs: the signed-in user once auth exists; until then the browser's client id. */
+export interface Actor {
+  id: string;
+}
+
+interface ActiveRun {
+  record: RunRecord;
+  lane: string;
+  controller: AbortController;
+  waiters: Set<() => void>;
+}
+
+// Runs in progress in this process, by id.
+const holder = globalThis as { __lakebookActiveRuns?: Map<string, ActiveRun> };
+const active = (holder.__lakebookActiveRuns ??= new Map());
+
+/** How long starting a run waits for its first page before answering "running". */
+const FIRST_PAGE_WAIT_MS = 2_000;
+/** Longest a status request waits for news. */
+const MAX_WAIT_MS = 1_000;
+/** Stored rows become visible to pages at least this often while a run streams. */
+const FLUSH_INTERVAL_MS = 400;
+
+export interface StartRunInput {
+  sql: string;
+  /** One run at a time per editor tab. */
+  lane: string;
+  /** Rows of the first page to return with the answer. */
+  pageSize: number;
+}
+
+export async function startRun(actor: Actor, input: StartRunInput): Promise<{ run: RunView; page: Page | null }> {
+  const limits = config();
+  const bytes = Buffer.byteLength(input.sql, "utf8");
+  if (bytes > limits.LAKEBOOK_MAX_SQL_BYTES) {
+    throw new UserError(
+      `The statement is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.LAKEBOOK_MAX_SQL_BYTES)}. Load large data from a table or file instead of pasting it.`,
+    );
+  }
+  const rt = await runtime();
+  const statements = splitStatements(input.sql, rt.engine.dialect);
+  if (statements.length === 0) throw new UserError("There is no SQL to run: write a statement first.");
+  const lane = `${actor.id}:${input.lane}`;
+  const running = [...active.values()].filter((run) => run.record.status === "running");
+  if (running.some((run) => run.lane === lane)) {
+    throw new UserError("A query is already running in this editor. Cancel it or wait for it to finish.");
+  }
+  if (running.length >= limits.LAKEBOOK_MAX_CONCURRENT_RUNS) {
+    throw new UserError(`The server is already running ${running.length} queries. Try again in a moment.`);
+  }
+
+  const record: RunRecord = {
+    id: randomUUID().replaceAll("-", ""),
+    owner: actor.id,
+    sql: input.sql,
+    status: "running",
+    columns: [],
+    rowCount: 0,
+    truncated: false,
+    message: null,
+    statementCount: statements.length,
+    error: null,
+    startedAt: new Date(),
+    finishedAt: null,
+    firstPageMs: null,
+  };
+  const run: ActiveRun = { record, lane, controller: new AbortController(), waiters: new Set() };
+  active.set(record.id, run);
+  await rt.catalog.save(record);
+  void execute(rt, run, statements);
+
+  await waitFor(run, () => record.status !== "running" || record.firstPageMs !== null, FIRST_PAGE_WAIT_MS);
+  const page = record.columns.length > 0 && record.rowCount > 0 ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize }) : null;
+  return { run: view(record), page };
+}
+
+async function execute(rt: Runtime, run: ActiveRun, statements: Statement[]): Promise<void> {
+  const { record, controller } = run;
+  const limits = config();
+  let session: EngineSession | null = null;
+  let writer: ResultWriter | null = null;
+  let current: Statement = statements[0];
+  try {
+    session = await rt.engine.openSession();
+    for (const [index, statement] of statements.entries()) {
+      current = statement;
+      const result: StatementResult = await session.execute(statement.text, controller.signal);
+      if (result.kind !== "rows") {
+        record.message = summary(result, index, statements.length);
+        continue;
+      }
+      // Only the last statement's rows are kept, as in a Databricks SQL editor.
+      if (index < statements.length - 1) continue;
+      record.message = statements.length > 1 ? `${statements.length} statements run.` : null;
+      writer = await rt.store.createWriter(record.id, result.columns, {
+        maxRows: limits.LAKEBOOK_RESULT_MAX_ROWS,
+        maxBytes: limits.LAKEBOOK_RESULT_MAX_BYTES,
+      });
+      record.columns = result.columns.map(({ name, type }) => ({ name, type }));
+      let flushedAt = 0;
+      for await (const chunk of result.batches) {
+        const more = writer.append(chunk);
+        const now = performance.now();
+        if (record.firstPageMs === null || now - flushedAt > FLUSH_INTERVAL_MS || !more) {
+          writer.flush();
+          flushedAt = now;
+          record.rowCount = writer.rows;
+          record.firstPageMs ??= Date.now() - record.startedAt.getTime();
+          notify(run);
+        }
+        if (!more) {
+          // The cap is reached: stop reading; closing the session ends the statement.
+          record.truncated = true;
+          break;
+        }
+      }
+      writer.flush();
+      record.rowCount = writer.rows;
+    }
+    record.status = "succeeded";
+  } catch (error) {
+    if (writer) {
+      writer.flush();
+      record.rowCount = writer.rows;
+    }
+    const cancelled = error instanceof EngineError && error.details.cancelled === true;
+    record.status = cancelled ? "cancelled" : "failed";
+    if (!cancelled) record.error = runError(error, record.sql, current);
+  } finally {
+    writer?.close();
+    await session?.close().catch(() => {});
+    record.finishedAt = new Date();
+    record.firstPageMs ??= record.columns.length > 0 ? record.finishedAt.getTime() - record.startedAt.getTime() : null;
+    await rt.catalog.save(record).catch((e) => console.error("could not save run", record.id, e));
+    active.delete(record.id);
+    notify(run);
+  }
+}
+
+function summary(result: Exclude<StatementResult, { kind: "rows" }>, index: number, count: number): string {
+  const what =
+    result.kind === "changed"
+      ? `${result.statement}: ${result.rowsAffected.toLocaleString("en-US")} ${result.rowsAffected === 1 ? "row" : "rows"} affected.`
+      : `${result.statement}: done.`;
+  return count > 1 ? `${index + 1} of ${count} statements run. Last: ${what}` : what;
+}
+
+function runError(error: unknown, sql: string, statement: Statement): RunError {
+  if (!(error instanceof EngineError)) {
+    console.error("run failed unexpectedly:", error);
+    return { message: "The query failed because of an internal error. It has been logged." };
+  }
+  const out: RunError = { message: error.message };
+  if (error.details.sqlState) out.sqlState = error.details.sqlState;
+  if (error.details.position !== undefined) {
+    const offset = statement.offset + utf16OffsetOfByte(statement.text, error.details.position);
+    Object.assign(out, lineColumnAt(sql, offset));
+  }
+  return out;
+}
+
+export async function cancelRun(actor: Actor, id: string): Promise<RunView> {
+  const run = active.get(id);
+  if (run && run.record.owner === actor.id) {
+    run.controller.abort();
+    await waitFor(run, () => run.record.status !== "running", 5_000);
+    return view(run.record);
+  }
+  return view(await loadOwned(actor, id));
+}
+
+/**
+ * The run's state, waiting up to `waitMs` for news: a status change or more
+ * stored rows than `knownRows`.
+ */
+export async function runState(actor: Actor, id: string, knownRows: number, waitMs: number): Promise<RunView> {
+  const run = active.get(id);
+  if (run && run.record.owner === actor.id) {
+    const { record } = run;
+    await waitFor(run, () => record.status !== "running" || record.rowCount !== knownRows, Math.min(waitMs, MAX_WAIT_MS));
+    return view(record);
+  }
+  return view(await loadOwned(actor, id));
+}
+
+export async function readPage(actor: Actor, id: string, offset: number, limit: number, sort: SortSpec | null): Promise<Page> {
+  const record = await loadOwned(actor, id);
+  if (sort && record.status === "running") throw new UserError("Sorting is available once the query has finished.");
+  if (sort && (sort.column < 0 || sort.column >= record.columns.length)) throw new UserError("There is no such column to sort by.");
+  if (record.columns.length === 0) return { offset, rows: [], rowIds: [], clipped: [] };
+  const rt = await runtime();
+  return rt.store.page(id, record.columns.length, { offset, limit }, sort);
+}
+
+export async function readCell(actor: Actor, id: string, rowId: number, column: number): Promise<Cell> {
+  const record = await loadOwned(actor, id);
+  if (column < 0 || column >= record.columns.length) throw new UserError(NOT_FOUND);
+  return (await runtime()).store.cell(id, rowId, column);
+}
+
+/** The whole stored result as CSV, with a header row of the column names. */
+export async function csvDownload(actor: Actor, id: string): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
+  const record = await loadOwned(actor, id);
+  if (record.status === "running") throw new UserError("The query is still running; download its result when it has finished.");
+  if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
+  const rt = await runtime();
+  return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name))) };
+}
+
+async function loadOwned(actor: Actor, id: string): Promise<RunRecord> {
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new UserError(NOT_FOUND);
+  const run = active.get(id);
+  const record = run ? run.record : await (await runtime()).catalog.load(id);
+  // Someone else's run looks exactly like one that does not exist.
+  if (!record || record.owner !== actor.id) throw new UserError(NOT_FOUND);
+  return record;
+}
+
+function view(record: RunRecord): RunView {
+  const end = record.finishedAt?.getTime() ?? Date.now();
+  return {
+    id: record.id,
+    status: record.status,
+    columns: record.columns,
+    rowCount: record.rowCount,
+    truncated: record.truncated,
+    message: record.message,
+    statementCount: record.statementCount,
+    error: record.error,
+    startedAt: record.startedAt.toISOString(),
+    elapsedMs: end - record.startedAt.getTime(),
+    firstPageMs: record.firstPageMs,
+  };
+}
+
+function notify(run: ActiveRun): void {
+  for (const wake of run.waiters) wake();
+}
+
+function waitFor(run: ActiveRun, done: () => boolean, timeoutMs: number): Promise<void> {
+  if (done()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const finish = () => {
+      clearTimeout(timer);
+      run.waiters.delete(check);
+      resolve();
+    };
+    const check = () => {
+      if (done()) finish();
+    };
+    const timer = setTimeout(finish, timeoutMs);
+    run.waiters.add(check);
+  });
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}

@@ -1,0 +1,68 @@
+import "server-only";
+import type { SortSpec } from "@/lib/results/types";
+
+/**
+ * SQL over the result store, built by pure functions. A run's rows live in a
+ * table `r_<run id>` with columns c0…cN (display names may repeat or be
+ * anything, so they are kept in the run's metadata). Rows keep their insertion
+ * order in `rowid`, which DuckDB can seek to without scanning: a page costs the
+ * same at row 10 as at row 10 million.
+ */
+
+export function resultTable(runId: string): string {
+  if (!/^[0-9a-f]{32}$/.test(runId)) throw new Error("invalid run id");
+  return `r_${runId}`;
+}
+
+export function storedColumnName(index: number): string {
+  return `c${index}`;
+}
+
+export function createTableSql(table: string, storageTypes: string[]): string {
+  const columns = storageTypes.map((type, i) => `${storedColumnName(i)} ${type}`);
+  return `CREATE TABLE ${table} (${columns.join(", ")})`;
+}
+
+/**
+ * One page of a stored result, every value rendered by DuckDB as text (exact:
+ * no float rounding of BIGINT, DECIMAL or TIMESTAMP). Variable-width values are
+ * cut to `clipAt + 1` characters so a page never carries megabytes; one extra
+ * character tells the caller that the value was cut.
+ */
+export function pageSql(
+  table: string,
+  columnCount: number,
+  window: { offset: number; limit: number },
+  clipAt: number,
+  sort?: SortSpec | null,
+): string {
+  const offset = nonNegativeInt(window.offset);
+  const limit = nonNegativeInt(window.limit);
+  const values = Array.from({ length: columnCount }, (_, i) => `left(CAST(${storedColumnName(i)} AS VARCHAR), ${clipAt + 1})`);
+  const select = `SELECT ${["rowid", ...values].join(", ")} FROM ${table}`;
+  if (sort) {
+    const column = storedColumnName(nonNegativeInt(sort.column));
+    const direction = sort.direction === "desc" ? "DESC" : "ASC";
+    return `${select} ORDER BY ${column} ${direction} NULLS LAST, rowid LIMIT ${limit} OFFSET ${offset}`;
+  }
+  return `${select} WHERE rowid >= ${offset} AND rowid < ${offset + limit} ORDER BY rowid`;
+}
+
+/** The full text of one cell, by its row number in stored order. */
+export function cellSql(table: string, rowid: number, column: number): string {
+  return `SELECT CAST(${storedColumnName(nonNegativeInt(column))} AS VARCHAR) FROM ${table} WHERE rowid = ${nonNegativeInt(rowid)}`;
+}
+
+/**
+ * Rows [from, to) as CSV written by DuckDB's own CSV writer: RFC 4180 quoting,
+ * CRLF line ends, NULL as an empty field and the empty string as "".
+ */
+export function csvSegmentSql(table: string, from: number, to: number, file: string): string {
+  const path = `'${file.replaceAll("'", "''")}'`;
+  return `COPY (SELECT * FROM ${table} WHERE rowid >= ${nonNegativeInt(from)} AND rowid < ${nonNegativeInt(to)} ORDER BY rowid) TO ${path} (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
+}
+
+function nonNegativeInt(n: number): number {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`not a row position: ${n}`);
+  return n;
+}

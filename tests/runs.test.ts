@@ -1,0 +1,154 @@
+import { parse } from "csv-parse/sync";
+import { beforeAll, describe, expect, it } from "vitest";
+import { NOT_FOUND } from "@/lib/action-result";
+import type { RunView } from "@/lib/results/types";
+import { useTempDataDir } from "./support/env";
+
+useTempDataDir();
+process.env.LAKEBOOK_RESULT_MAX_ROWS = "50000";
+
+const runs = await import("@/lib/server/runs/runs");
+const me = { id: "user-a" };
+const other = { id: "user-b" };
+
+async function finished(id: string): Promise<RunView> {
+  let known = -1;
+  for (;;) {
+    const view = await runs.runState(me, id, known, 1000);
+    if (view.status !== "running") return view;
+    known = view.rowCount;
+  }
+}
+
+async function run(sql: string, lane = "t") {
+  const started = await runs.startRun(me, { sql, lane, pageSize: 100 });
+  return { ...started, final: await finished(started.run.id) };
+}
+
+async function csvText(id: string): Promise<string> {
+  const { body } = await runs.csvDownload(me, id);
+  return new Response(body).text();
+}
+
+beforeAll(async () => {
+  // First start generates the sample catalog.
+  await run("SELECT 1");
+}, 120_000);
+
+describe("runs on the built-in warehouse", () => {
+  it("stores the whole result and serves any page from it", async () => {
+    const { run: started, page, final } = await run("SELECT * FROM samples.nyctaxi.trips ORDER BY trip_id");
+    expect(final.status).toBe("succeeded");
+    expect(final.rowCount).toBe(20_000);
+    expect(page?.rows[0][0]).toBe("9007199254740993");
+    expect(started.columns.map((c) => c.name)).toContain("tpep_pickup_datetime");
+    const last = await runs.readPage(me, started.id, 19_950, 50, null);
+    expect(last.rows).toHaveLength(50);
+    expect(last.rows[49][0]).toBe(String(9007199254740993n + 19_999n));
+  });
+
+  it("keeps exact values: BIGINT above 2^53, DECIMAL(38,10), microsecond timestamps", async () => {
+    const { page } = await run("SELECT big_id, amount, happened_at, huge FROM samples.demo.tricky_values ORDER BY id");
+    expect(page?.rows[0]).toEqual([
+      "9007199254740993",
+      "1234567890123456789012345678.0123456789",
+      "2024-02-29 23:59:59.999999",
+      "170141183460469231731687303715884105727",
+    ]);
+    expect(page?.rows[1][1]).toBe("-9999999999999999999999999999.9999999999");
+    expect(page?.rows[1][2]).toBe("1970-01-01 00:00:00.000001");
+    expect(page?.rows[6]).toEqual([null, null, null, null]);
+  });
+
+  it("downloads CSV that parses back to exactly the stored values", async () => {
+    const { run: started } = await run("SELECT id, label, text_value, amount, tags, payload FROM samples.demo.tricky_values ORDER BY id");
+    const text = await csvText(started.id);
+    expect(text.startsWith("id,label,text_value,amount,tags,payload\r\n")).toBe(true);
+    const records: string[][] = parse(text, { relax_column_count: false });
+    const page = await runs.readPage(me, started.id, 0, 100, null);
+    expect(records.slice(1)).toHaveLength(page.rows.length);
+    expect(page.clipped).toEqual(["7:2"]);
+    const longText = await runs.readCell(me, started.id, page.rowIds[7], 2);
+    expect(longText).toBe("long value ".repeat(1000));
+    page.rows[7][2] = longText;
+    records.slice(1).forEach((record, r) => {
+      // csv-parse reads both NULL and "" as "": the raw text below tells them apart.
+      expect(record).toEqual(page.rows[r].map((v) => v ?? ""));
+    });
+    expect(text).toContain('6,empty string,"",0.0000000000,');
+    expect(text).toContain("7,null,,,,\r\n");
+    expect(text).toContain('"she said ""hi"""');
+    expect(text).toContain('"line one\nline two\r\nline three"');
+  });
+
+  it("marks a result cut at the row cap", async () => {
+    const { final } = await run("SELECT range AS n FROM range(120000)");
+    expect(final.status).toBe("succeeded");
+    expect(final.truncated).toBe(true);
+    expect(final.rowCount).toBe(50_000);
+  });
+
+  it("reports errors with their position in the submitted text", async () => {
+    const { final } = await run("SELECT 1;\nSELECT nope\n  FROM range(3)");
+    expect(final.status).toBe("failed");
+    expect(final.error?.message).toMatch(/Binder Error: Referenced column "nope" not found/);
+    expect(final.error?.line).toBe(2);
+    expect(final.error?.column).toBe(8);
+    const syntax = await run("SELECT 'café', * FORM x");
+    expect(syntax.final.error?.message).toMatch(/Parser Error/);
+    expect(syntax.final.error?.line).toBe(1);
+  });
+
+  it("says what DDL and DML statements did", async () => {
+    const { final } = await run("CREATE OR REPLACE TABLE t1 (a INT); INSERT INTO t1 VALUES (1), (2), (3)");
+    expect(final.status).toBe("succeeded");
+    expect(final.message).toBe("2 of 2 statements run. Last: INSERT: 3 rows affected.");
+    const { page } = await run("SELECT sum(a) FROM workspace.default.t1");
+    expect(page?.rows).toEqual([["6"]]);
+  });
+
+  it("cancels a long statement on the engine", async () => {
+    const started = await runs.startRun(me, {
+      sql: "SELECT count(*) FROM range(100000000000) a, range(10) b WHERE a.range % 7 = b.range",
+      lane: "cancel",
+      pageSize: 100,
+    });
+    expect(started.run.status).toBe("running");
+    const cancelled = await runs.cancelRun(me, started.run.id);
+    expect(cancelled.status).toBe("cancelled");
+    // The connection is free again: the next run in the same lane works.
+    const again = await runs.startRun(me, { sql: "SELECT 42", lane: "cancel", pageSize: 100 });
+    expect((await finished(again.run.id)).status).toBe("succeeded");
+  });
+
+  it("refuses bad input with clear messages", async () => {
+    await expect(runs.startRun(me, { sql: "  -- nothing\n ; ", lane: "x", pageSize: 100 })).rejects.toThrow(/no SQL to run/);
+    const huge = `SELECT '${"x".repeat(1024 * 1024)}'`;
+    await expect(runs.startRun(me, { sql: huge, lane: "x", pageSize: 100 })).rejects.toThrow(/the limit is 1\.0 MB/);
+    await expect(runs.readPage(me, "0".repeat(32), 0, 10, null)).rejects.toThrow(NOT_FOUND);
+    await expect(runs.readPage(me, "../../etc", 0, 10, null)).rejects.toThrow(NOT_FOUND);
+  });
+
+  it("refuses a second run in the same editor while one is running", async () => {
+    const first = await runs.startRun(me, { sql: "SELECT count(*) FROM range(100000000000)", lane: "busy", pageSize: 100 });
+    await expect(runs.startRun(me, { sql: "SELECT 1", lane: "busy", pageSize: 100 })).rejects.toThrow(/already running/);
+    await runs.cancelRun(me, first.run.id);
+  });
+
+  it("shows another user's run as not found", async () => {
+    const { run: started } = await run("SELECT 1");
+    await expect(runs.readPage(other, started.id, 0, 10, null)).rejects.toThrow(NOT_FOUND);
+    await expect(runs.csvDownload(other, started.id)).rejects.toThrow(NOT_FOUND);
+    await expect(runs.runState(other, started.id, 0, 0)).rejects.toThrow(NOT_FOUND);
+  });
+
+  it("sorts a stored result without re-running it", async () => {
+    const { run: started } = await run("SELECT range AS n, range % 3 AS m FROM range(1000)");
+    const page = await runs.readPage(me, started.id, 0, 3, { column: 0, direction: "desc" });
+    expect(page.rows).toEqual([
+      ["999", "0"],
+      ["998", "2"],
+      ["997", "1"],
+    ]);
+  });
+});
