@@ -22,7 +22,7 @@ SELECT
   TIMESTAMP '2024-01-01' + to_microseconds((h1 % 31622400000000)::BIGINT) AS tpep_pickup_datetime,
   TIMESTAMP '2024-01-01' + to_microseconds((h1 % 31622400000000)::BIGINT + 60000000 + (h2 % 3600000000)::BIGINT) AS tpep_dropoff_datetime,
   CASE WHEN h3 % 50 = 0 THEN NULL ELSE (1 + h3 % 6)::INTEGER END AS passenger_count,
-  ((h2 % 20000) / 1000.0 + 0.3)::DOUBLE AS trip_distance,
+  round((h2 % 20000) / 1000.0 + 0.3, 3)::DOUBLE AS trip_distance,
   ((250 + h2 % 9000) / 100.0)::DECIMAL(10,2) AS fare_amount,
   ((h3 % 1500) / 100.0)::DECIMAL(10,2) AS tip_amount,
   ((250 + h2 % 9000 + h3 % 1500) / 100.0)::DECIMAL(12,2) AS total_amount,

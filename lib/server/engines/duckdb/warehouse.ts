@@ -40,7 +40,7 @@ export function duckdbSettings(memoryLimit: string, tempDir: string, threads?: n
 export async function openWarehouse(options: WarehouseOptions): Promise<DuckDBInstance> {
   const files = warehouseFiles(options.dir);
   fs.mkdirSync(files.temp, { recursive: true });
-  if (!fs.existsSync(files.samples)) await generateSamples(files.samples, options);
+  if (!fs.existsSync(/*turbopackIgnore: true*/ files.samples)) await generateSamples(files.samples, options);
 
   const instance = await DuckDBInstance.create(
     files.workspace,

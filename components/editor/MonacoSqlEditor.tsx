@@ -1,0 +1,120 @@
+"use client";
+
+import Editor, { type OnMount } from "@monaco-editor/react";
+import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
+import { monaco } from "./monaco";
+
+export interface EditorHandle {
+  /** Inserts text at the cursor (replacing the selection) and focuses the editor. */
+  insert(text: string): void;
+  focus(): void;
+}
+
+/** What to run: the selection if there is one, else the whole text, and where it starts. */
+export interface RunRequest {
+  sql: string;
+  startLine: number;
+  startColumn: number;
+}
+
+export interface ErrorMarker {
+  message: string;
+  line: number;
+  column: number;
+}
+
+export interface SqlEditorProps {
+  value: string;
+  onChange(value: string): void;
+  onRun(request: RunRequest): void;
+  marker: ErrorMarker | null;
+  handle?: Ref<EditorHandle>;
+}
+
+type CodeEditor = Parameters<OnMount>[0];
+
+export function MonacoSqlEditor({ value, onChange, onRun, marker, handle }: SqlEditorProps) {
+  const editorRef = useRef<CodeEditor | null>(null);
+  const onRunRef = useRef(onRun);
+  onRunRef.current = onRun;
+
+  useImperativeHandle(handle, () => ({
+    insert(text) {
+      const editor = editorRef.current;
+      if (!editor) return;
+      const selection = editor.getSelection();
+      if (selection) editor.executeEdits("schema-browser", [{ range: selection, text, forceMoveMarkers: true }]);
+      editor.focus();
+    },
+    focus() {
+      editorRef.current?.focus();
+    },
+  }));
+
+  useEffect(() => {
+    const model = editorRef.current?.getModel();
+    if (!model) return;
+    monaco.editor.setModelMarkers(
+      model,
+      "lakebook",
+      marker
+        ? [
+            {
+              severity: monaco.MarkerSeverity.Error,
+              message: marker.message,
+              startLineNumber: marker.line,
+              startColumn: marker.column,
+              endLineNumber: marker.line,
+              endColumn: model.getWordAtPosition({ lineNumber: marker.line, column: marker.column })?.endColumn ?? marker.column + 1,
+            },
+          ]
+        : [],
+    );
+    if (marker) editorRef.current?.revealLineInCenterIfOutsideViewport(marker.line);
+  }, [marker]);
+
+  const onMount: OnMount = (editor) => {
+    editorRef.current = editor;
+    editor.addAction({
+      id: "lakebook.run",
+      label: "Run query",
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.Enter],
+      run: (ed) => {
+        const model = ed.getModel();
+        const selection = ed.getSelection();
+        if (!model) return;
+        if (selection && !selection.isEmpty()) {
+          onRunRef.current({
+            sql: model.getValueInRange(selection),
+            startLine: selection.startLineNumber,
+            startColumn: selection.startColumn,
+          });
+        } else {
+          onRunRef.current({ sql: model.getValue(), startLine: 1, startColumn: 1 });
+        }
+      },
+    });
+    editor.focus();
+  };
+
+  return (
+    <Editor
+      value={value}
+      language="sql"
+      theme="vs"
+      onChange={(next) => onChange(next ?? "")}
+      onMount={onMount}
+      options={{
+        ariaLabel: "SQL editor",
+        minimap: { enabled: false },
+        fontSize: 14,
+        scrollBeyondLastLine: false,
+        automaticLayout: true,
+        wordWrap: "off",
+        tabSize: 2,
+        renderLineHighlight: "line",
+        fixedOverflowWidgets: true,
+      }}
+    />
+  );
+}

@@ -1,0 +1,131 @@
+"use client";
+
+import { useMemo, useState } from "react";
+import { formatCount, formatDuration } from "@/lib/results/format";
+import type { PageSize } from "@/lib/results/paging";
+import { CellDialog, type OpenCell } from "./CellDialog";
+import { Pagination } from "./Pagination";
+import { ResultGrid } from "./ResultGrid";
+import type { RunnerState } from "./useRun";
+
+export interface ResultsPanelProps {
+  state: RunnerState;
+  elapsedMs: number;
+  onPage(pageIndex: number, pageSize: PageSize): void;
+  onSort(sort: RunnerState["sort"]): void;
+}
+
+/** Everything below the editor: run status, messages, errors, the grid and its pages. */
+export function ResultsPanel({ state, elapsedMs, onPage, onSort }: ResultsPanelProps) {
+  const { run, page } = state;
+  const [openCell, setOpenCell] = useState<OpenCell | null>(null);
+  const clipped = useMemo(() => new Set(page?.clipped ?? []), [page]);
+
+  if (!run) {
+    return (
+      <section className="results empty-state" aria-label="Results">
+        {state.problem ? <p className="error-banner" role="alert">{state.problem}</p> : null}
+        <p className="muted">Run a query to see its results here. Press Ctrl+Enter (⌘+Enter on a Mac) in the editor.</p>
+      </section>
+    );
+  }
+
+  const running = run.status === "running";
+  const hasRows = run.columns.length > 0;
+  return (
+    <section className="results" aria-label="Results">
+      <div className="result-bar">
+        <span className={`status status-${run.status}`} role="status">
+          {statusText(run.status)}
+        </span>
+        {hasRows && (
+          <span>
+            {formatCount(run.rowCount)} {run.rowCount === 1 ? "row" : "rows"}
+            {running ? " so far" : ""}
+          </span>
+        )}
+        <span>{formatDuration(running ? elapsedMs : run.elapsedMs)}</span>
+        {run.firstPageMs !== null && hasRows && <span className="muted">first page in {formatDuration(run.firstPageMs)}</span>}
+        <span className="spacer" />
+        {hasRows && !running && (
+          <a className="button" href={`/api/runs/${run.id}/csv`} download>
+            Download CSV
+          </a>
+        )}
+      </div>
+      {state.problem && (
+        <p className="error-banner" role="alert">
+          {state.problem}
+        </p>
+      )}
+      {run.truncated && (
+        <p className="notice" role="note">
+          Result truncated at {formatCount(run.rowCount)} rows: the server stores at most this much of one result.
+        </p>
+      )}
+      {run.error && (
+        <div className="error-panel" role="alert">
+          <strong>Query failed</strong>
+          {run.error.line !== undefined && (
+            <span className="muted">
+              {" "}
+              at line {run.error.line}, column {run.error.column}
+            </span>
+          )}
+          {run.error.sqlState && <span className="muted"> (SQLSTATE {run.error.sqlState})</span>}
+          <pre>{run.error.message}</pre>
+        </div>
+      )}
+      {run.message && <p className="message">{run.message}</p>}
+      {run.status === "cancelled" && <p className="notice">Query cancelled.</p>}
+      {hasRows && (
+        <>
+          <ResultGrid
+            columns={run.columns}
+            rows={page?.rows ?? []}
+            rowCount={run.rowCount}
+            pageIndex={state.pageIndex}
+            pageSize={state.pageSize}
+            sort={state.sort}
+            canSort={!running}
+            clipped={clipped}
+            onPaginationChange={(p) => onPage(p.pageIndex, p.pageSize as PageSize)}
+            onSortChange={onSort}
+            onOpenCell={(r, c) =>
+              page &&
+              setOpenCell({
+                runId: run.id,
+                rowId: page.rowIds[r],
+                column: c,
+                columnName: run.columns[c].name,
+                value: page.rows[r][c],
+                clipped: clipped.has(`${r}:${c}`),
+              })
+            }
+          />
+          <Pagination
+            pageIndex={state.pageIndex}
+            pageSize={state.pageSize}
+            rowCount={run.rowCount}
+            busy={state.loadingPage}
+            onChange={onPage}
+          />
+        </>
+      )}
+      <CellDialog cell={openCell} onClose={() => setOpenCell(null)} />
+    </section>
+  );
+}
+
+function statusText(status: string): string {
+  switch (status) {
+    case "running":
+      return "Running…";
+    case "succeeded":
+      return "Succeeded";
+    case "failed":
+      return "Failed";
+    default:
+      return "Cancelled";
+  }
+}

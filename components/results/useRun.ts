@@ -1,0 +1,123 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/app/(workspace)/editor/actions";
+import { DEFAULT_PAGE_SIZE, type PageSize } from "@/lib/results/paging";
+import type { Page, RunView, SortSpec } from "@/lib/results/types";
+
+export interface RunnerState {
+  run: RunView | null;
+  page: Page | null;
+  pageIndex: number;
+  pageSize: PageSize;
+  sort: SortSpec | null;
+  /** A failure to reach or use the server (not a SQL error, which is on `run`). */
+  problem: string | null;
+  starting: boolean;
+  loadingPage: boolean;
+  /** When this browser asked for the run (for a ticking elapsed time). */
+  startedAt: number | null;
+}
+
+const INITIAL: RunnerState = {
+  run: null,
+  page: null,
+  pageIndex: 0,
+  pageSize: DEFAULT_PAGE_SIZE,
+  sort: null,
+  problem: null,
+  starting: false,
+  loadingPage: false,
+  startedAt: null,
+};
+
+/**
+ * One editor's run: starts it, follows it with long polls until it ends, and
+ * fetches pages (and sorted pages) of the stored result by run id.
+ */
+export function useRun(lane: string) {
+  const [state, setState] = useState<RunnerState>(INITIAL);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const pageRequest = useRef(0);
+
+  const loadPage = useCallback(async (runId: string, pageIndex: number, pageSize: PageSize, sort: SortSpec | null) => {
+    const request = ++pageRequest.current;
+    setState((s) => ({ ...s, pageIndex, pageSize, sort, loadingPage: true }));
+    const result = await pageAction({ runId, offset: pageIndex * pageSize, limit: pageSize, sort });
+    if (request !== pageRequest.current) return;
+    setState((s) =>
+      result.ok ? { ...s, page: result.data, loadingPage: false, problem: null } : { ...s, loadingPage: false, problem: result.error },
+    );
+  }, []);
+
+  const follow = useCallback(
+    async (initial: RunView) => {
+      let view = initial;
+      while (view.status === "running") {
+        const result = await runStateAction({ runId: view.id, knownRows: view.rowCount, waitMs: 1000 });
+        if (stateRef.current.run?.id !== view.id) return;
+        if (!result.ok) {
+          setState((s) => ({ ...s, problem: result.error }));
+          await new Promise((r) => setTimeout(r, 1000));
+          continue;
+        }
+        const previous = view;
+        view = result.data;
+        setState((s) => ({ ...s, run: result.data }));
+        const { page, pageIndex, pageSize, sort } = stateRef.current;
+        const shown = page?.rows.length ?? 0;
+        // Refresh the visible page while it is still filling up.
+        if (view.rowCount !== previous.rowCount && shown < pageSize && view.rowCount > pageIndex * pageSize + shown) {
+          void loadPage(view.id, pageIndex, pageSize, sort);
+        }
+      }
+    },
+    [loadPage],
+  );
+
+  const start = useCallback(
+    async (sql: string) => {
+      if (stateRef.current.starting || stateRef.current.run?.status === "running") return;
+      pageRequest.current++;
+      setState((s) => ({ ...s, starting: true, problem: null, startedAt: Date.now() }));
+      const result = await startRunAction({ sql, lane, pageSize: stateRef.current.pageSize });
+      if (!result.ok) {
+        setState((s) => ({ ...s, starting: false, problem: result.error }));
+        return;
+      }
+      const { run, page } = result.data;
+      setState((s) => ({ ...s, starting: false, run, page, pageIndex: 0, sort: null }));
+      void follow(run);
+    },
+    [lane, follow],
+  );
+
+  const cancel = useCallback(async () => {
+    const run = stateRef.current.run;
+    if (!run || run.status !== "running") return;
+    const result = await cancelRunAction({ runId: run.id });
+    setState((s) => (result.ok ? { ...s, run: result.data } : { ...s, problem: result.error }));
+  }, []);
+
+  const goTo = useCallback(
+    (pageIndex: number, pageSize: PageSize = stateRef.current.pageSize, sort = stateRef.current.sort) => {
+      const run = stateRef.current.run;
+      if (run) void loadPage(run.id, pageIndex, pageSize, sort);
+    },
+    [loadPage],
+  );
+
+  return { state, start, cancel, goTo };
+}
+
+/** Milliseconds since `since` (a client timestamp), ticking while `active`. */
+export function useElapsed(since: number | null, active: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => setNow(Date.now()), 100);
+    return () => clearInterval(timer);
+  }, [active]);
+  return since === null ? 0 : Math.max(0, now - since);
+}

@@ -1,0 +1,14 @@
+/** Quotes an identifier only when it needs it, so inserted names stay readable. */
+export function quoteIdentifier(name: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toUpperCase())) return name;
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+// Words that cannot stand unquoted as a name in DuckDB or Spark SQL.
+const RESERVED = new Set([
+  "ALL", "AND", "AS", "ASC", "BETWEEN", "BY", "CASE", "CAST", "CHECK", "COLUMN", "CONSTRAINT", "CREATE",
+  "CROSS", "DEFAULT", "DESC", "DISTINCT", "ELSE", "END", "EXCEPT", "FALSE", "FETCH", "FOR", "FOREIGN",
+  "FROM", "FULL", "GRANT", "GROUP", "HAVING", "IN", "INNER", "INTERSECT", "INTO", "IS", "JOIN", "LEFT",
+  "LIKE", "LIMIT", "NOT", "NULL", "OFFSET", "ON", "OR", "ORDER", "OUTER", "PRIMARY", "REFERENCES",
+  "RIGHT", "SELECT", "TABLE", "THEN", "TO", "TRUE", "UNION", "UNIQUE", "USING", "WHEN", "WHERE", "WITH",
+]);

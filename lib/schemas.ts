@@ -1,0 +1,42 @@
+import { z } from "zod";
+import { PAGE_SIZES } from "@/lib/results/paging";
+
+/** Input of the server actions, shared by the forms that call them. */
+
+const runId = z.string().max(64);
+const pageSize = z.number().refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Unsupported page size.");
+// The byte limit on SQL is checked (with a clear message) by the run itself;
+// this only stops absurd payloads early.
+const sql = z.string().max(16 * 1024 * 1024, "The statement is far too large to run.");
+
+export const startRunInput = z.object({
+  sql,
+  lane: z.string().regex(/^[\w-]{1,64}$/),
+  pageSize,
+});
+
+export const runStateInput = z.object({
+  runId,
+  knownRows: z.number().int().min(-1),
+  waitMs: z.number().int().min(0).max(1_000),
+});
+
+export const runIdInput = z.object({ runId });
+
+export const pageInput = z.object({
+  runId,
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  limit: pageSize,
+  sort: z.object({ column: z.number().int().min(0), direction: z.enum(["asc", "desc"]) }).nullable(),
+});
+
+export const cellInput = z.object({
+  runId,
+  rowId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  column: z.number().int().min(0),
+});
+
+const name = z.string().min(1).max(255);
+export const schemasInput = z.object({ catalog: name });
+export const tablesInput = z.object({ catalog: name, schema: name });
+export const columnsInput = z.object({ catalog: name, schema: name, table: name });
