@@ -24,6 +24,9 @@ export function csvFileName(sql: string, now: Date): string {
     .replace(/^_+|_+$/g, "")
     .slice(0, 40)
     .replace(/_+$/, "");
-  const stamp = now.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   return `${words || "result"}_${stamp}.csv`;
 }

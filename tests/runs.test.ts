@@ -2,9 +2,9 @@ import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NOT_FOUND } from "@/lib/action-result";
 import type { RunView } from "@/lib/results/types";
-import { useTempDataDir } from "./support/env";
+import { prepareTempDataDir } from "./support/env";
 
-useTempDataDir();
+prepareTempDataDir();
 process.env.LAKEBOOK_RESULT_MAX_ROWS = "50000";
 
 const runs = await import("@/lib/server/runs/runs");
@@ -61,7 +61,9 @@ describe("runs on the built-in warehouse", () => {
   });
 
   it("downloads CSV that parses back to exactly the stored values", async () => {
-    const { run: started } = await run("SELECT id, label, text_value, amount, tags, payload FROM samples.demo.tricky_values ORDER BY id");
+    const { run: started } = await run(
+      "SELECT id, label, text_value, amount, tags, payload FROM samples.demo.tricky_values ORDER BY id",
+    );
     const text = await csvText(started.id);
     expect(text.startsWith("id,label,text_value,amount,tags,payload\r\n")).toBe(true);
     const records: string[][] = parse(text, { relax_column_count: false });
@@ -122,7 +124,9 @@ describe("runs on the built-in warehouse", () => {
   });
 
   it("refuses bad input with clear messages", async () => {
-    await expect(runs.startRun(me, { sql: "  -- nothing\n ; ", lane: "x", pageSize: 100 })).rejects.toThrow(/no SQL to run/);
+    await expect(runs.startRun(me, { sql: "  -- nothing\n ; ", lane: "x", pageSize: 100 })).rejects.toThrow(
+      /no SQL to run/,
+    );
     const huge = `SELECT '${"x".repeat(1024 * 1024)}'`;
     await expect(runs.startRun(me, { sql: huge, lane: "x", pageSize: 100 })).rejects.toThrow(/the limit is 1\.0 MB/);
     await expect(runs.readPage(me, "0".repeat(32), 0, 10, null)).rejects.toThrow(NOT_FOUND);
@@ -130,8 +134,14 @@ describe("runs on the built-in warehouse", () => {
   });
 
   it("refuses a second run in the same editor while one is running", async () => {
-    const first = await runs.startRun(me, { sql: "SELECT count(*) FROM range(100000000000)", lane: "busy", pageSize: 100 });
-    await expect(runs.startRun(me, { sql: "SELECT 1", lane: "busy", pageSize: 100 })).rejects.toThrow(/already running/);
+    const first = await runs.startRun(me, {
+      sql: "SELECT count(*) FROM range(100000000000)",
+      lane: "busy",
+      pageSize: 100,
+    });
+    await expect(runs.startRun(me, { sql: "SELECT 1", lane: "busy", pageSize: 100 })).rejects.toThrow(
+      /already running/,
+    );
     await runs.cancelRun(me, first.run.id);
   });
 

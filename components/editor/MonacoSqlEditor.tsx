@@ -65,7 +65,9 @@ export function MonacoSqlEditor({ value, onChange, onRun, marker, handle }: SqlE
               startLineNumber: marker.line,
               startColumn: marker.column,
               endLineNumber: marker.line,
-              endColumn: model.getWordAtPosition({ lineNumber: marker.line, column: marker.column })?.endColumn ?? marker.column + 1,
+              endColumn:
+                model.getWordAtPosition({ lineNumber: marker.line, column: marker.column })?.endColumn ??
+                marker.column + 1,
             },
           ]
         : [],

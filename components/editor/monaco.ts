@@ -18,8 +18,7 @@ declare global {
 
 if (typeof window !== "undefined") {
   window.MonacoEnvironment = {
-    getWorker: () =>
-      new Worker(new URL("monaco-editor/editor/editor.worker.js", import.meta.url), { type: "module" }),
+    getWorker: () => new Worker(new URL("monaco-editor/editor/editor.worker.js", import.meta.url), { type: "module" }),
   };
   loader.config({ monaco });
 }

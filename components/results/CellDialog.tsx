@@ -46,7 +46,9 @@ export function CellDialog({ cell, onClose }: { cell: OpenCell | null; onClose()
     <dialog ref={dialog} className="cell-dialog" onClose={onClose} aria-label="Full value">
       <header>
         <h2>{cell?.columnName}</h2>
-        <span className="muted">{value === null ? "" : `${Array.from(value).length.toLocaleString("en-US")} characters`}</span>
+        <span className="muted">
+          {value === null ? "" : `${Array.from(value).length.toLocaleString("en-US")} characters`}
+        </span>
       </header>
       {full === null ? (
         <p className="muted">Loading…</p>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { PAGE_SIZES, type PageSize, clampPage, pageCount, parsePageInput, rowRangeLabel } from "@/lib/results/paging";
+import { clampPage, PAGE_SIZES, type PageSize, pageCount, parsePageInput, rowRangeLabel } from "@/lib/results/paging";
 
 export interface PaginationProps {
   pageIndex: number;

@@ -3,9 +3,9 @@
 import {
   type ColumnDef,
   type PaginationState,
-  type SortingState,
   rowPaginationFeature,
   rowSortingFeature,
+  type SortingState,
   tableFeatures,
   useTable,
 } from "@tanstack/react-table";
@@ -21,6 +21,8 @@ export interface ResultGridProps {
   columns: ResultColumn[];
   rows: Row[];
   rowCount: number;
+  /** Position of the first row shown, for row numbers (follows the data, not the pager). */
+  rowOffset: number;
   pageIndex: number;
   pageSize: number;
   sort: SortSpec | null;
@@ -73,7 +75,7 @@ export function ResultGrid(props: ResultGridProps) {
   });
 
   const kinds = useMemo(() => columns.map((c) => columnKind(c.type)), [columns]);
-  const firstRowNumber = pageIndex * pageSize + 1;
+  const firstRowNumber = props.rowOffset + 1;
 
   return (
     <div className="grid-scroll">
@@ -123,16 +125,27 @@ export function ResultGrid(props: ResultGridProps) {
                 const value = cell.getValue() as Cell;
                 const shown = displayCell(value);
                 const cut = shown.truncated || clipped.has(`${r}:${c}`);
-                const classes = [isRightAligned(kinds[c]) ? "num" : "", shown.isNull ? "null" : "", shown.isEmpty ? "empty" : ""];
+                const classes = [
+                  isRightAligned(kinds[c]) ? "num" : "",
+                  shown.isNull ? "null" : "",
+                  shown.isEmpty ? "empty" : "",
+                ];
                 return (
                   <td key={cell.id} className={classes.filter(Boolean).join(" ") || undefined}>
                     {shown.isEmpty ? (
-                      <span aria-label="empty string" title="empty string" />
+                      <span title="empty string">
+                        <span className="sr-only">empty string</span>
+                      </span>
                     ) : (
                       <span>{shown.text}</span>
                     )}
                     {cut && (
-                      <button type="button" className="more" onClick={() => props.onOpenCell(r, c)} aria-label={`Show full value of ${columns[c].name}`}>
+                      <button
+                        type="button"
+                        className="more"
+                        onClick={() => props.onOpenCell(r, c)}
+                        aria-label={`Show full value of ${columns[c].name}`}
+                      >
                         …
                       </button>
                     )}

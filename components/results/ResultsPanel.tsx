@@ -24,7 +24,11 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort }: ResultsPanelP
   if (!run) {
     return (
       <section className="results empty-state" aria-label="Results">
-        {state.problem ? <p className="error-banner" role="alert">{state.problem}</p> : null}
+        {state.problem ? (
+          <p className="error-banner" role="alert">
+            {state.problem}
+          </p>
+        ) : null}
         <p className="muted">Run a query to see its results here. Press Ctrl+Enter (⌘+Enter on a Mac) in the editor.</p>
       </section>
     );
@@ -45,7 +49,9 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort }: ResultsPanelP
           </span>
         )}
         <span>{formatDuration(running ? elapsedMs : run.elapsedMs)}</span>
-        {run.firstPageMs !== null && hasRows && <span className="muted">first page in {formatDuration(run.firstPageMs)}</span>}
+        {run.firstPageMs !== null && hasRows && (
+          <span className="muted">first page in {formatDuration(run.firstPageMs)}</span>
+        )}
         <span className="spacer" />
         {hasRows && !running && (
           <a className="button" href={`/api/runs/${run.id}/csv`} download>
@@ -84,6 +90,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort }: ResultsPanelP
             columns={run.columns}
             rows={page?.rows ?? []}
             rowCount={run.rowCount}
+            rowOffset={page?.offset ?? 0}
             pageIndex={state.pageIndex}
             pageSize={state.pageSize}
             sort={state.sort}

@@ -47,7 +47,9 @@ export function useRun(lane: string) {
     const result = await pageAction({ runId, offset: pageIndex * pageSize, limit: pageSize, sort });
     if (request !== pageRequest.current) return;
     setState((s) =>
-      result.ok ? { ...s, page: result.data, loadingPage: false, problem: null } : { ...s, loadingPage: false, problem: result.error },
+      result.ok
+        ? { ...s, page: result.data, loadingPage: false, problem: null }
+        : { ...s, loadingPage: false, problem: result.error },
     );
   }, []);
 
@@ -95,7 +97,7 @@ export function useRun(lane: string) {
 
   const cancel = useCallback(async () => {
     const run = stateRef.current.run;
-    if (!run || run.status !== "running") return;
+    if (run?.status !== "running") return;
     const result = await cancelRunAction({ runId: run.id });
     setState((s) => (result.ok ? { ...s, run: result.data } : { ...s, problem: result.error }));
   }, []);

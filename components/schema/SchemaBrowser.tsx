@@ -23,7 +23,13 @@ export function SchemaBrowser({ catalogs, onInsert }: { catalogs: string[]; onIn
     <aside className="schema" aria-label="Schema browser">
       <div className="schema-head">
         <h2>Catalog</h2>
-        <button type="button" className="icon" onClick={() => setGeneration((g) => g + 1)} title="Refresh" aria-label="Refresh schema">
+        <button
+          type="button"
+          className="icon"
+          onClick={() => setGeneration((g) => g + 1)}
+          title="Refresh"
+          aria-label="Refresh schema"
+        >
           ⟳
         </button>
       </div>
@@ -35,7 +41,7 @@ export function SchemaBrowser({ catalogs, onInsert }: { catalogs: string[]; onIn
         value={filter}
         onChange={(event) => setFilter(event.target.value)}
       />
-      <ul className="tree" role="tree" key={generation}>
+      <ul className="tree" key={generation}>
         {roots.map((node) => (
           <TreeNode key={node.key} node={node} depth={0} filter={filter.trim().toLowerCase()} onInsert={onInsert} />
         ))}
@@ -44,7 +50,17 @@ export function SchemaBrowser({ catalogs, onInsert }: { catalogs: string[]; onIn
   );
 }
 
-function TreeNode({ node, depth, filter, onInsert }: { node: Node; depth: number; filter: string; onInsert(text: string): void }) {
+function TreeNode({
+  node,
+  depth,
+  filter,
+  onInsert,
+}: {
+  node: Node;
+  depth: number;
+  filter: string;
+  onInsert(text: string): void;
+}) {
   const [open, setOpen] = useState(false);
   const [children, setChildren] = useState<Node[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -68,22 +84,32 @@ function TreeNode({ node, depth, filter, onInsert }: { node: Node; depth: number
   if (!selfMatches && visibleChildren.length === 0 && depth > 0) return null;
 
   return (
-    <li role="treeitem" aria-expanded={node.load ? open : undefined} aria-selected={false}>
+    <li>
       <div className="tree-row" style={{ paddingLeft: `${depth * 14 + 4}px` }}>
         {node.load ? (
-          <button type="button" className="twisty" onClick={toggle} aria-label={`${open ? "Collapse" : "Expand"} ${node.label}`}>
+          <button
+            type="button"
+            className="twisty"
+            onClick={toggle}
+            aria-label={`${open ? "Collapse" : "Expand"} ${node.label}`}
+          >
             {open ? "▾" : "▸"}
           </button>
         ) : (
           <span className="twisty" />
         )}
-        <button type="button" className="tree-name" onClick={() => onInsert(node.insert)} title={`Insert ${node.insert}`}>
+        <button
+          type="button"
+          className="tree-name"
+          onClick={() => onInsert(node.insert)}
+          title={`Insert ${node.insert}`}
+        >
           {node.label}
         </button>
         {node.detail && <span className="tree-detail">{node.detail}</span>}
       </div>
       {open && (
-        <ul role="group">
+        <ul>
           {loading && <li className="muted tree-msg">Loading…</li>}
           {error && <li className="error-text tree-msg">{error}</li>}
           {children?.length === 0 && <li className="muted tree-msg">(empty)</li>}
@@ -105,7 +131,8 @@ function catalogNode(catalog: string): Node {
     key: catalog,
     label: catalog,
     insert: quoteIdentifier(catalog),
-    load: async () => mapResult(await listSchemasAction({ catalog }), (schemas) => schemas.map((s) => schemaNode(catalog, s))),
+    load: async () =>
+      mapResult(await listSchemasAction({ catalog }), (schemas) => schemas.map((s) => schemaNode(catalog, s))),
   };
 }
 

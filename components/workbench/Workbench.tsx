@@ -1,15 +1,16 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { SqlEditor } from "@/components/editor/SqlEditor";
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
+import { SqlEditor } from "@/components/editor/SqlEditor";
 import { ResultsPanel } from "@/components/results/ResultsPanel";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
 import { formatDuration } from "@/lib/results/format";
 
 const DRAFT_KEY = "lakebook.draft.main";
-const STARTER_SQL = "-- Press Ctrl+Enter (⌘+Enter on a Mac) to run. Select text to run only that.\nSELECT * FROM samples.nyctaxi.trips LIMIT 1000;\n";
+const STARTER_SQL =
+  "-- Press Ctrl+Enter (⌘+Enter on a Mac) to run. Select text to run only that.\nSELECT * FROM samples.nyctaxi.trips LIMIT 1000;\n";
 
 /** The SQL explorer: schema on the left, editor on top, results below. */
 export function Workbench({ catalogs }: { catalogs: string[] }) {
@@ -61,7 +62,7 @@ export function Workbench({ catalogs }: { catalogs: string[] }) {
           </button>
           {running && (
             <>
-              <button type="button" onClick={() => void cancel()} disabled={!state.run || state.run.status !== "running"}>
+              <button type="button" onClick={() => void cancel()} disabled={state.run?.status !== "running"}>
                 ■ Cancel
               </button>
               <span className="running" role="status" aria-live="polite">

@@ -10,7 +10,8 @@ export function columnKind(type: string): ColumnKind {
     .trim()
     .toUpperCase()
     .replace(/[(<\s].*$/s, "");
-  if (/\[\]$/.test(type.trim()) || NESTED.has(base)) return "nested";
+  // LIST is written INTEGER[], a fixed-size ARRAY INTEGER[3].
+  if (/\[\d*\]$/.test(type.trim()) || NESTED.has(base)) return "nested";
   if (NUMBER.has(base)) return "number";
   if (base === "BOOLEAN" || base === "BOOL") return "boolean";
   if (TEMPORAL.has(base)) return "temporal";
@@ -88,11 +89,12 @@ export function displayCell(value: Cell, limit = CELL_DISPLAY_LIMIT): CellDispla
 
 /** "1.2 s", "850 ms", "2 min 5 s": durations as a person reads them. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const minutes = Math.floor(ms / 60_000);
-  const seconds = Math.round((ms % 60_000) / 1000);
-  return `${minutes} min ${seconds} s`;
+  // Units are picked by the rounded value, so 119.6 s reads "2 min 0 s", not "1 min 60 s".
+  if (Math.round(ms) < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 9_995) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms < 59_950) return `${(ms / 1000).toFixed(1)} s`;
+  const seconds = Math.round(ms / 1000);
+  return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
 export function formatCount(n: number): string {

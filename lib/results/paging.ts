@@ -13,7 +13,8 @@ export function pageCount(rowCount: number, pageSize: number): number {
 
 /** Clamps a 0-based page index into the valid range. */
 export function clampPage(page: number, rowCount: number, pageSize: number): number {
-  if (!Number.isFinite(page)) return 0;
+  // NaN means "no page"; ±Infinity (e.g. a 400-digit page number) clamps to an end.
+  if (Number.isNaN(page)) return 0;
   return Math.min(Math.max(0, Math.trunc(page)), pageCount(rowCount, pageSize) - 1);
 }
 

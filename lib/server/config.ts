@@ -12,13 +12,27 @@ const schema = z.object({
   LAKEBOOK_SAMPLE_TRIPS_ROWS: z.coerce.number().int().min(1000).max(100_000_000).default(5_000_000),
   /** A stored result stops (and is marked truncated) at whichever cap it reaches first. */
   LAKEBOOK_RESULT_MAX_ROWS: z.coerce.number().int().positive().default(20_000_000),
-  LAKEBOOK_RESULT_MAX_BYTES: z.coerce.number().int().positive().default(4 * 1024 ** 3),
+  LAKEBOOK_RESULT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(4 * 1024 ** 3),
   /** Stored results older than this are deleted. */
   LAKEBOOK_RESULT_TTL_HOURS: z.coerce.number().positive().default(24),
-  LAKEBOOK_MAX_SQL_BYTES: z.coerce.number().int().positive().default(1024 * 1024),
+  LAKEBOOK_MAX_SQL_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
   /** Memory DuckDB may use for the built-in warehouse and for the result store. */
-  LAKEBOOK_WAREHOUSE_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i).default("160MB"),
-  LAKEBOOK_RESULTS_MEMORY: z.string().regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i).default("64MB"),
+  LAKEBOOK_WAREHOUSE_MEMORY: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
+    .default("160MB"),
+  LAKEBOOK_RESULTS_MEMORY: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
+    .default("64MB"),
   LAKEBOOK_THREADS: z.coerce.number().int().positive().optional(),
   LAKEBOOK_MAX_CONCURRENT_RUNS: z.coerce.number().int().positive().default(16),
 });

@@ -42,7 +42,10 @@ async function start(): Promise<Runtime> {
   await catalog.init();
   const rt: Runtime = { engine: new DuckDBEngine(warehouse), store, catalog };
   await sweepExpired(rt);
-  setInterval(() => void sweepExpired(rt).catch((e) => console.error("result cleanup failed:", e)), 15 * 60_000).unref();
+  setInterval(
+    () => void sweepExpired(rt).catch((e) => console.error("result cleanup failed:", e)),
+    15 * 60_000,
+  ).unref();
   return rt;
 }
 

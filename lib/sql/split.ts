@@ -46,7 +46,12 @@ export function splitStatements(sql: string, dialect: SqlDialect = "duckdb"): St
 }
 
 function isOnlyComments(text: string): boolean {
-  return text.replace(/--[^\n]*/g, "").replace(/\/\*[\s\S]*?\*\//g, "").trim() === "";
+  return (
+    text
+      .replace(/--[^\n]*/g, "")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .trim() === ""
+  );
 }
 
 /** 1-based line and column of a UTF-16 offset in `text`. */

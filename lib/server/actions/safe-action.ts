@@ -16,7 +16,8 @@ export function action<S extends z.ZodType, T>(schema: S, handler: (input: z.inf
     try {
       const actor = await currentActor();
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) return { ok: false, error: `Invalid request: ${parsed.error.issues[0]?.message ?? "bad input"}` };
+      if (!parsed.success)
+        return { ok: false, error: `Invalid request: ${parsed.error.issues[0]?.message ?? "bad input"}` };
       return { ok: true, data: await handler(parsed.data, actor) };
     } catch (error) {
       return { ok: false, error: failureMessage(error) };

@@ -1,7 +1,13 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { type DuckDBAppender, type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance, DuckDBTypeId } from "@duckdb/node-api";
+import {
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBTypeId,
+} from "@duckdb/node-api";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
 import { duckdbSettings } from "../engines/duckdb/warehouse";
 import type { StoredColumn } from "../engines/types";
@@ -53,12 +59,27 @@ export class ResultStore {
   async createWriter(runId: string, columns: StoredColumn[], caps: Caps): Promise<ResultWriter> {
     const connection = await this.instance.connect();
     const table = resultTable(runId);
-    await connection.run(createTableSql(table, columns.map((c) => c.storageType.toString())));
+    await connection.run(
+      createTableSql(
+        table,
+        columns.map((c) => c.storageType.toString()),
+      ),
+    );
     const appender = await connection.createAppender(table);
-    return new ResultWriter(connection, appender, caps, columns.map((c) => c.storageType.typeId));
+    return new ResultWriter(
+      connection,
+      appender,
+      caps,
+      columns.map((c) => c.storageType.typeId),
+    );
   }
 
-  async page(runId: string, columnCount: number, window: { offset: number; limit: number }, sort?: SortSpec | null): Promise<Page> {
+  async page(
+    runId: string,
+    columnCount: number,
+    window: { offset: number; limit: number },
+    sort?: SortSpec | null,
+  ): Promise<Page> {
     const sql = pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, sort);
     const rows = await this.read(sql);
     const clipped: string[] = [];

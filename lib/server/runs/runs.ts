@@ -24,7 +24,8 @@ interface ActiveRun {
 
 // Runs in progress in this process, by id.
 const holder = globalThis as { __lakebookActiveRuns?: Map<string, ActiveRun> };
-const active = (holder.__lakebookActiveRuns ??= new Map());
+holder.__lakebookActiveRuns ??= new Map();
+const active = holder.__lakebookActiveRuns;
 
 /** How long starting a run waits for its first page before answering "running". */
 const FIRST_PAGE_WAIT_MS = 2_000;
@@ -82,7 +83,10 @@ export async function startRun(actor: Actor, input: StartRunInput): Promise<{ ru
   void execute(rt, run, statements);
 
   await waitFor(run, () => record.status !== "running" || record.firstPageMs !== null, FIRST_PAGE_WAIT_MS);
-  const page = record.columns.length > 0 && record.rowCount > 0 ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize }) : null;
+  const page =
+    record.columns.length > 0 && record.rowCount > 0
+      ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize })
+      : null;
   return { run: view(record), page };
 }
 
@@ -189,16 +193,27 @@ export async function runState(actor: Actor, id: string, knownRows: number, wait
   const run = active.get(id);
   if (run && run.record.owner === actor.id) {
     const { record } = run;
-    await waitFor(run, () => record.status !== "running" || record.rowCount !== knownRows, Math.min(waitMs, MAX_WAIT_MS));
+    await waitFor(
+      run,
+      () => record.status !== "running" || record.rowCount !== knownRows,
+      Math.min(waitMs, MAX_WAIT_MS),
+    );
     return view(record);
   }
   return view(await loadOwned(actor, id));
 }
 
-export async function readPage(actor: Actor, id: string, offset: number, limit: number, sort: SortSpec | null): Promise<Page> {
+export async function readPage(
+  actor: Actor,
+  id: string,
+  offset: number,
+  limit: number,
+  sort: SortSpec | null,
+): Promise<Page> {
   const record = await loadOwned(actor, id);
   if (sort && record.status === "running") throw new UserError("Sorting is available once the query has finished.");
-  if (sort && (sort.column < 0 || sort.column >= record.columns.length)) throw new UserError("There is no such column to sort by.");
+  if (sort && (sort.column < 0 || sort.column >= record.columns.length))
+    throw new UserError("There is no such column to sort by.");
   if (record.columns.length === 0) return { offset, rows: [], rowIds: [], clipped: [] };
   const rt = await runtime();
   return rt.store.page(id, record.columns.length, { offset, limit }, sort);
@@ -211,9 +226,13 @@ export async function readCell(actor: Actor, id: string, rowId: number, column: 
 }
 
 /** The whole stored result as CSV, with a header row of the column names. */
-export async function csvDownload(actor: Actor, id: string): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
+export async function csvDownload(
+  actor: Actor,
+  id: string,
+): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
   const record = await loadOwned(actor, id);
-  if (record.status === "running") throw new UserError("The query is still running; download its result when it has finished.");
+  if (record.status === "running")
+    throw new UserError("The query is still running; download its result when it has finished.");
   if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
   const rt = await runtime();
   return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name))) };

@@ -38,7 +38,10 @@ export function pageSql(
 ): string {
   const offset = nonNegativeInt(window.offset);
   const limit = nonNegativeInt(window.limit);
-  const values = Array.from({ length: columnCount }, (_, i) => `left(CAST(${storedColumnName(i)} AS VARCHAR), ${clipAt + 1})`);
+  const values = Array.from(
+    { length: columnCount },
+    (_, i) => `left(CAST(${storedColumnName(i)} AS VARCHAR), ${clipAt + 1})`,
+  );
   const select = `SELECT ${["rowid", ...values].join(", ")} FROM ${table}`;
   if (sort) {
     const column = storedColumnName(nonNegativeInt(sort.column));

@@ -38,7 +38,11 @@ export class DuckDBEngine implements Engine {
 
   async listColumns(catalog: string, schema: string, table: string): Promise<ColumnInfo[]> {
     const rows = await this.rows(catalogQueries.columns(catalog, schema, table));
-    return rows.map(([name, type, nullable]) => ({ name: String(name), type: String(type), nullable: nullable === true }));
+    return rows.map(([name, type, nullable]) => ({
+      name: String(name),
+      type: String(type),
+      nullable: nullable === true,
+    }));
   }
 
   async testConnection(): Promise<ConnectionCheck> {

@@ -2,7 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { sampleDataSql } from "./samples";
+import { sampleDataSql } from "@/lib/samples";
 
 export interface WarehouseOptions {
   dir: string;

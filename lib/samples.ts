@@ -1,5 +1,3 @@
-import "server-only";
-
 /**
  * SQL that generates the built-in warehouse's sample data, deterministically
  * (hashes of row numbers, no downloads). It runs inside a database attached as

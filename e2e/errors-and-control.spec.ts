@@ -1,0 +1,66 @@
+import { expect, firstCell, resultStatus, runSql, test, typeSql } from "./support/app";
+
+test.describe("when things go wrong, or take long", () => {
+  test("a bad statement shows the engine's message and marks the spot in the editor", async ({ app: page }) => {
+    await page.goto("/");
+    await runSql(page, "SELECT 1 AS ok;\nSELECT trip_id, no_such_column\nFROM samples.nyctaxi.trips");
+    await expect(resultStatus(page)).toHaveText("Failed");
+    const error = page.locator(".error-panel");
+    await expect(error).toContainText('Referenced column "no_such_column" not found');
+    await expect(error).toContainText("at line 2, column 17");
+    await expect(page.locator(".monaco-editor .squiggly-error")).toHaveCount(1);
+
+    // The text is still there, and fixing it works.
+    await runSql(page, "SELECT 1 AS ok");
+    await expect(resultStatus(page)).toHaveText("Succeeded");
+    await expect(page.locator(".monaco-editor .squiggly-error")).toHaveCount(0);
+  });
+
+  test("CREATE TABLE and INSERT say what they did", async ({ app: page }) => {
+    await page.goto("/");
+    await runSql(
+      page,
+      "CREATE OR REPLACE TABLE e2e_notes (id INTEGER, note VARCHAR);\nINSERT INTO e2e_notes VALUES (1, 'a'), (2, 'b')",
+    );
+    await expect(resultStatus(page)).toHaveText("Succeeded");
+    await expect(page.locator(".message")).toHaveText("2 of 2 statements run. Last: INSERT: 2 rows affected.");
+    await runSql(page, "SELECT count(*) AS n FROM workspace.default.e2e_notes");
+    await expect(firstCell(page)).toHaveText("2");
+  });
+
+  test("Cancel stops a long statement, and the editor runs again right after", async ({ app: page }) => {
+    await page.goto("/");
+    await runSql(page, "SELECT count(*) FROM range(50000000000) t(i) WHERE i % 7 = 3");
+    await expect(page.getByRole("status").filter({ hasText: "Running…" }).first()).toBeVisible();
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await expect(resultStatus(page)).toHaveText("Cancelled");
+    await expect(page.getByText("Query cancelled.")).toBeVisible();
+    await runSql(page, "SELECT 42 AS answer");
+    await expect(resultStatus(page)).toHaveText("Succeeded");
+    await expect(firstCell(page)).toHaveText("42");
+  });
+
+  test("an empty editor and a 1 MB statement get clear messages, and the text stays", async ({ app: page }) => {
+    await page.goto("/");
+    await runSql(page, "  -- nothing here\n");
+    await expect(page.getByRole("alert")).toHaveText("There is no SQL to run: write a statement first.");
+
+    const big = `SELECT '${"x".repeat(1024 * 1024)}' AS big`;
+    await typeSql(page, big);
+    await page.getByRole("button", { name: "Run" }).click();
+    await expect(page.getByRole("alert")).toContainText("the limit is 1.0 MB");
+    const kept = await page.evaluate(() => localStorage.getItem("lakebook.draft.main")?.length);
+    expect(kept).toBe(big.length);
+
+    // The server keeps serving.
+    await runSql(page, "SELECT 'still here' AS s");
+    await expect(firstCell(page)).toHaveText("still here");
+  });
+
+  test("a forged run id is not found", async ({ app: page }) => {
+    await page.goto("/");
+    const response = await page.request.get(`/api/runs/${"ab".repeat(16)}/csv`);
+    expect(response.status()).toBe(404);
+    expect(await response.text()).toMatch(/^Not found/);
+  });
+});

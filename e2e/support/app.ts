@@ -1,0 +1,60 @@
+import { test as base, expect, type Page } from "@playwright/test";
+
+/**
+ * Every test fails if the page reaches beyond this machine (CDNs, fonts,
+ * telemetry) or throws an uncaught error.
+ */
+export const test = base.extend<{ app: Page }>({
+  app: async ({ page }, use) => {
+    const outside: string[] = [];
+    const errors: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (!["http:", "https:", "ws:", "wss:"].includes(url.protocol)) return;
+      if (url.hostname !== "127.0.0.1" && url.hostname !== "localhost") outside.push(request.url());
+    });
+    page.on("pageerror", (error) => errors.push(error.message));
+    await use(page);
+    expect(outside, "requests outside loopback").toEqual([]);
+    expect(errors, "uncaught page errors").toEqual([]);
+  },
+});
+
+export { expect };
+
+/** Replaces the editor's text, as a user would by selecting all and typing. */
+export async function typeSql(page: Page, sql: string): Promise<void> {
+  const editor = page.getByRole("textbox", { name: "SQL editor" });
+  await editor.waitFor({ state: "attached" });
+  await page.locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Delete");
+  // insertText types the text as one input, so Monaco's auto-closing brackets stay out of it.
+  await page.keyboard.insertText(sql);
+}
+
+export async function runSql(page: Page, sql: string): Promise<void> {
+  await typeSql(page, sql);
+  await page.keyboard.press("ControlOrMeta+Enter");
+}
+
+export function resultStatus(page: Page) {
+  return page.locator(".result-bar .status");
+}
+
+/** The first value cell of the grid (after the row number). */
+export function firstCell(page: Page) {
+  return page.getByRole("table", { name: "Query result" }).locator("tbody tr").first().locator("td").nth(1);
+}
+
+/** The visible grid as text: one array per row, without the row-number column. */
+export async function gridRows(page: Page): Promise<string[][]> {
+  const rows = page.getByRole("table", { name: "Query result" }).locator("tbody tr");
+  return rows.evaluateAll((trs) =>
+    trs.map((tr) =>
+      Array.from(tr.querySelectorAll("td"))
+        .slice(1)
+        .map((td) => td.textContent ?? ""),
+    ),
+  );
+}

@@ -1,0 +1,5 @@
+/** Shared by playwright.config.ts and the tests: the server under test and its data. */
+export const E2E_PORT = 3107;
+export const E2E_DATA_DIR = ".lakebook-e2e";
+/** Several million trips, as a newcomer gets by default (5M), scaled down to keep CI quick. */
+export const E2E_TRIPS_ROWS = 2_000_000;

@@ -1,0 +1,131 @@
+import { describe, expect, it } from "vitest";
+import {
+  cellSql,
+  createTableSql,
+  csvSegmentSql,
+  pageSql,
+  resultTable,
+  storedColumnName,
+} from "@/lib/server/runs/store-sql";
+
+const id = "0123456789abcdef0123456789abcdef";
+const table = `r_${id}`;
+
+describe("resultTable", () => {
+  it("names a run's table after its id", () => {
+    expect(resultTable(id)).toBe(table);
+    expect(resultTable("f".repeat(32))).toBe(`r_${"f".repeat(32)}`);
+  });
+
+  it("rejects anything but 32 lowercase hex characters", () => {
+    for (const bad of [
+      "",
+      "../x",
+      id.toUpperCase(),
+      id.slice(1),
+      `${id}0`,
+      `${id.slice(0, 31)}g`,
+      ` ${id.slice(1)}`,
+      `${id}\n`,
+      `${id.slice(0, 20)}; DROP TABLE x`,
+      "0123456789abcdef' OR '1'='1'--abc",
+      "0123456789abcdef0123456789abcde/",
+    ]) {
+      expect(() => resultTable(bad), JSON.stringify(bad)).toThrow("invalid run id");
+    }
+  });
+});
+
+describe("createTableSql", () => {
+  it("stores columns as c0…cN with the engine's types", () => {
+    expect(storedColumnName(0)).toBe("c0");
+    expect(storedColumnName(12)).toBe("c12");
+    expect(createTableSql(table, ["BIGINT", "DECIMAL(38,10)", 'STRUCT("a" INTEGER)'])).toBe(
+      `CREATE TABLE ${table} (c0 BIGINT, c1 DECIMAL(38,10), c2 STRUCT("a" INTEGER))`,
+    );
+  });
+});
+
+describe("pageSql", () => {
+  it("reads a page in stored order by seeking a rowid range", () => {
+    expect(pageSql(table, 2, { offset: 9_999_000, limit: 1000 }, 500)).toBe(
+      `SELECT rowid, left(CAST(c0 AS VARCHAR), 501), left(CAST(c1 AS VARCHAR), 501) FROM ${table} ` +
+        "WHERE rowid >= 9999000 AND rowid < 10000000 ORDER BY rowid",
+    );
+  });
+
+  it("treats a null sort like no sort", () => {
+    expect(pageSql(table, 1, { offset: 0, limit: 100 }, 10, null)).toBe(pageSql(table, 1, { offset: 0, limit: 100 }, 10));
+  });
+
+  it("sorts with NULLs last and rowid as a tie-breaker, paging with LIMIT and OFFSET", () => {
+    const window = { offset: 200, limit: 100 };
+    expect(pageSql(table, 3, window, 10, { column: 2, direction: "desc" })).toBe(
+      "SELECT rowid, left(CAST(c0 AS VARCHAR), 11), left(CAST(c1 AS VARCHAR), 11), left(CAST(c2 AS VARCHAR), 11) " +
+        `FROM ${table} ORDER BY c2 DESC NULLS LAST, rowid LIMIT 100 OFFSET 200`,
+    );
+    expect(pageSql(table, 1, window, 10, { column: 0, direction: "asc" })).toMatch(
+      / ORDER BY c0 ASC NULLS LAST, rowid LIMIT 100 OFFSET 200$/,
+    );
+  });
+
+  it("cuts values at one character more than the clip length", () => {
+    expect(pageSql(table, 1, { offset: 0, limit: 1 }, 0)).toContain("left(CAST(c0 AS VARCHAR), 1)");
+    expect(pageSql(table, 1, { offset: 0, limit: 1 }, 4096)).toContain("left(CAST(c0 AS VARCHAR), 4097)");
+  });
+
+  it("selects only rowid for a result without columns", () => {
+    expect(pageSql(table, 0, { offset: 0, limit: 10 }, 10)).toMatch(/^SELECT rowid FROM /);
+  });
+
+  it("rejects negative, fractional or unsafe offsets and limits", () => {
+    for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
+      expect(() => pageSql(table, 1, { offset: bad, limit: 10 }, 10)).toThrow(/not a row position/);
+      expect(() => pageSql(table, 1, { offset: 0, limit: bad }, 10)).toThrow(/not a row position/);
+    }
+  });
+
+  it("rejects a sort column that is not a column index", () => {
+    for (const column of [-1, 0.5, Number.NaN]) {
+      expect(() => pageSql(table, 1, { offset: 0, limit: 10 }, 10, { column, direction: "asc" })).toThrow(
+        /not a row position/,
+      );
+    }
+  });
+
+  it("cannot be steered into SQL through a direction it does not know", () => {
+    const sort = { column: 0, direction: "asc; DROP TABLE x" as "asc" };
+    expect(pageSql(table, 1, { offset: 0, limit: 10 }, 10, sort)).toContain("ORDER BY c0 ASC NULLS LAST");
+  });
+});
+
+describe("cellSql", () => {
+  it("reads one cell's full text by row number", () => {
+    expect(cellSql(table, 9_999_999, 3)).toBe(`SELECT CAST(c3 AS VARCHAR) FROM ${table} WHERE rowid = 9999999`);
+  });
+
+  it("rejects a bad row or column", () => {
+    expect(() => cellSql(table, -1, 0)).toThrow(/not a row position/);
+    expect(() => cellSql(table, 0.5, 0)).toThrow(/not a row position/);
+    expect(() => cellSql(table, 0, -2)).toThrow(/not a row position/);
+  });
+});
+
+describe("csvSegmentSql", () => {
+  it("copies a rowid range in stored order with RFC 4180 options", () => {
+    expect(csvSegmentSql(table, 0, 1_000_000, "/tmp/seg-0.csv")).toBe(
+      `COPY (SELECT * FROM ${table} WHERE rowid >= 0 AND rowid < 1000000 ORDER BY rowid) TO '/tmp/seg-0.csv' ` +
+        `(FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`,
+    );
+  });
+
+  it("escapes single quotes in the file path", () => {
+    const sql = csvSegmentSql(table, 0, 10, "/tmp/it's/x'; DROP TABLE y; --.csv");
+    expect(sql).toContain(" TO '/tmp/it''s/x''; DROP TABLE y; --.csv' (FORMAT csv");
+  });
+
+  it("rejects a bad row range", () => {
+    expect(() => csvSegmentSql(table, -1, 10, "/tmp/x.csv")).toThrow(/not a row position/);
+    expect(() => csvSegmentSql(table, 0, 10.5, "/tmp/x.csv")).toThrow(/not a row position/);
+  });
+});

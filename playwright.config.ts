@@ -1,0 +1,45 @@
+import { defineConfig } from "@playwright/test";
+import { E2E_DATA_DIR, E2E_PORT, E2E_TRIPS_ROWS } from "./e2e/support/constants";
+
+/**
+ * Browser tests drive the system Chromium (Debian's package; Playwright's own
+ * browser download is not possible here) against a production build.
+ */
+export default defineConfig({
+  testDir: "e2e",
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["json", { outputFile: "test-results/e2e.json" }]],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    acceptDownloads: true,
+    viewport: { width: 1400, height: 900 },
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+      ],
+    },
+    trace: "retain-on-failure",
+  },
+  webServer: {
+    command: `rm -rf ${E2E_DATA_DIR} && node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${E2E_PORT}`,
+    url: `http://127.0.0.1:${E2E_PORT}/`,
+    timeout: 180_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    env: {
+      NEXT_TELEMETRY_DISABLED: "1",
+      LAKEBOOK_DATA_DIR: E2E_DATA_DIR,
+      LAKEBOOK_SAMPLE_TRIPS_ROWS: String(E2E_TRIPS_ROWS),
+    },
+  },
+});

@@ -1,0 +1,172 @@
+// Starts and stops a production Lakebook server for the benchmark, and finds
+// the process that actually serves (owns the listening socket), so memory is
+// read from the right pid even if `next start` forks or is wrapped.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+/** A free TCP port on 127.0.0.1 (asks the kernel, then releases it). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** pid and all of its descendants (Linux /proc). */
+export function descendants(pid) {
+  const children = new Map();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      // Field 4 (ppid) follows the ")" that ends the command name.
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]) ?? []));
+  return out;
+}
+
+/** Inodes of sockets listening on `port` (IPv4 and IPv6). */
+function listeningInodes(port) {
+  const inodes = new Set();
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    let text = "";
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length < 10) continue;
+      const localPort = Number.parseInt(f[1].split(":")[1], 16);
+      if (localPort === port && f[3] === "0A") inodes.add(f[9]);
+    }
+  }
+  return inodes;
+}
+
+/** The pid among `root` and its descendants that holds the socket listening on `port`. */
+export function listeningPid(root, port) {
+  const inodes = listeningInodes(port);
+  for (const pid of descendants(root)) {
+    let fds = [];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = /^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (m && inodes.has(m[1])) return pid;
+      } catch {
+        // fd closed meanwhile
+      }
+    }
+  }
+  return null;
+}
+
+/** Fields of /proc/<pid>/status in bytes (VmHWM, VmRSS, ...). */
+export function procMemory(pid) {
+  const text = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = (name) => {
+    const m = new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(text);
+    return m ? Number(m[1]) * 1024 : null;
+  };
+  return { hwm: kb("VmHWM"), rss: kb("VmRSS"), name: /^Name:\s+(.*)$/m.exec(text)?.[1] ?? "?" };
+}
+
+/** CPU seconds (user + system) used so far by `pid`. */
+export function procCpuSeconds(pid) {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 (1-based) of stat; f starts at field 3.
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * Starts `next start` on a free port with a fresh data directory, waits until
+ * it answers, and returns a handle. `env` is merged over the bench's env.
+ */
+export async function startServer({ cwd, dataDir, env = {}, logFile }) {
+  const port = await freePort();
+  const log = fs.openSync(logFile, "a");
+  const child = spawn(
+    process.execPath,
+    [path.join(cwd, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+    {
+      cwd,
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", LAKEBOOK_DATA_DIR: dataDir, ...env },
+      stdio: ["ignore", log, log],
+    },
+  );
+  fs.closeSync(log);
+  let exited = null;
+  child.on("exit", (code, signal) => {
+    exited = { code, signal };
+  });
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (exited) throw new Error(`server exited during start-up (${JSON.stringify(exited)}); see ${logFile}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`server did not answer within 60 s; see ${logFile}`);
+    }
+    try {
+      const res = await fetch(`${base}/favicon.ico`, { signal: AbortSignal.timeout(2_000) });
+      await res.arrayBuffer();
+      break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  const pid = listeningPid(child.pid, port);
+  if (!pid) throw new Error(`could not find the process listening on port ${port}`);
+  return {
+    base,
+    port,
+    pid,
+    wrapperPid: child.pid,
+    exited: () => exited,
+    async stop() {
+      // Only this server's own processes, by pid.
+      const pids = descendants(child.pid).reverse();
+      if (exited) return;
+      const done = new Promise((resolve) => child.once("exit", resolve));
+      for (const p of pids) {
+        try {
+          process.kill(p, "SIGTERM");
+        } catch {
+          // already gone
+        }
+      }
+      const timer = setTimeout(() => {
+        for (const p of pids) {
+          try {
+            process.kill(p, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+      }, 5_000);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, lint, unit/integration tests (Vitest), a production
+// build, and browser tests (Playwright with the system Chromium). Ends with one
+// line `N passed, N failed` totalling every suite.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" };
+let passed = 0;
+let failed = 0;
+const summary = [];
+
+function step(name, command, args, count) {
+  const started = Date.now();
+  console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { stdio: "inherit", env });
+  const ok = result.status === 0;
+  const counted = count?.();
+  if (counted) {
+    passed += counted.passed;
+    // A runner that failed without a failing test (a crash, a bad config) still fails.
+    failed += counted.failed || (ok ? 0 : 1);
+  } else if (ok) {
+    passed += 1;
+  } else {
+    failed += 1;
+  }
+  summary.push(`${ok ? "ok  " : "FAIL"} ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  return ok;
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+fs.mkdirSync("test-results", { recursive: true });
+fs.rmSync("test-results/vitest.json", { force: true });
+fs.rmSync("test-results/e2e.json", { force: true });
+
+step("typecheck", "npx", ["tsc", "--noEmit", "-p", "."]);
+step("lint", "npx", ["biome", "check", "."]);
+step(
+  "unit and integration tests",
+  "npx",
+  ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile.json=test-results/vitest.json"],
+  () => {
+    const report = readJson("test-results/vitest.json");
+    return report && { passed: report.numPassedTests, failed: report.numFailedTests };
+  },
+);
+const built = step("production build", "npx", ["next", "build"]);
+if (built) {
+  step("browser tests", "npx", ["playwright", "test"], () => {
+    const report = readJson("test-results/e2e.json");
+    return report && { passed: report.stats.expected, failed: report.stats.unexpected + report.stats.flaky };
+  });
+}
+
+console.log(`\n${summary.join("\n")}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && summary.every((line) => line.startsWith("ok")) ? 0 : 1);
