@@ -43,12 +43,12 @@ test.describe("when things go wrong, or take long", () => {
   test("an empty editor and a 1 MB statement get clear messages, and the text stays", async ({ app: page }) => {
     await page.goto("/");
     await runSql(page, "  -- nothing here\n");
-    await expect(page.getByRole("alert")).toHaveText("There is no SQL to run: write a statement first.");
+    await expect(page.locator(".error-banner")).toHaveText("There is no SQL to run: write a statement first.");
 
     const big = `SELECT '${"x".repeat(1024 * 1024)}' AS big`;
     await typeSql(page, big);
     await page.getByRole("button", { name: "Run" }).click();
-    await expect(page.getByRole("alert")).toContainText("the limit is 1.0 MB");
+    await expect(page.locator(".error-banner")).toContainText("the limit is 1.0 MB");
     const kept = await page.evaluate(() => localStorage.getItem("lakebook.draft.main")?.length);
     expect(kept).toBe(big.length);
 

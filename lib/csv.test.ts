@@ -94,7 +94,7 @@ describe("csvFileName", () => {
   });
 
   it("always produces a name of safe characters", () => {
-    for (const sql of ["select 1", "\0\n\t;", "🙂 select 🙂", "a/b\\c:d*e?f\"g<h>i|j"]) {
+    for (const sql of ["select 1", "\0\n\t;", "🙂 select 🙂", 'a/b\\c:d*e?f"g<h>i|j']) {
       expect(csvFileName(sql, now)).toMatch(/^[A-Za-z0-9_]+_\d{8}T\d{6}Z\.csv$/);
     }
   });

@@ -132,23 +132,25 @@ export function ResultGrid(props: ResultGridProps) {
                 ];
                 return (
                   <td key={cell.id} className={classes.filter(Boolean).join(" ") || undefined}>
-                    {shown.isEmpty ? (
-                      <span title="empty string">
-                        <span className="sr-only">empty string</span>
-                      </span>
-                    ) : (
-                      <span>{shown.text}</span>
-                    )}
-                    {cut && (
-                      <button
-                        type="button"
-                        className="more"
-                        onClick={() => props.onOpenCell(r, c)}
-                        aria-label={`Show full value of ${columns[c].name}`}
-                      >
-                        …
-                      </button>
-                    )}
+                    <div className="cell">
+                      {shown.isEmpty ? (
+                        <span title="empty string">
+                          <span className="sr-only">empty string</span>
+                        </span>
+                      ) : (
+                        <span className="cell-text">{shown.text}</span>
+                      )}
+                      {cut && (
+                        <button
+                          type="button"
+                          className="more"
+                          onClick={() => props.onOpenCell(r, c)}
+                          aria-label={`Show full value of ${columns[c].name}`}
+                        >
+                          …
+                        </button>
+                      )}
+                    </div>
                   </td>
                 );
               })}

@@ -21,7 +21,11 @@ describe("splitStatements", () => {
 
   it("does not split inside DuckDB dollar-quoted strings, tagged or not", () => {
     const sql = "select $$a;b$$; select $tag$c;d$tag$ as x; select 3";
-    expect(splitStatements(sql).map((s) => s.text)).toEqual(["select $$a;b$$", "select $tag$c;d$tag$ as x", "select 3"]);
+    expect(splitStatements(sql).map((s) => s.text)).toEqual([
+      "select $$a;b$$",
+      "select $tag$c;d$tag$ as x",
+      "select 3",
+    ]);
   });
 
   it("does not split on semicolons in multi-line block comments or line comments", () => {

@@ -26,7 +26,7 @@ export function action<S extends z.ZodType, T>(schema: S, handler: (input: z.inf
 }
 
 export function failureMessage(error: unknown): string {
-  if (error instanceof UserError) return error.message;
+  if (UserError.is(error)) return error.message;
   const reference = randomBytes(4).toString("hex");
   console.error(`[lakebook] unexpected error (reference ${reference}):`, error);
   return `Something went wrong on the server (reference ${reference}). Your work is unchanged; try again.`;

@@ -56,16 +56,29 @@ export interface ColumnInfo {
 
 export type ConnectionCheck = { ok: true; detail: string } | { ok: false; message: string };
 
+const ENGINE_ERROR = Symbol.for("lakebook.EngineError");
+
 /**
  * An error the user caused or can act on (bad SQL, missing table). Its message
  * is safe to show as it is; anything else is reported as an internal error.
  */
 export class EngineError extends Error {
+  readonly [ENGINE_ERROR] = true;
+
   constructor(
     message: string,
     readonly details: { position?: number; sqlState?: string; cancelled?: boolean } = {},
   ) {
     super(message);
     this.name = "EngineError";
+  }
+
+  /**
+   * Next.js bundles server code per entry (instrumentation, actions, routes), so
+   * an engine created in one bundle throws another copy of this class:
+   * recognise it by a registered symbol, not by `instanceof`.
+   */
+  static is(error: unknown): error is EngineError {
+    return typeof error === "object" && error !== null && ENGINE_ERROR in error;
   }
 }

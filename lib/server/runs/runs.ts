@@ -139,7 +139,7 @@ async function execute(rt: Runtime, run: ActiveRun, statements: Statement[]): Pr
       writer.flush();
       record.rowCount = writer.rows;
     }
-    const cancelled = error instanceof EngineError && error.details.cancelled === true;
+    const cancelled = EngineError.is(error) && error.details.cancelled === true;
     record.status = cancelled ? "cancelled" : "failed";
     if (!cancelled) record.error = runError(error, record.sql, current);
   } finally {
@@ -162,7 +162,7 @@ function summary(result: Exclude<StatementResult, { kind: "rows" }>, index: numb
 }
 
 function runError(error: unknown, sql: string, statement: Statement): RunError {
-  if (!(error instanceof EngineError)) {
+  if (!EngineError.is(error)) {
     console.error("run failed unexpectedly:", error);
     return { message: "The query failed because of an internal error. It has been logged." };
   }

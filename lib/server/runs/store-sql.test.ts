@@ -55,7 +55,9 @@ describe("pageSql", () => {
   });
 
   it("treats a null sort like no sort", () => {
-    expect(pageSql(table, 1, { offset: 0, limit: 100 }, 10, null)).toBe(pageSql(table, 1, { offset: 0, limit: 100 }, 10));
+    expect(pageSql(table, 1, { offset: 0, limit: 100 }, 10, null)).toBe(
+      pageSql(table, 1, { offset: 0, limit: 100 }, 10),
+    );
   });
 
   it("sorts with NULLs last and rowid as a tie-breaker, paging with LIMIT and OFFSET", () => {

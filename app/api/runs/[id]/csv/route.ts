@@ -22,7 +22,7 @@ export async function GET(_request: Request, context: { params: Promise<{ id: st
       },
     });
   } catch (error) {
-    const status = error instanceof UserError ? (/^Not found/.test(error.message) ? 404 : 409) : 500;
+    const status = UserError.is(error) ? (/^Not found/.test(error.message) ? 404 : 409) : 500;
     return new Response(failureMessage(error), { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
 }
