@@ -33,6 +33,18 @@ export async function typeSql(page: Page, sql: string): Promise<void> {
   await page.keyboard.insertText(sql);
 }
 
+/** Replaces the editor's text by pasting, the way large SQL arrives in an editor. */
+export async function pasteSql(page: Page, sql: string): Promise<void> {
+  await page.locator(".monaco-editor .view-lines").click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.evaluate((text) => {
+    const data = new DataTransfer();
+    data.setData("text/plain", text);
+    const event = new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true });
+    document.activeElement?.dispatchEvent(event);
+  }, sql);
+}
+
 export async function runSql(page: Page, sql: string): Promise<void> {
   await typeSql(page, sql);
   await page.keyboard.press("ControlOrMeta+Enter");
