@@ -152,6 +152,18 @@ describe("runs on the built-in warehouse", () => {
     await expect(runs.runState(other, started.id, 0, 0)).rejects.toThrow(NOT_FOUND);
   });
 
+  it("deletes stored results once they are older than the retention period", async () => {
+    const { run: started } = await run("SELECT 1 AS kept_for_a_while");
+    const { runtime, sweepExpired } = await import("@/lib/server/runtime");
+    const rt = await runtime();
+    expect(await sweepExpired(rt)).toBe(0);
+    const tomorrow = new Date(Date.now() + 25 * 3_600_000);
+    expect(await sweepExpired(rt, tomorrow)).toBeGreaterThan(0);
+    await expect(runs.readPage(me, started.id, 0, 10, null)).rejects.toThrow(NOT_FOUND);
+    const tables = await rt.store.read(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'r_${started.id}'`);
+    expect(Number(tables[0][0])).toBe(0);
+  });
+
   it("sorts a stored result without re-running it", async () => {
     const { run: started } = await run("SELECT range AS n, range % 3 AS m FROM range(1000)");
     const page = await runs.readPage(me, started.id, 0, 3, { column: 0, direction: "desc" });

@@ -50,8 +50,8 @@ async function start(): Promise<Runtime> {
 }
 
 /** Deletes stored results older than LAKEBOOK_RESULT_TTL_HOURS. */
-export async function sweepExpired(rt: Runtime): Promise<number> {
-  const cutoff = new Date(Date.now() - config().LAKEBOOK_RESULT_TTL_HOURS * 3_600_000);
+export async function sweepExpired(rt: Runtime, now = new Date()): Promise<number> {
+  const cutoff = new Date(now.getTime() - config().LAKEBOOK_RESULT_TTL_HOURS * 3_600_000);
   const ids = await rt.catalog.expired(cutoff);
   for (const id of ids) await rt.catalog.delete(id);
   return ids.length;

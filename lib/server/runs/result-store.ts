@@ -135,6 +135,7 @@ export class ResultStore {
       start: (controller) => {
         controller.enqueue(encoder.encode(header));
         pending = produce();
+        pending.catch(() => {}); // Reported when awaited in pull; never an unhandled rejection.
       },
       pull: async (controller) => {
         try {
@@ -147,6 +148,7 @@ export class ResultStore {
                 return;
               }
               pending = produce();
+              pending.catch(() => {});
               current = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
               current.on("close", () => {
                 fs.rmSync(file, { force: true });

@@ -78,8 +78,8 @@ export async function startRun(actor: Actor, input: StartRunInput): Promise<{ ru
     firstPageMs: null,
   };
   const run: ActiveRun = { record, lane, controller: new AbortController(), waiters: new Set() };
-  active.set(record.id, run);
   await rt.catalog.save(record);
+  active.set(record.id, run);
   void execute(rt, run, statements);
 
   await waitFor(run, () => record.status !== "running" || record.firstPageMs !== null, FIRST_PAGE_WAIT_MS);
@@ -136,20 +136,30 @@ async function execute(rt: Runtime, run: ActiveRun, statements: Statement[]): Pr
     record.status = "succeeded";
   } catch (error) {
     if (writer) {
-      writer.flush();
+      // Keep what was stored before the failure or cancel visible.
+      quietly(() => writer?.flush());
       record.rowCount = writer.rows;
     }
     const cancelled = EngineError.is(error) && error.details.cancelled === true;
     record.status = cancelled ? "cancelled" : "failed";
     if (!cancelled) record.error = runError(error, record.sql, current);
   } finally {
-    writer?.close();
+    quietly(() => writer?.close());
     await session?.close().catch(() => {});
     record.finishedAt = new Date();
     record.firstPageMs ??= record.columns.length > 0 ? record.finishedAt.getTime() - record.startedAt.getTime() : null;
     await rt.catalog.save(record).catch((e) => console.error("could not save run", record.id, e));
     active.delete(record.id);
     notify(run);
+  }
+}
+
+/** Cleanup that must not turn a finished run into an unhandled rejection. */
+function quietly(cleanup: () => void): void {
+  try {
+    cleanup();
+  } catch (error) {
+    console.error("run cleanup failed:", error);
   }
 }
 
