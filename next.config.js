@@ -2,7 +2,13 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   // Native/WASM server packages cannot be bundled (TOOLCHAIN.md).
-  serverExternalPackages: ["@duckdb/node-api", "@duckdb/node-bindings"],
+  serverExternalPackages: [
+    "@duckdb/node-api",
+    "@duckdb/node-bindings",
+    "@electric-sql/pglite",
+    "@databricks/sql",
+    "pg",
+  ],
   poweredByHeader: false,
   experimental: {
     serverActions: {

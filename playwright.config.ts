@@ -1,5 +1,5 @@
 import { defineConfig } from "@playwright/test";
-import { E2E_DATA_DIR, E2E_PORT, E2E_TRIPS_ROWS } from "./e2e/support/constants";
+import { ADMIN_STATE, E2E_DATA_DIR, E2E_PORT, E2E_TRIPS_ROWS } from "./e2e/support/constants";
 
 /**
  * Browser tests drive the system Chromium (Debian's package; Playwright's own
@@ -30,6 +30,11 @@ export default defineConfig({
     },
     trace: "retain-on-failure",
   },
+  projects: [
+    // A brand-new server: the first visitor creates the admin, whose session the other tests reuse.
+    { name: "first-run", testMatch: /first-run\.setup\.ts/ },
+    { name: "app", dependencies: ["first-run"], use: { storageState: ADMIN_STATE } },
+  ],
   webServer: {
     command: `rm -rf ${E2E_DATA_DIR} && node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${E2E_PORT}`,
     url: `http://127.0.0.1:${E2E_PORT}/`,
@@ -38,6 +43,7 @@ export default defineConfig({
     stdout: "pipe",
     env: {
       NEXT_TELEMETRY_DISABLED: "1",
+      NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
       LAKEBOOK_DATA_DIR: E2E_DATA_DIR,
       LAKEBOOK_SAMPLE_TRIPS_ROWS: String(E2E_TRIPS_ROWS),
     },

@@ -40,3 +40,24 @@ const name = z.string().min(1).max(255);
 export const schemasInput = z.object({ catalog: name });
 export const tablesInput = z.object({ catalog: name, schema: name });
 export const columnsInput = z.object({ catalog: name, schema: name, table: name });
+
+export const passwordSchema = z.string().min(12, "Use at least 12 characters.").max(1024, "That password is too long.");
+
+export const accountInput = z.object({
+  name: z.string().trim().min(1, "Enter your name.").max(200),
+  email: z.string().trim().email("Enter a valid email address.").max(320),
+  password: passwordSchema,
+});
+
+const role = z.enum(["admin", "member"]);
+export const inviteInput = z.object({ email: z.string().trim().email("Enter a valid email address.").max(320), role });
+export const memberChangeInput = z.object({
+  userId: z.string().max(64),
+  role: role.optional(),
+  disabled: z.boolean().optional(),
+});
+export const joinInput = z.object({
+  token: z.string().max(128),
+  name: z.string().trim().min(1, "Enter your name.").max(200),
+  password: passwordSchema,
+});

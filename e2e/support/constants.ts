@@ -3,3 +3,8 @@ export const E2E_PORT = 3107;
 export const E2E_DATA_DIR = ".lakebook-e2e";
 /** Several million trips, as a newcomer gets by default (5M), scaled down to keep CI quick. */
 export const E2E_TRIPS_ROWS = 2_000_000;
+
+/** The first admin, created through the setup page by first-run.setup.ts. */
+export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "correct horse battery staple" };
+/** Browser state of the signed-in admin, reused by the other tests. */
+export const ADMIN_STATE = "test-results/.auth/admin.json";

@@ -35,6 +35,23 @@ const schema = z.object({
     .default("64MB"),
   LAKEBOOK_THREADS: z.coerce.number().int().positive().optional(),
   LAKEBOOK_MAX_CONCURRENT_RUNS: z.coerce.number().int().positive().default(16),
+  /** PostgreSQL for the metadata store; unset means embedded PGlite in the data directory. */
+  DATABASE_URL: z.string().url().optional(),
+  /** 32-byte master key (hex or base64) sealing stored secrets; generated into the data directory if unset. */
+  LAKEBOOK_SECRET_KEY: z.string().min(32).optional(),
+  /** Unattended installs: the first admin account, created at start-up when no user exists. */
+  LAKEBOOK_ADMIN_EMAIL: z.string().email().optional(),
+  LAKEBOOK_ADMIN_PASSWORD: z.string().min(12).optional(),
+  LAKEBOOK_SESSION_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
+  /** Single sign-on through any OpenID Connect provider (Okta, Entra ID, Databricks…). */
+  LAKEBOOK_OIDC_ISSUER: z.string().url().optional(),
+  LAKEBOOK_OIDC_CLIENT_ID: z.string().min(1).optional(),
+  LAKEBOOK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  LAKEBOOK_OIDC_NAME: z.string().min(1).default("single sign-on"),
 });
 
 export type Config = z.infer<typeof schema>;

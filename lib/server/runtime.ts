@@ -1,6 +1,10 @@
 import "server-only";
 import path from "node:path";
 import { config, dataDir } from "./config";
+import { hashPassword } from "./crypto/password";
+import { loadSecretKey } from "./crypto/secret-key";
+import { type Db, openDb } from "./db/client";
+import { insertUser, userCount } from "./db/queries/users";
 import { DuckDBEngine } from "./engines/duckdb/engine";
 import { openWarehouse } from "./engines/duckdb/warehouse";
 import type { Engine } from "./engines/types";
@@ -8,13 +12,17 @@ import { RunCatalog } from "./runs/catalog";
 import { ResultStore } from "./runs/result-store";
 
 export interface Runtime {
+  /** The built-in warehouse. */
   engine: Engine;
   store: ResultStore;
   catalog: RunCatalog;
+  db: Db;
+  secretKey: Buffer;
 }
 
-// One runtime per server process; kept on globalThis so dev-mode reloads reuse it
-// instead of opening the same DuckDB files twice.
+// One runtime per server process; kept on globalThis so that every Next.js
+// bundle (instrumentation, actions, routes) and dev-mode reloads share it
+// instead of opening the same files twice.
 const holder = globalThis as { __lakebookRuntime?: Promise<Runtime> };
 
 export function runtime(): Promise<Runtime> {
@@ -29,7 +37,8 @@ async function start(): Promise<Runtime> {
   const settings = config();
   const dir = dataDir();
   const threads = settings.LAKEBOOK_THREADS;
-  const [warehouse, store] = await Promise.all([
+  const secretKey = loadSecretKey(dir, settings.LAKEBOOK_SECRET_KEY);
+  const [warehouse, store, metadata] = await Promise.all([
     openWarehouse({
       dir: path.join(dir, "warehouse"),
       memoryLimit: settings.LAKEBOOK_WAREHOUSE_MEMORY,
@@ -37,16 +46,26 @@ async function start(): Promise<Runtime> {
       tripsRows: settings.LAKEBOOK_SAMPLE_TRIPS_ROWS,
     }),
     ResultStore.open({ dir: path.join(dir, "results"), memoryLimit: settings.LAKEBOOK_RESULTS_MEMORY, threads }),
+    openDb({ url: settings.DATABASE_URL, dir: path.join(dir, "metadata") }),
   ]);
   const catalog = new RunCatalog(store);
   await catalog.init();
-  const rt: Runtime = { engine: new DuckDBEngine(warehouse), store, catalog };
+  const rt: Runtime = { engine: new DuckDBEngine(warehouse), store, catalog, db: metadata.db, secretKey };
+  await createAdminFromEnv(rt.db);
   await sweepExpired(rt);
   setInterval(
     () => void sweepExpired(rt).catch((e) => console.error("result cleanup failed:", e)),
     15 * 60_000,
   ).unref();
   return rt;
+}
+
+/** Unattended installs name the first admin in the environment instead of the setup page. */
+async function createAdminFromEnv(db: Db): Promise<void> {
+  const { LAKEBOOK_ADMIN_EMAIL: email, LAKEBOOK_ADMIN_PASSWORD: password } = config();
+  if (!email || !password || (await userCount(db)) > 0) return;
+  await insertUser(db, { email, name: email.split("@")[0], passwordHash: await hashPassword(password), role: "admin" });
+  console.log(`[lakebook] created the admin account ${email} from LAKEBOOK_ADMIN_EMAIL`);
 }
 
 /** Deletes stored results older than LAKEBOOK_RESULT_TTL_HOURS. */

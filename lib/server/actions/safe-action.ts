@@ -2,27 +2,44 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { type ActionResult, UserError } from "@/lib/action-result";
-import { currentActor } from "../actor";
-import type { Actor } from "../runs/runs";
+import { requireAdmin, requireUser } from "../auth/session";
+import type { User } from "../db/schema";
+
+type Handler<S extends z.ZodType, T> = (input: z.infer<S>, user: User) => Promise<T>;
 
 /**
- * The one way into server code from the browser: identifies the caller, parses
- * the input with zod, runs the handler, and turns failures into a message.
- * Expected failures (UserError) keep their message; anything else is logged
- * with a reference and reported without internals.
+ * The one way into server code from the browser: checks the session, parses
+ * the input with zod, runs the handler (which authorizes what it touches), and
+ * turns failures into a message. Expected failures (UserError) keep their
+ * message; anything else is logged with a reference and reported without
+ * internals — never echoing submitted input, which may hold a secret.
  */
-export function action<S extends z.ZodType, T>(schema: S, handler: (input: z.infer<S>, actor: Actor) => Promise<T>) {
+export function action<S extends z.ZodType, T>(schema: S, handler: Handler<S, T>) {
+  return guarded(schema, handler, requireUser);
+}
+
+/** As `action`, for admins only. */
+export function adminAction<S extends z.ZodType, T>(schema: S, handler: Handler<S, T>) {
+  return guarded(schema, handler, requireAdmin);
+}
+
+function guarded<S extends z.ZodType, T>(schema: S, handler: Handler<S, T>, authenticate: () => Promise<User>) {
   return async (raw: z.input<S>): Promise<ActionResult<T>> => {
     try {
-      const actor = await currentActor();
+      const user = await authenticate();
       const parsed = schema.safeParse(raw);
-      if (!parsed.success)
-        return { ok: false, error: `Invalid request: ${parsed.error.issues[0]?.message ?? "bad input"}` };
-      return { ok: true, data: await handler(parsed.data, actor) };
+      if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
+      return { ok: true, data: await handler(parsed.data, user) };
     } catch (error) {
       return { ok: false, error: failureMessage(error) };
     }
   };
+}
+
+function invalidInput(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const field = issue?.path.join(".");
+  return `Invalid request${field ? ` (${field})` : ""}: ${issue?.message ?? "bad input"}`;
 }
 
 export function failureMessage(error: unknown): string {

@@ -10,7 +10,7 @@ import { type Runtime, runtime } from "../runtime";
 import type { RunRecord } from "./catalog";
 import type { ResultWriter } from "./result-store";
 
-/** Who runs: the signed-in user once auth exists; until then the browser's client id. */
+/** Who runs: the signed-in user. Runs, their pages and downloads belong to them alone. */
 export interface Actor {
   id: string;
 }
@@ -96,6 +96,7 @@ async function execute(rt: Runtime, run: ActiveRun, statements: Statement[]): Pr
   let session: EngineSession | null = null;
   let writer: ResultWriter | null = null;
   let current: Statement = statements[0];
+  let outcome: RunRecord["status"] = "failed";
   try {
     session = await rt.engine.openSession();
     for (const [index, statement] of statements.entries()) {
@@ -133,7 +134,7 @@ async function execute(rt: Runtime, run: ActiveRun, statements: Statement[]): Pr
       writer.flush();
       record.rowCount = writer.rows;
     }
-    record.status = "succeeded";
+    outcome = "succeeded";
   } catch (error) {
     if (writer) {
       // Keep what was stored before the failure or cancel visible.
@@ -141,14 +142,19 @@ async function execute(rt: Runtime, run: ActiveRun, statements: Statement[]): Pr
       record.rowCount = writer.rows;
     }
     const cancelled = EngineError.is(error) && error.details.cancelled === true;
-    record.status = cancelled ? "cancelled" : "failed";
+    outcome = cancelled ? "cancelled" : "failed";
     if (!cancelled) record.error = runError(error, record.sql, current);
   } finally {
     quietly(() => writer?.close());
     await session?.close().catch(() => {});
-    record.finishedAt = new Date();
-    record.firstPageMs ??= record.columns.length > 0 ? record.finishedAt.getTime() - record.startedAt.getTime() : null;
-    await rt.catalog.save(record).catch((e) => console.error("could not save run", record.id, e));
+    const finishedAt = new Date();
+    record.firstPageMs ??= record.columns.length > 0 ? finishedAt.getTime() - record.startedAt.getTime() : null;
+    // The end becomes visible only once it is stored, so whoever sees it can rely on it.
+    await rt.catalog
+      .save({ ...record, status: outcome, finishedAt })
+      .catch((e) => console.error("could not save run", record.id, e));
+    record.status = outcome;
+    record.finishedAt = finishedAt;
     active.delete(record.id);
     notify(run);
   }

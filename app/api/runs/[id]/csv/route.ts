@@ -1,7 +1,7 @@
-import { UserError } from "@/lib/action-result";
+import { NOT_FOUND, UserError } from "@/lib/action-result";
 import { csvFileName } from "@/lib/csv";
 import { failureMessage } from "@/lib/server/actions/safe-action";
-import { currentActor } from "@/lib/server/actor";
+import { requireUser, SIGN_IN_REQUIRED } from "@/lib/server/auth/session";
 import { csvDownload } from "@/lib/server/runs/runs";
 
 export const dynamic = "force-dynamic";
@@ -10,8 +10,8 @@ export const dynamic = "force-dynamic";
 export async function GET(_request: Request, context: { params: Promise<{ id: string }> }) {
   const { id } = await context.params;
   try {
-    const actor = await currentActor();
-    const { record, body } = await csvDownload(actor, id);
+    const user = await requireUser();
+    const { record, body } = await csvDownload(user, id);
     const name = csvFileName(record.sql, record.startedAt);
     return new Response(body, {
       headers: {
@@ -22,7 +22,13 @@ export async function GET(_request: Request, context: { params: Promise<{ id: st
       },
     });
   } catch (error) {
-    const status = UserError.is(error) ? (/^Not found/.test(error.message) ? 404 : 409) : 500;
+    const status = !UserError.is(error)
+      ? 500
+      : error.message === SIGN_IN_REQUIRED
+        ? 401
+        : error.message === NOT_FOUND
+          ? 404
+          : 409;
     return new Response(failureMessage(error), { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
 }

@@ -1,0 +1,155 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import type React from "react";
+import { useState } from "react";
+import { changeMemberAction, inviteMemberAction } from "@/app/(workspace)/admin/members/actions";
+
+interface Member {
+  id: string;
+  name: string;
+  email: string;
+  role: "admin" | "member";
+  disabled: boolean;
+  sso: boolean;
+}
+
+interface PendingInvitation {
+  email: string;
+  role: string;
+  expiresAt: string;
+}
+
+export function MembersAdmin({
+  me,
+  members,
+  invitations,
+}: {
+  me: string;
+  members: Member[];
+  invitations: PendingInvitation[];
+}) {
+  const router = useRouter();
+  const [problem, setProblem] = useState<string | null>(null);
+  const [link, setLink] = useState<string | null>(null);
+
+  async function change(userId: string, change: { role?: Member["role"]; disabled?: boolean }) {
+    setProblem(null);
+    const result = await changeMemberAction({ userId, ...change });
+    if (!result.ok) setProblem(result.error);
+    router.refresh();
+  }
+
+  async function inviteMember(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setProblem(null);
+    setLink(null);
+    const result = await inviteMemberAction({
+      email: String(form.get("email") ?? ""),
+      role: form.get("role") === "admin" ? "admin" : "member",
+    });
+    if (!result.ok) {
+      setProblem(result.error);
+      return;
+    }
+    setLink(`${window.location.origin}${result.data.path}`);
+    formElement.reset();
+    router.refresh();
+  }
+
+  return (
+    <>
+      {problem && (
+        <p className="error-banner" role="alert">
+          {problem}
+        </p>
+      )}
+      <table className="list" aria-label="Members">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Email</th>
+            <th>Role</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.id}>
+              <td>
+                {m.name}
+                {m.id === me && <span className="muted"> (you)</span>}
+              </td>
+              <td>
+                {m.email}
+                {m.sso && <span className="muted small"> · single sign-on</span>}
+              </td>
+              <td>
+                <select
+                  aria-label={`Role of ${m.email}`}
+                  value={m.role}
+                  onChange={(event) => void change(m.id, { role: event.target.value as Member["role"] })}
+                >
+                  <option value="member">member</option>
+                  <option value="admin">admin</option>
+                </select>
+              </td>
+              <td>{m.disabled ? "disabled" : "active"}</td>
+              <td>
+                <button
+                  type="button"
+                  onClick={() => void change(m.id, { disabled: !m.disabled })}
+                  aria-label={`${m.disabled ? "Enable" : "Disable"} ${m.email}`}
+                >
+                  {m.disabled ? "Enable" : "Disable"}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Invite a member</h2>
+      <form className="form" onSubmit={inviteMember}>
+        <label>
+          Email
+          <input name="email" type="email" required />
+        </label>
+        <label>
+          Role
+          <select name="role" defaultValue="member">
+            <option value="member">member</option>
+            <option value="admin">admin</option>
+          </select>
+        </label>
+        <button type="submit" className="primary">
+          Create invitation link
+        </button>
+      </form>
+      {link && (
+        <p>
+          Send this link to them (it works once, for 7 days):
+          <br />
+          <output className="invite-link" aria-label="Invitation link">
+            {link}
+          </output>
+        </p>
+      )}
+      {invitations.length > 0 && (
+        <>
+          <h2>Open invitations</h2>
+          <ul>
+            {invitations.map((i) => (
+              <li key={`${i.email}-${i.expiresAt}`}>
+                {i.email} ({i.role}), until {new Date(i.expiresAt).toLocaleDateString()}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,17 @@
+"use client";
+
+import { signOut } from "next-auth/react";
+
+export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
+  return (
+    <div className="user-menu">
+      <span title={email}>
+        {name}
+        {role === "admin" && <span className="badge">admin</span>}
+      </span>
+      <button type="button" className="ghost" onClick={() => void signOut({ callbackUrl: "/signin" })}>
+        Sign out
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { config, dataDir } from "../config";
+import { decoyHash, verifyPassword } from "../crypto/password";
+import { deriveKey, loadSecretKey } from "../crypto/secret-key";
+import { findUserByEmail, insertUser } from "../db/queries/users";
+import { runtime } from "../runtime";
+
+export const OIDC_PROVIDER_ID = "oidc";
+
+/** The session cookie's signing secret: NEXTAUTH_SECRET, else derived from the server's master key. */
+function authSecret(): string {
+  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const master = loadSecretKey(dataDir(), config().LAKEBOOK_SECRET_KEY);
+  return deriveKey(master, "nextauth").toString("base64");
+}
+
+export function oidcConfigured(): boolean {
+  const c = config();
+  return Boolean(c.LAKEBOOK_OIDC_ISSUER && c.LAKEBOOK_OIDC_CLIENT_ID && c.LAKEBOOK_OIDC_CLIENT_SECRET);
+}
+
+let cached: NextAuthOptions | undefined;
+
+export function authOptions(): NextAuthOptions {
+  cached ??= build();
+  return cached;
+}
+
+function build(): NextAuthOptions {
+  const c = config();
+  const providers: NextAuthOptions["providers"] = [
+    CredentialsProvider({
+      id: "credentials",
+      name: "Email and password",
+      credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials) {
+        const email = credentials?.email?.trim() ?? "";
+        const password = credentials?.password ?? "";
+        if (!email || !password || password.length > 1024) return null;
+        const { db } = await runtime();
+        const user = await findUserByEmail(db, email);
+        // Same work whether or not the account exists, so timing does not tell.
+        const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
+        if (!user?.passwordHash || !ok || user.disabled) return null;
+        return { id: user.id, email: user.email, name: user.name };
+      },
+    }),
+  ];
+  if (oidcConfigured()) {
+    const issuer = c.LAKEBOOK_OIDC_ISSUER!.replace(/\/$/, "");
+    providers.push({
+      id: OIDC_PROVIDER_ID,
+      name: c.LAKEBOOK_OIDC_NAME,
+      type: "oauth",
+      wellKnown: `${issuer}/.well-known/openid-configuration`,
+      clientId: c.LAKEBOOK_OIDC_CLIENT_ID,
+      clientSecret: c.LAKEBOOK_OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: "openid email profile" } },
+      // Many issuers put only `sub` in the ID token: read name and email from userinfo.
+      idToken: false,
+      checks: ["pkce", "state"],
+      profile(profile: { sub: string; email?: string; name?: string; preferred_username?: string }) {
+        return {
+          id: profile.sub,
+          email: profile.email ?? null,
+          name: profile.name ?? profile.preferred_username ?? null,
+        };
+      },
+    });
+  }
+
+  return {
+    secret: authSecret(),
+    providers,
+    session: { strategy: "jwt", maxAge: c.LAKEBOOK_SESSION_HOURS * 3600 },
+    pages: { signIn: "/signin", error: "/signin" },
+    callbacks: {
+      async signIn({ user, account }) {
+        if (account?.provider !== OIDC_PROVIDER_ID) return true;
+        // Single sign-on: the identity provider vouches for the email; members
+        // are created on first sign-in, disabled ones are refused.
+        if (!user.email) return "/signin?error=NoEmail";
+        const { db } = await runtime();
+        const existing = await findUserByEmail(db, user.email);
+        if (existing) return !existing.disabled;
+        await insertUser(db, { email: user.email, name: user.name ?? user.email, passwordHash: null, role: "member" });
+        return true;
+      },
+      async jwt({ token, user }) {
+        if (user?.email) {
+          const { db } = await runtime();
+          const row = await findUserByEmail(db, user.email);
+          if (row) {
+            token.uid = row.id;
+            token.role = row.role;
+            token.name = row.name;
+            token.email = row.email;
+          }
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        session.user = {
+          id: token.uid ?? "",
+          name: token.name ?? "",
+          email: token.email ?? "",
+          role: token.role ?? "member",
+        };
+        session.issuedAt = typeof token.iat === "number" ? token.iat : 0;
+        return session;
+      },
+    },
+  };
+}
