@@ -72,7 +72,7 @@ export class Client {
   /** Like call(), but unwraps { ok, data } and throws on { ok: false }. */
   async data(name, args) {
     const { ms, value, raw } = await this.call(name, args);
-    if (!value || value.ok !== true) throw new Error(`${name} failed: ${JSON.stringify(value).slice(0, 500)}`);
+    if (value?.ok !== true) throw new Error(`${name} failed: ${JSON.stringify(value).slice(0, 500)}`);
     return { ms, data: value.data, raw };
   }
 
