@@ -1,5 +1,9 @@
 import { defineConfig } from "@playwright/test";
-import { ADMIN_STATE, E2E_DATA_DIR, E2E_PORT, E2E_TRIPS_ROWS } from "./e2e/support/constants";
+import { ADMIN_STATE, E2E_DATA_DIR, E2E_PORT, E2E_TRIPS_ROWS, E2E_WAREHOUSE_TLS_DIR } from "./e2e/support/constants";
+import { sharedCertificate } from "./tests/support/databricks-warehouse/certificate";
+import { WAREHOUSE_NAMES } from "./tests/support/databricks-warehouse/names";
+
+const warehouseCertificate = sharedCertificate(E2E_WAREHOUSE_TLS_DIR, WAREHOUSE_NAMES);
 
 /**
  * Browser tests drive the system Chromium (Debian's package; Playwright's own
@@ -44,6 +48,7 @@ export default defineConfig({
     env: {
       NEXT_TELEMETRY_DISABLED: "1",
       NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
+      NODE_EXTRA_CA_CERTS: warehouseCertificate.certFile,
       LAKEBOOK_DATA_DIR: E2E_DATA_DIR,
       LAKEBOOK_SAMPLE_TRIPS_ROWS: String(E2E_TRIPS_ROWS),
     },

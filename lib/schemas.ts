@@ -11,6 +11,7 @@ const sql = z.string().max(16 * 1024 * 1024, "The statement is far too large to 
 
 export const startRunInput = z.object({
   sql,
+  connectionId: z.string().max(64),
   lane: z.string().regex(/^[\w-]{1,64}$/),
   pageSize,
 });
@@ -37,9 +38,11 @@ export const cellInput = z.object({
 });
 
 const name = z.string().min(1).max(255);
-export const schemasInput = z.object({ catalog: name });
-export const tablesInput = z.object({ catalog: name, schema: name });
-export const columnsInput = z.object({ catalog: name, schema: name, table: name });
+const connectionId = z.string().max(64);
+export const catalogsInput = z.object({ connectionId });
+export const schemasInput = z.object({ connectionId, catalog: name });
+export const tablesInput = z.object({ connectionId, catalog: name, schema: name });
+export const columnsInput = z.object({ connectionId, catalog: name, schema: name, table: name });
 
 export const passwordSchema = z.string().min(12, "Use at least 12 characters.").max(1024, "That password is too long.");
 
@@ -61,3 +64,32 @@ export const joinInput = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(200),
   password: passwordSchema,
 });
+
+/** A Databricks SQL warehouse connection as the form submits it. Blank secret = keep the stored one. */
+export const connectionInput = z
+  .object({
+    id: z.string().max(64).optional(),
+    name: z.string().trim().min(1, "Give the connection a name.").max(100),
+    host: z
+      .string()
+      .trim()
+      .transform((h) => h.replace(/^https?:\/\//i, "").replace(/\/.*$/, ""))
+      .pipe(z.string().regex(/^[A-Za-z0-9.-]+$/, "Enter the server hostname, e.g. adb-1234.5.azuredatabricks.net.")),
+    port: z.coerce.number().int().min(1).max(65535).default(443),
+    httpPath: z
+      .string()
+      .trim()
+      .regex(/^\/[\w./-]+$/, "Enter the HTTP path, e.g. /sql/1.0/warehouses/abc123."),
+    authType: z.enum(["token", "oauth-m2m"]),
+    clientId: z.string().trim().max(200).optional(),
+    secret: z.string().max(4096).optional(),
+    defaultCatalog: z.string().trim().max(255).optional(),
+    defaultSchema: z.string().trim().max(255).optional(),
+    scope: z.enum(["shared", "personal"]),
+  })
+  .refine((c) => c.authType !== "oauth-m2m" || Boolean(c.clientId), {
+    message: "OAuth machine-to-machine needs the service principal's client id.",
+    path: ["clientId"],
+  });
+
+export const connectionIdInput = z.object({ connectionId: z.string().max(64) });

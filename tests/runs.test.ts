@@ -8,6 +8,8 @@ prepareTempDataDir();
 process.env.LAKEBOOK_RESULT_MAX_ROWS = "50000";
 
 const runs = await import("@/lib/server/runs/runs");
+const { runtime } = await import("@/lib/server/runtime");
+const engine = (await runtime()).engine;
 const me = { id: "user-a" };
 const other = { id: "user-b" };
 
@@ -21,7 +23,7 @@ async function finished(id: string): Promise<RunView> {
 }
 
 async function run(sql: string, lane = "t") {
-  const started = await runs.startRun(me, { sql, lane, pageSize: 100 });
+  const started = await runs.startRun(me, { sql, connectionId: "builtin", lane, pageSize: 100 }, engine);
   return { ...started, final: await finished(started.run.id) };
 }
 
@@ -110,38 +112,54 @@ describe("runs on the built-in warehouse", () => {
   });
 
   it("cancels a long statement on the engine", async () => {
-    const started = await runs.startRun(me, {
-      sql: "SELECT count(*) FROM range(100000000000) a, range(10) b WHERE a.range % 7 = b.range",
-      lane: "cancel",
-      pageSize: 100,
-    });
+    const started = await runs.startRun(
+      me,
+      {
+        sql: "SELECT count(*) FROM range(100000000000) a, range(10) b WHERE a.range % 7 = b.range",
+        lane: "cancel",
+        connectionId: "builtin",
+        pageSize: 100,
+      },
+      engine,
+    );
     expect(started.run.status).toBe("running");
     const cancelled = await runs.cancelRun(me, started.run.id);
     expect(cancelled.status).toBe("cancelled");
     // The connection is free again: the next run in the same lane works.
-    const again = await runs.startRun(me, { sql: "SELECT 42", lane: "cancel", pageSize: 100 });
+    const again = await runs.startRun(
+      me,
+      { sql: "SELECT 42", lane: "cancel", connectionId: "builtin", pageSize: 100 },
+      engine,
+    );
     expect((await finished(again.run.id)).status).toBe("succeeded");
   });
 
   it("refuses bad input with clear messages", async () => {
-    await expect(runs.startRun(me, { sql: "  -- nothing\n ; ", lane: "x", pageSize: 100 })).rejects.toThrow(
-      /no SQL to run/,
-    );
+    await expect(
+      runs.startRun(me, { sql: "  -- nothing\n ; ", lane: "x", connectionId: "builtin", pageSize: 100 }, engine),
+    ).rejects.toThrow(/no SQL to run/);
     const huge = `SELECT '${"x".repeat(1024 * 1024)}'`;
-    await expect(runs.startRun(me, { sql: huge, lane: "x", pageSize: 100 })).rejects.toThrow(/the limit is 1\.0 MB/);
+    await expect(
+      runs.startRun(me, { sql: huge, lane: "x", connectionId: "builtin", pageSize: 100 }, engine),
+    ).rejects.toThrow(/the limit is 1\.0 MB/);
     await expect(runs.readPage(me, "0".repeat(32), 0, 10, null)).rejects.toThrow(NOT_FOUND);
     await expect(runs.readPage(me, "../../etc", 0, 10, null)).rejects.toThrow(NOT_FOUND);
   });
 
   it("refuses a second run in the same editor while one is running", async () => {
-    const first = await runs.startRun(me, {
-      sql: "SELECT count(*) FROM range(100000000000)",
-      lane: "busy",
-      pageSize: 100,
-    });
-    await expect(runs.startRun(me, { sql: "SELECT 1", lane: "busy", pageSize: 100 })).rejects.toThrow(
-      /already running/,
+    const first = await runs.startRun(
+      me,
+      {
+        sql: "SELECT count(*) FROM range(100000000000)",
+        lane: "busy",
+        connectionId: "builtin",
+        pageSize: 100,
+      },
+      engine,
     );
+    await expect(
+      runs.startRun(me, { sql: "SELECT 1", lane: "busy", connectionId: "builtin", pageSize: 100 }, engine),
+    ).rejects.toThrow(/already running/);
     await runs.cancelRun(me, first.run.id);
   });
 

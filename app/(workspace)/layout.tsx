@@ -8,6 +8,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   const user = await pageUser();
   const nav = [
     { href: "/", label: "SQL editor" },
+    { href: "/connections", label: "Connections" },
     ...(user.role === "admin" ? [{ href: "/admin/members", label: "Members" }] : []),
   ];
   return (

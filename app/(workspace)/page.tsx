@@ -1,11 +1,10 @@
 import { Workbench } from "@/components/workbench/Workbench";
 import { pageUser } from "@/lib/server/auth/session";
-import { runtime } from "@/lib/server/runtime";
+import { listConnections } from "@/lib/server/connections";
 
 export const dynamic = "force-dynamic";
 
 export default async function EditorPage() {
-  await pageUser();
-  const catalogs = await (await runtime()).engine.listCatalogs();
-  return <Workbench catalogs={catalogs} />;
+  const user = await pageUser();
+  return <Workbench connections={await listConnections(user)} />;
 }

@@ -79,11 +79,11 @@ export function useRun(lane: string) {
   );
 
   const start = useCallback(
-    async (sql: string) => {
+    async (sql: string, connectionId: string) => {
       if (stateRef.current.starting || stateRef.current.run?.status === "running") return;
       pageRequest.current++;
       setState((s) => ({ ...s, starting: true, problem: null, startedAt: Date.now() }));
-      const result = await startRunAction({ sql, lane, pageSize: stateRef.current.pageSize });
+      const result = await startRunAction({ sql, connectionId, lane, pageSize: stateRef.current.pageSize });
       if (!result.ok) {
         setState((s) => ({ ...s, starting: false, problem: result.error }));
         return;

@@ -1,8 +1,15 @@
 "use client";
 
-import { useCallback, useState } from "react";
-import { listColumnsAction, listSchemasAction, listTablesAction } from "@/app/(workspace)/schema/actions";
+import { useCallback, useEffect, useState } from "react";
+import {
+  listCatalogsAction,
+  listColumnsAction,
+  listSchemasAction,
+  listTablesAction,
+} from "@/app/(workspace)/schema/actions";
 import type { ActionResult } from "@/lib/action-result";
+import type { ConnectionView } from "@/lib/connections";
+import type { SqlDialect } from "@/lib/sql/split";
 import { quoteIdentifier } from "./names";
 
 interface Node {
@@ -14,11 +21,26 @@ interface Node {
   load?: () => Promise<ActionResult<Node[]>>;
 }
 
-/** Catalogs → schemas → tables → columns, each level loaded when first opened. */
-export function SchemaBrowser({ catalogs, onInsert }: { catalogs: string[]; onInsert(text: string): void }) {
+/** Catalogs → schemas → tables → columns of one connection, each level loaded when first opened. */
+export function SchemaBrowser({ connection, onInsert }: { connection: ConnectionView; onInsert(text: string): void }) {
   const [filter, setFilter] = useState("");
   const [generation, setGeneration] = useState(0);
-  const roots = catalogs.map((catalog) => catalogNode(catalog));
+  const [catalogs, setCatalogs] = useState<ActionResult<string[]> | null>(null);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the refresh button's signal to reload.
+  useEffect(() => {
+    let current = true;
+    setCatalogs(null);
+    void listCatalogsAction({ connectionId: connection.id }).then((result) => {
+      if (current) setCatalogs(result);
+    });
+    return () => {
+      current = false;
+    };
+  }, [connection.id, generation]);
+
+  const names = new Names(connection.id, connection.dialect);
+  const roots = catalogs?.ok ? catalogs.data.map((catalog) => names.catalog(catalog)) : [];
   return (
     <aside className="schema" aria-label="Schema browser">
       <div className="schema-head">
@@ -41,7 +63,13 @@ export function SchemaBrowser({ catalogs, onInsert }: { catalogs: string[]; onIn
         value={filter}
         onChange={(event) => setFilter(event.target.value)}
       />
-      <ul className="tree" key={generation}>
+      {catalogs === null && <p className="muted tree-msg">Loading…</p>}
+      {catalogs && !catalogs.ok && (
+        <p className="error-text tree-msg" role="alert">
+          {catalogs.error}
+        </p>
+      )}
+      <ul className="tree" key={`${connection.id}-${generation}`}>
         {roots.map((node) => (
           <TreeNode key={node.key} node={node} depth={0} filter={filter.trim().toLowerCase()} onInsert={onInsert} />
         ))}
@@ -126,40 +154,61 @@ function matches(node: Node, filter: string): boolean {
   return node.label.toLowerCase().includes(filter) || Boolean(node.load);
 }
 
-function catalogNode(catalog: string): Node {
-  return {
-    key: catalog,
-    label: catalog,
-    insert: quoteIdentifier(catalog),
-    load: async () =>
-      mapResult(await listSchemasAction({ catalog }), (schemas) => schemas.map((s) => schemaNode(catalog, s))),
-  };
-}
+/** Tree nodes of one connection: what each loads and what clicking it inserts. */
+class Names {
+  constructor(
+    private readonly connectionId: string,
+    private readonly dialect: SqlDialect,
+  ) {}
 
-function schemaNode(catalog: string, schema: string): Node {
-  return {
-    key: `${catalog}.${schema}`,
-    label: schema,
-    insert: [catalog, schema].map(quoteIdentifier).join("."),
-    load: async () =>
-      mapResult(await listTablesAction({ catalog, schema }), (tables) =>
-        tables.map((t) => ({
-          key: `${catalog}.${schema}.${t.name}`,
-          label: t.name,
-          detail: t.kind === "view" ? "view" : undefined,
-          insert: [catalog, schema, t.name].map(quoteIdentifier).join("."),
-          load: async () =>
-            mapResult(await listColumnsAction({ catalog, schema, table: t.name }), (columns) =>
-              columns.map((c) => ({
-                key: `${catalog}.${schema}.${t.name}.${c.name}`,
-                label: c.name,
-                detail: c.type,
-                insert: quoteIdentifier(c.name),
-              })),
-            ),
-        })),
-      ),
-  };
+  private quote(...parts: string[]): string {
+    return parts.map((part) => quoteIdentifier(part, this.dialect)).join(".");
+  }
+
+  catalog(catalog: string): Node {
+    const connectionId = this.connectionId;
+    return {
+      key: catalog,
+      label: catalog,
+      insert: this.quote(catalog),
+      load: async () =>
+        mapResult(await listSchemasAction({ connectionId, catalog }), (schemas) =>
+          schemas.map((s) => this.schema(catalog, s)),
+        ),
+    };
+  }
+
+  schema(catalog: string, schema: string): Node {
+    const connectionId = this.connectionId;
+    return {
+      key: `${catalog}.${schema}`,
+      label: schema,
+      insert: this.quote(catalog, schema),
+      load: async () =>
+        mapResult(await listTablesAction({ connectionId, catalog, schema }), (tables) =>
+          tables.map((t) => this.table(catalog, schema, t.name, t.kind)),
+        ),
+    };
+  }
+
+  table(catalog: string, schema: string, table: string, kind: string): Node {
+    const connectionId = this.connectionId;
+    return {
+      key: `${catalog}.${schema}.${table}`,
+      label: table,
+      detail: kind === "view" ? "view" : undefined,
+      insert: this.quote(catalog, schema, table),
+      load: async () =>
+        mapResult(await listColumnsAction({ connectionId, catalog, schema, table }), (columns) =>
+          columns.map((c) => ({
+            key: `${catalog}.${schema}.${table}.${c.name}`,
+            label: c.name,
+            detail: c.type,
+            insert: this.quote(c.name),
+          })),
+        ),
+    };
+  }
 }
 
 function mapResult<A, B>(result: ActionResult<A>, map: (a: A) => B): ActionResult<B> {

@@ -1,6 +1,12 @@
-/** Quotes an identifier only when it needs it, so inserted names stay readable. */
-export function quoteIdentifier(name: string): string {
+import type { SqlDialect } from "@/lib/sql/split";
+
+/**
+ * Quotes an identifier only when it needs it, so inserted names stay readable:
+ * with double quotes for DuckDB, backticks for Databricks (Spark SQL).
+ */
+export function quoteIdentifier(name: string, dialect: SqlDialect = "duckdb"): string {
   if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && !RESERVED.has(name.toUpperCase())) return name;
+  if (dialect === "databricks") return `\`${name.replaceAll("`", "``")}\``;
   return `"${name.replaceAll('"', '""')}"`;
 }
 

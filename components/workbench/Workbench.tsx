@@ -6,15 +6,20 @@ import { SqlEditor } from "@/components/editor/SqlEditor";
 import { ResultsPanel } from "@/components/results/ResultsPanel";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
+import type { ConnectionView } from "@/lib/connections";
 import { formatDuration } from "@/lib/results/format";
 
 const DRAFT_KEY = "lakebook.draft.main";
 const STARTER_SQL =
   "-- Press Ctrl+Enter (⌘+Enter on a Mac) to run. Select text to run only that.\nSELECT * FROM samples.nyctaxi.trips LIMIT 1000;\n";
 
+const CONNECTION_KEY = "lakebook.connection";
+
 /** The SQL explorer: schema on the left, editor on top, results below. */
-export function Workbench({ catalogs }: { catalogs: string[] }) {
+export function Workbench({ connections }: { connections: ConnectionView[] }) {
   const [sql, setSql] = useState<string | null>(null);
+  const [connectionId, setConnectionId] = useState(connections[0].id);
+  const connection = connections.find((c) => c.id === connectionId) ?? connections[0];
   const editor = useRef<EditorHandle>(null);
   const { state, start, cancel, goTo } = useRun("main");
   const [origin, setOrigin] = useState({ line: 1, column: 1 });
@@ -22,7 +27,11 @@ export function Workbench({ catalogs }: { catalogs: string[] }) {
   const elapsed = useElapsed(state.startedAt, running);
 
   // The draft is kept in this browser so a reload never loses typed text.
-  useEffect(() => setSql(localStorage.getItem(DRAFT_KEY) ?? STARTER_SQL), []);
+  useEffect(() => {
+    setSql(localStorage.getItem(DRAFT_KEY) ?? STARTER_SQL);
+    const remembered = localStorage.getItem(CONNECTION_KEY);
+    if (remembered && connections.some((c) => c.id === remembered)) setConnectionId(remembered);
+  }, [connections]);
   const onChange = useCallback((value: string) => {
     setSql(value);
     localStorage.setItem(DRAFT_KEY, value);
@@ -31,9 +40,9 @@ export function Workbench({ catalogs }: { catalogs: string[] }) {
   const run = useCallback(
     (request: RunRequest) => {
       setOrigin({ line: request.startLine, column: request.startColumn });
-      void start(request.sql);
+      void start(request.sql, connection.id);
     },
-    [start],
+    [start, connection.id],
   );
 
   const error = state.run?.error;
@@ -48,7 +57,7 @@ export function Workbench({ catalogs }: { catalogs: string[] }) {
 
   return (
     <div className="workbench">
-      <SchemaBrowser catalogs={catalogs} onInsert={(text) => editor.current?.insert(text)} />
+      <SchemaBrowser connection={connection} onInsert={(text) => editor.current?.insert(text)} />
       <main className="main">
         <div className="toolbar">
           <button
@@ -71,7 +80,23 @@ export function Workbench({ catalogs }: { catalogs: string[] }) {
             </>
           )}
           <span className="spacer" />
-          <span className="muted small">Built-in warehouse (DuckDB)</span>
+          <label className="connection-picker">
+            Connection{" "}
+            <select
+              value={connection.id}
+              onChange={(event) => {
+                setConnectionId(event.target.value);
+                localStorage.setItem(CONNECTION_KEY, event.target.value);
+              }}
+            >
+              {connections.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                  {c.scope === "personal" ? " (personal)" : ""}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
         <div className="editor">
           {sql !== null && <SqlEditor value={sql} onChange={onChange} onRun={run} marker={marker} handle={editor} />}

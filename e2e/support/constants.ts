@@ -8,3 +8,10 @@ export const E2E_TRIPS_ROWS = 2_000_000;
 export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "correct horse battery staple" };
 /** Browser state of the signed-in admin, reused by the other tests. */
 export const ADMIN_STATE = "test-results/.auth/admin.json";
+
+/**
+ * TLS certificate of the Databricks test warehouse, made before the app starts
+ * so the app can trust it (NODE_EXTRA_CA_CERTS), as it would a real warehouse's.
+ */
+export const E2E_WAREHOUSE_TLS_DIR = ".lakebook-e2e-tls";
+export const E2E_WAREHOUSE_TRIPS_ROWS = 20_000;

@@ -1,17 +1,21 @@
 "use server";
 
-import { columnsInput, schemasInput, tablesInput } from "@/lib/schemas";
+import { catalogsInput, columnsInput, schemasInput, tablesInput } from "@/lib/schemas";
 import { action } from "@/lib/server/actions/safe-action";
-import { runtime } from "@/lib/server/runtime";
+import { engineFor } from "@/lib/server/connections";
 
-export const listSchemasAction = action(schemasInput, async ({ catalog }) =>
-  (await runtime()).engine.listSchemas(catalog),
+export const listCatalogsAction = action(catalogsInput, async ({ connectionId }, user) =>
+  (await engineFor(user, connectionId)).listCatalogs(),
 );
 
-export const listTablesAction = action(tablesInput, async ({ catalog, schema }) =>
-  (await runtime()).engine.listTables(catalog, schema),
+export const listSchemasAction = action(schemasInput, async ({ connectionId, catalog }, user) =>
+  (await engineFor(user, connectionId)).listSchemas(catalog),
 );
 
-export const listColumnsAction = action(columnsInput, async ({ catalog, schema, table }) =>
-  (await runtime()).engine.listColumns(catalog, schema, table),
+export const listTablesAction = action(tablesInput, async ({ connectionId, catalog, schema }, user) =>
+  (await engineFor(user, connectionId)).listTables(catalog, schema),
+);
+
+export const listColumnsAction = action(columnsInput, async ({ connectionId, catalog, schema, table }, user) =>
+  (await engineFor(user, connectionId)).listColumns(catalog, schema, table),
 );

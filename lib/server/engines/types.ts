@@ -67,7 +67,7 @@ export class EngineError extends Error {
 
   constructor(
     message: string,
-    readonly details: { position?: number; sqlState?: string; cancelled?: boolean } = {},
+    readonly details: { position?: number; sqlState?: string; cancelled?: boolean; retryable?: boolean } = {},
   ) {
     super(message);
     this.name = "EngineError";

@@ -6,6 +6,7 @@ import type { ResultStore } from "./result-store";
 export interface RunRecord {
   id: string;
   owner: string;
+  connectionId: string;
   sql: string;
   status: RunStatus;
   columns: ResultColumn[];
@@ -23,7 +24,7 @@ const CREATE = `CREATE TABLE IF NOT EXISTS runs (
   id VARCHAR PRIMARY KEY, owner VARCHAR NOT NULL, sql VARCHAR NOT NULL, status VARCHAR NOT NULL,
   columns VARCHAR NOT NULL, row_count BIGINT NOT NULL, truncated BOOLEAN NOT NULL, message VARCHAR,
   statement_count INTEGER NOT NULL, error VARCHAR, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
-  first_page_ms DOUBLE)`;
+  first_page_ms DOUBLE, connection_id VARCHAR)`;
 
 /** Run records live in the result store, so a stored result and its description go together. */
 export class RunCatalog {
@@ -31,6 +32,7 @@ export class RunCatalog {
 
   async init(): Promise<void> {
     await this.store.exec(CREATE);
+    await this.store.exec("ALTER TABLE runs ADD COLUMN IF NOT EXISTS connection_id VARCHAR");
     // Runs cut off by a restart can never finish: say so instead of "running" forever.
     await this.store.exec(
       `UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP, error = '{"message":"The server restarted while this query was running."}' WHERE status = 'running'`,
@@ -41,7 +43,7 @@ export class RunCatalog {
     const connection = await this.store.connect();
     try {
       await connection.run(
-        `INSERT OR REPLACE INTO runs VALUES ($id, $owner, $sql, $status, $columns, $rowCount, $truncated, $message, $statementCount, $error, $startedAt::TIMESTAMP, $finishedAt::TIMESTAMP, $firstPageMs)`,
+        `INSERT OR REPLACE INTO runs VALUES ($id, $owner, $sql, $status, $columns, $rowCount, $truncated, $message, $statementCount, $error, $startedAt::TIMESTAMP, $finishedAt::TIMESTAMP, $firstPageMs, $connectionId)`,
         {
           id: run.id,
           owner: run.owner,
@@ -56,6 +58,7 @@ export class RunCatalog {
           startedAt: run.startedAt.toISOString(),
           finishedAt: run.finishedAt ? run.finishedAt.toISOString() : null,
           firstPageMs: run.firstPageMs,
+          connectionId: run.connectionId,
         },
       );
     } finally {
@@ -68,7 +71,7 @@ export class RunCatalog {
     try {
       const reader = await connection.runAndReadAll(
         `SELECT id, owner, sql, status, columns, row_count, truncated, message, statement_count, error,
-           strftime(started_at, '%Y-%m-%dT%H:%M:%S.%fZ'), strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%fZ'), first_page_ms
+           strftime(started_at, '%Y-%m-%dT%H:%M:%S.%fZ'), strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%fZ'), first_page_ms, connection_id
          FROM runs WHERE id = $id`,
         { id },
       );
@@ -88,6 +91,7 @@ export class RunCatalog {
         startedAt: new Date(String(row[10])),
         finishedAt: row[11] === null ? null : new Date(String(row[11])),
         firstPageMs: row[12] === null ? null : Number(row[12]),
+        connectionId: row[13] === null ? "builtin" : String(row[13]),
       };
     } finally {
       connection.closeSync();

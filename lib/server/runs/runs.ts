@@ -5,7 +5,7 @@ import { csvLine } from "@/lib/csv";
 import type { Cell, Page, RunError, RunView, SortSpec } from "@/lib/results/types";
 import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
 import { config } from "../config";
-import { EngineError, type EngineSession, type StatementResult } from "../engines/types";
+import { type Engine, EngineError, type EngineSession, type StatementResult } from "../engines/types";
 import { type Runtime, runtime } from "../runtime";
 import type { RunRecord } from "./catalog";
 import type { ResultWriter } from "./result-store";
@@ -36,13 +36,18 @@ const FLUSH_INTERVAL_MS = 400;
 
 export interface StartRunInput {
   sql: string;
+  connectionId: string;
   /** One run at a time per editor tab. */
   lane: string;
   /** Rows of the first page to return with the answer. */
   pageSize: number;
 }
 
-export async function startRun(actor: Actor, input: StartRunInput): Promise<{ run: RunView; page: Page | null }> {
+export async function startRun(
+  actor: Actor,
+  input: StartRunInput,
+  engine: Engine,
+): Promise<{ run: RunView; page: Page | null }> {
   const limits = config();
   const bytes = Buffer.byteLength(input.sql, "utf8");
   if (bytes > limits.LAKEBOOK_MAX_SQL_BYTES) {
@@ -51,7 +56,7 @@ export async function startRun(actor: Actor, input: StartRunInput): Promise<{ ru
     );
   }
   const rt = await runtime();
-  const statements = splitStatements(input.sql, rt.engine.dialect);
+  const statements = splitStatements(input.sql, engine.dialect);
   if (statements.length === 0) throw new UserError("There is no SQL to run: write a statement first.");
   const lane = `${actor.id}:${input.lane}`;
   const running = [...active.values()].filter((run) => run.record.status === "running");
@@ -65,6 +70,7 @@ export async function startRun(actor: Actor, input: StartRunInput): Promise<{ ru
   const record: RunRecord = {
     id: randomUUID().replaceAll("-", ""),
     owner: actor.id,
+    connectionId: input.connectionId,
     sql: input.sql,
     status: "running",
     columns: [],
@@ -80,7 +86,7 @@ export async function startRun(actor: Actor, input: StartRunInput): Promise<{ ru
   const run: ActiveRun = { record, lane, controller: new AbortController(), waiters: new Set() };
   await rt.catalog.save(record);
   active.set(record.id, run);
-  void execute(rt, run, statements);
+  void execute(rt, engine, run, statements);
 
   await waitFor(run, () => record.status !== "running" || record.firstPageMs !== null, FIRST_PAGE_WAIT_MS);
   const page =
@@ -90,7 +96,7 @@ export async function startRun(actor: Actor, input: StartRunInput): Promise<{ ru
   return { run: view(record), page };
 }
 
-async function execute(rt: Runtime, run: ActiveRun, statements: Statement[]): Promise<void> {
+async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: Statement[]): Promise<void> {
   const { record, controller } = run;
   const limits = config();
   let session: EngineSession | null = null;
@@ -98,7 +104,7 @@ async function execute(rt: Runtime, run: ActiveRun, statements: Statement[]): Pr
   let current: Statement = statements[0];
   let outcome: RunRecord["status"] = "failed";
   try {
-    session = await rt.engine.openSession();
+    session = await engine.openSession();
     for (const [index, statement] of statements.entries()) {
       current = statement;
       const result: StatementResult = await session.execute(statement.text, controller.signal);

@@ -1,0 +1,19 @@
+"use server";
+
+import { z } from "zod";
+import { connectionIdInput, connectionInput } from "@/lib/schemas";
+import { action } from "@/lib/server/actions/safe-action";
+import { checkConnection, removeConnection, saveConnection } from "@/lib/server/connections";
+
+export const saveConnectionAction = action(connectionInput, (input, user) => saveConnection(user, input));
+
+export const deleteConnectionAction = action(connectionIdInput, async ({ connectionId }, user) => {
+  await removeConnection(user, connectionId);
+  return null;
+});
+
+/** Tests a saved connection by id, or the form's values before saving. */
+export const testConnectionAction = action(
+  z.union([connectionInput, z.object({ id: z.string().max(64) })]),
+  (input, user) => checkConnection(user, input),
+);

@@ -1,0 +1,19 @@
+import { ConnectionsManager } from "@/components/connections/ConnectionsManager";
+import { pageUser } from "@/lib/server/auth/session";
+import { listConnections } from "@/lib/server/connections";
+
+export const dynamic = "force-dynamic";
+
+export default async function ConnectionsPage() {
+  const user = await pageUser();
+  return (
+    <main className="page">
+      <h1>Connections</h1>
+      <p className="muted">
+        SQL warehouses Lakebook runs queries on. Shared connections are set up by admins and used by every member;
+        personal ones only by you. Tokens and secrets stay on the server: once saved they can be replaced, never read.
+      </p>
+      <ConnectionsManager connections={await listConnections(user)} isAdmin={user.role === "admin"} />
+    </main>
+  );
+}

@@ -1,0 +1,141 @@
+"use client";
+
+import type React from "react";
+import { useState } from "react";
+import { saveConnectionAction, testConnectionAction } from "@/app/(workspace)/connections/actions";
+import type { ConnectionView } from "@/lib/connections";
+
+interface Props {
+  existing: ConnectionView | null;
+  isAdmin: boolean;
+  onDone(): void;
+}
+
+/** Adds or edits a Databricks SQL warehouse connection. The stored secret is never shown, only replaced. */
+export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
+  const [authType, setAuthType] = useState(existing?.authType ?? "token");
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  function values(form: HTMLFormElement) {
+    const data = new FormData(form);
+    const text = (name: string) => String(data.get(name) ?? "");
+    return {
+      ...(existing ? { id: existing.id } : {}),
+      name: text("name"),
+      host: text("host"),
+      port: Number(text("port") || 443),
+      httpPath: text("httpPath"),
+      authType: authType === "oauth-m2m" ? ("oauth-m2m" as const) : ("token" as const),
+      clientId: text("clientId") || undefined,
+      secret: text("secret") || undefined,
+      defaultCatalog: text("defaultCatalog") || undefined,
+      defaultSchema: text("defaultSchema") || undefined,
+      scope: text("scope") === "shared" ? ("shared" as const) : ("personal" as const),
+    };
+  }
+
+  async function test(event: React.MouseEvent<HTMLButtonElement>) {
+    const form = event.currentTarget.form;
+    if (!form?.reportValidity()) return;
+    setBusy(true);
+    setResult({ ok: true, text: "Testing…" });
+    const answer = await testConnectionAction(values(form));
+    setBusy(false);
+    if (!answer.ok) setResult({ ok: false, text: answer.error });
+    else setResult(answer.data.ok ? { ok: true, text: answer.data.detail } : { ok: false, text: answer.data.message });
+  }
+
+  async function save(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    setBusy(true);
+    const answer = await saveConnectionAction(values(event.currentTarget));
+    setBusy(false);
+    if (answer.ok) onDone();
+    else setResult({ ok: false, text: answer.error });
+  }
+
+  const secretLabel = authType === "token" ? "Personal access token" : "Client secret";
+  const stored = existing?.secretHint !== undefined && existing?.secretHint !== null;
+  return (
+    <form
+      className="connection-form"
+      onSubmit={save}
+      aria-label={existing ? `Edit ${existing.name}` : "New connection"}
+    >
+      <h2>{existing ? `Edit ${existing.name}` : "New Databricks connection"}</h2>
+      <label>
+        Name
+        <input name="name" required defaultValue={existing?.name} placeholder="Production warehouse" />
+      </label>
+      <label>
+        Server hostname
+        <input name="host" required defaultValue={existing?.host} placeholder="adb-1234567890.12.azuredatabricks.net" />
+      </label>
+      <label>
+        Port
+        <input name="port" type="number" min={1} max={65535} defaultValue={existing?.port ?? 443} />
+      </label>
+      <label>
+        HTTP path
+        <input name="httpPath" required defaultValue={existing?.httpPath} placeholder="/sql/1.0/warehouses/abc123" />
+      </label>
+      <label>
+        Authentication
+        <select name="authType" value={authType} onChange={(e) => setAuthType(e.target.value as "token" | "oauth-m2m")}>
+          <option value="token">Personal access token</option>
+          <option value="oauth-m2m">OAuth machine-to-machine (service principal)</option>
+        </select>
+      </label>
+      {authType === "oauth-m2m" && (
+        <label>
+          Client ID
+          <input name="clientId" required defaultValue={existing?.clientId ?? ""} autoComplete="off" />
+        </label>
+      )}
+      <label>
+        {secretLabel}
+        <input
+          name="secret"
+          type="password"
+          autoComplete="new-password"
+          required={!stored}
+          placeholder={
+            stored ? `Stored${existing?.secretHint ? ` (ends in ${existing.secretHint})` : ""}; type to replace` : ""
+          }
+        />
+      </label>
+      <label>
+        Default catalog
+        <input name="defaultCatalog" defaultValue={existing?.defaultCatalog ?? ""} placeholder="main" />
+      </label>
+      <label>
+        Default schema
+        <input name="defaultSchema" defaultValue={existing?.defaultSchema ?? ""} placeholder="default" />
+      </label>
+      <label>
+        Who can use it
+        <select name="scope" defaultValue={existing?.scope ?? (isAdmin ? "shared" : "personal")}>
+          {isAdmin && <option value="shared">All members (shared)</option>}
+          <option value="personal">Only me (personal)</option>
+        </select>
+      </label>
+      {result && (
+        <p className={result.ok ? "ok-banner" : "error-banner"} role="status">
+          {result.text}
+        </p>
+      )}
+      <div className="form-buttons">
+        <button type="button" onClick={test} disabled={busy}>
+          Test connection
+        </button>
+        <button type="submit" className="primary" disabled={busy}>
+          Save
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

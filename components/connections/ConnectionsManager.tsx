@@ -1,0 +1,93 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { deleteConnectionAction, testConnectionAction } from "@/app/(workspace)/connections/actions";
+import type { ConnectionView } from "@/lib/connections";
+import { ConnectionForm } from "./ConnectionForm";
+
+export function ConnectionsManager({ connections, isAdmin }: { connections: ConnectionView[]; isAdmin: boolean }) {
+  const router = useRouter();
+  const [editing, setEditing] = useState<ConnectionView | "new" | null>(null);
+  const [status, setStatus] = useState<Record<string, { ok: boolean; text: string }>>({});
+
+  async function test(id: string) {
+    setStatus((s) => ({ ...s, [id]: { ok: true, text: "Testing…" } }));
+    const result = await testConnectionAction({ id });
+    const check = result.ok ? result.data : { ok: false as const, message: result.error };
+    setStatus((s) => ({
+      ...s,
+      [id]: check.ok ? { ok: true, text: check.detail } : { ok: false, text: check.message },
+    }));
+  }
+
+  async function remove(connection: ConnectionView) {
+    if (!window.confirm(`Delete the connection "${connection.name}"?`)) return;
+    const result = await deleteConnectionAction({ connectionId: connection.id });
+    if (!result.ok) setStatus((s) => ({ ...s, [connection.id]: { ok: false, text: result.error } }));
+    router.refresh();
+  }
+
+  return (
+    <>
+      <table className="list" aria-label="Connections">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Warehouse</th>
+            <th>Access</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {connections.map((c) => (
+            <tr key={c.id}>
+              <td>{c.name}</td>
+              <td className="small">
+                {c.kind === "builtin" ? "DuckDB in this server" : `${c.host}${c.httpPath}`}
+                {status[c.id] && (
+                  <div className={status[c.id].ok ? "ok-text" : "error-text"} role="status">
+                    {status[c.id].text}
+                  </div>
+                )}
+              </td>
+              <td>{c.scope === "shared" ? "shared" : "personal"}</td>
+              <td className="actions">
+                <button type="button" onClick={() => void test(c.id)} aria-label={`Test ${c.name}`}>
+                  Test
+                </button>
+                {c.canManage && (
+                  <>
+                    <button type="button" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>
+                      Edit
+                    </button>
+                    <button type="button" onClick={() => void remove(c)} aria-label={`Delete ${c.name}`}>
+                      Delete
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {editing === null ? (
+        <p>
+          <button type="button" className="primary" onClick={() => setEditing("new")}>
+            Add a Databricks connection
+          </button>
+        </p>
+      ) : (
+        <ConnectionForm
+          key={editing === "new" ? "new" : editing.id}
+          existing={editing === "new" ? null : editing}
+          isAdmin={isAdmin}
+          onDone={() => {
+            setEditing(null);
+            router.refresh();
+          }}
+        />
+      )}
+    </>
+  );
+}

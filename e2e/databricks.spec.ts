@@ -1,0 +1,136 @@
+import fs from "node:fs";
+import { csvLine } from "@/lib/csv";
+import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
+import { expect, firstCell, gridRows, resultStatus, runSql, test } from "./support/app";
+import { E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
+import { trueResult } from "./support/truth";
+
+/**
+ * The real @databricks/sql driver, inside the app, talking HTTPS to a test
+ * warehouse that speaks the Databricks SQL Thrift protocol.
+ */
+let warehouse: TestWarehouse;
+
+test.beforeAll(async () => {
+  warehouse = await startTestWarehouse({ tripsRows: E2E_WAREHOUSE_TRIPS_ROWS, certificateDir: E2E_WAREHOUSE_TLS_DIR });
+});
+
+test.afterAll(async () => {
+  await warehouse?.close();
+});
+
+test.describe.configure({ mode: "serial" });
+
+test("an admin adds a Databricks connection, tests it with a bad and a good token, and the secret stays hidden", async ({
+  app: page,
+}) => {
+  await page.goto("/connections");
+  await page.getByRole("button", { name: "Add a Databricks connection" }).click();
+  const form = page.getByRole("form", { name: "New connection" });
+  await form.getByLabel("Name", { exact: true }).fill("Test warehouse");
+  await form.getByLabel("Server hostname").fill("localhost");
+  await form.getByLabel("Port").fill(String(warehouse.port));
+  await form.getByLabel("HTTP path").fill(warehouse.path);
+  await form.getByRole("textbox", { name: "Personal access token" }).fill("dapi-not-the-right-token");
+  await form.getByRole("button", { name: "Test connection" }).click();
+  await expect(form.getByRole("status")).toContainText("rejected the credentials (HTTP 401)");
+
+  await form.getByLabel("HTTP path").fill("/sql/1.0/warehouses/nope");
+  await form.getByRole("textbox", { name: "Personal access token" }).fill(warehouse.token);
+  await form.getByRole("button", { name: "Test connection" }).click();
+  await expect(form.getByRole("status")).toContainText("HTTP 404");
+
+  await form.getByLabel("HTTP path").fill(warehouse.path);
+  await form.getByRole("button", { name: "Test connection" }).click();
+  await expect(form.getByRole("status")).toContainText("Connected");
+  await form.getByRole("button", { name: "Save" }).click();
+
+  const row = page.getByRole("row", { name: /Test warehouse/ });
+  await expect(row).toContainText(`localhost${warehouse.path}`);
+  await expect(page.locator("body")).not.toContainText(warehouse.token);
+  await row.getByRole("button", { name: "Edit Test warehouse" }).click();
+  const edit = page.getByRole("form", { name: "Edit Test warehouse" });
+  await expect(edit.getByRole("textbox", { name: "Personal access token" })).toHaveValue("");
+  await expect(edit.getByRole("textbox", { name: "Personal access token" })).toHaveAttribute(
+    "placeholder",
+    `Stored (ends in ${warehouse.token.slice(-4)}); type to replace`,
+  );
+  expect(await page.content()).not.toContain(warehouse.token);
+  await edit.getByRole("button", { name: "Cancel" }).click();
+  await row.getByRole("button", { name: "Test Test warehouse" }).click();
+  await expect(row.getByRole("status")).toContainText("Connected");
+});
+
+test("a query on the warehouse pages and downloads exactly; its schema can be browsed", async ({ app: page }) => {
+  await page.goto("/");
+  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  const schema = page.getByRole("complementary", { name: "Schema browser" });
+  await schema.getByRole("button", { name: "Expand samples" }).click();
+  await schema.getByRole("button", { name: "Expand nyctaxi" }).click();
+  await schema.getByRole("button", { name: "Expand trips" }).click();
+  await expect(schema.getByText("tpep_pickup_datetime")).toBeVisible();
+
+  const sql = "SELECT * FROM samples.nyctaxi.trips ORDER BY trip_id";
+  const truth = await trueResult(sql, E2E_WAREHOUSE_TRIPS_ROWS);
+  await runSql(page, sql);
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  await expect(page.locator(".result-bar")).toContainText("20,000 rows");
+  await expect(firstCell(page)).toHaveText("9007199254740993");
+  const header = page.getByRole("table", { name: "Query result" }).locator("thead");
+  await expect(header.getByRole("button", { name: /fare_amount\s*DECIMAL\(10,2\)/ })).toBeVisible();
+
+  await page.getByRole("button", { name: "Last page" }).click();
+  await expect(firstCell(page)).toHaveText(truth.rows[19_900][0] ?? "");
+  const last = await gridRows(page);
+  expect(last.map((r) => r[0])).toEqual(truth.rows.slice(19_900).map((r) => r[0]));
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download CSV" }).click(),
+  ]);
+  const text = fs.readFileSync(await download.path(), "utf8");
+  const expected = csvLine(truth.columns) + truth.rows.map((r) => csvLine(r)).join("");
+  expect(text === expected).toBe(true);
+  expect(warehouse.stats().openOperations).toBe(0);
+});
+
+test("exact types survive the driver: BIGINT, DECIMAL(38,10), microsecond TIMESTAMP", async ({ app: page }) => {
+  await page.goto("/");
+  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  await runSql(page, "SELECT big_id, amount, happened_at FROM samples.demo.tricky_values ORDER BY id");
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  const rows = await gridRows(page);
+  expect(rows[0]).toEqual([
+    "9007199254740993",
+    "1234567890123456789012345678.0123456789",
+    "2024-02-29 23:59:59.999999",
+  ]);
+  expect(rows[1]).toEqual([
+    "-9223372036854775808",
+    "-9999999999999999999999999999.9999999999",
+    "1970-01-01 00:00:00.000001",
+  ]);
+});
+
+test("a SQL error shows the warehouse's message and SQL state", async ({ app: page }) => {
+  await page.goto("/");
+  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  await runSql(page, "SELECT no_such_column FROM samples.nyctaxi.trips");
+  await expect(resultStatus(page)).toHaveText("Failed");
+  await expect(page.locator(".error-panel")).toContainText("no_such_column");
+  await expect(page.locator(".error-panel")).toContainText("SQLSTATE 42703");
+});
+
+test("Cancel cancels the statement on the warehouse", async ({ app: page }) => {
+  await page.goto("/");
+  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  const sql = "SELECT count(*) FROM range(50000000000) t(i) WHERE i % 7 = 3";
+  await runSql(page, sql);
+  await expect(page.getByRole("button", { name: "Cancel" })).toBeEnabled();
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await expect(resultStatus(page)).toHaveText("Cancelled");
+  await expect
+    .poll(() => warehouse.stats().cancelledStatements.some((s) => s.includes("range(50000000000)")))
+    .toBe(true);
+  await expect.poll(() => warehouse.stats().runningStatements).toBe(0);
+});

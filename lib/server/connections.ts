@@ -1,0 +1,215 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import type { z } from "zod";
+import { NOT_FOUND, UserError } from "@/lib/action-result";
+import type { ConnectionView } from "@/lib/connections";
+import type { connectionInput } from "@/lib/schemas";
+import { open, seal } from "./crypto/seal";
+import {
+  deleteConnection,
+  findConnection,
+  insertConnection,
+  updateConnection,
+  visibleConnections,
+} from "./db/queries/connections";
+import type { Connection, User } from "./db/schema";
+import { DatabricksEngine } from "./engines/databricks/engine";
+import type { ConnectionCheck, Engine } from "./engines/types";
+import { runtime } from "./runtime";
+
+export const BUILTIN_ID = "builtin";
+
+/**
+ * Who may do what with a connection: everyone uses shared ones and admins
+ * manage them; a personal connection exists only for its owner. Anything a
+ * user may not use looks exactly like a connection that does not exist.
+ */
+function canUse(user: User, connection: Connection): boolean {
+  return connection.scope === "shared" || connection.ownerId === user.id;
+}
+
+function canManage(user: User, connection: Connection): boolean {
+  return connection.scope === "shared" ? user.role === "admin" : connection.ownerId === user.id;
+}
+
+export async function listConnections(user: User): Promise<ConnectionView[]> {
+  const { db } = await runtime();
+  const rows = await visibleConnections(db, user.id);
+  return [builtinView(), ...rows.map((row) => view(row, canManage(user, row)))];
+}
+
+async function usable(user: User, id: string): Promise<Connection> {
+  const { db } = await runtime();
+  const row = await findConnection(db, id);
+  if (!row || !canUse(user, row)) throw new UserError(NOT_FOUND);
+  return row;
+}
+
+async function manageable(user: User, id: string): Promise<Connection> {
+  const row = await usable(user, id);
+  if (!canManage(user, row)) throw new UserError("Only an admin can change a shared connection.");
+  return row;
+}
+
+type ConnectionInput = z.infer<typeof connectionInput>;
+
+export async function saveConnection(user: User, input: ConnectionInput): Promise<ConnectionView> {
+  const { db, secretKey } = await runtime();
+  if (input.scope === "shared" && user.role !== "admin")
+    throw new UserError("Only an admin can add shared connections.");
+  const secret = input.secret?.trim() ?? "";
+  const fields = {
+    name: input.name,
+    host: input.host,
+    port: String(input.port),
+    httpPath: input.httpPath,
+    authType: input.authType,
+    clientId: input.authType === "oauth-m2m" ? (input.clientId ?? null) : null,
+    defaultCatalog: input.defaultCatalog || null,
+    defaultSchema: input.defaultSchema || null,
+    scope: input.scope,
+  };
+  if (!input.id) {
+    if (!secret)
+      throw new UserError(input.authType === "token" ? "Enter the access token." : "Enter the client secret.");
+    const id = randomUUID();
+    const row = await insertConnection(db, {
+      id,
+      ...fields,
+      ownerId: user.id,
+      sealedSecret: seal(secretKey, secret, `connection:${id}`),
+      secretHint: hint(secret),
+    });
+    return view(row, true);
+  }
+  const existing = await manageable(user, input.id);
+  const row = await updateConnection(db, existing.id, {
+    ...fields,
+    ...(secret ? { sealedSecret: seal(secretKey, secret, `connection:${existing.id}`), secretHint: hint(secret) } : {}),
+  });
+  if (!row) throw new UserError(NOT_FOUND);
+  forgetEngine(existing.id);
+  return view(row, true);
+}
+
+export async function removeConnection(user: User, id: string): Promise<void> {
+  const existing = await manageable(user, id);
+  await deleteConnection((await runtime()).db, existing.id);
+  forgetEngine(existing.id);
+}
+
+/** Tests a saved connection, or the values of a form before saving (with the stored secret if none is typed). */
+export async function checkConnection(user: User, input: ConnectionInput | { id: string }): Promise<ConnectionCheck> {
+  if (!("host" in input)) {
+    if (input.id === BUILTIN_ID) return (await runtime()).engine.testConnection();
+    return (await engineFor(user, input.id)).testConnection();
+  }
+  let secret = input.secret?.trim() ?? "";
+  if (!secret && input.id) secret = await openSecret(await manageable(user, input.id));
+  if (!secret)
+    return { ok: false, message: input.authType === "token" ? "Enter the access token." : "Enter the client secret." };
+  const engine = new DatabricksEngine({
+    ...engineOptions({
+      ...input,
+      port: String(input.port),
+      defaultCatalog: input.defaultCatalog ?? null,
+      defaultSchema: input.defaultSchema ?? null,
+    }),
+    auth: authFor(input.authType, input.clientId ?? null, secret),
+    startupWaitMs: 20_000,
+  });
+  try {
+    return await engine.testConnection();
+  } finally {
+    await engine.close();
+  }
+}
+
+// One engine (driver client and session pool) per connection and version.
+const holder = globalThis as { __lakebookEngines?: Map<string, { version: number; engine: Engine }> };
+holder.__lakebookEngines ??= new Map();
+const engines = holder.__lakebookEngines;
+
+/** The engine behind a connection the user may use. */
+export async function engineFor(user: User, connectionId: string): Promise<Engine> {
+  if (connectionId === BUILTIN_ID) return (await runtime()).engine;
+  const row = await usable(user, connectionId);
+  const cached = engines.get(row.id);
+  if (cached && cached.version === row.updatedAt.getTime()) return cached.engine;
+  if (cached) void cached.engine.close();
+  const engine = new DatabricksEngine({
+    ...engineOptions(row),
+    auth: authFor(row.authType, row.clientId, await openSecret(row)),
+  });
+  engines.set(row.id, { version: row.updatedAt.getTime(), engine });
+  return engine;
+}
+
+function forgetEngine(id: string): void {
+  const cached = engines.get(id);
+  engines.delete(id);
+  void cached?.engine.close();
+}
+
+async function openSecret(row: Connection): Promise<string> {
+  return open((await runtime()).secretKey, row.sealedSecret, `connection:${row.id}`);
+}
+
+function engineOptions(c: Pick<Connection, "host" | "port" | "httpPath" | "defaultCatalog" | "defaultSchema">) {
+  return {
+    host: c.host,
+    port: Number(c.port),
+    httpPath: c.httpPath,
+    defaultCatalog: c.defaultCatalog || null,
+    defaultSchema: c.defaultSchema || null,
+  };
+}
+
+function authFor(type: Connection["authType"], clientId: string | null, secret: string) {
+  return type === "token"
+    ? ({ type: "token", token: secret } as const)
+    : ({ type: "oauth-m2m", clientId: clientId ?? "", clientSecret: secret } as const);
+}
+
+function hint(secret: string): string {
+  return secret.length >= 12 ? secret.slice(-4) : "";
+}
+
+function builtinView(): ConnectionView {
+  return {
+    id: BUILTIN_ID,
+    name: "Built-in warehouse (DuckDB)",
+    kind: "builtin",
+    dialect: "duckdb",
+    host: "",
+    port: 0,
+    httpPath: "",
+    authType: null,
+    clientId: null,
+    secretHint: null,
+    defaultCatalog: "workspace",
+    defaultSchema: "default",
+    scope: "shared",
+    canManage: false,
+  };
+}
+
+/** What the browser may see of a connection: never the secret, only that one is set. */
+function view(row: Connection, manage: boolean): ConnectionView {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: "databricks",
+    dialect: "databricks",
+    host: row.host,
+    port: Number(row.port),
+    httpPath: row.httpPath,
+    authType: row.authType,
+    clientId: row.clientId,
+    secretHint: row.secretHint,
+    defaultCatalog: row.defaultCatalog,
+    defaultSchema: row.defaultSchema,
+    scope: row.scope,
+    canManage: manage,
+  };
+}

@@ -1,0 +1,344 @@
+import "server-only";
+import { DBSQLClient } from "@databricks/sql";
+import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
+import type IOperation from "@databricks/sql/dist/contracts/IOperation";
+import { DuckDBDataChunk } from "@duckdb/node-api";
+import type { ColumnInfo, ConnectionCheck, Engine, EngineSession, StatementResult, TableInfo } from "../types";
+import { EngineError } from "../types";
+import { databricksError } from "./errors";
+import { type ColumnPlan, columnPlan } from "./types";
+
+export interface DatabricksOptions {
+  host: string;
+  port: number;
+  httpPath: string;
+  auth: { type: "token"; token: string } | { type: "oauth-m2m"; clientId: string; clientSecret: string };
+  defaultCatalog?: string | null;
+  defaultSchema?: string | null;
+  /** How long to keep retrying while a warehouse starts (HTTP 503). */
+  startupWaitMs?: number;
+}
+
+/** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
+const FETCH_ROWS = 50_000;
+const IDLE_SESSIONS = 4;
+
+interface ThriftSchema {
+  columns: {
+    columnName: string;
+    typeDesc: {
+      types: {
+        primitiveEntry?: { type: number; typeQualifiers?: { qualifiers?: Record<string, { i32Value?: number }> } };
+      }[];
+    };
+  }[];
+}
+
+/**
+ * A Databricks SQL warehouse through the official driver (@databricks/sql):
+ * telemetry off, exact types, chunked fetches, cancel, a small pool of
+ * sessions, and one retry on a fresh session when the old one has expired.
+ */
+export class DatabricksEngine implements Engine {
+  readonly dialect = "databricks" as const;
+  private client: Promise<DBSQLClient> | null = null;
+  private readonly idle: IDBSQLSession[] = [];
+
+  constructor(private readonly options: DatabricksOptions) {}
+
+  private connect(): Promise<DBSQLClient> {
+    this.client ??= (async () => {
+      const client = new DBSQLClient();
+      // TIMESTAMP and DECIMAL arrive as the server's exact text instead of a
+      // Date (which drops microseconds) or a float.
+      (client.getConfig() as { useArrowNativeTypes?: boolean }).useArrowNativeTypes = false;
+      client.on("error", () => {});
+      const { auth, host, port, httpPath } = this.options;
+      const wait = this.options.startupWaitMs ?? 120_000;
+      await client.connect({
+        host,
+        port,
+        path: httpPath,
+        telemetryEnabled: false,
+        preserveBigNumericPrecision: true,
+        retriesTimeout: wait,
+        retryDelayMin: 1_000,
+        retryDelayMax: 10_000,
+        ...(auth.type === "token"
+          ? { token: auth.token }
+          : {
+              authType: "databricks-oauth" as const,
+              oauthClientId: auth.clientId,
+              oauthClientSecret: auth.clientSecret,
+            }),
+      });
+      return client;
+    })().catch((error) => {
+      this.client = null;
+      throw databricksError(error);
+    });
+    return this.client;
+  }
+
+  private async session(fresh = false): Promise<IDBSQLSession> {
+    if (!fresh) {
+      const pooled = this.idle.pop();
+      if (pooled) return pooled;
+    }
+    const client = await this.connect();
+    try {
+      return await client.openSession({
+        initialCatalog: this.options.defaultCatalog ?? undefined,
+        initialSchema: this.options.defaultSchema ?? undefined,
+      });
+    } catch (error) {
+      throw databricksError(error);
+    }
+  }
+
+  private release(session: IDBSQLSession): void {
+    if (this.idle.length < IDLE_SESSIONS) this.idle.push(session);
+    else void session.close().catch(() => {});
+  }
+
+  async openSession(): Promise<EngineSession> {
+    return new DatabricksSession(this, await this.session());
+  }
+
+  /** Runs `work` on a pooled session; once more on a new session if the old one expired. */
+  async withSession<T>(work: (session: IDBSQLSession) => Promise<T>): Promise<T> {
+    let session = await this.session();
+    try {
+      const result = await work(session);
+      this.release(session);
+      return result;
+    } catch (error) {
+      void session.close().catch(() => {});
+      if (!isExpiredSession(error)) throw databricksError(error);
+      session = await this.session(true);
+      try {
+        const result = await work(session);
+        this.release(session);
+        return result;
+      } catch (retryError) {
+        void session.close().catch(() => {});
+        throw databricksError(retryError);
+      }
+    }
+  }
+
+  /** @internal for DatabricksSession */
+  renew(): Promise<IDBSQLSession> {
+    return this.session(true);
+  }
+
+  /** @internal for DatabricksSession */
+  giveBack(session: IDBSQLSession): void {
+    this.release(session);
+  }
+
+  listCatalogs(): Promise<string[]> {
+    return this.metadata(
+      (s) => s.getCatalogs(),
+      (r) => String(r.TABLE_CAT),
+    );
+  }
+
+  listSchemas(catalog: string): Promise<string[]> {
+    return this.metadata(
+      (s) => s.getSchemas({ catalogName: catalog }),
+      (r) => String(r.TABLE_SCHEM),
+    );
+  }
+
+  async listTables(catalog: string, schema: string): Promise<TableInfo[]> {
+    return this.metadata(
+      (s) => s.getTables({ catalogName: catalog, schemaName: schema }),
+      (r) => ({ name: String(r.TABLE_NAME), kind: /VIEW/i.test(String(r.TABLE_TYPE)) ? "view" : "table" }) as TableInfo,
+    );
+  }
+
+  async listColumns(catalog: string, schema: string, table: string): Promise<ColumnInfo[]> {
+    return this.metadata(
+      (s) => s.getColumns({ catalogName: catalog, schemaName: schema, tableName: table }),
+      (r) => ({ name: String(r.COLUMN_NAME), type: String(r.TYPE_NAME), nullable: Number(r.NULLABLE) !== 0 }),
+    );
+  }
+
+  async testConnection(): Promise<ConnectionCheck> {
+    try {
+      const version = await this.withSession(async (session) => {
+        const operation = await session.executeStatement("SELECT 1 AS ok", { runAsync: true });
+        try {
+          await operation.fetchAll();
+        } finally {
+          await operation.close().catch(() => {});
+        }
+        return "Connected: the warehouse ran SELECT 1.";
+      });
+      return { ok: true, detail: version };
+    } catch (error) {
+      return { ok: false, message: EngineError.is(error) ? error.message : databricksError(error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.idle.splice(0)) await session.close().catch(() => {});
+    const client = await this.client?.catch(() => null);
+    await client?.close().catch(() => {});
+    this.client = null;
+  }
+
+  private metadata<T>(
+    request: (s: IDBSQLSession) => Promise<IOperation>,
+    map: (row: Record<string, unknown>) => T,
+  ): Promise<T[]> {
+    return this.withSession(async (session) => {
+      const operation = await request(session);
+      try {
+        const rows = (await operation.fetchAll()) as Record<string, unknown>[];
+        return rows.map(map);
+      } finally {
+        await operation.close().catch(() => {});
+      }
+    });
+  }
+}
+
+class DatabricksSession implements EngineSession {
+  private retried = false;
+
+  constructor(
+    private readonly engine: DatabricksEngine,
+    private session: IDBSQLSession,
+  ) {}
+
+  async execute(sql: string, signal: AbortSignal): Promise<StatementResult> {
+    let operation: IOperation;
+    try {
+      operation = await this.session.executeStatement(sql, { runAsync: true, maxRows: FETCH_ROWS });
+    } catch (error) {
+      if (!this.retried && isExpiredSession(error)) {
+        // An idle session expired on the warehouse: reopen once and retry.
+        this.retried = true;
+        void this.session.close().catch(() => {});
+        this.session = await this.engine.renew();
+        return this.execute(sql, signal);
+      }
+      throw databricksError(error);
+    }
+    const cancel = () => void operation.cancel().catch(() => {});
+    signal.addEventListener("abort", cancel, { once: true });
+    if (signal.aborted) cancel();
+    try {
+      const schema = (await operation.getSchema({ progress: false })) as ThriftSchema | null;
+      const plans = (schema?.columns ?? []).map(planFor);
+      if (plans.length === 0) {
+        await operation.fetchAll().catch(() => {});
+        await operation.close().catch(() => {});
+        signal.removeEventListener("abort", cancel);
+        return { kind: "done", statement: firstWord(sql) };
+      }
+      const names = (schema?.columns ?? []).map((c) => c.columnName);
+      return {
+        kind: "rows",
+        columns: plans.map((p, i) => ({ name: names[i], type: p.type, storageType: p.storageType })),
+        batches: batches(operation, names, plans, signal, cancel),
+      };
+    } catch (error) {
+      signal.removeEventListener("abort", cancel);
+      await operation.close().catch(() => {});
+      throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : databricksError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.engine.giveBack(this.session);
+  }
+}
+
+async function* batches(
+  operation: IOperation,
+  names: string[],
+  plans: ColumnPlan[],
+  signal: AbortSignal,
+  cancel: () => void,
+): AsyncGenerator<DuckDBDataChunk> {
+  const types = plans.map((p) => p.storageType);
+  try {
+    for (;;) {
+      let rows: Record<string, unknown>[];
+      try {
+        rows = (await operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true })) as Record<
+          string,
+          unknown
+        >[];
+      } catch (error) {
+        throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : databricksError(error);
+      }
+      if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
+      // DuckDB chunks hold at most 2048 rows.
+      for (let start = 0; start < rows.length; start += 2048) {
+        const slice = rows.slice(start, start + 2048);
+        const chunk = DuckDBDataChunk.create(types, slice.length);
+        chunk.setColumns(
+          plans.map((plan, c) =>
+            slice.map((row) => {
+              const value = row[names[c]];
+              return value === null || value === undefined ? null : plan.convert(value);
+            }),
+          ),
+        );
+        yield chunk;
+      }
+      if (!(await operation.hasMoreRows())) return;
+    }
+  } finally {
+    signal.removeEventListener("abort", cancel);
+    await operation.close().catch(() => {});
+  }
+}
+
+const TYPE_NAMES: Record<number, string> = {
+  0: "BOOLEAN_TYPE",
+  1: "TINYINT_TYPE",
+  2: "SMALLINT_TYPE",
+  3: "INT_TYPE",
+  4: "BIGINT_TYPE",
+  5: "FLOAT_TYPE",
+  6: "DOUBLE_TYPE",
+  7: "STRING_TYPE",
+  8: "TIMESTAMP_TYPE",
+  9: "BINARY_TYPE",
+  10: "ARRAY_TYPE",
+  11: "MAP_TYPE",
+  12: "STRUCT_TYPE",
+  13: "UNION_TYPE",
+  14: "USER_DEFINED_TYPE",
+  15: "DECIMAL_TYPE",
+  16: "NULL_TYPE",
+  17: "DATE_TYPE",
+  18: "VARCHAR_TYPE",
+  19: "CHAR_TYPE",
+  20: "INTERVAL_YEAR_MONTH_TYPE",
+  21: "INTERVAL_DAY_TIME_TYPE",
+};
+
+function planFor(column: ThriftSchema["columns"][number]): ColumnPlan {
+  const entry = column.typeDesc.types[0]?.primitiveEntry;
+  const qualifiers = entry?.typeQualifiers?.qualifiers ?? {};
+  return columnPlan(
+    TYPE_NAMES[entry?.type ?? 7] ?? "STRING_TYPE",
+    qualifiers.precision?.i32Value,
+    qualifiers.scale?.i32Value,
+  );
+}
+
+function isExpiredSession(error: unknown): boolean {
+  const text = `${(error as { message?: string })?.message ?? ""} ${(error as { errorCode?: string })?.errorCode ?? ""}`;
+  return /invalid session|session.*(expired|closed|not found)|SessionHandle/i.test(text);
+}
+
+function firstWord(sql: string): string {
+  return (/^\s*(\w+)/.exec(sql.replace(/^\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/)*/g, ""))?.[1] ?? "STATEMENT").toUpperCase();
+}

@@ -1,0 +1,99 @@
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { createCertificate, sharedCertificate } from "./certificate";
+import { openDatabase } from "./database";
+import { Faults } from "./faults";
+import { startHttpsServer } from "./http-server";
+import { OAuthServer } from "./oauth";
+import { startTunnelProxy } from "./proxy";
+import { Registry, type WarehouseStats } from "./registry";
+import { createService } from "./service";
+import { TCLIService } from "./thrift";
+
+export type { WarehouseStats };
+
+/** A host name the driver will do OAuth for; reached only through `oauth.proxy` (see proxy.ts). */
+import { OAUTH_HOST, WAREHOUSE_NAMES } from "./names";
+
+export { OAUTH_HOST, WAREHOUSE_NAMES };
+
+export interface TestWarehouse {
+  host: string;
+  port: number;
+  path: string;
+  token: string;
+  caCert: string;
+  /** The same PEM on disk, for `NODE_EXTRA_CA_CERTS` (the driver's OAuth requests ignore `customCaCert`). */
+  caCertFile: string;
+  oauth: {
+    clientId: string;
+    clientSecret: string;
+    /** Connect with this `host`, the warehouse's `port`, and `proxy` for OAuth M2M. */
+    host: string;
+    proxy: { protocol: "http"; host: string; port: number };
+  };
+  stats(): WarehouseStats;
+  faults: {
+    /** HTTP 503 (+ Retry-After) for the next `times` Thrift requests, or only those calling `methods`. */
+    unavailable(times: number, retryAfterSeconds?: number, methods?: string[]): void;
+    dropConnectionOnNextFetch(): void;
+    delayMs(ms: number): void;
+    expireSessions(): void;
+  };
+  close(): Promise<void>;
+}
+
+export async function startTestWarehouse(
+  options: { tripsRows?: number; token?: string; certificateDir?: string } = {},
+): Promise<TestWarehouse> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-warehouse-"));
+  const certificate = options.certificateDir
+    ? sharedCertificate(options.certificateDir, WAREHOUSE_NAMES)
+    : createCertificate(dir, WAREHOUSE_NAMES);
+  const instance = await openDatabase(options.tripsRows ?? 20_000);
+  const token = options.token ?? `dapi${randomBytes(16).toString("hex")}`;
+  const oauth = new OAuthServer(`lakebook-test-sp-${randomBytes(4).toString("hex")}`, randomBytes(24).toString("hex"));
+  const registry = new Registry();
+  const faults = new Faults();
+  const warehousePath = "/sql/1.0/warehouses/lakebook-test";
+  const http = await startHttpsServer({
+    certificate,
+    path: warehousePath,
+    acceptsToken: (given) => given === token || oauth.accepts(given),
+    oauth,
+    faults,
+    processor: new TCLIService.Processor(createService(instance, registry)),
+  });
+  const proxy = await startTunnelProxy(http.port, ["localhost", "127.0.0.1", OAUTH_HOST]);
+
+  return {
+    host: "localhost",
+    port: http.port,
+    path: warehousePath,
+    token,
+    caCert: certificate.cert,
+    caCertFile: certificate.certFile,
+    oauth: {
+      clientId: oauth.clientId,
+      clientSecret: oauth.clientSecret,
+      host: OAUTH_HOST,
+      proxy: { protocol: "http", host: "127.0.0.1", port: proxy.port },
+    },
+    stats: () => registry.stats(),
+    faults: {
+      unavailable: (times, retryAfterSeconds, methods) => faults.unavailable(times, retryAfterSeconds, methods),
+      dropConnectionOnNextFetch: () => faults.dropConnectionOnNextFetch(),
+      delayMs: (ms) => faults.delayMs(ms),
+      expireSessions: () => registry.expireAll(),
+    },
+    async close() {
+      await proxy.close();
+      await http.close();
+      await Promise.all([...registry.sessions.values()].map((session) => registry.closeSession(session)));
+      instance.closeSync();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,95 @@
+import type { Operation } from "./operation";
+import type { Session } from "./session";
+import { type T, ttypes } from "./thrift";
+
+export interface WarehouseStats {
+  openSessions: number;
+  openOperations: number;
+  /** Statements still executing inside DuckDB (a cancelled one stays here until the interrupt lands). */
+  runningStatements: number;
+  cancelledStatements: string[];
+  executedStatements: string[];
+}
+
+const uuid = (guid: Buffer) =>
+  Buffer.from(guid)
+    .toString("hex")
+    .replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
+
+/** Raised for a handle the warehouse does not know (closed, expired, or never issued). */
+export class InvalidHandle extends Error {}
+
+/**
+ * Open sessions and their operations by handle GUID, and what the tests read
+ * back through `stats()`. A cancelled operation counts as closed: the driver
+ * never sends CloseOperation after CancelOperation.
+ */
+export class Registry {
+  readonly sessions = new Map<string, Session>();
+  readonly executed: string[] = [];
+  readonly cancelled: string[] = [];
+  private readonly running = new Set<Operation>();
+
+  /** Counts the operation as running until DuckDB has finished (or abandoned) its statement. */
+  track(operation: Operation): Operation {
+    this.running.add(operation);
+    void operation.ready.finally(() => this.running.delete(operation));
+    return operation;
+  }
+
+  add(session: Session): void {
+    this.sessions.set(session.id, session);
+  }
+
+  session(handle: T.TSessionHandle | undefined): Session {
+    const guid = handle?.sessionId?.guid;
+    const session = guid ? this.sessions.get(Buffer.from(guid).toString("hex")) : undefined;
+    if (!session) {
+      // Databricks' (Hive's) wording, in a TStatus with ERROR_STATUS.
+      throw new InvalidHandle(`Invalid SessionHandle: SessionHandle [${guid ? uuid(guid) : "null"}]`);
+    }
+    return session;
+  }
+
+  operation(handle: T.TOperationHandle | undefined): Operation {
+    const guid = handle?.operationId?.guid;
+    const id = guid ? Buffer.from(guid).toString("hex") : "";
+    for (const session of this.sessions.values()) {
+      const operation = session.operations.get(id);
+      if (operation) return operation;
+    }
+    const type = ttypes.TOperationType[handle?.operationType ?? ttypes.TOperationType.UNKNOWN];
+    throw new InvalidHandle(
+      `Invalid OperationHandle: OperationHandle [opType=${type}, getHandleIdentifier()=${guid ? uuid(guid) : "null"}]`,
+    );
+  }
+
+  /** Forgets the operation (CloseOperation): later calls on its handle get "Invalid OperationHandle". */
+  forget(operation: Operation): void {
+    for (const session of this.sessions.values()) session.operations.delete(operation.id);
+  }
+
+  async closeSession(session: Session): Promise<void> {
+    this.sessions.delete(session.id);
+    await session.close();
+  }
+
+  /** Every open session becomes unknown to the server, as when Databricks expires idle sessions. */
+  expireAll(): void {
+    for (const session of [...this.sessions.values()]) void this.closeSession(session);
+  }
+
+  stats(): WarehouseStats {
+    let openOperations = 0;
+    for (const session of this.sessions.values()) {
+      for (const operation of session.operations.values()) if (!operation.finished) openOperations += 1;
+    }
+    return {
+      openSessions: this.sessions.size,
+      openOperations,
+      runningStatements: this.running.size,
+      cancelledStatements: [...this.cancelled],
+      executedStatements: [...this.executed],
+    };
+  }
+}
