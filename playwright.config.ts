@@ -1,5 +1,12 @@
 import { defineConfig } from "@playwright/test";
-import { ADMIN_STATE, E2E_DATA_DIR, E2E_PORT, E2E_TRIPS_ROWS, E2E_WAREHOUSE_TLS_DIR } from "./e2e/support/constants";
+import {
+  ADMIN_STATE,
+  E2E_DATA_DIR,
+  E2E_PORT,
+  E2E_SERVER_LOG,
+  E2E_TRIPS_ROWS,
+  E2E_WAREHOUSE_TLS_DIR,
+} from "./e2e/support/constants";
 import { sharedCertificate } from "./tests/support/databricks-warehouse/certificate";
 import { WAREHOUSE_NAMES } from "./tests/support/databricks-warehouse/names";
 
@@ -40,7 +47,7 @@ export default defineConfig({
     { name: "app", dependencies: ["first-run"], use: { storageState: ADMIN_STATE } },
   ],
   webServer: {
-    command: `rm -rf ${E2E_DATA_DIR} && node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${E2E_PORT}`,
+    command: `rm -rf ${E2E_DATA_DIR} && node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${E2E_PORT} 2>&1 | tee ${E2E_SERVER_LOG}`,
     url: `http://127.0.0.1:${E2E_PORT}/`,
     timeout: 180_000,
     reuseExistingServer: false,

@@ -1,5 +1,12 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
+import { sharedCertificate } from "./tests/support/databricks-warehouse/certificate";
+import { WAREHOUSE_NAMES } from "./tests/support/databricks-warehouse/names";
+
+// The app's Databricks engine trusts the test warehouse the way a server would
+// trust a real one: through the process's CA store. Test processes are forked
+// after this runs, so they inherit it.
+process.env.NODE_EXTRA_CA_CERTS = sharedCertificate(".lakebook-test-tls", WAREHOUSE_NAMES).certFile;
 
 export default defineConfig({
   resolve: {

@@ -1,6 +1,8 @@
 /** Shared by playwright.config.ts and the tests: the server under test and its data. */
 export const E2E_PORT = 3107;
 export const E2E_DATA_DIR = ".lakebook-e2e";
+/** Everything the server under test prints, for the tests that read its logs. */
+export const E2E_SERVER_LOG = ".lakebook-e2e-server.log";
 /** Several million trips, as a newcomer gets by default (5M), scaled down to keep CI quick. */
 export const E2E_TRIPS_ROWS = 2_000_000;
 

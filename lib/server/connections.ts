@@ -55,8 +55,13 @@ type ConnectionInput = z.infer<typeof connectionInput>;
 
 export async function saveConnection(user: User, input: ConnectionInput): Promise<ConnectionView> {
   const { db, secretKey } = await runtime();
-  if (input.scope === "shared" && user.role !== "admin")
-    throw new UserError("Only an admin can add shared connections.");
+  // Editing: the stored connection decides who may change it; then what it becomes.
+  const existing = input.id ? await manageable(user, input.id) : null;
+  if (input.scope === "shared" && user.role !== "admin") {
+    throw new UserError(
+      existing ? "Only an admin can share a connection." : "Only an admin can add shared connections.",
+    );
+  }
   const secret = input.secret?.trim() ?? "";
   const fields = {
     name: input.name,
@@ -69,7 +74,7 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
     defaultSchema: input.defaultSchema || null,
     scope: input.scope,
   };
-  if (!input.id) {
+  if (!existing) {
     if (!secret)
       throw new UserError(input.authType === "token" ? "Enter the access token." : "Enter the client secret.");
     const id = randomUUID();
@@ -82,7 +87,6 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
     });
     return view(row, true);
   }
-  const existing = await manageable(user, input.id);
   const row = await updateConnection(db, existing.id, {
     ...fields,
     ...(secret ? { sealedSecret: seal(secretKey, secret, `connection:${existing.id}`), secretHint: hint(secret) } : {}),

@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { type ActionResult, UserError } from "@/lib/action-result";
 import { requireAdmin, requireUser } from "../auth/session";
 import type { User } from "../db/schema";
+import { EngineError } from "../engines/types";
 
 type Handler<S extends z.ZodType, T> = (input: z.infer<S>, user: User) => Promise<T>;
 
@@ -43,7 +44,8 @@ function invalidInput(error: z.ZodError): string {
 }
 
 export function failureMessage(error: unknown): string {
-  if (UserError.is(error)) return error.message;
+  // Engine errors are written for the user (bad SQL, unreachable warehouse) and never hold secrets.
+  if (UserError.is(error) || EngineError.is(error)) return error.message;
   const reference = randomBytes(4).toString("hex");
   console.error(`[lakebook] unexpected error (reference ${reference}):`, error);
   return `Something went wrong on the server (reference ${reference}). Your work is unchanged; try again.`;

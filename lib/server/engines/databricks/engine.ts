@@ -87,12 +87,33 @@ export class DatabricksEngine implements Engine {
     }
     const client = await this.connect();
     try {
-      return await client.openSession({
-        initialCatalog: this.options.defaultCatalog ?? undefined,
-        initialSchema: this.options.defaultSchema ?? undefined,
-      });
+      return await this.whileStarting(() =>
+        client.openSession({
+          initialCatalog: this.options.defaultCatalog ?? undefined,
+          initialSchema: this.options.defaultSchema ?? undefined,
+        }),
+      );
     } catch (error) {
       throw databricksError(error);
+    }
+  }
+
+  /**
+   * Retries a request the warehouse refused with HTTP 503/429 while it starts.
+   * The driver retries only polls and metadata calls, never OpenSession or
+   * ExecuteStatement; those are safe to repeat because the warehouse did not
+   * accept them.
+   */
+  async whileStarting<T>(request: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + (this.options.startupWaitMs ?? 120_000);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        const status = (error as { statusCode?: number })?.statusCode;
+        if ((status !== 503 && status !== 429) || Date.now() >= deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** attempt)));
+      }
     }
   }
 
@@ -216,7 +237,9 @@ class DatabricksSession implements EngineSession {
   async execute(sql: string, signal: AbortSignal): Promise<StatementResult> {
     let operation: IOperation;
     try {
-      operation = await this.session.executeStatement(sql, { runAsync: true, maxRows: FETCH_ROWS });
+      operation = await this.engine.whileStarting(() =>
+        this.session.executeStatement(sql, { runAsync: true, maxRows: FETCH_ROWS }),
+      );
     } catch (error) {
       if (!this.retried && isExpiredSession(error)) {
         // An idle session expired on the warehouse: reopen once and retry.

@@ -27,7 +27,10 @@ export function databricksError(error: unknown): EngineError {
   if (e?.errorCode === "CANCELED" || (/cancel/i.test(e?.message ?? "") && e?.response))
     return new EngineError("Query cancelled", { cancelled: true });
   const code = e?.code ?? "";
-  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ETIMEDOUT", "ECONNRESET"].includes(code)) {
+  if (code === "ECONNRESET" || /socket hang up/i.test(e?.message ?? "")) {
+    return new EngineError("The connection to the warehouse was lost (ECONNRESET). Run the query again.");
+  }
+  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ETIMEDOUT"].includes(code)) {
     return new EngineError(
       `The warehouse host cannot be reached (${code}). Check the server hostname and the network.`,
     );

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunView } from "@/lib/results/types";
+import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
+import { prepareTempDataDir } from "./support/env";
+
+prepareTempDataDir();
+
+const { DatabricksEngine } = await import("@/lib/server/engines/databricks/engine");
+const runs = await import("@/lib/server/runs/runs");
+const me = { id: "databricks-user" };
+
+let warehouse: TestWarehouse;
+let engine: InstanceType<typeof DatabricksEngine>;
+
+beforeAll(async () => {
+  warehouse = await startTestWarehouse({ tripsRows: 30_000, certificateDir: ".lakebook-test-tls" });
+  engine = new DatabricksEngine({
+    host: "localhost",
+    port: warehouse.port,
+    httpPath: warehouse.path,
+    auth: { type: "token", token: warehouse.token },
+    startupWaitMs: 10_000,
+  });
+});
+
+afterAll(async () => {
+  await engine?.close();
+  await warehouse?.close();
+});
+
+async function run(sql: string): Promise<RunView> {
+  const started = await runs.startRun(me, { sql, connectionId: "test", lane: "db", pageSize: 100 }, engine);
+  let view = started.run;
+  while (view.status === "running") view = await runs.runState(me, view.id, view.rowCount, 1000);
+  return view;
+}
+
+/** Every fault ends in a result or a clear message, leaves nothing open, and the next query works. */
+async function expectHealthy(): Promise<void> {
+  await expect.poll(() => warehouse.stats().openOperations).toBe(0);
+  expect((await run("SELECT 1 AS ok")).status).toBe("succeeded");
+}
+
+describe("the Databricks engine against the test warehouse", () => {
+  it("stores a result with exact values", async () => {
+    const view = await run(
+      "SELECT trip_id, fare_amount, tpep_pickup_datetime FROM samples.nyctaxi.trips ORDER BY trip_id",
+    );
+    expect(view.status).toBe("succeeded");
+    expect(view.rowCount).toBe(30_000);
+    expect(view.columns.map((c) => c.type)).toEqual(["BIGINT", "DECIMAL(10,2)", "TIMESTAMP"]);
+    const page = await runs.readPage(me, view.id, 0, 50, null);
+    expect(page.rows[0][0]).toBe("9007199254740993");
+    await expectHealthy();
+  });
+
+  it("waits through HTTP 503 while the warehouse starts", async () => {
+    warehouse.faults.unavailable(3, 1);
+    const view = await run("SELECT 42 AS answer");
+    expect(view.status).toBe("succeeded");
+    await expectHealthy();
+  });
+
+  it("reopens an expired session once and runs the query", async () => {
+    expect((await run("SELECT 1")).status).toBe("succeeded");
+    warehouse.faults.expireSessions();
+    const view = await run("SELECT 2 AS after_expiry");
+    expect(view.status).toBe("succeeded");
+    await expectHealthy();
+  });
+
+  it("reports a connection dropped in the middle of a fetch clearly", async () => {
+    warehouse.faults.dropConnectionOnNextFetch();
+    const view = await run("SELECT * FROM samples.nyctaxi.trips");
+    expect(["failed", "succeeded"]).toContain(view.status);
+    if (view.status === "failed")
+      expect(view.error?.message).toMatch(/connection to the warehouse was lost|socket|ECONNRESET/i);
+    await expectHealthy();
+  });
+
+  it("survives slow responses", async () => {
+    warehouse.faults.delayMs(300);
+    try {
+      expect((await run("SELECT 7 AS slow")).status).toBe("succeeded");
+    } finally {
+      warehouse.faults.delayMs(0);
+    }
+    await expectHealthy();
+  });
+
+  it("says what is wrong with a connection", async () => {
+    const wrong = new DatabricksEngine({
+      host: "localhost",
+      port: warehouse.port,
+      httpPath: warehouse.path,
+      auth: { type: "token", token: "dapi-wrong" },
+    });
+    expect(await wrong.testConnection()).toEqual({
+      ok: false,
+      message: expect.stringMatching(/rejected the credentials \(HTTP 401\)/),
+    });
+    await wrong.close();
+    const unreachable = new DatabricksEngine({
+      host: "127.0.0.1",
+      port: 9,
+      httpPath: "/x",
+      auth: { type: "token", token: "t" },
+    });
+    expect(await unreachable.testConnection()).toEqual({
+      ok: false,
+      message: expect.stringMatching(/cannot be reached \(ECONNREFUSED\)/),
+    });
+    await unreachable.close();
+    expect(await engine.testConnection()).toEqual({ ok: true, detail: expect.stringMatching(/Connected/) });
+  });
+});
