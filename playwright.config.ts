@@ -2,6 +2,7 @@ import { defineConfig } from "@playwright/test";
 import {
   ADMIN_STATE,
   E2E_DATA_DIR,
+  E2E_OIDC,
   E2E_PORT,
   E2E_SERVER_LOG,
   E2E_TRIPS_ROWS,
@@ -46,18 +47,35 @@ export default defineConfig({
     { name: "first-run", testMatch: /first-run\.setup\.ts/ },
     { name: "app", dependencies: ["first-run"], use: { storageState: ADMIN_STATE } },
   ],
-  webServer: {
-    command: `rm -rf ${E2E_DATA_DIR} && node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${E2E_PORT} 2>&1 | tee ${E2E_SERVER_LOG}`,
-    url: `http://127.0.0.1:${E2E_PORT}/`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    env: {
-      NEXT_TELEMETRY_DISABLED: "1",
-      NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
-      NODE_EXTRA_CA_CERTS: warehouseCertificate.certFile,
-      LAKEBOOK_DATA_DIR: E2E_DATA_DIR,
-      LAKEBOOK_SAMPLE_TRIPS_ROWS: String(E2E_TRIPS_ROWS),
+  webServer: [
+    {
+      command: "node tests/support/oidc-issuer.mjs",
+      url: `http://127.0.0.1:${E2E_OIDC.port}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      env: {
+        OIDC_PORT: String(E2E_OIDC.port),
+        OIDC_CLIENT_ID: E2E_OIDC.clientId,
+        OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
+        OIDC_REDIRECT_URI: `http://127.0.0.1:${E2E_PORT}/api/auth/callback/oidc`,
+      },
     },
-  },
+    {
+      command: `rm -rf ${E2E_DATA_DIR} && node node_modules/next/dist/bin/next start -H 127.0.0.1 -p ${E2E_PORT} 2>&1 | tee ${E2E_SERVER_LOG}`,
+      url: `http://127.0.0.1:${E2E_PORT}/`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      env: {
+        NEXT_TELEMETRY_DISABLED: "1",
+        NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
+        NODE_EXTRA_CA_CERTS: warehouseCertificate.certFile,
+        LAKEBOOK_DATA_DIR: E2E_DATA_DIR,
+        LAKEBOOK_SAMPLE_TRIPS_ROWS: String(E2E_TRIPS_ROWS),
+        LAKEBOOK_OIDC_ISSUER: `http://127.0.0.1:${E2E_OIDC.port}`,
+        LAKEBOOK_OIDC_CLIENT_ID: E2E_OIDC.clientId,
+        LAKEBOOK_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
+        LAKEBOOK_OIDC_NAME: E2E_OIDC.name,
+      },
+    },
+  ],
 });

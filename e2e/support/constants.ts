@@ -17,3 +17,11 @@ export const ADMIN_STATE = "test-results/.auth/admin.json";
  */
 export const E2E_WAREHOUSE_TLS_DIR = ".lakebook-e2e-tls";
 export const E2E_WAREHOUSE_TRIPS_ROWS = 20_000;
+
+/** The local OpenID Connect issuer (tests/support/oidc-issuer.mjs) the app signs in with. */
+export const E2E_OIDC = {
+  port: 3108,
+  clientId: "lakebook",
+  clientSecret: "lakebook-test-secret",
+  name: "Acme SSO",
+};

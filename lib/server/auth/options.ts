@@ -58,8 +58,15 @@ function build(): NextAuthOptions {
       clientId: c.LAKEBOOK_OIDC_CLIENT_ID,
       clientSecret: c.LAKEBOOK_OIDC_CLIENT_SECRET,
       authorization: { params: { scope: "openid email profile" } },
-      // Many issuers put only `sub` in the ID token: read name and email from userinfo.
-      idToken: false,
+      idToken: true,
+      // Many issuers put only `sub` in the ID token: add name and email from userinfo.
+      userinfo: {
+        async request({ client, tokens }) {
+          const info = tokens.access_token ? await client.userinfo(tokens.access_token) : {};
+          const claims = (tokens as { claims(): Record<string, unknown> }).claims();
+          return { ...claims, ...info };
+        },
+      },
       checks: ["pkce", "state"],
       profile(profile: { sub: string; email?: string; name?: string; preferred_username?: string }) {
         return {

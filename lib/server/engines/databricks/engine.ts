@@ -1,5 +1,5 @@
 import "server-only";
-import { DBSQLClient } from "@databricks/sql";
+import { DBSQLClient, DBSQLLogger, LogLevel } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { DuckDBDataChunk } from "@duckdb/node-api";
@@ -21,6 +21,8 @@ export interface DatabricksOptions {
 
 /** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
 const FETCH_ROWS = 50_000;
+/** Rows returned with the statement itself (direct results): a first page, quickly. */
+const FIRST_ROWS = 2_048;
 const IDLE_SESSIONS = 4;
 
 interface ThriftSchema {
@@ -48,7 +50,8 @@ export class DatabricksEngine implements Engine {
 
   private connect(): Promise<DBSQLClient> {
     this.client ??= (async () => {
-      const client = new DBSQLClient();
+      // The driver logs every client creation at info level; keep the server's log for what matters.
+      const client = new DBSQLClient({ logger: new DBSQLLogger({ level: LogLevel.error }) });
       // TIMESTAMP and DECIMAL arrive as the server's exact text instead of a
       // Date (which drops microseconds) or a float.
       (client.getConfig() as { useArrowNativeTypes?: boolean }).useArrowNativeTypes = false;
@@ -238,7 +241,7 @@ class DatabricksSession implements EngineSession {
     let operation: IOperation;
     try {
       operation = await this.engine.whileStarting(() =>
-        this.session.executeStatement(sql, { runAsync: true, maxRows: FETCH_ROWS }),
+        this.session.executeStatement(sql, { runAsync: true, maxRows: FIRST_ROWS }),
       );
     } catch (error) {
       if (!this.retried && isExpiredSession(error)) {

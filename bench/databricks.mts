@@ -1,0 +1,112 @@
+/**
+ * Databricks path benchmark: rows/s of a 1M-row result stored through the
+ * app's engine and run store, against the same driver's raw chunked fetch loop,
+ * both reading from the Thrift test warehouse in this same run.
+ * Target: the app reaches at least 0.8x the raw driver.
+ *
+ *   npm run bench:databricks   (also part of `npm run bench`)
+ */
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DBSQLClient, DBSQLLogger, LogLevel } from "@databricks/sql";
+import { sharedCertificate } from "../tests/support/databricks-warehouse/certificate";
+import { WAREHOUSE_NAMES } from "../tests/support/databricks-warehouse/names";
+
+const TLS_DIR = ".lakebook-bench-tls";
+const ROWS = Number(process.env.BENCH_DATABRICKS_ROWS ?? 1_000_000);
+const SQL = "SELECT * FROM samples.nyctaxi.trips";
+
+// The app trusts the warehouse through the process CA store, which Node reads at
+// start: re-run this script with it set.
+if (!process.env.LAKEBOOK_BENCH_TRUSTS_WAREHOUSE) {
+  const { certFile } = sharedCertificate(TLS_DIR, WAREHOUSE_NAMES);
+  const result = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: path.resolve(certFile), LAKEBOOK_BENCH_TRUSTS_WAREHOUSE: "1" },
+  });
+  process.exit(result.status ?? 1);
+}
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-bench-db-"));
+process.env.LAKEBOOK_DATA_DIR = dataDir;
+process.env.LAKEBOOK_SAMPLE_TRIPS_ROWS = "1000";
+
+const { startTestWarehouse } = await import("../tests/support/databricks-warehouse");
+const { DatabricksEngine } = await import("../lib/server/engines/databricks/engine");
+const runs = await import("../lib/server/runs/runs");
+const { runtime } = await import("../lib/server/runtime");
+
+console.log(`Generating ${ROWS.toLocaleString("en-US")} trips in the test warehouse…`);
+const warehouse = await startTestWarehouse({ tripsRows: ROWS, certificateDir: TLS_DIR });
+await runtime();
+
+async function rawDriver(): Promise<{ rows: number; seconds: number }> {
+  const client = new DBSQLClient({ logger: new DBSQLLogger({ level: LogLevel.error }) });
+  (client.getConfig() as { useArrowNativeTypes?: boolean }).useArrowNativeTypes = false;
+  await client.connect({
+    host: "localhost",
+    port: warehouse.port,
+    path: warehouse.path,
+    token: warehouse.token,
+    telemetryEnabled: false,
+    preserveBigNumericPrecision: true,
+  });
+  const session = await client.openSession();
+  const started = performance.now();
+  const operation = await session.executeStatement(SQL, { runAsync: true, maxRows: 50_000 });
+  let rows = 0;
+  do {
+    rows += (await operation.fetchChunk({ maxRows: 50_000, disableBuffering: true })).length;
+  } while (await operation.hasMoreRows());
+  const seconds = (performance.now() - started) / 1000;
+  await operation.close();
+  await session.close();
+  await client.close();
+  return { rows, seconds };
+}
+
+async function throughApp(): Promise<{ rows: number; seconds: number; firstPageMs: number | null }> {
+  const engine = new DatabricksEngine({
+    host: "localhost",
+    port: warehouse.port,
+    httpPath: warehouse.path,
+    auth: { type: "token", token: warehouse.token },
+  });
+  await engine.testConnection();
+  const me = { id: "bench" };
+  const started = performance.now();
+  const { run } = await runs.startRun(me, { sql: SQL, connectionId: "bench", lane: "bench", pageSize: 100 }, engine);
+  let view = run;
+  while (view.status === "running") view = await runs.runState(me, view.id, view.rowCount, 1000);
+  const seconds = (performance.now() - started) / 1000;
+  await engine.close();
+  if (view.status !== "succeeded") throw new Error(`run ${view.status}: ${view.error?.message}`);
+  return { rows: view.rowCount, seconds, firstPageMs: view.firstPageMs };
+}
+
+// Warm both paths once (JIT, connections), then measure each twice and keep the best.
+await rawDriver();
+const raw = [await rawDriver(), await rawDriver()].sort((a, b) => a.seconds - b.seconds)[0];
+const app = [await throughApp(), await throughApp()].sort((a, b) => a.seconds - b.seconds)[0];
+
+const rate = (r: { rows: number; seconds: number }) => r.rows / r.seconds;
+const ratio = rate(app) / rate(raw);
+console.log("\nDatabricks path (test warehouse over HTTPS, real @databricks/sql driver)");
+console.table([
+  {
+    path: "raw driver fetchChunk loop",
+    rows: raw.rows,
+    seconds: raw.seconds.toFixed(2),
+    "rows/s": Math.round(rate(raw)),
+  },
+  { path: "app: engine + run store", rows: app.rows, seconds: app.seconds.toFixed(2), "rows/s": Math.round(rate(app)) },
+]);
+console.log(`app / raw driver: ${ratio.toFixed(2)}x (target >= 0.80x) ${ratio >= 0.8 ? "PASS" : "MISS"}`);
+console.log(`app first page after ${app.firstPageMs} ms`);
+
+await warehouse.close();
+(await runtime()).store.close();
+fs.rmSync(dataDir, { recursive: true, force: true });
+process.exit(0);

@@ -1,0 +1,74 @@
+// A real OpenID Connect issuer (the `oidc-provider` package) on 127.0.0.1 for
+// the single sign-on tests. Its login page is plain HTML (the package's own
+// development page loads a web font from the internet), and it knows a few
+// fixed people: sign in by typing one of their emails.
+import http from "node:http";
+import Provider from "oidc-provider";
+
+const port = Number(process.env.OIDC_PORT ?? 3108);
+const issuer = `http://127.0.0.1:${port}`;
+const people = {
+  "erin@example.com": { name: "Erin Single-Sign-On" },
+  "frank@example.com": { name: "Frank Single-Sign-On" },
+};
+
+const provider = new Provider(issuer, {
+  clients: [
+    {
+      client_id: process.env.OIDC_CLIENT_ID ?? "lakebook",
+      client_secret: process.env.OIDC_CLIENT_SECRET ?? "lakebook-test-secret",
+      redirect_uris: [process.env.OIDC_REDIRECT_URI ?? "http://127.0.0.1:3107/api/auth/callback/oidc"],
+      grant_types: ["authorization_code"],
+      response_types: ["code"],
+    },
+  ],
+  claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+  async findAccount(_ctx, id) {
+    const person = people[id];
+    if (!person) return undefined;
+    return { accountId: id, claims: async () => ({ sub: id, email: id, email_verified: true, name: person.name }) };
+  },
+  features: { devInteractions: { enabled: false } },
+  interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+  cookies: { keys: ["lakebook-test-issuer-cookie-key"] },
+});
+
+function page(uid, error = "") {
+  return `<!doctype html><html lang="en"><head><title>Test identity provider</title></head><body>
+<h1>Test identity provider</h1>${error ? `<p role="alert">${error}</p>` : ""}
+<form method="post" action="/interaction/${uid}/login">
+<label>Work email <input name="email" type="email" required autofocus></label>
+<button type="submit">Continue</button></form></body></html>`;
+}
+
+async function readForm(request) {
+  const chunks = [];
+  for await (const chunk of request) chunks.push(chunk);
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+const callback = provider.callback();
+const server = http.createServer(async (request, response) => {
+  const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(request.url ?? "");
+  if (!match) return callback(request, response);
+  try {
+    const details = await provider.interactionDetails(request, response);
+    if (!match[2]) {
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      return response.end(page(details.uid));
+    }
+    const email = (await readForm(request)).get("email") ?? "";
+    if (!people[email]) {
+      response.writeHead(200, { "Content-Type": "text/html; charset=utf-8" });
+      return response.end(page(details.uid, "Unknown account."));
+    }
+    const grant = new provider.Grant({ accountId: email, clientId: details.params.client_id });
+    grant.addOIDCScope(String(details.params.scope ?? "openid"));
+    const grantId = await grant.save();
+    await provider.interactionFinished(request, response, { login: { accountId: email }, consent: { grantId } });
+  } catch (error) {
+    response.writeHead(400, { "Content-Type": "text/plain" });
+    response.end(`interaction failed: ${error.message}`);
+  }
+});
+server.listen(port, "127.0.0.1", () => console.log(`test OIDC issuer on ${issuer}`));
