@@ -5,6 +5,8 @@ import http from "node:http";
 import path from "node:path";
 
 const ACTIONS_FILE = "app/(workspace)/editor/actions.ts";
+/** No request of the bench should take this long; a stuck one fails the bench instead of hanging it. */
+const REQUEST_TIMEOUT_MS = 180_000;
 
 /** Action ids of the editor's server actions, from the build's manifest. */
 export function actionIds(cwd) {
@@ -32,6 +34,9 @@ export function parseFlight(text) {
   throw new Error(`no action result (row 1) in the response:\n${text.slice(0, 500)}`);
 }
 
+/** The admin account every bench server is started with. */
+export const BENCH_ADMIN = { email: "bench@example.com", password: "bench password, long enough" };
+
 export class Client {
   constructor(base, cwd) {
     this.base = base;
@@ -39,13 +44,26 @@ export class Client {
     this.cookie = null;
   }
 
-  /** Loads the workspace page once, as a browser would, to receive the client cookie. */
+  /**
+   * Signs in as the bench's admin (created from LAKEBOOK_ADMIN_EMAIL/PASSWORD by
+   * startServer) through next-auth's credentials endpoint, as the sign-in form does.
+   */
   async init() {
-    const res = await fetch(`${this.base}/`, { redirect: "manual" });
+    const timeout = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+    const csrf = await fetch(`${this.base}/api/auth/csrf`, { signal: timeout() });
+    const { csrfToken } = await csrf.json();
+    const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]);
+    const res = await fetch(`${this.base}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: jar.join("; ") },
+      body: new URLSearchParams({ csrfToken, email: BENCH_ADMIN.email, password: BENCH_ADMIN.password, json: "true" }),
+      signal: timeout(),
+    });
     await res.arrayBuffer();
-    const set = res.headers.getSetCookie().find((c) => c.startsWith("lakebook_client="));
-    if (!set) throw new Error(`GET / did not set the lakebook_client cookie (status ${res.status})`);
-    this.cookie = set.split(";")[0];
+    const session = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
+    if (!session) throw new Error(`signing in did not set a session cookie (status ${res.status})`);
+    this.cookie = session.split(";")[0];
   }
 
   /** Calls a server action; returns { ms, value, raw } where value is the ActionResult. */
@@ -61,6 +79,7 @@ export class Client {
         Cookie: this.cookie,
       },
       body: JSON.stringify([args]),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const raw = await res.text();
     const ms = performance.now() - t0;
@@ -78,26 +97,37 @@ export class Client {
 
   /**
    * Streams GET /api/runs/<id>/csv, counting bytes and line ends without
-   * keeping the body. Returns { bytes, lines, ms, firstByteMs, status }.
+   * keeping the body. With `acceptEncoding` (what a browser sends, e.g.
+   * "gzip, deflate, br, zstd") the body may come compressed: then only the
+   * bytes on the wire are counted. Returns { bytes, lines, ms, firstByteMs,
+   * encoding }.
    */
-  csv(runId) {
+  csv(runId, { acceptEncoding } = {}) {
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
-      const req = http.get(`${this.base}/api/runs/${runId}/csv`, { headers: { Cookie: this.cookie } }, (res) => {
+      const headers = { Cookie: this.cookie, ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}) };
+      const req = http.get(`${this.base}/api/runs/${runId}/csv`, { headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
+        const encoding = res.headers["content-encoding"] ?? "identity";
+        const countLines = encoding === "identity";
         let bytes = 0;
         let lines = 0;
         let firstByteMs = null;
         res.on("data", (chunk) => {
           firstByteMs ??= performance.now() - t0;
           bytes += chunk.length;
-          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+          if (countLines) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
         });
         res.on("end", () => {
           if (res.statusCode !== 200) reject(new Error(`CSV download: HTTP ${res.statusCode}`));
-          else resolve({ bytes, lines, ms: performance.now() - t0, firstByteMs, status: res.statusCode });
+          else resolve({ bytes, lines: countLines ? lines : null, ms: performance.now() - t0, firstByteMs, encoding });
         });
         res.on("error", reject);
+        // A connection that closes before the end of the body is a failure, not a wait.
+        res.on("close", () => {
+          if (!res.complete) reject(new Error(`CSV download: connection closed after ${bytes} bytes`));
+        });
       });
+      req.on("timeout", () => req.destroy(new Error("CSV download: no data for too long")));
       req.on("error", reject);
     });
   }

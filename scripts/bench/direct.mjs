@@ -3,6 +3,8 @@
 // DuckDB, memory_limit 160MB, extensions never fetched).
 import fs from "node:fs";
 import path from "node:path";
+import v8 from "node:v8";
+import vm from "node:vm";
 import { DuckDBInstance } from "@duckdb/node-api";
 
 function settings(memoryLimit, tempDir) {
@@ -16,20 +18,28 @@ function settings(memoryLimit, tempDir) {
 
 async function timed(fn) {
   const t0 = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - t0, value };
+  await fn();
+  return performance.now() - t0;
+}
+
+/** The app's CSV segment statement (store-sql.ts csvSegmentSql), over table t. */
+function segmentSql(from, to, file) {
+  return `COPY (SELECT * FROM t WHERE rowid >= ${from} AND rowid < ${to} ORDER BY rowid) TO '${file}' (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
 }
 
 /**
- * CREATE TABLE t AS <query>; COPY t TO 'x.csv' (HEADER); and, for the
- * analysis, the same CSV written the way the app's download writes it
- * (100k-row rowid segments, CRLF) and the same rows streamed chunk by chunk
- * into a second database through an appender (the app's store path without
- * HTTP or Next.js).
+ * Baseline: `CREATE TABLE t AS <query>` and `COPY t TO 'x.csv' (HEADER)`,
+ * each `repeats` times. For the analysis, also: the median of 30 page
+ * queries as the app writes them, and once each: the same COPY with
+ * the result store's 64MB memory limit, the CSV written the
+ * way the app's download writes it (100k-row rowid segments one after
+ * another, CRLF), and the query streamed chunk by chunk into a second
+ * database through an appender, as runs.ts + ResultWriter do, without HTTP
+ * or Next.js.
  */
-export async function directBaseline(query, rows, dir, { appenderPath = true } = {}) {
+export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
   fs.mkdirSync(dir, { recursive: true });
-  const out = {};
+  const out = { ctasMs: [], copyMs: [] };
   const instance = await DuckDBInstance.create(
     path.join(dir, "direct.duckdb"),
     settings("160MB", path.join(dir, "spill")),
@@ -42,29 +52,53 @@ export async function directBaseline(query, rows, dir, { appenderPath = true } =
     out.threads = Number(threads);
     out.memoryLimit = String(memory);
 
-    out.ctasMs = (await timed(() => c.run(`CREATE TABLE t AS ${query}`))).ms;
+    for (let i = 0; i < repeats; i++) {
+      await c.run("DROP TABLE IF EXISTS t");
+      await c.run("CHECKPOINT");
+      out.ctasMs.push(await timed(() => c.run(`CREATE TABLE t AS ${query}`)));
+    }
     await c.run("CHECKPOINT");
 
     const csvFile = path.join(dir, "x.csv");
-    out.copyMs = (await timed(() => c.run(`COPY t TO '${csvFile}' (HEADER)`))).ms;
-    out.copyBytes = fs.statSync(csvFile).size;
-    fs.rmSync(csvFile, { force: true });
+    for (let i = 0; i < repeats; i++) {
+      out.copyMs.push(await timed(() => c.run(`COPY t TO '${csvFile}' (HEADER)`)));
+      out.copyBytes = fs.statSync(csvFile).size;
+      fs.rmSync(csvFile, { force: true });
+    }
 
-    // The download's own recipe: COPY of each 100k-row rowid range, one after another.
+    // The app's page query (store-sql.ts pageSql) on its own: 100 rows at random row positions.
+    const names = ["trip_id", "pickup", "fare", "passengers", "payment", "distance"];
+    const values = names.map((c) => `left(CAST(${c} AS VARCHAR), 4097)`).join(", ");
+    const pageMs = [];
+    for (let i = 0; i < 30; i++) {
+      const offset = Math.floor(Math.random() * (rows - 100));
+      pageMs.push(
+        await timed(async () => {
+          const pc = await instance.connect();
+          await pc.runAndReadAll(
+            `SELECT rowid, ${values} FROM t WHERE rowid >= ${offset} AND rowid < ${offset + 100} ORDER BY rowid`,
+          );
+          pc.closeSync();
+        }),
+      );
+    }
+    out.pageQueryMs = pageMs.sort((a, b) => a - b)[15];
+
+    // The same COPY under the result store's memory limit (LAKEBOOK_RESULTS_MEMORY, 64MB).
+    await c.run("SET memory_limit = '64MB'");
+    out.copy64Ms = await timed(() => c.run(`COPY t TO '${csvFile}' (HEADER)`));
+    fs.rmSync(csvFile, { force: true });
+    await c.run("SET memory_limit = '160MB'");
+
     const segment = 100_000;
     const segFile = path.join(dir, "seg.csv");
     let segBytes = 0;
-    out.segmentedCopyMs = (
-      await timed(async () => {
-        for (let from = 0; from < rows; from += segment) {
-          const to = Math.min(rows, from + segment);
-          await c.run(
-            `COPY (SELECT * FROM t WHERE rowid >= ${from} AND rowid < ${to} ORDER BY rowid) TO '${segFile}' (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`,
-          );
-          segBytes += fs.statSync(segFile).size;
-        }
-      })
-    ).ms;
+    out.segmentedCopyMs = await timed(async () => {
+      for (let from = 0; from < rows; from += segment) {
+        await c.run(segmentSql(from, Math.min(rows, from + segment), segFile));
+        segBytes += fs.statSync(segFile).size;
+      }
+    });
     out.segmentedCopyBytes = segBytes;
     fs.rmSync(segFile, { force: true });
     c.closeSync();
@@ -72,54 +106,78 @@ export async function directBaseline(query, rows, dir, { appenderPath = true } =
     instance.closeSync();
   }
 
-  if (appenderPath) {
-    // Query streamed from one database and appended to another, as runs.ts +
-    // ResultWriter do (result store: memory_limit 64MB).
-    const source = await DuckDBInstance.create(
-      path.join(dir, "src.duckdb"),
-      settings("160MB", path.join(dir, "spill-src")),
-    );
-    const store = await DuckDBInstance.create(
-      path.join(dir, "store.duckdb"),
-      settings("64MB", path.join(dir, "spill-store")),
-    );
-    try {
-      const sc = await source.connect();
-      const tc = await store.connect();
-      let firstMs = null;
-      let appended = 0;
-      const t0 = performance.now();
-      const result = await sc.stream(query);
-      const types = result.columnTypes();
-      await tc.run(`CREATE TABLE r (${types.map((t, i) => `c${i} ${t.toString()}`).join(", ")})`);
-      const appender = await tc.createAppender("r");
-      let fetchMs = 0;
-      let appendMs = 0;
-      for (;;) {
-        const f0 = performance.now();
-        const chunk = await result.fetchChunk();
-        const f1 = performance.now();
-        fetchMs += f1 - f0;
-        if (!chunk || chunk.rowCount === 0) break;
-        appender.appendDataChunk(chunk);
-        appended += chunk.rowCount;
-        if (firstMs === null) {
-          appender.flushSync();
-          firstMs = performance.now() - t0;
-        }
-        appendMs += performance.now() - f1;
-      }
-      const c0 = performance.now();
-      appender.closeSync();
-      appendMs += performance.now() - c0;
-      out.streamAppend = { ms: performance.now() - t0, firstMs, rows: appended, fetchMs, appendMs };
-      tc.closeSync();
-      sc.closeSync();
-    } finally {
-      store.closeSync();
-      source.closeSync();
-    }
-  }
+  out.streamAppend = await streamAppend(query, dir);
   fs.rmSync(dir, { recursive: true, force: true });
   return out;
+}
+
+let gc;
+function minorGc() {
+  if (gc === undefined) {
+    v8.setFlagsFromString("--expose-gc");
+    gc = vm.runInNewContext("gc");
+  }
+  gc({ type: "minor" });
+}
+
+/**
+ * The store path of a run without the server: stream the query from one
+ * database (160MB) and append every chunk to a table in another (64MB),
+ * flushing every 400 ms and collecting every 16 chunks as ResultWriter does.
+ * `fetchMs` is time spent waiting for DuckDB's next chunk, `appendMs` time
+ * spent appending and flushing (both on the JS thread).
+ */
+async function streamAppend(query, dir) {
+  const source = await DuckDBInstance.create(
+    path.join(dir, "src.duckdb"),
+    settings("160MB", path.join(dir, "spill-src")),
+  );
+  const store = await DuckDBInstance.create(
+    path.join(dir, "store.duckdb"),
+    settings("64MB", path.join(dir, "spill-store")),
+  );
+  try {
+    const sc = await source.connect();
+    const tc = await store.connect();
+    let firstMs = null;
+    let rows = 0;
+    let chunks = 0;
+    let fetchMs = 0;
+    let appendMs = 0;
+    let flushedAt = 0;
+    const t0 = performance.now();
+    const result = await sc.stream(query);
+    const types = result.columnTypes();
+    await tc.run(`CREATE TABLE r (${types.map((t, i) => `c${i} ${t.toString()}`).join(", ")})`);
+    const appender = await tc.createAppender("r");
+    for (;;) {
+      const f0 = performance.now();
+      const chunk = await result.fetchChunk();
+      const f1 = performance.now();
+      fetchMs += f1 - f0;
+      if (!chunk || chunk.rowCount === 0) break;
+      appender.appendDataChunk(chunk);
+      rows += chunk.rowCount;
+      chunks++;
+      if (chunks % 16 === 0) minorGc();
+      const now = performance.now();
+      if (firstMs === null || now - flushedAt > 400) {
+        appender.flushSync();
+        flushedAt = performance.now();
+        firstMs ??= flushedAt - t0;
+      }
+      appendMs += performance.now() - f1;
+    }
+    const c0 = performance.now();
+    appender.flushSync();
+    appender.closeSync();
+    appendMs += performance.now() - c0;
+    const ms = performance.now() - t0;
+    tc.closeSync();
+    sc.closeSync();
+    return { ms, firstMs, rows, fetchMs, appendMs };
+  } finally {
+    store.closeSync();
+    source.closeSync();
+  }
 }

@@ -5,6 +5,15 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { BENCH_ADMIN } from "./client.mjs";
+
+/** Every server this process started and has not stopped yet. */
+const started = new Set();
+
+/** Stops every server this process started (for an interrupted bench). */
+export async function stopAllServers() {
+  await Promise.allSettled([...started].map((server) => server.stop()));
+}
 
 /** A free TCP port on 127.0.0.1 (asks the kernel, then releases it). */
 export function freePort() {
@@ -103,70 +112,132 @@ export function procCpuSeconds(pid) {
  * Starts `next start` on a free port with a fresh data directory, waits until
  * it answers, and returns a handle. `env` is merged over the bench's env.
  */
-export async function startServer({ cwd, dataDir, env = {}, logFile }) {
+export async function startServer({ cwd, dataDir, env = {}, logFile, nodeArgs = [] }) {
   const port = await freePort();
   const log = fs.openSync(logFile, "a");
   const child = spawn(
     process.execPath,
-    [path.join(cwd, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
+    [...nodeArgs, path.join(cwd, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
     {
       cwd,
-      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production", LAKEBOOK_DATA_DIR: dataDir, ...env },
+      env: {
+        ...process.env,
+        NEXT_TELEMETRY_DISABLED: "1",
+        NODE_ENV: "production",
+        LAKEBOOK_DATA_DIR: dataDir,
+        LAKEBOOK_ADMIN_EMAIL: BENCH_ADMIN.email,
+        LAKEBOOK_ADMIN_PASSWORD: BENCH_ADMIN.password,
+        ...env,
+      },
       stdio: ["ignore", log, log],
     },
   );
   fs.closeSync(log);
   let exited = null;
-  child.on("exit", (code, signal) => {
-    exited = { code, signal };
+  const exit = new Promise((resolve) => {
+    child.once("exit", (code, signal) => {
+      exited = { code, signal };
+      resolve();
+    });
   });
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error(`server exited during start-up (${JSON.stringify(exited)}); see ${logFile}`);
-    if (Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`server did not answer within 60 s; see ${logFile}`);
-    }
-    try {
-      const res = await fetch(`${base}/favicon.ico`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  const pid = listeningPid(child.pid, port);
-  if (!pid) throw new Error(`could not find the process listening on port ${port}`);
-  return {
-    base,
+  const server = {
+    base: `http://127.0.0.1:${port}`,
     port,
-    pid,
+    pid: null,
     wrapperPid: child.pid,
     exited: () => exited,
+    /** Stops this server's own processes, by pid: SIGTERM, then SIGKILL after 5 s. */
     async stop() {
-      // Only this server's own processes, by pid.
-      const pids = descendants(child.pid).reverse();
-      if (exited) return;
-      const done = new Promise((resolve) => child.once("exit", resolve));
-      for (const p of pids) {
-        try {
-          process.kill(p, "SIGTERM");
-        } catch {
-          // already gone
-        }
+      if (exited) {
+        started.delete(server);
+        return;
       }
-      const timer = setTimeout(() => {
+      const pids = descendants(child.pid).reverse();
+      const signal = (name) => {
         for (const p of pids) {
           try {
-            process.kill(p, "SIGKILL");
+            process.kill(p, name);
           } catch {
             // already gone
           }
         }
-      }, 5_000);
-      await done;
+      };
+      signal("SIGTERM");
+      const timer = setTimeout(() => signal("SIGKILL"), 5_000);
+      await exit;
       clearTimeout(timer);
+      started.delete(server);
     },
+  };
+  started.add(server);
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (exited) throw new Error(`server exited during start-up (${JSON.stringify(exited)}); see ${logFile}`);
+      if (Date.now() > deadline) throw new Error(`server did not answer within 60 s; see ${logFile}`);
+      try {
+        const res = await fetch(`${server.base}/favicon.ico`, { signal: AbortSignal.timeout(2_000) });
+        await res.arrayBuffer();
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    }
+    server.pid = listeningPid(child.pid, port);
+    if (!server.pid) throw new Error(`could not find the process listening on port ${port}`);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/** CPU seconds all processes on the machine have used so far (busy time of /proc/stat, all cores). */
+export function machineBusySeconds() {
+  const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return { busy: (user + nice + system + irq + softirq) / 100, steal: (steal || 0) / 100, idle: (idle + iowait) / 100 };
+}
+
+/**
+ * Watches CPU use during a phase: how much went to the server, to this bench
+ * process, and to anything else on the machine (another job sharing the
+ * cores makes the figures unreliable).
+ */
+export function cpuWatch(serverPid) {
+  const m0 = machineBusySeconds();
+  const s0 = serverPid ? procCpuSeconds(serverPid) : 0;
+  const b0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const m1 = machineBusySeconds();
+    const b1 = process.cpuUsage(b0);
+    const server = serverPid ? procCpuSeconds(serverPid) - s0 : 0;
+    const bench = (b1.user + b1.system) / 1e6;
+    const busy = m1.busy - m0.busy;
+    return {
+      wallS: (performance.now() - t0) / 1000,
+      serverCpuS: server,
+      benchCpuS: bench,
+      otherCpuS: Math.max(0, busy - server - bench),
+      stealS: m1.steal - m0.steal,
+    };
+  };
+}
+
+/** Samples a process's RSS every `everyMs` until stopped; returns the highest value seen (bytes). */
+export function rssSampler(pid, everyMs = 50) {
+  let max = procMemory(pid).rss;
+  const timer = setInterval(() => {
+    try {
+      max = Math.max(max, procMemory(pid).rss);
+    } catch {
+      // the process ended
+    }
+  }, everyMs);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    return Math.max(max, procMemory(pid).rss);
   };
 }

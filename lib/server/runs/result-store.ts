@@ -27,8 +27,11 @@ export interface Caps {
 
 /** Longest text a page carries for one cell; longer values are fetched alone. */
 export const PAGE_CLIP_CHARS = 4096;
-/** Rows per CSV segment: DuckDB writes one while the previous one streams out. */
-const CSV_SEGMENT_ROWS = 100_000;
+/**
+ * Rows per CSV segment (two DuckDB row groups): DuckDB writes one while the
+ * previous one streams out. Smaller segments cost throughput; larger ones disk.
+ */
+const CSV_SEGMENT_ROWS = 2 * 122_880;
 
 /**
  * Stored results of runs, in a DuckDB database of their own on disk: server

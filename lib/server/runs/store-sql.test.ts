@@ -116,7 +116,7 @@ describe("cellSql", () => {
 describe("csvSegmentSql", () => {
   it("copies a rowid range in stored order with RFC 4180 options", () => {
     expect(csvSegmentSql(table, 0, 1_000_000, "/tmp/seg-0.csv")).toBe(
-      `COPY (SELECT * FROM ${table} WHERE rowid >= 0 AND rowid < 1000000 ORDER BY rowid) TO '/tmp/seg-0.csv' ` +
+      `COPY (SELECT * FROM ${table} WHERE rowid >= 0 AND rowid < 1000000) TO '/tmp/seg-0.csv' ` +
         `(FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`,
     );
   });

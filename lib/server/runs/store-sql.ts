@@ -58,11 +58,12 @@ export function cellSql(table: string, rowid: number, column: number): string {
 
 /**
  * Rows [from, to) as CSV written by DuckDB's own CSV writer: RFC 4180 quoting,
- * CRLF line ends, NULL as an empty field and the empty string as "".
+ * CRLF line ends, NULL as an empty field and the empty string as "". A rowid
+ * range scan keeps insertion order (preserve_insertion_order), so no sort.
  */
 export function csvSegmentSql(table: string, from: number, to: number, file: string): string {
   const path = `'${file.replaceAll("'", "''")}'`;
-  return `COPY (SELECT * FROM ${table} WHERE rowid >= ${nonNegativeInt(from)} AND rowid < ${nonNegativeInt(to)} ORDER BY rowid) TO ${path} (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
+  return `COPY (SELECT * FROM ${table} WHERE rowid >= ${nonNegativeInt(from)} AND rowid < ${nonNegativeInt(to)}) TO ${path} (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
 }
 
 function nonNegativeInt(n: number): number {
