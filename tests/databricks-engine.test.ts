@@ -28,10 +28,15 @@ afterAll(async () => {
   await warehouse?.close();
 });
 
+const messages: string[] = [];
+
 async function run(sql: string): Promise<RunView> {
   const started = await runs.startRun(me, { sql, connectionId: "test", lane: "db", pageSize: 100 }, engine);
   let view = started.run;
-  while (view.status === "running") view = await runs.runState(me, view.id, view.rowCount, 1000);
+  while (view.status === "running") {
+    if (view.message) messages.push(view.message);
+    view = await runs.runState(me, view.id, view.rowCount, 200);
+  }
   return view;
 }
 
@@ -55,9 +60,11 @@ describe("the Databricks engine against the test warehouse", () => {
   });
 
   it("waits through HTTP 503 while the warehouse starts", async () => {
-    warehouse.faults.unavailable(3, 1);
+    warehouse.faults.unavailable(5, 1);
     const view = await run("SELECT 42 AS answer");
     expect(view.status).toBe("succeeded");
+    expect(view.message).toBeNull();
+    expect(messages).toContain("The warehouse is starting. The query runs as soon as it is up.");
     await expectHealthy();
   });
 

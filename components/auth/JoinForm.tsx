@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import type React from "react";
 import { useState } from "react";
 import { joinAction } from "@/app/invite/[token]/actions";
+import { FormFooter, NameField, NewPasswordField } from "./fields";
 
 export function JoinForm({ token, email }: { token: string; email: string }) {
   const [problem, setProblem] = useState<string | null>(null);
@@ -27,22 +28,9 @@ export function JoinForm({ token, email }: { token: string; email: string }) {
 
   return (
     <form className="auth-form" onSubmit={submit}>
-      <label>
-        Your name
-        <input name="name" autoComplete="name" required autoFocus />
-      </label>
-      <label>
-        Password <span className="muted small">(at least 12 characters)</span>
-        <input name="password" type="password" autoComplete="new-password" minLength={12} required />
-      </label>
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? "Joining…" : "Join"}
-      </button>
+      <NameField />
+      <NewPasswordField />
+      <FormFooter problem={problem} busy={busy} label="Join" busyLabel="Joining…" />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { signIn } from "next-auth/react";
 import type React from "react";
 import { useState } from "react";
 import { createFirstAdminAction } from "@/app/setup/actions";
+import { FormFooter, NameField, NewPasswordField } from "./fields";
 
 export function SetupForm() {
   const [problem, setProblem] = useState<string | null>(null);
@@ -31,26 +32,13 @@ export function SetupForm() {
 
   return (
     <form className="auth-form" onSubmit={submit}>
-      <label>
-        Your name
-        <input name="name" autoComplete="name" required autoFocus />
-      </label>
+      <NameField />
       <label>
         Email
         <input name="email" type="email" autoComplete="username" required />
       </label>
-      <label>
-        Password <span className="muted small">(at least 12 characters)</span>
-        <input name="password" type="password" autoComplete="new-password" minLength={12} required />
-      </label>
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={busy}>
-        {busy ? "Creating…" : "Create admin account"}
-      </button>
+      <NewPasswordField />
+      <FormFooter problem={problem} busy={busy} label="Create admin account" busyLabel="Creating…" />
     </form>
   );
 }

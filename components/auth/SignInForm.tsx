@@ -3,6 +3,7 @@
 import { signIn } from "next-auth/react";
 import type React from "react";
 import { useState } from "react";
+import { FormFooter } from "./fields";
 
 export function SignInForm({ next, sso, error }: { next: string; sso: string | null; error: string | null }) {
   const [problem, setProblem] = useState(error);
@@ -34,14 +35,7 @@ export function SignInForm({ next, sso, error }: { next: string; sso: string | n
           Password
           <input name="password" type="password" autoComplete="current-password" required />
         </label>
-        {problem && (
-          <p className="error-banner" role="alert">
-            {problem}
-          </p>
-        )}
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? "Signing in…" : "Sign in"}
-        </button>
+        <FormFooter problem={problem} busy={busy} label="Sign in" busyLabel="Signing in…" />
       </form>
       {sso && (
         <>

@@ -20,7 +20,16 @@ const MIGRATIONS = path.join(process.cwd(), "lib/server/db/migrations");
  * embedded database the biggest user of the server's memory (measured: 290 MB
  * RSS for an idle PGlite with defaults, 190 MB with these).
  */
-const PGLITE_SETTINGS = ["-c", "shared_buffers=16MB", "-c", "wal_buffers=1MB", "-c", "work_mem=2MB", "-c", "temp_buffers=1MB"];
+const PGLITE_SETTINGS = [
+  "-c",
+  "shared_buffers=16MB",
+  "-c",
+  "wal_buffers=1MB",
+  "-c",
+  "work_mem=2MB",
+  "-c",
+  "temp_buffers=1MB",
+];
 
 /**
  * First start only: `initdb` inside PGlite briefly takes ~700 MB, and a process
@@ -57,7 +66,8 @@ export async function openDb(options: { url?: string; dir: string }): Promise<Db
     import("drizzle-orm/pglite/migrator"),
   ]);
   fs.mkdirSync(options.dir, { recursive: true });
-  if (!fs.existsSync(/*turbopackIgnore: true*/ path.join(options.dir, "PG_VERSION"))) initializeInChildProcess(options.dir);
+  if (!fs.existsSync(/*turbopackIgnore: true*/ path.join(options.dir, "PG_VERSION")))
+    initializeInChildProcess(options.dir);
   const client = await PGlite.create(options.dir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });

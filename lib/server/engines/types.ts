@@ -14,7 +14,7 @@ import type { SqlDialect } from "@/lib/sql/split";
 export interface Engine {
   readonly dialect: SqlDialect;
   /** A session keeps state (USE, SET, temporary tables) across a run's statements. */
-  openSession(): Promise<EngineSession>;
+  openSession(progress?: Progress): Promise<EngineSession>;
   listCatalogs(): Promise<string[]>;
   listSchemas(catalog: string): Promise<string[]>;
   listTables(catalog: string, schema: string): Promise<TableInfo[]>;
@@ -29,8 +29,15 @@ export interface EngineSession {
    * result's schema; rows then arrive through `batches()`. Aborting `signal`
    * cancels the statement on the engine.
    */
-  execute(sql: string, signal: AbortSignal): Promise<StatementResult>;
+  execute(sql: string, signal: AbortSignal, progress?: Progress): Promise<StatementResult>;
   close(): Promise<void>;
+}
+
+/** What a run wants to hear while the engine waits, and how it can stop the wait. */
+export interface Progress {
+  signal?: AbortSignal;
+  /** Called when the warehouse is still starting and the engine keeps retrying. */
+  waiting?(message: string): void;
 }
 
 export type StatementResult =

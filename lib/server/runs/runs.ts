@@ -104,10 +104,20 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
   let current: Statement = statements[0];
   let outcome: RunRecord["status"] = "failed";
   try {
-    session = await engine.openSession();
+    // While a warehouse starts, the run says so instead of only "running".
+    let waitingMessage: string | null = null;
+    const progress = {
+      signal: controller.signal,
+      waiting(message: string) {
+        record.message = waitingMessage = message;
+        notify(run);
+      },
+    };
+    session = await engine.openSession(progress);
     for (const [index, statement] of statements.entries()) {
       current = statement;
-      const result: StatementResult = await session.execute(statement.text, controller.signal);
+      const result: StatementResult = await session.execute(statement.text, controller.signal, progress);
+      if (waitingMessage !== null && record.message === waitingMessage) record.message = null;
       if (result.kind !== "rows") {
         record.message = summary(result, index, statements.length);
         continue;

@@ -3,7 +3,15 @@ import { DBSQLClient, DBSQLLogger, LogLevel } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { DuckDBDataChunk } from "@duckdb/node-api";
-import type { ColumnInfo, ConnectionCheck, Engine, EngineSession, StatementResult, TableInfo } from "../types";
+import type {
+  ColumnInfo,
+  ConnectionCheck,
+  Engine,
+  EngineSession,
+  Progress,
+  StatementResult,
+  TableInfo,
+} from "../types";
 import { EngineError } from "../types";
 import { databricksError } from "./errors";
 import { type ColumnPlan, columnPlan } from "./types";
@@ -83,18 +91,20 @@ export class DatabricksEngine implements Engine {
     return this.client;
   }
 
-  private async session(fresh = false): Promise<IDBSQLSession> {
+  private async session(fresh = false, progress?: Progress): Promise<IDBSQLSession> {
     if (!fresh) {
       const pooled = this.idle.pop();
       if (pooled) return pooled;
     }
     const client = await this.connect();
     try {
-      return await this.whileStarting(() =>
-        client.openSession({
-          initialCatalog: this.options.defaultCatalog ?? undefined,
-          initialSchema: this.options.defaultSchema ?? undefined,
-        }),
+      return await this.whileStarting(
+        () =>
+          client.openSession({
+            initialCatalog: this.options.defaultCatalog ?? undefined,
+            initialSchema: this.options.defaultSchema ?? undefined,
+          }),
+        progress,
       );
     } catch (error) {
       throw databricksError(error);
@@ -107,7 +117,7 @@ export class DatabricksEngine implements Engine {
    * ExecuteStatement; those are safe to repeat because the warehouse did not
    * accept them.
    */
-  async whileStarting<T>(request: () => Promise<T>): Promise<T> {
+  async whileStarting<T>(request: () => Promise<T>, progress?: Progress): Promise<T> {
     const deadline = Date.now() + (this.options.startupWaitMs ?? 120_000);
     for (let attempt = 0; ; attempt++) {
       try {
@@ -115,7 +125,9 @@ export class DatabricksEngine implements Engine {
       } catch (error) {
         const status = (error as { statusCode?: number })?.statusCode;
         if ((status !== 503 && status !== 429) || Date.now() >= deadline) throw error;
+        progress?.waiting?.("The warehouse is starting. The query runs as soon as it is up.");
         await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 250 * 2 ** attempt)));
+        if (progress?.signal?.aborted) throw new EngineError("Query cancelled", { cancelled: true });
       }
     }
   }
@@ -125,8 +137,8 @@ export class DatabricksEngine implements Engine {
     else void session.close().catch(() => {});
   }
 
-  async openSession(): Promise<EngineSession> {
-    return new DatabricksSession(this, await this.session());
+  async openSession(progress?: Progress): Promise<EngineSession> {
+    return new DatabricksSession(this, await this.session(false, progress));
   }
 
   /** Runs `work` on a pooled session; once more on a new session if the old one expired. */
@@ -237,11 +249,12 @@ class DatabricksSession implements EngineSession {
     private session: IDBSQLSession,
   ) {}
 
-  async execute(sql: string, signal: AbortSignal): Promise<StatementResult> {
+  async execute(sql: string, signal: AbortSignal, progress?: Progress): Promise<StatementResult> {
     let operation: IOperation;
     try {
-      operation = await this.engine.whileStarting(() =>
-        this.session.executeStatement(sql, { runAsync: true, maxRows: FIRST_ROWS }),
+      operation = await this.engine.whileStarting(
+        () => this.session.executeStatement(sql, { runAsync: true, maxRows: FIRST_ROWS }),
+        progress,
       );
     } catch (error) {
       if (!this.retried && isExpiredSession(error)) {
@@ -249,7 +262,7 @@ class DatabricksSession implements EngineSession {
         this.retried = true;
         void this.session.close().catch(() => {});
         this.session = await this.engine.renew();
-        return this.execute(sql, signal);
+        return this.execute(sql, signal, progress);
       }
       throw databricksError(error);
     }
