@@ -129,7 +129,8 @@ export async function checkConnection(user: User, input: ConnectionInput | { id:
   }
 }
 
-// One engine (driver client and session pool) per connection and version.
+// One engine (driver client and session pool) per connection, version and user:
+// pooled warehouse sessions keep USE/SET state, which must not pass between people.
 const holder = globalThis as { __lakebookEngines?: Map<string, { version: number; engine: Engine }> };
 holder.__lakebookEngines ??= new Map();
 const engines = holder.__lakebookEngines;
@@ -138,21 +139,24 @@ const engines = holder.__lakebookEngines;
 export async function engineFor(user: User, connectionId: string): Promise<Engine> {
   if (connectionId === BUILTIN_ID) return (await runtime()).engine;
   const row = await usable(user, connectionId);
-  const cached = engines.get(row.id);
+  const key = `${row.id}/${user.id}`;
+  const cached = engines.get(key);
   if (cached && cached.version === row.updatedAt.getTime()) return cached.engine;
   if (cached) void cached.engine.close();
   const engine = new DatabricksEngine({
     ...engineOptions(row),
     auth: authFor(row.authType, row.clientId, await openSecret(row)),
   });
-  engines.set(row.id, { version: row.updatedAt.getTime(), engine });
+  engines.set(key, { version: row.updatedAt.getTime(), engine });
   return engine;
 }
 
-function forgetEngine(id: string): void {
-  const cached = engines.get(id);
-  engines.delete(id);
-  void cached?.engine.close();
+function forgetEngine(connectionId: string): void {
+  for (const [key, cached] of engines) {
+    if (!key.startsWith(`${connectionId}/`)) continue;
+    engines.delete(key);
+    void cached.engine.close();
+  }
 }
 
 async function openSecret(row: Connection): Promise<string> {
