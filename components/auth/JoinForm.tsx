@@ -1,33 +1,21 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import type React from "react";
-import { useState } from "react";
 import { joinAction } from "@/app/invite/[token]/actions";
-import { FormFooter, NameField, NewPasswordField } from "./fields";
+import { FormFooter, NameField, NewPasswordField, useSubmit } from "./fields";
 
 export function JoinForm({ token, email }: { token: string; email: string }) {
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setProblem(null);
+  const { problem, busy, onSubmit } = useSubmit(async (form) => {
     const password = String(form.get("password") ?? "");
     const result = await joinAction({ token, name: String(form.get("name") ?? ""), password });
-    if (!result.ok) {
-      setBusy(false);
-      setProblem(result.error);
-      return;
-    }
+    if (!result.ok) return result.error;
     await signIn("credentials", { email, password, redirect: false });
     window.location.assign("/");
-  }
+    return null;
+  });
 
   return (
-    <form className="auth-form" onSubmit={submit}>
+    <form className="auth-form" onSubmit={onSubmit}>
       <NameField />
       <NewPasswordField />
       <FormFooter problem={problem} busy={busy} label="Join" busyLabel="Joining…" />

@@ -1,37 +1,25 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import type React from "react";
-import { useState } from "react";
 import { createFirstAdminAction } from "@/app/setup/actions";
-import { FormFooter, NameField, NewPasswordField } from "./fields";
+import { FormFooter, NameField, NewPasswordField, useSubmit } from "./fields";
 
 export function SetupForm() {
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setProblem(null);
+  const { problem, busy, onSubmit } = useSubmit(async (form) => {
     const account = {
       name: String(form.get("name") ?? ""),
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
     };
     const result = await createFirstAdminAction(account);
-    if (!result.ok) {
-      setBusy(false);
-      setProblem(result.error);
-      return;
-    }
+    if (!result.ok) return result.error;
     await signIn("credentials", { email: account.email, password: account.password, redirect: false });
     window.location.assign("/");
-  }
+    return null;
+  });
 
   return (
-    <form className="auth-form" onSubmit={submit}>
+    <form className="auth-form" onSubmit={onSubmit}>
       <NameField />
       <label>
         Email

@@ -1,32 +1,23 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import type React from "react";
-import { useState } from "react";
-import { FormFooter } from "./fields";
+import { FormFooter, useSubmit } from "./fields";
 
 export function SignInForm({ next, sso, error }: { next: string; sso: string | null; error: string | null }) {
-  const [problem, setProblem] = useState(error);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: React.FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setProblem(null);
+  const { problem, busy, onSubmit } = useSubmit(async (form) => {
     const result = await signIn("credentials", {
       email: String(form.get("email") ?? ""),
       password: String(form.get("password") ?? ""),
       redirect: false,
     });
-    setBusy(false);
-    if (result?.ok && !result.error) window.location.assign(next);
-    else setProblem("That email and password do not match an active account.");
-  }
+    if (!result?.ok || result.error) return "That email and password do not match an active account.";
+    window.location.assign(next);
+    return null;
+  }, error);
 
   return (
     <>
-      <form className="auth-form" onSubmit={submit}>
+      <form className="auth-form" onSubmit={onSubmit}>
         <label>
           Email
           <input name="email" type="email" autoComplete="username" required autoFocus />

@@ -1,4 +1,30 @@
+"use client";
+
+import type React from "react";
+import { useState } from "react";
+
 /** Pieces the sign-in, setup and invitation forms share. */
+
+/**
+ * A form's submit handling: `handle` gets the form's data and returns a
+ * problem to show, or null once it has navigated away.
+ */
+export function useSubmit(handle: (form: FormData) => Promise<string | null>, initialProblem: string | null = null) {
+  const [problem, setProblem] = useState(initialProblem);
+  const [busy, setBusy] = useState(false);
+  async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    setBusy(true);
+    setProblem(null);
+    const next = await handle(form);
+    if (next !== null) {
+      setBusy(false);
+      setProblem(next);
+    }
+  }
+  return { problem, busy, onSubmit };
+}
 
 export function NameField() {
   return (

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/app/(workspace)/editor/actions";
-import { DEFAULT_PAGE_SIZE, type PageSize } from "@/lib/results/paging";
+import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/paging";
 import type { Page, RunView, SortSpec } from "@/lib/results/types";
 
 export interface RunnerState {
@@ -44,7 +44,7 @@ export function useRun(lane: string) {
   const loadPage = useCallback(async (runId: string, pageIndex: number, pageSize: PageSize, sort: SortSpec | null) => {
     const request = ++pageRequest.current;
     setState((s) => ({ ...s, pageIndex, pageSize, sort, loadingPage: true }));
-    const result = await pageAction({ runId, offset: pageIndex * pageSize, limit: pageSize, sort });
+    const result = await pageAction({ runId, ...pageWindow(pageIndex, pageSize), sort });
     if (request !== pageRequest.current) return;
     setState((s) =>
       result.ok

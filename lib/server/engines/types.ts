@@ -74,7 +74,7 @@ export class EngineError extends Error {
 
   constructor(
     message: string,
-    readonly details: { position?: number; sqlState?: string; cancelled?: boolean; retryable?: boolean } = {},
+    readonly details: { position?: number; sqlState?: string; cancelled?: boolean } = {},
   ) {
     super(message);
     this.name = "EngineError";

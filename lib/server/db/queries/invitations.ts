@@ -33,7 +33,3 @@ export async function acceptInvitation(db: Db, tokenHash: string): Promise<boole
     .returning({ tokenHash: invitations.tokenHash });
   return rows.length === 1;
 }
-
-export async function revokeInvitation(db: Db, tokenHash: string): Promise<void> {
-  await db.delete(invitations).where(eq(invitations.tokenHash, tokenHash));
-}

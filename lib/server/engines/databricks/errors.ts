@@ -23,7 +23,7 @@ export function databricksError(error: unknown): EngineError {
       "No SQL warehouse answers at this HTTP path (HTTP 404). Copy the HTTP path from the warehouse's Connection details.",
     );
   if (status === 503 || status === 429)
-    return new EngineError("The warehouse is starting or busy (HTTP 503). Try again in a minute.", { retryable: true });
+    return new EngineError("The warehouse is starting or busy (HTTP 503). Try again in a minute.");
   if (e?.errorCode === "CANCELED" || (/cancel/i.test(e?.message ?? "") && e?.response))
     return new EngineError("Query cancelled", { cancelled: true });
   const code = e?.code ?? "";

@@ -84,7 +84,3 @@ async function generateSamples(target: string, options: WarehouseOptions): Promi
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
-
-export function sqlIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
-}
