@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunView } from "@/lib/results/types";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
 import { prepareTempDataDir } from "./support/env";
+import { createTestUser } from "./support/users";
 
 prepareTempDataDir();
 
 const { DatabricksEngine } = await import("@/lib/server/engines/databricks/engine");
 const runs = await import("@/lib/server/runs/runs");
-const me = { id: "databricks-user" };
+const me = await createTestUser();
 
 let warehouse: TestWarehouse;
 let engine: InstanceType<typeof DatabricksEngine>;

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { NOT_FOUND } from "@/lib/action-result";
 import type { RunView } from "@/lib/results/types";
 import { prepareTempDataDir } from "./support/env";
+import { createTestUser } from "./support/users";
 
 prepareTempDataDir();
 process.env.LAKEBOOK_RESULT_MAX_ROWS = "50000";
@@ -10,8 +11,8 @@ process.env.LAKEBOOK_RESULT_MAX_ROWS = "50000";
 const runs = await import("@/lib/server/runs/runs");
 const { runtime } = await import("@/lib/server/runtime");
 const engine = (await runtime()).engine;
-const me = { id: "user-a" };
-const other = { id: "user-b" };
+const me = await createTestUser();
+const other = await createTestUser();
 
 async function finished(id: string): Promise<RunView> {
   let known = -1;
@@ -177,7 +178,9 @@ describe("runs on the built-in warehouse", () => {
     expect(await sweepExpired(rt)).toBe(0);
     const tomorrow = new Date(Date.now() + 25 * 3_600_000);
     expect(await sweepExpired(rt, tomorrow)).toBeGreaterThan(0);
-    await expect(runs.readPage(me, started.id, 0, 10, null)).rejects.toThrow(NOT_FOUND);
+    await expect(runs.readPage(me, started.id, 0, 10, null)).rejects.toThrow(/no longer stored/);
+    // The history entry stays.
+    expect((await runs.runState(me, started.id, 0, 0)).status).toBe("succeeded");
     const tables = await rt.store.read(`SELECT count(*) FROM duckdb_tables() WHERE table_name = 'r_${started.id}'`);
     expect(Number(tables[0][0])).toBe(0);
   });

@@ -12,7 +12,7 @@ import {
   updateConnection,
   visibleConnections,
 } from "./db/queries/connections";
-import type { Connection, User } from "./db/schema";
+import { type Connection, connections, type User } from "./db/schema";
 import { DatabricksEngine } from "./engines/databricks/engine";
 import type { ConnectionCheck, Engine } from "./engines/types";
 import { runtime } from "./runtime";
@@ -43,6 +43,18 @@ async function usable(user: User, id: string): Promise<Connection> {
   const row = await findConnection(db, id);
   if (!row || !canUse(user, row)) throw new UserError(NOT_FOUND);
   return row;
+}
+
+/** Refuses a connection the user may not use, exactly as if it did not exist. */
+export async function requireConnection(user: User, id: string): Promise<void> {
+  if (id !== BUILTIN_ID) await usable(user, id);
+}
+
+/** Names of connections by id, for lists that show where something runs. */
+export async function connectionNames(): Promise<Map<string, string>> {
+  const { db } = await runtime();
+  const rows = await db.select({ id: connections.id, name: connections.name }).from(connections);
+  return new Map([[BUILTIN_ID, builtinView().name], ...rows.map((r): [string, string] => [r.id, r.name])]);
 }
 
 async function manageable(user: User, id: string): Promise<Connection> {

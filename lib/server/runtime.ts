@@ -1,4 +1,6 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 import { config, dataDir } from "./config";
 import { hashPassword } from "./crypto/password";
@@ -48,7 +50,7 @@ async function start(): Promise<Runtime> {
     ResultStore.open({ dir: path.join(dir, "results"), memoryLimit: settings.LAKEBOOK_RESULTS_MEMORY, threads }),
     openDb({ url: settings.DATABASE_URL, dir: path.join(dir, "metadata") }),
   ]);
-  const catalog = new RunCatalog(store);
+  const catalog = new RunCatalog(metadata.db, store, instanceId(dir));
   await catalog.init();
   const rt: Runtime = { engine: new DuckDBEngine(warehouse), store, catalog, db: metadata.db, secretKey };
   await createAdminFromEnv(rt.db);
@@ -68,10 +70,20 @@ async function createAdminFromEnv(db: Db): Promise<void> {
   console.log(`[lakebook] created the admin account ${email} from LAKEBOOK_ADMIN_EMAIL`);
 }
 
-/** Deletes stored results older than LAKEBOOK_RESULT_TTL_HOURS. */
+/** Deletes stored results older than LAKEBOOK_RESULT_TTL_HOURS; their history entries stay. */
 export async function sweepExpired(rt: Runtime, now = new Date()): Promise<number> {
   const cutoff = new Date(now.getTime() - config().LAKEBOOK_RESULT_TTL_HOURS * 3_600_000);
-  const ids = await rt.catalog.expired(cutoff);
-  for (const id of ids) await rt.catalog.delete(id);
-  return ids.length;
+  return rt.catalog.expire(cutoff);
+}
+
+/** Names this server's data directory (and so its result store) among instances sharing a metadata store. */
+function instanceId(dir: string): string {
+  const file = path.join(dir, "instance-id");
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    fs.writeFileSync(/*turbopackIgnore: true*/ file, randomUUID(), { flag: "wx" });
+  } catch {
+    // Written on an earlier start (or by a concurrent one): keep it.
+  }
+  return fs.readFileSync(/*turbopackIgnore: true*/ file, "utf8").trim();
 }

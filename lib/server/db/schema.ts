@@ -1,9 +1,25 @@
 import { sql } from "drizzle-orm";
-import { boolean, index, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
+import type { Level, ObjectKind, PrincipalKind } from "@/lib/sharing";
 
 /**
- * The metadata store: who may sign in, and the warehouse connections they use.
- * Runs and their results live in the result store (lib/server/runs).
+ * The metadata store: who may sign in, the warehouse connections they use,
+ * their saved queries and who they are shared with, editor tabs with their
+ * drafts, and the history of runs. Result rows live in the result store
+ * (lib/server/runs), one table per run.
  */
 
 export const users = pgTable(
@@ -68,8 +84,155 @@ export const connections = pgTable(
   (t) => [index("connections_owner_idx").on(t.ownerId)],
 );
 
+export const groups = pgTable(
+  "groups",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    createdBy: text("created_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("groups_name_key").on(sql`lower(${t.name})`)],
+);
+
+export const groupMembers = pgTable(
+  "group_members",
+  {
+    groupId: text("group_id")
+      .notNull()
+      .references(() => groups.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    addedAt: timestamp("added_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] }), index("group_members_user_idx").on(t.userId)],
+);
+
+/** A saved query. `version` grows with every save; a save names the version it edits (optimistic concurrency). */
+export const queries = pgTable(
+  "queries",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    sql: text("sql").notNull(),
+    connectionId: text("connection_id").notNull(),
+    version: integer("version").notNull().default(1),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("queries_owner_idx").on(t.ownerId, t.updatedAt), index("queries_updated_idx").on(t.updatedAt)],
+);
+
+/** Every saved version of a query, the current one included. */
+export const queryVersions = pgTable(
+  "query_versions",
+  {
+    queryId: text("query_id")
+      .notNull()
+      .references(() => queries.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull(),
+    sql: text("sql").notNull(),
+    connectionId: text("connection_id").notNull(),
+    savedBy: text("saved_by").references(() => users.id, { onDelete: "set null" }),
+    savedAt: timestamp("saved_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.queryId, t.version] })],
+);
+
+/**
+ * Who may do what with a shared object (a query, later a notebook): a user or
+ * a group, at one level. Owners and admins have Can manage without a row.
+ */
+export const permissions = pgTable(
+  "permissions",
+  {
+    objectKind: text("object_kind").$type<ObjectKind>().notNull(),
+    objectId: text("object_id").notNull(),
+    principalKind: text("principal_kind").$type<PrincipalKind>().notNull(),
+    principalId: text("principal_id").notNull(),
+    level: text("level").$type<Level>().notNull(),
+    grantedBy: text("granted_by").references(() => users.id, { onDelete: "set null" }),
+    grantedAt: timestamp("granted_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.objectKind, t.objectId, t.principalKind, t.principalId] }),
+    index("permissions_principal_idx").on(t.principalKind, t.principalId, t.objectKind),
+  ],
+);
+
+/** A user's open editor tabs. `sql` is the draft, saved as they type; `baseVersion` is the query version it started from. */
+export const editorTabs = pgTable(
+  "editor_tabs",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    title: text("title").notNull(),
+    queryId: text("query_id").references(() => queries.id, { onDelete: "set null" }),
+    baseVersion: integer("base_version"),
+    sql: text("sql").notNull().default(""),
+    connectionId: text("connection_id").notNull(),
+    /** The tab's last run, so its result comes back with it. */
+    lastRunId: text("last_run_id"),
+    /** Grows with every draft save, so a late save never overwrites a newer one. */
+    revision: integer("revision").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("editor_tabs_user_idx").on(t.userId, t.position)],
+);
+
+/** Every run: the query history. The rows of its result are in the result store of `instanceId`. */
+export const runs = pgTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    connectionId: text("connection_id").notNull(),
+    /** Set when the run is of a saved query's saved SQL: its viewers may see the result. */
+    queryId: text("query_id").references(() => queries.id, { onDelete: "set null" }),
+    sql: text("sql").notNull(),
+    status: text("status").$type<RunStatus>().notNull(),
+    columns: jsonb("columns").$type<ResultColumn[]>().notNull(),
+    rowCount: bigint("row_count", { mode: "number" }).notNull().default(0),
+    truncated: boolean("truncated").notNull().default(false),
+    message: text("message"),
+    statementCount: integer("statement_count").notNull(),
+    error: jsonb("error").$type<RunError>(),
+    startedAt: timestamp("started_at", { withTimezone: true, precision: 3 }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, precision: 3 }),
+    firstPageMs: doublePrecision("first_page_ms"),
+    instanceId: text("instance_id").notNull(),
+    /** The stored rows were removed (retention); the history entry stays. */
+    resultExpired: boolean("result_expired").notNull().default(false),
+  },
+  (t) => [
+    index("runs_user_started_idx").on(t.userId, t.startedAt),
+    index("runs_query_started_idx").on(t.queryId, t.startedAt),
+    index("runs_started_idx").on(t.startedAt),
+  ],
+);
+
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;
 export type Invitation = typeof invitations.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
 export type NewConnection = typeof connections.$inferInsert;
+export type Group = typeof groups.$inferSelect;
+export type Query = typeof queries.$inferSelect;
+export type QueryVersion = typeof queryVersions.$inferSelect;
+export type Permission = typeof permissions.$inferSelect;
+export type EditorTab = typeof editorTabs.$inferSelect;
+export type Run = typeof runs.$inferSelect;
+export type NewRun = typeof runs.$inferInsert;

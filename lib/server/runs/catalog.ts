@@ -1,5 +1,8 @@
 import "server-only";
+import { and, eq, inArray } from "drizzle-orm";
 import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
+import type { Db } from "../db/client";
+import { runs } from "../db/schema";
 import type { ResultStore } from "./result-store";
 
 /** What the server keeps about a run, beside its stored rows. */
@@ -7,6 +10,8 @@ export interface RunRecord {
   id: string;
   owner: string;
   connectionId: string;
+  /** The saved query whose saved SQL this run ran, if any. */
+  queryId: string | null;
   sql: string;
   status: RunStatus;
   columns: ResultColumn[];
@@ -18,101 +23,107 @@ export interface RunRecord {
   startedAt: Date;
   finishedAt: Date | null;
   firstPageMs: number | null;
+  /** Its stored rows were removed after the retention period; the record stays as history. */
+  resultExpired?: boolean;
 }
 
-const CREATE = `CREATE TABLE IF NOT EXISTS runs (
-  id VARCHAR PRIMARY KEY, owner VARCHAR NOT NULL, sql VARCHAR NOT NULL, status VARCHAR NOT NULL,
-  columns VARCHAR NOT NULL, row_count BIGINT NOT NULL, truncated BOOLEAN NOT NULL, message VARCHAR,
-  statement_count INTEGER NOT NULL, error VARCHAR, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
-  first_page_ms DOUBLE, connection_id VARCHAR)`;
-
-/** Run records live in the result store, so a stored result and its description go together. */
+/**
+ * Run records live in the metadata store, where they are the query history;
+ * the rows of a result live in this instance's result store. `instanceId`
+ * names this server's store, so that instances sharing PostgreSQL each clean
+ * up only their own runs.
+ */
 export class RunCatalog {
-  constructor(private readonly store: ResultStore) {}
+  constructor(
+    private readonly db: Db,
+    private readonly store: ResultStore,
+    readonly instanceId: string,
+  ) {}
 
   async init(): Promise<void> {
-    await this.store.exec(CREATE);
-    await this.store.exec("ALTER TABLE runs ADD COLUMN IF NOT EXISTS connection_id VARCHAR");
-    // Runs cut off by a restart can never finish: say so instead of "running" forever.
-    await this.store.exec(
-      `UPDATE runs SET status = 'failed', finished_at = now()::TIMESTAMP, error = '{"message":"The server restarted while this query was running."}' WHERE status = 'running'`,
-    );
+    // Run records of the first version lived in the result store; the history starts here.
+    await this.store.exec("DROP TABLE IF EXISTS runs");
+    // Runs cut off by a restart of this instance can never finish: say so instead of "running" forever.
+    await this.db
+      .update(runs)
+      .set({
+        status: "failed",
+        finishedAt: new Date(),
+        error: { message: "The server restarted while this query was running." },
+      })
+      .where(and(eq(runs.instanceId, this.instanceId), eq(runs.status, "running")));
   }
 
   async save(run: RunRecord): Promise<void> {
-    const connection = await this.store.connect();
-    try {
-      await connection.run(
-        `INSERT OR REPLACE INTO runs VALUES ($id, $owner, $sql, $status, $columns, $rowCount, $truncated, $message, $statementCount, $error, $startedAt::TIMESTAMP, $finishedAt::TIMESTAMP, $firstPageMs, $connectionId)`,
-        {
-          id: run.id,
-          owner: run.owner,
-          sql: run.sql,
-          status: run.status,
-          columns: JSON.stringify(run.columns),
-          rowCount: run.rowCount,
-          truncated: run.truncated,
-          message: run.message,
-          statementCount: run.statementCount,
-          error: run.error ? JSON.stringify(run.error) : null,
-          startedAt: run.startedAt.toISOString(),
-          finishedAt: run.finishedAt ? run.finishedAt.toISOString() : null,
-          firstPageMs: run.firstPageMs,
-          connectionId: run.connectionId,
-        },
-      );
-    } finally {
-      connection.closeSync();
-    }
+    const row = {
+      id: run.id,
+      userId: run.owner,
+      connectionId: run.connectionId,
+      queryId: run.queryId,
+      sql: run.sql,
+      status: run.status,
+      columns: run.columns,
+      rowCount: run.rowCount,
+      truncated: run.truncated,
+      message: run.message,
+      statementCount: run.statementCount,
+      error: run.error,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      firstPageMs: run.firstPageMs,
+      instanceId: this.instanceId,
+    };
+    await this.db.insert(runs).values(row).onConflictDoUpdate({ target: runs.id, set: row });
   }
 
   async load(id: string): Promise<RunRecord | null> {
-    const connection = await this.store.connect();
-    try {
-      const reader = await connection.runAndReadAll(
-        `SELECT id, owner, sql, status, columns, row_count, truncated, message, statement_count, error,
-           strftime(started_at, '%Y-%m-%dT%H:%M:%S.%fZ'), strftime(finished_at, '%Y-%m-%dT%H:%M:%S.%fZ'), first_page_ms, connection_id
-         FROM runs WHERE id = $id`,
-        { id },
-      );
-      const row = reader.getRowsJS()[0];
-      if (!row) return null;
-      return {
-        id: String(row[0]),
-        owner: String(row[1]),
-        sql: String(row[2]),
-        status: row[3] as RunRecord["status"],
-        columns: JSON.parse(String(row[4])),
-        rowCount: Number(row[5]),
-        truncated: row[6] === true,
-        message: row[7] === null ? null : String(row[7]),
-        statementCount: Number(row[8]),
-        error: row[9] === null ? null : JSON.parse(String(row[9])),
-        startedAt: new Date(String(row[10])),
-        finishedAt: row[11] === null ? null : new Date(String(row[11])),
-        firstPageMs: row[12] === null ? null : Number(row[12]),
-        connectionId: row[13] === null ? "builtin" : String(row[13]),
-      };
-    } finally {
-      connection.closeSync();
-    }
+    const [row] = await this.db.select().from(runs).where(eq(runs.id, id));
+    if (!row) return null;
+    return {
+      id: row.id,
+      owner: row.userId,
+      connectionId: row.connectionId,
+      queryId: row.queryId,
+      sql: row.sql,
+      status: row.status,
+      columns: row.columns,
+      rowCount: row.rowCount,
+      truncated: row.truncated,
+      message: row.message,
+      statementCount: row.statementCount,
+      error: row.error,
+      startedAt: row.startedAt,
+      finishedAt: row.finishedAt,
+      firstPageMs: row.firstPageMs,
+      resultExpired: row.resultExpired,
+    };
   }
 
-  /** Ids of finished runs that started before `cutoff`. */
-  async expired(cutoff: Date): Promise<string[]> {
-    const rows = await this.store.read(
-      `SELECT id FROM runs WHERE status <> 'running' AND started_at < '${cutoff.toISOString().replace("Z", "")}'::TIMESTAMP`,
+  /**
+   * Drops the stored rows of this instance's finished runs that started before
+   * `cutoff` (and of any stored table without a run record). The history
+   * entries stay, marked as expired.
+   */
+  async expire(cutoff: Date): Promise<number> {
+    const tables = await this.store.read(
+      "SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'r\\_%' ESCAPE '\\'",
     );
-    return rows.map(([id]) => String(id));
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.store.drop(id);
-    const connection = await this.store.connect();
-    try {
-      await connection.run("DELETE FROM runs WHERE id = $id", { id });
-    } finally {
-      connection.closeSync();
-    }
+    const stored = tables.map(([name]) => String(name).slice(2));
+    if (stored.length === 0) return 0;
+    const known = new Map(
+      (
+        await this.db
+          .select({ id: runs.id, status: runs.status, startedAt: runs.startedAt })
+          .from(runs)
+          .where(inArray(runs.id, stored))
+      ).map((r) => [r.id, r]),
+    );
+    const old = stored.filter((id) => {
+      const run = known.get(id);
+      return !run || (run.status !== "running" && run.startedAt < cutoff);
+    });
+    for (const id of old) await this.store.drop(id);
+    if (old.length > 0) await this.db.update(runs).set({ resultExpired: true }).where(inArray(runs.id, old));
+    return old.length;
   }
 }

@@ -4,16 +4,20 @@ import { NOT_FOUND, UserError } from "@/lib/action-result";
 import { csvLine } from "@/lib/csv";
 import type { Cell, Page, RunError, RunView, SortSpec } from "@/lib/results/types";
 import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import { levelOn } from "../auth/permissions";
 import { config } from "../config";
+import { findQuery } from "../db/queries/saved-queries";
+import type { User } from "../db/schema";
 import { type Engine, EngineError, type EngineSession, type StatementResult } from "../engines/types";
 import { type Runtime, runtime } from "../runtime";
 import type { RunRecord } from "./catalog";
 import type { ResultWriter } from "./result-store";
 
-/** Who runs: the signed-in user. Runs, their pages and downloads belong to them alone. */
-export interface Actor {
-  id: string;
-}
+/**
+ * Who runs: the signed-in user. A run, its pages and download belong to them;
+ * a run of a saved query's SQL can also be read by anyone who can view the query.
+ */
+export type Actor = Pick<User, "id" | "role">;
 
 interface ActiveRun {
   record: RunRecord;
@@ -41,6 +45,8 @@ export interface StartRunInput {
   lane: string;
   /** Rows of the first page to return with the answer. */
   pageSize: number;
+  /** The saved query this runs, checked by the caller (Can run, and the SQL is the saved SQL). */
+  queryId?: string | null;
 }
 
 export async function startRun(
@@ -71,6 +77,7 @@ export async function startRun(
     id: randomUUID().replaceAll("-", ""),
     owner: actor.id,
     connectionId: input.connectionId,
+    queryId: input.queryId ?? null,
     sql: input.sql,
     status: "running",
     columns: [],
@@ -93,7 +100,7 @@ export async function startRun(
     record.columns.length > 0 && record.rowCount > 0
       ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize })
       : null;
-  return { run: view(record), page };
+  return { run: runView(record), page };
 }
 
 async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: Statement[]): Promise<void> {
@@ -208,13 +215,15 @@ function runError(error: unknown, sql: string, statement: Statement): RunError {
 }
 
 export async function cancelRun(actor: Actor, id: string): Promise<RunView> {
+  const record = await readable(actor, id);
   const run = active.get(id);
-  if (run && run.record.owner === actor.id) {
+  if (record.owner !== actor.id) throw new UserError("Only the person who started a run can cancel it.");
+  if (run) {
     run.controller.abort();
     await waitFor(run, () => run.record.status !== "running", 5_000);
-    return view(run.record);
+    return runView(run.record);
   }
-  return view(await loadOwned(actor, id));
+  return runView(record);
 }
 
 /**
@@ -222,17 +231,16 @@ export async function cancelRun(actor: Actor, id: string): Promise<RunView> {
  * stored rows than `knownRows`.
  */
 export async function runState(actor: Actor, id: string, knownRows: number, waitMs: number): Promise<RunView> {
+  const record = await readable(actor, id);
   const run = active.get(id);
-  if (run && run.record.owner === actor.id) {
-    const { record } = run;
+  if (run) {
     await waitFor(
       run,
       () => record.status !== "running" || record.rowCount !== knownRows,
       Math.min(waitMs, MAX_WAIT_MS),
     );
-    return view(record);
   }
-  return view(await loadOwned(actor, id));
+  return runView(record);
 }
 
 export async function readPage(
@@ -242,7 +250,7 @@ export async function readPage(
   limit: number,
   sort: SortSpec | null,
 ): Promise<Page> {
-  const record = await loadOwned(actor, id);
+  const record = await stored(actor, id);
   if (sort && record.status === "running") throw new UserError("Sorting is available once the query has finished.");
   if (sort && (sort.column < 0 || sort.column >= record.columns.length))
     throw new UserError("There is no such column to sort by.");
@@ -252,7 +260,7 @@ export async function readPage(
 }
 
 export async function readCell(actor: Actor, id: string, rowId: number, column: number): Promise<Cell> {
-  const record = await loadOwned(actor, id);
+  const record = await stored(actor, id);
   if (column < 0 || column >= record.columns.length) throw new UserError(NOT_FOUND);
   return (await runtime()).store.cell(id, rowId, column);
 }
@@ -262,7 +270,7 @@ export async function csvDownload(
   actor: Actor,
   id: string,
 ): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
-  const record = await loadOwned(actor, id);
+  const record = await stored(actor, id);
   if (record.status === "running")
     throw new UserError("The query is still running; download its result when it has finished.");
   if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
@@ -270,16 +278,33 @@ export async function csvDownload(
   return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name))) };
 }
 
-async function loadOwned(actor: Actor, id: string): Promise<RunRecord> {
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new UserError(NOT_FOUND);
-  const run = active.get(id);
-  const record = run ? run.record : await (await runtime()).catalog.load(id);
-  // Someone else's run looks exactly like one that does not exist.
-  if (!record || record.owner !== actor.id) throw new UserError(NOT_FOUND);
+/**
+ * The run, if the actor may read it: their own, or a run of a saved query
+ * they can view. Anyone else's run looks exactly like one that does not exist.
+ */
+async function stored(actor: Actor, id: string): Promise<RunRecord> {
+  const record = await readable(actor, id);
+  if (record.resultExpired)
+    throw new UserError(
+      `This result is no longer stored: results are kept for ${config().LAKEBOOK_RESULT_TTL_HOURS} hours. Run the query again.`,
+    );
   return record;
 }
 
-function view(record: RunRecord): RunView {
+async function readable(actor: Actor, id: string): Promise<RunRecord> {
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new UserError(NOT_FOUND);
+  const rt = await runtime();
+  const run = active.get(id);
+  const record = run ? run.record : await rt.catalog.load(id);
+  if (record && record.owner === actor.id) return record;
+  if (record?.queryId) {
+    const query = await findQuery(rt.db, record.queryId);
+    if (query && (await levelOn(actor, "query", query)) !== null) return record;
+  }
+  throw new UserError(NOT_FOUND);
+}
+
+export function runView(record: RunRecord): RunView {
   const end = record.finishedAt?.getTime() ?? Date.now();
   return {
     id: record.id,

@@ -1,0 +1,35 @@
+import type { RunView } from "@/lib/results/types";
+import type { Level } from "@/lib/sharing";
+
+/** A saved query as a list shows it. */
+export interface QueryListItem {
+  id: string;
+  title: string;
+  description: string;
+  connectionId: string;
+  ownerName: string;
+  isOwner: boolean;
+  level: Level;
+  version: number;
+  updatedAt: string;
+}
+
+/** A saved query as its page and editor tab see it. */
+export interface QueryView extends QueryListItem {
+  sql: string;
+  /** The latest run of its saved SQL, by anyone with access, if its result is still stored. */
+  lastRun: (RunView & { ranBy: string }) | null;
+}
+
+export interface QueryVersionView {
+  version: number;
+  title: string;
+  savedAt: string;
+  savedByName: string | null;
+}
+
+/** What a save over a newer version gets back instead of saving. */
+export interface SaveConflict {
+  conflict: true;
+  theirs: { version: number; title: string; description: string; sql: string; updatedByName: string; updatedAt: string };
+}

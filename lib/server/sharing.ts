@@ -1,0 +1,98 @@
+import "server-only";
+import { asc, eq, ilike, or } from "drizzle-orm";
+import { UserError } from "@/lib/action-result";
+import type { Grant, Level, ObjectKind, Principal, PrincipalKind } from "@/lib/sharing";
+import { authorize, type Shareable } from "./auth/permissions";
+import type { Db } from "./db/client";
+import { findGroup } from "./db/queries/groups";
+import { deleteGrant, grantsOn, upsertGrant } from "./db/queries/permissions";
+import { findQuery, likePattern } from "./db/queries/saved-queries";
+import { findUser } from "./db/queries/users";
+import { groupMembers, groups, type User, users } from "./db/schema";
+import { runtime } from "./runtime";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** How to find each kind of shared object; notebooks join here. */
+const loaders: Record<ObjectKind, (db: Db, id: string) => Promise<Shareable | null>> = {
+  query: findQuery,
+  notebook: async () => null,
+};
+
+async function shareable(user: User, kind: ObjectKind, id: string, needed: Level) {
+  const { db } = await runtime();
+  const found = UUID.test(id) ? await loaders[kind](db, id) : null;
+  return (await authorize(user, kind, found, needed)).object;
+}
+
+/** Who has access besides the owner. Anyone with access may see it; managers change it. */
+export async function listGrants(user: User, kind: ObjectKind, id: string): Promise<Grant[]> {
+  const object = await shareable(user, kind, id, "view");
+  const rows = await grantsOn((await runtime()).db, kind, object.id);
+  return rows
+    .map((r) => ({
+      principalKind: r.principalKind,
+      principalId: r.principalId,
+      level: r.level,
+      name: (r.principalKind === "user" ? r.userName : r.groupName) ?? "(removed)",
+      detail: r.principalKind === "user" ? (r.userEmail ?? "") : `${r.groupSize ?? 0} members`,
+    }))
+    .sort((a, b) => a.principalKind.localeCompare(b.principalKind) || a.name.localeCompare(b.name));
+}
+
+export async function share(
+  user: User,
+  kind: ObjectKind,
+  id: string,
+  principal: { kind: PrincipalKind; id: string },
+  level: Level,
+): Promise<Grant[]> {
+  const object = await shareable(user, kind, id, "manage");
+  const { db } = await runtime();
+  const exists = principal.kind === "user" ? await findUser(db, principal.id) : await findGroup(db, principal.id);
+  if (!exists) throw new UserError(`There is no such ${principal.kind} to share with.`);
+  if (principal.kind === "user" && principal.id === object.ownerId)
+    throw new UserError("The owner always has Can manage.");
+  await upsertGrant(db, { kind, objectId: object.id, principalKind: principal.kind, principalId: principal.id, level }, user.id);
+  return listGrants(user, kind, id);
+}
+
+export async function unshare(
+  user: User,
+  kind: ObjectKind,
+  id: string,
+  principal: { kind: PrincipalKind; id: string },
+): Promise<Grant[]> {
+  const object = await shareable(user, kind, id, "manage");
+  await deleteGrant((await runtime()).db, kind, object.id, principal.kind, principal.id);
+  return listGrants(user, kind, id);
+}
+
+/** Members and groups matching a search, for the share dialog. */
+export async function findPrincipals(user: User, search: string): Promise<Principal[]> {
+  const { db } = await runtime();
+  const pattern = likePattern(search.trim());
+  const people = await db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(or(ilike(users.name, pattern), ilike(users.email, pattern)))
+    .orderBy(asc(users.email))
+    .limit(20);
+  const teams = await db
+    .select({ id: groups.id, name: groups.name })
+    .from(groups)
+    .where(ilike(groups.name, pattern))
+    .orderBy(asc(groups.name))
+    .limit(20);
+  const sizes = new Map<string, number>();
+  for (const team of teams) {
+    const members = await db.$count(groupMembers, eq(groupMembers.groupId, team.id));
+    sizes.set(team.id, members);
+  }
+  return [
+    ...teams.map((g) => ({ kind: "group" as const, id: g.id, name: g.name, detail: `${sizes.get(g.id) ?? 0} members` })),
+    ...people
+      .filter((p) => p.id !== user.id)
+      .map((p) => ({ kind: "user" as const, id: p.id, name: p.name, detail: p.email })),
+  ];
+}
