@@ -31,5 +31,12 @@ export interface QueryVersionView {
 /** What a save over a newer version gets back instead of saving. */
 export interface SaveConflict {
   conflict: true;
-  theirs: { version: number; title: string; description: string; sql: string; updatedByName: string; updatedAt: string };
+  theirs: {
+    version: number;
+    title: string;
+    description: string;
+    sql: string;
+    updatedByName: string;
+    updatedAt: string;
+  };
 }

@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { PAGE_SIZES } from "@/lib/results/paging";
+import { LEVELS } from "@/lib/sharing";
+import { MAX_DRAFT_CHARS } from "@/lib/tabs";
 
 /** Input of the server actions, shared by the forms that call them. */
 
@@ -9,11 +11,16 @@ const pageSize = z.number().refine((n) => (PAGE_SIZES as readonly number[]).incl
 // this only stops absurd payloads early.
 const sql = z.string().max(16 * 1024 * 1024, "The statement is far too large to run.");
 
+const id = z.string().max(64);
+
 export const startRunInput = z.object({
   sql,
   connectionId: z.string().max(64),
+  /** The editor tab that runs: one run at a time per tab, and the tab remembers it. */
   lane: z.string().regex(/^[\w-]{1,64}$/),
   pageSize,
+  /** The saved query the tab edits, if any. */
+  queryId: id.nullish(),
 });
 
 export const runStateInput = z.object({
@@ -93,3 +100,44 @@ export const connectionInput = z
   });
 
 export const connectionIdInput = z.object({ connectionId: z.string().max(64) });
+
+/** Saved queries, editor tabs and sharing. */
+export const queryFieldsInput = z.object({
+  title: z.string().trim().min(1, "Give the query a title.").max(200, "Keep the title under 200 characters."),
+  description: z.string().trim().max(4000, "Keep the description under 4,000 characters.").default(""),
+  sql: z.string().max(MAX_DRAFT_CHARS, "The SQL is too large to save."),
+  connectionId: id,
+});
+export const createQueryInput = queryFieldsInput.extend({ tabId: id.optional() });
+export const saveQueryInput = queryFieldsInput.extend({
+  id,
+  baseVersion: z.number().int().min(1),
+  tabId: id.optional(),
+});
+export const queryIdInput = z.object({ queryId: id });
+export const queryVersionInput = z.object({ queryId: id, version: z.number().int().min(1) });
+export const listQueriesInput = z.object({
+  scope: z.enum(["mine", "shared", "all"]),
+  search: z.string().max(200).default(""),
+  offset: z.number().int().min(0).max(1_000_000).default(0),
+});
+
+export const tabIdInput = z.object({ tabId: id });
+export const draftInput = z.object({
+  tabId: id,
+  sql: z.string().max(MAX_DRAFT_CHARS, "This draft is too large to keep on the server."),
+  connectionId: id,
+  revision: z.number().int().min(1),
+});
+export const openTabInput = z.union([
+  z.object({ queryId: id }),
+  z.object({ title: z.string().trim().min(1).max(200), sql: z.string().max(MAX_DRAFT_CHARS), connectionId: id }),
+]);
+export const linkTabInput = z.object({ tabId: id, queryId: id, version: z.number().int().min(1) });
+
+const principal = z.object({ kind: z.enum(["user", "group"]), id });
+const objectRef = { kind: z.enum(["query", "notebook"]), id };
+export const grantsInput = z.object(objectRef);
+export const shareInput = z.object({ ...objectRef, principal, level: z.enum(LEVELS) });
+export const unshareInput = z.object({ ...objectRef, principal });
+export const principalsInput = z.object({ search: z.string().max(200) });

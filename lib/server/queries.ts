@@ -5,7 +5,6 @@ import type { QueryListItem, QueryVersionView, QueryView, SaveConflict } from "@
 import { LEVELS, type Level } from "@/lib/sharing";
 import { authorize } from "./auth/permissions";
 import { requireConnection } from "./connections";
-import { findUser } from "./db/queries/users";
 import {
   deleteQuery,
   findQuery,
@@ -17,9 +16,10 @@ import {
   queryVersionList,
   updateQueryIfVersion,
 } from "./db/queries/saved-queries";
+import { findUser } from "./db/queries/users";
 import { type Query, runs, type User, users } from "./db/schema";
-import { runtime } from "./runtime";
 import { runView } from "./runs/runs";
+import { runtime } from "./runtime";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -45,8 +45,7 @@ export async function listSavedQueries(
     connectionId: row.connectionId,
     ownerName: row.ownerName,
     isOwner: row.ownerId === user.id,
-    level:
-      row.ownerId === user.id || user.role === "admin" ? "manage" : (LEVELS[(row.grantedRank ?? 1) - 1] ?? "view"),
+    level: row.ownerId === user.id || user.role === "admin" ? "manage" : (LEVELS[(row.grantedRank ?? 1) - 1] ?? "view"),
     version: row.version,
     updatedAt: row.updatedAt.toISOString(),
   }));

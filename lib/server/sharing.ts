@@ -53,7 +53,11 @@ export async function share(
   if (!exists) throw new UserError(`There is no such ${principal.kind} to share with.`);
   if (principal.kind === "user" && principal.id === object.ownerId)
     throw new UserError("The owner always has Can manage.");
-  await upsertGrant(db, { kind, objectId: object.id, principalKind: principal.kind, principalId: principal.id, level }, user.id);
+  await upsertGrant(
+    db,
+    { kind, objectId: object.id, principalKind: principal.kind, principalId: principal.id, level },
+    user.id,
+  );
   return listGrants(user, kind, id);
 }
 
@@ -90,7 +94,12 @@ export async function findPrincipals(user: User, search: string): Promise<Princi
     sizes.set(team.id, members);
   }
   return [
-    ...teams.map((g) => ({ kind: "group" as const, id: g.id, name: g.name, detail: `${sizes.get(g.id) ?? 0} members` })),
+    ...teams.map((g) => ({
+      kind: "group" as const,
+      id: g.id,
+      name: g.name,
+      detail: `${sizes.get(g.id) ?? 0} members`,
+    })),
     ...people
       .filter((p) => p.id !== user.id)
       .map((p) => ({ kind: "user" as const, id: p.id, name: p.name, detail: p.email })),

@@ -16,7 +16,11 @@ export interface Shareable {
  * else the highest level granted to them or to any of their groups; null
  * when they have no access at all.
  */
-export async function levelOn(user: Pick<User, "id" | "role">, kind: ObjectKind, object: Shareable): Promise<Level | null> {
+export async function levelOn(
+  user: Pick<User, "id" | "role">,
+  kind: ObjectKind,
+  object: Shareable,
+): Promise<Level | null> {
   if (user.role === "admin" || object.ownerId === user.id) return "manage";
   const { db } = await runtime();
   return highest(await grantedLevels(db, kind, object.id, user.id));

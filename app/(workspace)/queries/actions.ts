@@ -1,0 +1,68 @@
+"use server";
+
+import {
+  createQueryInput,
+  grantsInput,
+  listQueriesInput,
+  principalsInput,
+  queryIdInput,
+  queryVersionInput,
+  saveQueryInput,
+  shareInput,
+  unshareInput,
+} from "@/lib/schemas";
+import { action } from "@/lib/server/actions/safe-action";
+import {
+  createQuery,
+  getQuery,
+  listSavedQueries,
+  queryVersion,
+  queryVersions,
+  removeQuery,
+  saveQuery,
+} from "@/lib/server/queries";
+import { findPrincipals, listGrants, share, unshare } from "@/lib/server/sharing";
+import { linkTab } from "@/lib/server/tabs";
+
+const PAGE = 50;
+
+export const listQueriesAction = action(listQueriesInput, (input, user) =>
+  listSavedQueries(user, { ...input, limit: PAGE }),
+);
+
+export const getQueryAction = action(queryIdInput, (input, user) => getQuery(user, input.queryId));
+
+/** Saves the SQL as a new query; the tab it came from now edits that query. */
+export const createQueryAction = action(createQueryInput, async ({ tabId, ...fields }, user) => {
+  const query = await createQuery(user, fields);
+  const tab = tabId ? await linkTab(user, tabId, query.id, query.version, query.title) : null;
+  return { query, tab };
+});
+
+/** Saves over `baseVersion`, or returns the newer version that is in the way. */
+export const saveQueryAction = action(saveQueryInput, async ({ id, baseVersion, tabId, ...fields }, user) => {
+  const result = await saveQuery(user, id, baseVersion, fields);
+  if (!("saved" in result)) return result;
+  const tab = tabId ? await linkTab(user, tabId, id, result.saved.version, result.saved.title) : null;
+  return { ...result, tab };
+});
+
+export const deleteQueryAction = action(queryIdInput, (input, user) => removeQuery(user, input.queryId));
+
+export const queryVersionsAction = action(queryIdInput, (input, user) => queryVersions(user, input.queryId));
+
+export const queryVersionAction = action(queryVersionInput, (input, user) =>
+  queryVersion(user, input.queryId, input.version),
+);
+
+export const grantsAction = action(grantsInput, (input, user) => listGrants(user, input.kind, input.id));
+
+export const shareAction = action(shareInput, (input, user) =>
+  share(user, input.kind, input.id, input.principal, input.level),
+);
+
+export const unshareAction = action(unshareInput, (input, user) =>
+  unshare(user, input.kind, input.id, input.principal),
+);
+
+export const principalsAction = action(principalsInput, (input, user) => findPrincipals(user, input.search));

@@ -1,0 +1,167 @@
+import "server-only";
+import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { NOT_FOUND, UserError } from "@/lib/action-result";
+import type { Level } from "@/lib/sharing";
+import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
+import { levelOn } from "./auth/permissions";
+import { BUILTIN_ID } from "./connections";
+import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
+import { type EditorTab, queries, queryVersions, runs, type User, users } from "./db/schema";
+import { queryFor } from "./queries";
+import { runtime } from "./runtime";
+
+export const STARTER_SQL =
+  "-- Press Ctrl+Enter (⌘+Enter on a Mac) to run. Select text to run only that.\nSELECT * FROM samples.nyctaxi.trips LIMIT 1000;\n";
+
+/**
+ * The user's open tabs with their drafts; a first visit gets one tab. A tab
+ * of a query the user can no longer see stays open as a plain draft.
+ */
+export async function listTabs(user: User): Promise<EditorTabView[]> {
+  const { db } = await runtime();
+  let rows = await tabsOf(db, user.id);
+  if (rows.length === 0) {
+    rows = [
+      await insertTab(db, {
+        userId: user.id,
+        title: "Untitled",
+        sql: STARTER_SQL,
+        connectionId: BUILTIN_ID,
+        queryId: null,
+        baseVersion: null,
+      }),
+    ];
+  }
+  return views(user, rows);
+}
+
+async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
+  const { db } = await runtime();
+  const ids = [...new Set(rows.flatMap((r) => (r.queryId ? [r.queryId] : [])))];
+  const found = ids.length ? await db.select().from(queries).where(inArray(queries.id, ids)) : [];
+  const levels = new Map<string, Level | null>();
+  for (const q of found) levels.set(q.id, await levelOn(user, "query", q));
+  const out: EditorTabView[] = [];
+  for (const row of rows) {
+    const query = found.find((q) => q.id === row.queryId);
+    const level = query ? levels.get(query.id) : null;
+    if (!query || !level || row.baseVersion === null) {
+      out.push(plain(row));
+      continue;
+    }
+    const [base] = await db
+      .select()
+      .from(queryVersions)
+      .where(and(eq(queryVersions.queryId, query.id), eq(queryVersions.version, row.baseVersion)));
+    const [last] = await db
+      .select({ id: runs.id, by: users.name })
+      .from(runs)
+      .innerJoin(users, eq(users.id, runs.userId))
+      .where(and(eq(runs.queryId, query.id), ne(runs.status, "running"), eq(runs.resultExpired, false)))
+      .orderBy(desc(runs.startedAt))
+      .limit(1);
+    out.push({
+      ...plain(row),
+      query: {
+        id: query.id,
+        baseVersion: row.baseVersion,
+        savedSql: base?.sql ?? query.sql,
+        savedTitle: base?.title ?? query.title,
+        description: base?.description ?? query.description,
+        level,
+        isOwner: query.ownerId === user.id,
+        lastRunId: last?.id ?? null,
+        lastRunBy: last?.by ?? null,
+      },
+    });
+  }
+  return out;
+}
+
+function plain(row: EditorTab): EditorTabView {
+  return {
+    id: row.id,
+    title: row.title,
+    sql: row.sql,
+    connectionId: row.connectionId,
+    revision: row.revision,
+    lastRunId: row.lastRunId,
+    query: null,
+  };
+}
+
+async function tabView(user: User, row: EditorTab): Promise<EditorTabView> {
+  return (await views(user, [row]))[0];
+}
+
+async function ownTab(user: User, id: string): Promise<EditorTab> {
+  const { db } = await runtime();
+  const row = /^[0-9a-f-]{36}$/.test(id) ? await findTab(db, user.id, id) : null;
+  if (!row) throw new UserError(NOT_FOUND);
+  return row;
+}
+
+async function roomForATab(user: User): Promise<void> {
+  const { db } = await runtime();
+  if ((await tabsOf(db, user.id)).length >= MAX_TABS)
+    throw new UserError(`You have ${MAX_TABS} tabs open. Close one to open another.`);
+}
+
+/** Opens a saved query in a tab (the tab it is already open in, if any). */
+export async function openQueryTab(user: User, queryId: string): Promise<EditorTabView> {
+  const { query } = await queryFor(user, queryId, "view");
+  const { db } = await runtime();
+  const open = (await tabsOf(db, user.id)).find((t) => t.queryId === query.id);
+  if (open) return tabView(user, open);
+  await roomForATab(user);
+  const row = await insertTab(db, {
+    userId: user.id,
+    title: query.title,
+    sql: query.sql,
+    connectionId: query.connectionId,
+    queryId: query.id,
+    baseVersion: query.version,
+  });
+  return tabView(user, row);
+}
+
+/** Opens SQL (new, or from the history) in a new tab. */
+export async function openDraftTab(
+  user: User,
+  draft: { title: string; sql: string; connectionId: string },
+): Promise<EditorTabView> {
+  await roomForATab(user);
+  const { db } = await runtime();
+  const row = await insertTab(db, { userId: user.id, ...draft, queryId: null, baseVersion: null });
+  return tabView(user, row);
+}
+
+/** Stores what the user typed. A save older than the stored revision changes nothing. */
+export async function saveDraft(
+  user: User,
+  draft: { tabId: string; sql: string; connectionId: string; revision: number },
+): Promise<{ revision: number; stale: boolean }> {
+  const tab = await ownTab(user, draft.tabId);
+  const { db } = await runtime();
+  const saved = await saveTabDraft(db, user.id, tab.id, draft);
+  return saved ? { revision: saved.revision, stale: false } : { revision: tab.revision, stale: true };
+}
+
+/** After a save: the tab now edits `version` of the query. */
+export async function linkTab(user: User, tabId: string, queryId: string, version: number, title: string) {
+  const tab = await ownTab(user, tabId);
+  const { db } = await runtime();
+  const row = await updateTab(db, user.id, tab.id, { queryId, baseVersion: version, title });
+  if (!row) throw new UserError(NOT_FOUND);
+  return tabView(user, row);
+}
+
+export async function setTabRun(user: User, tabId: string, runId: string): Promise<void> {
+  const { db } = await runtime();
+  await updateTab(db, user.id, tabId, { lastRunId: runId });
+}
+
+export async function closeTab(user: User, tabId: string): Promise<void> {
+  const tab = await ownTab(user, tabId);
+  await deleteTab((await runtime()).db, user.id, tab.id);
+}

@@ -1,0 +1,31 @@
+import type { Level } from "@/lib/sharing";
+
+/** An editor tab as the browser sees it. `sql` is the draft; `revision` orders draft saves. */
+export interface EditorTabView {
+  id: string;
+  title: string;
+  sql: string;
+  connectionId: string;
+  revision: number;
+  lastRunId: string | null;
+  /** Set when the tab edits a saved query. */
+  query: {
+    id: string;
+    /** The version the draft started from, and its SQL and title: "unsaved changes" compares with them. */
+    baseVersion: number;
+    savedSql: string;
+    savedTitle: string;
+    description: string;
+    level: Level;
+    isOwner: boolean;
+    /** The latest run of the saved SQL, shown until the tab has a run of its own. */
+    lastRunId: string | null;
+    lastRunBy: string | null;
+  } | null;
+}
+
+/** Tabs a user may have open at once. */
+export const MAX_TABS = 30;
+
+/** Drafts larger than this are kept in the browser only. */
+export const MAX_DRAFT_CHARS = 2 * 1024 * 1024;
