@@ -8,8 +8,15 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   const user = await pageUser();
   const nav = [
     { href: "/", label: "SQL editor" },
+    { href: "/queries", label: "Queries" },
+    { href: "/history", label: "History" },
     { href: "/connections", label: "Connections" },
-    ...(user.role === "admin" ? [{ href: "/admin/members", label: "Members" }] : []),
+    ...(user.role === "admin"
+      ? [
+          { href: "/admin/members", label: "Members" },
+          { href: "/admin/groups", label: "Groups" },
+        ]
+      : []),
   ];
   return (
     <>
