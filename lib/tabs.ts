@@ -15,9 +15,11 @@ export interface EditorTabView {
     baseVersion: number;
     savedSql: string;
     savedTitle: string;
+    savedConnectionId: string;
     description: string;
     level: Level;
     isOwner: boolean;
+    ownerName: string;
     /** The latest run of the saved SQL, shown until the tab has a run of its own. */
     lastRunId: string | null;
     lastRunBy: string | null;

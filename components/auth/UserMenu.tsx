@@ -1,6 +1,7 @@
 "use client";
 
 import { signOut } from "next-auth/react";
+import { flushAllDrafts } from "@/components/workbench/drafts";
 
 export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
   return (
@@ -9,7 +10,7 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
         {name}
         {role === "admin" && <span className="badge">admin</span>}
       </span>
-      <button type="button" className="ghost" onClick={() => void signOut({ callbackUrl: "/signin" })}>
+      <button type="button" className="ghost" onClick={() => void flushAllDrafts().then(() => signOut({ callbackUrl: "/signin" }))}>
         Sign out
       </button>
     </div>

@@ -29,14 +29,19 @@ export interface SqlEditorProps {
   onRun(request: RunRequest): void;
   marker: ErrorMarker | null;
   handle?: Ref<EditorHandle>;
+  /** Ctrl/Cmd+S. */
+  onSave?(): void;
+  readOnly?: boolean;
 }
 
 type CodeEditor = Parameters<OnMount>[0];
 
-export function MonacoSqlEditor({ value, onChange, onRun, marker, handle }: SqlEditorProps) {
+export function MonacoSqlEditor({ value, onChange, onRun, marker, handle, onSave, readOnly }: SqlEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
+  const onSaveRef = useRef(onSave);
+  onSaveRef.current = onSave;
 
   useImperativeHandle(handle, () => ({
     insert(text) {
@@ -96,6 +101,12 @@ export function MonacoSqlEditor({ value, onChange, onRun, marker, handle }: SqlE
         }
       },
     });
+    editor.addAction({
+      id: "lakebook.save",
+      label: "Save query",
+      keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
+      run: () => onSaveRef.current?.(),
+    });
     editor.focus();
   };
 
@@ -116,6 +127,8 @@ export function MonacoSqlEditor({ value, onChange, onRun, marker, handle }: SqlE
         tabSize: 2,
         renderLineHighlight: "line",
         fixedOverflowWidgets: true,
+        readOnly,
+        readOnlyMessage: { value: "You cannot change this query. Open a copy to edit and run your own version." },
       }}
     />
   );

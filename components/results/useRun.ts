@@ -79,11 +79,11 @@ export function useRun(lane: string) {
   );
 
   const start = useCallback(
-    async (sql: string, connectionId: string) => {
+    async (sql: string, connectionId: string, queryId: string | null = null) => {
       if (stateRef.current.starting || stateRef.current.run?.status === "running") return;
       pageRequest.current++;
       setState((s) => ({ ...s, starting: true, problem: null, startedAt: Date.now() }));
-      const result = await startRunAction({ sql, connectionId, lane, pageSize: stateRef.current.pageSize });
+      const result = await startRunAction({ sql, connectionId, lane, pageSize: stateRef.current.pageSize, queryId });
       if (!result.ok) {
         setState((s) => ({ ...s, starting: false, problem: result.error }));
         return;
@@ -110,7 +110,24 @@ export function useRun(lane: string) {
     [loadPage],
   );
 
-  return { state, start, cancel, goTo };
+  /** Shows an earlier run again (a tab's last run, a saved query's last result), following it if it still runs. */
+  const restore = useCallback(
+    async (runId: string) => {
+      const result = await runStateAction({ runId, knownRows: -1, waitMs: 0 });
+      if (!result.ok) {
+        setState((s) => ({ ...s, problem: result.error }));
+        return;
+      }
+      const run = result.data;
+      const startedAt = Date.parse(run.startedAt);
+      setState((s) => ({ ...s, run, page: null, pageIndex: 0, sort: null, problem: null, startedAt }));
+      if (run.status === "running") void follow(run);
+      if (run.columns.length > 0 && run.rowCount > 0) void loadPage(run.id, 0, stateRef.current.pageSize, null);
+    },
+    [follow, loadPage],
+  );
+
+  return { state, start, cancel, goTo, restore };
 }
 
 /** Milliseconds since `since` (a client timestamp), ticking while `active`. */

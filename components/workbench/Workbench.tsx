@@ -1,113 +1,110 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
-import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
-import { SqlEditor } from "@/components/editor/SqlEditor";
-import { ResultsPanel } from "@/components/results/ResultsPanel";
-import { useElapsed, useRun } from "@/components/results/useRun";
-import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
+import { useCallback, useEffect, useState } from "react";
+import { closeTabAction, openTabAction } from "@/app/(workspace)/editor/actions";
 import type { ConnectionView } from "@/lib/connections";
-import { formatDuration } from "@/lib/results/format";
+import type { EditorTabView } from "@/lib/tabs";
+import { TabPane } from "./TabPane";
+import { TabStrip } from "./TabStrip";
+import "./workbench.css";
 
-const DRAFT_KEY = "lakebook.draft.main";
-const STARTER_SQL =
-  "-- Press Ctrl+Enter (⌘+Enter on a Mac) to run. Select text to run only that.\nSELECT * FROM samples.nyctaxi.trips LIMIT 1000;\n";
+const ACTIVE_KEY = "lakebook.activeTab";
 
-const CONNECTION_KEY = "lakebook.connection";
+/**
+ * The SQL editor: the user's tabs, each with its own draft (kept on the
+ * server), connection and last run. A saved query's tab has the query's
+ * address, so the address bar always holds a link to share.
+ */
+export function Workbench({
+  connections,
+  tabs: initialTabs,
+  activeId: requested,
+}: {
+  connections: ConnectionView[];
+  tabs: EditorTabView[];
+  activeId: string | null;
+}) {
+  const [tabs, setTabs] = useState(initialTabs);
+  const [activeId, setActiveId] = useState(requested ?? initialTabs[0].id);
+  const [problem, setProblem] = useState<string | null>(null);
+  const active = tabs.find((t) => t.id === activeId) ?? tabs[0];
 
-/** The SQL explorer: schema on the left, editor on top, results below. */
-export function Workbench({ connections }: { connections: ConnectionView[] }) {
-  const [sql, setSql] = useState<string | null>(null);
-  const [connectionId, setConnectionId] = useState(connections[0].id);
-  const connection = connections.find((c) => c.id === connectionId) ?? connections[0];
-  const editor = useRef<EditorHandle>(null);
-  const { state, start, cancel, goTo } = useRun("main");
-  const [origin, setOrigin] = useState({ line: 1, column: 1 });
-  const running = state.starting || state.run?.status === "running";
-  const elapsed = useElapsed(state.startedAt, running);
-
-  // The draft is kept in this browser so a reload never loses typed text.
+  // Without an explicit tab, come back to the one last used in this browser.
   useEffect(() => {
-    setSql(localStorage.getItem(DRAFT_KEY) ?? STARTER_SQL);
-    const remembered = localStorage.getItem(CONNECTION_KEY);
-    if (remembered && connections.some((c) => c.id === remembered)) setConnectionId(remembered);
-  }, [connections]);
-  const onChange = useCallback((value: string) => {
-    setSql(value);
-    localStorage.setItem(DRAFT_KEY, value);
+    if (requested) return;
+    const remembered = localStorage.getItem(ACTIVE_KEY);
+    if (remembered && initialTabs.some((t) => t.id === remembered)) setActiveId(remembered);
+  }, [requested, initialTabs]);
+
+  useEffect(() => {
+    localStorage.setItem(ACTIVE_KEY, active.id);
+    const path = active.query ? `/queries/${active.query.id}` : "/";
+    if (window.location.pathname + window.location.search !== path) window.history.replaceState(null, "", path);
+  }, [active.id, active.query]);
+
+  const replaceTab = useCallback((next: EditorTabView) => {
+    // The server's copy of the draft may be behind what this browser already has.
+    setTabs((all) =>
+      all.map((t) =>
+        t.id !== next.id
+          ? t
+          : t.revision > next.revision
+            ? { ...next, sql: t.sql, connectionId: t.connectionId, revision: t.revision }
+            : next,
+      ),
+    );
   }, []);
 
-  const run = useCallback(
-    (request: RunRequest) => {
-      setOrigin({ line: request.startLine, column: request.startColumn });
-      void start(request.sql, connection.id);
+  const recordDraft = useCallback((tabId: string, draft: { sql: string; connectionId: string; revision: number }) => {
+    setTabs((all) => all.map((t) => (t.id === tabId ? { ...t, ...draft } : t)));
+  }, []);
+
+  const open = useCallback(async (draft: { title: string; sql: string; connectionId: string }) => {
+    const result = await openTabAction(draft);
+    if (!result.ok) return setProblem(result.error);
+    setProblem(null);
+    setTabs((all) => [...all, result.data]);
+    setActiveId(result.data.id);
+  }, []);
+
+  const close = useCallback(
+    async (tab: EditorTabView) => {
+      const result = await closeTabAction({ tabId: tab.id });
+      if (!result.ok) return setProblem(result.error);
+      const rest = tabs.filter((t) => t.id !== tab.id);
+      if (rest.length === 0) {
+        await open({ title: "Untitled", sql: "", connectionId: tab.connectionId });
+        setTabs((all) => all.filter((t) => t.id !== tab.id));
+        return;
+      }
+      setTabs(rest);
+      if (tab.id === active.id) setActiveId(rest[Math.max(0, tabs.indexOf(tab) - 1)].id);
     },
-    [start, connection.id],
+    [tabs, active.id, open],
   );
 
-  const error = state.run?.error;
-  const marker: ErrorMarker | null =
-    error?.line !== undefined && error.column !== undefined
-      ? {
-          message: error.message,
-          line: error.line + origin.line - 1,
-          column: error.line === 1 ? error.column + origin.column - 1 : error.column,
-        }
-      : null;
-
   return (
-    <div className="workbench">
-      <SchemaBrowser connection={connection} onInsert={(text) => editor.current?.insert(text)} />
-      <main className="main">
-        <div className="toolbar">
-          <button
-            type="button"
-            className="primary"
-            onClick={() => run({ sql: sql ?? "", startLine: 1, startColumn: 1 })}
-            disabled={running || sql === null}
-            title="Run (Ctrl+Enter)"
-          >
-            ▶ Run
-          </button>
-          {running && (
-            <>
-              <button type="button" onClick={() => void cancel()} disabled={state.run?.status !== "running"}>
-                ■ Cancel
-              </button>
-              <span className="running" role="status" aria-live="polite">
-                <span className="spinner" aria-hidden /> Running… {formatDuration(elapsed)}
-              </span>
-            </>
-          )}
-          <span className="spacer" />
-          <label className="connection-picker">
-            Connection{" "}
-            <select
-              value={connection.id}
-              onChange={(event) => {
-                setConnectionId(event.target.value);
-                localStorage.setItem(CONNECTION_KEY, event.target.value);
-              }}
-            >
-              {connections.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                  {c.scope === "personal" ? " (personal)" : ""}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <div className="editor">
-          {sql !== null && <SqlEditor value={sql} onChange={onChange} onRun={run} marker={marker} handle={editor} />}
-        </div>
-        <ResultsPanel
-          state={state}
-          elapsedMs={elapsed}
-          onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
-          onSort={(sort) => goTo(0, state.pageSize, sort)}
-        />
-      </main>
+    <div className="tabbed">
+      <TabStrip
+        tabs={tabs}
+        activeId={active.id}
+        onSelect={setActiveId}
+        onClose={(tab) => void close(tab)}
+        onNew={() => void open({ title: "Untitled", sql: "", connectionId: active.connectionId })}
+      />
+      {problem && (
+        <p className="error-banner" role="alert">
+          {problem}
+        </p>
+      )}
+      <TabPane
+        key={active.id}
+        tab={active}
+        connections={connections}
+        onTab={replaceTab}
+        onDraft={recordDraft}
+        onOpenCopy={open}
+      />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
 import { levelOn } from "./auth/permissions";
 import { BUILTIN_ID } from "./connections";
 import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
+import { findUser } from "./db/queries/users";
 import { type EditorTab, queries, queryVersions, runs, type User, users } from "./db/schema";
 import { queryFor } from "./queries";
 import { runtime } from "./runtime";
@@ -67,9 +68,11 @@ async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
         baseVersion: row.baseVersion,
         savedSql: base?.sql ?? query.sql,
         savedTitle: base?.title ?? query.title,
+        savedConnectionId: base?.connectionId ?? query.connectionId,
         description: base?.description ?? query.description,
         level,
         isOwner: query.ownerId === user.id,
+        ownerName: (await findUser(db, query.ownerId))?.name ?? "(removed user)",
         lastRunId: last?.id ?? null,
         lastRunBy: last?.by ?? null,
       },

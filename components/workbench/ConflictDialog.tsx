@@ -1,0 +1,73 @@
+"use client";
+
+import { useState } from "react";
+import { SqlDiff } from "@/components/editor/SqlDiff";
+import { Dialog } from "@/components/ui/Dialog";
+import type { SaveConflict } from "@/lib/queries";
+import { formatTime } from "./time";
+
+export type ConflictChoice = "reload" | "copy" | "overwrite";
+
+/**
+ * Someone saved the query after this tab's version: nothing was overwritten.
+ * The user reloads their version, keeps theirs as a copy, or — after looking
+ * at the difference — overwrites.
+ */
+export function ConflictDialog({
+  conflict,
+  mine,
+  busy,
+  onChoose,
+  onClose,
+}: {
+  conflict: SaveConflict["theirs"];
+  mine: string;
+  busy: boolean;
+  onChoose(choice: ConflictChoice): void;
+  onClose(): void;
+}) {
+  const [comparing, setComparing] = useState(false);
+  return (
+    <Dialog
+      title="This query was changed by someone else"
+      open
+      onClose={onClose}
+      wide={comparing}
+      footer={
+        <>
+          <button type="button" onClick={() => onChoose("reload")} disabled={busy}>
+            Reload their version
+          </button>
+          <button type="button" onClick={() => onChoose("copy")} disabled={busy}>
+            Keep mine as a copy
+          </button>
+          {comparing ? (
+            <button type="button" className="danger" onClick={() => onChoose("overwrite")} disabled={busy}>
+              Overwrite with mine
+            </button>
+          ) : (
+            <button type="button" onClick={() => setComparing(true)}>
+              Compare to overwrite…
+            </button>
+          )}
+        </>
+      }
+    >
+      <p>
+        {conflict.updatedByName} saved version {conflict.version} at {formatTime(conflict.updatedAt)}, after the version
+        you were editing. Your save was not applied and nothing was lost.
+      </p>
+      {comparing && (
+        <>
+          <p className="diff-legend">
+            <span>Their version {conflict.version}</span>
+            <span>Yours</span>
+          </p>
+          <section className="diff" aria-label="Differences">
+            <SqlDiff original={conflict.sql} modified={mine} />
+          </section>
+        </>
+      )}
+    </Dialog>
+  );
+}

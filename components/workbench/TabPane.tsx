@@ -1,0 +1,225 @@
+"use client";
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { deleteQueryAction } from "@/app/(workspace)/queries/actions";
+import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
+import { SqlEditor } from "@/components/editor/SqlEditor";
+import { ResultsPanel } from "@/components/results/ResultsPanel";
+import { useElapsed, useRun } from "@/components/results/useRun";
+import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
+import { ShareDialog } from "@/components/sharing/ShareDialog";
+import type { ConnectionView } from "@/lib/connections";
+import { formatDuration } from "@/lib/results/format";
+import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
+import type { EditorTabView } from "@/lib/tabs";
+import { ConflictDialog } from "./ConflictDialog";
+import type { DraftBackup } from "./drafts";
+import { QueryBar } from "./QueryBar";
+import { QueryDetailsDialog } from "./QueryDetailsDialog";
+import { useDraft } from "./useDraft";
+import { useQuerySave } from "./useQuerySave";
+import { VersionsDialog } from "./VersionsDialog";
+
+/** One editor tab: schema on the left, its query bar and editor on top, its results below. */
+export function TabPane({
+  tab,
+  connections,
+  onTab,
+  onDraft,
+  onOpenCopy,
+}: {
+  tab: EditorTabView;
+  connections: ConnectionView[];
+  onTab(tab: EditorTabView): void;
+  /** Every edit, so that the tab strip and a later return to this tab see the latest text. */
+  onDraft(tabId: string, draft: DraftBackup): void;
+  onOpenCopy(draft: { title: string; sql: string; connectionId: string }): void;
+}) {
+  const draft = useDraft(tab, (d) => onDraft(tab.id, d));
+  const saving = useQuerySave(tab, draft, onTab);
+  const { state, start, cancel, goTo, restore } = useRun(tab.id);
+  const [dialog, setDialog] = useState<"share" | "versions" | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const editor = useRef<EditorHandle>(null);
+  const [origin, setOrigin] = useState({ line: 1, column: 1 });
+  const running = state.starting || state.run?.status === "running";
+  const elapsed = useElapsed(state.startedAt, running);
+  const query = tab.query;
+  const level = query?.level ?? "manage";
+  const canEdit = atLeast(level, "edit");
+  const canRun = atLeast(level, "run");
+  const dirty = query !== null && (draft.sql !== query.savedSql || draft.connectionId !== query.savedConnectionId);
+  const connection = connections.find((c) => c.id === draft.connectionId);
+
+  // The tab's own last run comes back with it; a saved query opened fresh shows the query's last result.
+  const [shownBy, setShownBy] = useState<string | null>(null);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when the tab is first shown
+  useEffect(() => {
+    const runId = tab.lastRunId ?? query?.lastRunId;
+    if (!runId) return;
+    if (!tab.lastRunId) setShownBy(query?.lastRunBy ?? null);
+    void restore(runId);
+  }, [tab.id]);
+
+  const run = useCallback(
+    (request: RunRequest) => {
+      if (!canRun) {
+        setNotice(`You have ${LEVEL_LABELS[level]} on this query, so you cannot run it. Open a copy to run your own.`);
+        return;
+      }
+      setNotice(null);
+      setShownBy(null);
+      setOrigin({ line: request.startLine, column: request.startColumn });
+      void start(request.sql, draft.connectionId, query?.id ?? null);
+    },
+    [canRun, level, start, draft.connectionId, query?.id],
+  );
+
+  const remove = async () => {
+    if (!query || !window.confirm(`Delete the query "${query.savedTitle}" for everyone it is shared with?`)) return;
+    const result = await deleteQueryAction({ queryId: query.id });
+    if (!result.ok) return setNotice(result.error);
+    onTab({ ...tab, title: query.savedTitle, sql: draft.sql, connectionId: draft.connectionId, query: null });
+  };
+
+  const error = state.run?.error;
+  const marker: ErrorMarker | null =
+    error?.line !== undefined && error.column !== undefined
+      ? {
+          message: error.message,
+          line: error.line + origin.line - 1,
+          column: error.line === 1 ? error.column + origin.column - 1 : error.column,
+        }
+      : null;
+
+  return (
+    <div className="workbench">
+      {connection ? (
+        <SchemaBrowser connection={connection} onInsert={(text) => canEdit && editor.current?.insert(text)} />
+      ) : (
+        <aside className="schema" />
+      )}
+      <main className="main">
+        <QueryBar
+          tab={tab}
+          dirty={dirty}
+          status={draft.status}
+          busy={saving.busy}
+          onSave={saving.save}
+          onSaveAs={saving.saveAs}
+          onDetails={saving.editDetails}
+          onShare={() => setDialog("share")}
+          onVersions={() => setDialog("versions")}
+          onDelete={() => void remove()}
+          onOpenCopy={() =>
+            onOpenCopy({
+              title: `${query?.savedTitle ?? tab.title} (copy)`,
+              sql: draft.sql,
+              connectionId: draft.connectionId,
+            })
+          }
+        />
+        <div className="toolbar">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => run({ sql: draft.sql, startLine: 1, startColumn: 1 })}
+            disabled={running || !canRun}
+            title={canRun ? "Run (Ctrl+Enter)" : `You have ${LEVEL_LABELS[level]}: running needs Can run`}
+          >
+            ▶ Run
+          </button>
+          {running && (
+            <>
+              <button type="button" onClick={() => void cancel()} disabled={state.run?.status !== "running"}>
+                ■ Cancel
+              </button>
+              <span className="running" role="status" aria-live="polite">
+                <span className="spinner" aria-hidden /> Running… {formatDuration(elapsed)}
+              </span>
+            </>
+          )}
+          {shownBy && !running && <span className="muted">Last result, run by {shownBy}</span>}
+          <span className="spacer" />
+          <label className="connection-picker">
+            Connection{" "}
+            <select
+              value={draft.connectionId}
+              disabled={!canEdit}
+              onChange={(event) => draft.setConnectionId(event.target.value)}
+            >
+              {!connection && <option value={draft.connectionId}>(a connection you cannot use)</option>}
+              {connections.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                  {c.scope === "personal" ? " (personal)" : ""}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {(notice || saving.error) && (
+          <p className="error-banner" role="alert">
+            {notice ?? saving.error}
+          </p>
+        )}
+        <div className="editor">
+          <SqlEditor
+            value={draft.sql}
+            onChange={draft.setSql}
+            onRun={run}
+            onSave={canEdit ? saving.save : undefined}
+            readOnly={!canEdit}
+            marker={marker}
+            handle={editor}
+          />
+        </div>
+        <ResultsPanel
+          state={state}
+          elapsedMs={elapsed}
+          onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
+          onSort={(sort) => goTo(0, state.pageSize, sort)}
+        />
+      </main>
+      {saving.details && (
+        <QueryDetailsDialog
+          heading={saving.details.heading}
+          initial={saving.details.initial}
+          busy={saving.busy}
+          error={saving.error}
+          onSubmit={saving.submitDetails}
+          onClose={saving.closeDetails}
+        />
+      )}
+      {saving.conflict && (
+        <ConflictDialog
+          conflict={saving.conflict}
+          mine={draft.sql}
+          busy={saving.busy}
+          onChoose={saving.choose}
+          onClose={saving.closeConflict}
+        />
+      )}
+      {dialog === "share" && query && (
+        <ShareDialog
+          kind="query"
+          id={query.id}
+          ownerName={query.isOwner ? `${query.ownerName} (you)` : query.ownerName}
+          canManage={level === "manage"}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "versions" && query && (
+        <VersionsDialog
+          queryId={query.id}
+          canEdit={canEdit}
+          onLoad={(sql) => {
+            draft.replace({ sql });
+            setDialog(null);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+    </div>
+  );
+}

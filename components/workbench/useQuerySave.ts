@@ -1,0 +1,111 @@
+"use client";
+
+import { useCallback, useMemo, useState } from "react";
+import { linkTabAction } from "@/app/(workspace)/editor/actions";
+import { createQueryAction, saveQueryAction } from "@/app/(workspace)/queries/actions";
+import type { SaveConflict } from "@/lib/queries";
+import type { EditorTabView } from "@/lib/tabs";
+import type { ConflictChoice } from "./ConflictDialog";
+import type { QueryDetails } from "./QueryDetailsDialog";
+
+type Draft = { sql: string; connectionId: string; replace(next: { sql?: string }): void; flush(): Promise<void> };
+
+/**
+ * Saving a tab as a query: a new query, a new version of the query it edits,
+ * or — when someone saved in between — the user's choice about the conflict.
+ */
+export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: EditorTabView) => void) {
+  const [details, setDetails] = useState<{ heading: string; initial: QueryDetails; copy: boolean } | null>(null);
+  const [conflict, setConflict] = useState<SaveConflict["theirs"] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const create = useCallback(
+    async (fields: QueryDetails) => {
+      setBusy(true);
+      const result = await createQueryAction({
+        ...fields,
+        sql: draft.sql,
+        connectionId: draft.connectionId,
+        tabId: tab.id,
+      });
+      setBusy(false);
+      if (!result.ok) return setError(result.error);
+      setDetails(null);
+      setConflict(null);
+      setError(null);
+      if (result.data.tab) onTab(result.data.tab);
+    },
+    [draft.sql, draft.connectionId, tab.id, onTab],
+  );
+
+  const saveOver = useCallback(
+    async (baseVersion: number, fields: QueryDetails) => {
+      if (!tab.query) return;
+      setBusy(true);
+      const result = await saveQueryAction({
+        id: tab.query.id,
+        baseVersion,
+        ...fields,
+        sql: draft.sql,
+        connectionId: draft.connectionId,
+        tabId: tab.id,
+      });
+      setBusy(false);
+      if (!result.ok) return setError(result.error);
+      setError(null);
+      if ("conflict" in result.data) return setConflict(result.data.theirs);
+      setConflict(null);
+      setDetails(null);
+      if (result.data.tab) onTab(result.data.tab);
+    },
+    [tab.query, tab.id, draft.sql, draft.connectionId, onTab],
+  );
+
+  const title = tab.query?.savedTitle ?? tab.title;
+  const description = tab.query?.description ?? "";
+  const current = useMemo(() => ({ title, description }), [title, description]);
+
+  const save = useCallback(() => {
+    if (!tab.query) setDetails({ heading: "Save query", initial: { title: "", description: "" }, copy: false });
+    else void saveOver(tab.query.baseVersion, current);
+  }, [tab.query, saveOver, current]);
+
+  const choose = useCallback(
+    async (choice: ConflictChoice) => {
+      if (!conflict || !tab.query) return;
+      if (choice === "overwrite") return saveOver(conflict.version, current);
+      if (choice === "copy") return create({ title: `${current.title} (copy)`, description: current.description });
+      draft.replace({ sql: conflict.sql });
+      await draft.flush();
+      const result = await linkTabAction({ tabId: tab.id, queryId: tab.query.id, version: conflict.version });
+      if (!result.ok) return setError(result.error);
+      setConflict(null);
+      onTab(result.data);
+    },
+    [conflict, tab.query, tab.id, saveOver, create, draft, onTab, current],
+  );
+
+  return {
+    save,
+    saveAs: () =>
+      setDetails({
+        heading: "Save as a new query",
+        initial: { ...current, title: `${current.title} (copy)` },
+        copy: true,
+      }),
+    editDetails: () => setDetails({ heading: "Query details", initial: current, copy: false }),
+    submitDetails: (fields: QueryDetails) =>
+      void (tab.query && details && !details.copy ? saveOver(tab.query.baseVersion, fields) : create(fields)),
+    details,
+    closeDetails: () => {
+      setDetails(null);
+      setError(null);
+    },
+    conflict,
+    choose: (choice: ConflictChoice) => void choose(choice),
+    closeConflict: () => setConflict(null),
+    busy,
+    error,
+  };
+}
