@@ -1,0 +1,105 @@
+"use client";
+
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { openTabAction } from "@/app/(workspace)/editor/actions";
+import { historySqlAction } from "@/app/(workspace)/history/actions";
+import { type HistoryEntry, STATUS_LABELS, titleFromSql } from "@/lib/history";
+import { formatCount, formatDuration } from "@/lib/results/format";
+
+const BUILTIN = "builtin";
+/** Collapsed, an entry shows this much of its SQL. */
+const SHORT_CHARS = 160;
+
+export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser: boolean }) {
+  const router = useRouter();
+  const [expanded, setExpanded] = useState(false);
+  const [fullSql, setFullSql] = useState<string | null>(entry.sqlLength <= entry.sql.length ? entry.sql : null);
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const lines = entry.sql.split("\n");
+  const long = entry.sqlLength > SHORT_CHARS || lines.length > 2;
+  const short = long ? `${lines.slice(0, 2).join("\n").slice(0, SHORT_CHARS)}…` : entry.sql;
+
+  /** The whole SQL: the list carries only its start. */
+  async function loadSql(): Promise<string | null> {
+    if (fullSql !== null) return fullSql;
+    const result = await historySqlAction({ runId: entry.id });
+    if (!result.ok) {
+      setProblem(result.error);
+      return null;
+    }
+    setFullSql(result.data);
+    return result.data;
+  }
+
+  async function toggle() {
+    setProblem(null);
+    if (!expanded && (await loadSql()) === null) return;
+    setExpanded(!expanded);
+  }
+
+  async function openInEditor() {
+    setBusy(true);
+    setProblem(null);
+    const sql = await loadSql();
+    // A connection the viewer cannot use any more opens on the built-in warehouse instead.
+    const connectionId = entry.connectionUsable ? entry.connectionId : BUILTIN;
+    const result = sql === null ? null : await openTabAction({ title: titleFromSql(sql), sql, connectionId });
+    if (result?.ok) return router.push(`/?tab=${encodeURIComponent(result.data.id)}`);
+    if (result) setProblem(result.error);
+    setBusy(false);
+  }
+
+  return (
+    <tr>
+      <td className="nowrap">
+        <time dateTime={entry.startedAt} suppressHydrationWarning>
+          {new Date(entry.startedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" })}
+        </time>
+      </td>
+      {showUser && <td>{entry.userName}</td>}
+      <td className={entry.connectionUsable ? undefined : "muted"}>{entry.connectionName}</td>
+      <td className="num nowrap">{entry.durationMs === null ? "—" : formatDuration(entry.durationMs)}</td>
+      <td className="num nowrap">
+        {entry.hasResult ? formatCount(entry.rowCount) : "—"}
+        {entry.truncated && <span className="muted small"> (truncated)</span>}
+      </td>
+      <td>
+        <span className={`status status-${entry.status}`}>{STATUS_LABELS[entry.status]}</span>
+      </td>
+      <td className={`history-error${expanded ? " expanded" : ""}`}>
+        {entry.error ? (
+          <span className="error-text history-error-text">{entry.error.message}</span>
+        ) : (
+          entry.message && <span className="muted history-error-text">{entry.message}</span>
+        )}
+      </td>
+      <td className="history-sql-cell">
+        <pre className="history-sql">{expanded ? fullSql : short}</pre>
+        {long && (
+          <button type="button" className="link" onClick={() => void toggle()} aria-expanded={expanded}>
+            {expanded ? "Show less" : "Show all"}
+          </button>
+        )}
+      </td>
+      <td className="actions">
+        <button type="button" onClick={() => void openInEditor()} disabled={busy}>
+          Open in editor
+        </button>
+        {entry.queryId && (
+          <Link className="button" href={`/queries/${entry.queryId}`}>
+            Saved query
+          </Link>
+        )}
+        {problem && (
+          <p className="error-text small" role="alert">
+            {problem}
+          </p>
+        )}
+      </td>
+    </tr>
+  );
+}
