@@ -20,7 +20,7 @@ export const startRunInput = z.object({
   lane: z.string().regex(/^[\w-]{1,64}$/),
   pageSize,
   /** The saved query the tab edits, if any. */
-  queryId: id.nullish(),
+  queryId: id.min(1).nullish(),
 });
 
 export const runStateInput = z.object({

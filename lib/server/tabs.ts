@@ -4,11 +4,12 @@ import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { Level } from "@/lib/sharing";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
 import { levelOn } from "./auth/permissions";
-import { BUILTIN_ID } from "./connections";
+import { BUILTIN_ID, engineFor } from "./connections";
 import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
 import { findUser } from "./db/queries/users";
 import { type EditorTab, queries, queryVersions, runs, type User, users } from "./db/schema";
 import { queryFor } from "./queries";
+import { type StartRunInput, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
 
 export const STARTER_SQL =
@@ -115,8 +116,8 @@ export async function openQueryTab(user: User, queryId: string): Promise<EditorT
   const { query } = await queryFor(user, queryId, "view");
   const { db } = await runtime();
   const open = (await tabsOf(db, user.id)).find((t) => t.queryId === query.id);
+  // A link always opens: the cap on tabs is for new drafts only.
   if (open) return tabView(user, open);
-  await roomForATab(user);
   const row = await insertTab(db, {
     userId: user.id,
     title: query.title,
@@ -159,9 +160,21 @@ export async function linkTab(user: User, tabId: string, queryId: string, versio
   return tabView(user, row);
 }
 
-export async function setTabRun(user: User, tabId: string, runId: string): Promise<void> {
-  const { db } = await runtime();
-  await updateTab(db, user.id, tabId, { lastRunId: runId });
+/**
+ * Runs SQL in a tab (its lane: one run at a time), which remembers the run. A
+ * tab of a saved query that runs exactly the saved SQL on its connection
+ * records the run as the query's (this needs Can run), so that everyone who
+ * can view the query sees it as its last result.
+ */
+export async function runInTab(user: User, input: StartRunInput) {
+  let queryId: string | null = null;
+  if (input.queryId) {
+    const { query } = await queryFor(user, input.queryId, "run");
+    if (query.sql === input.sql && query.connectionId === input.connectionId) queryId = query.id;
+  }
+  const started = await startRun(user, { ...input, queryId }, await engineFor(user, input.connectionId));
+  await updateTab((await runtime()).db, user.id, input.lane, { lastRunId: started.run.id });
+  return started;
 }
 
 export async function closeTab(user: User, tabId: string): Promise<void> {

@@ -12,26 +12,11 @@ import {
   tabIdInput,
 } from "@/lib/schemas";
 import { action } from "@/lib/server/actions/safe-action";
-import { engineFor } from "@/lib/server/connections";
 import { queryFor } from "@/lib/server/queries";
-import { cancelRun, readCell, readPage, runState, startRun } from "@/lib/server/runs/runs";
-import { closeTab, linkTab, listTabs, openDraftTab, openQueryTab, saveDraft, setTabRun } from "@/lib/server/tabs";
+import { cancelRun, readCell, readPage, runState } from "@/lib/server/runs/runs";
+import { closeTab, linkTab, listTabs, openDraftTab, openQueryTab, runInTab, saveDraft } from "@/lib/server/tabs";
 
-/**
- * Runs SQL in a tab. A tab of a saved query that runs exactly the saved SQL on
- * its connection records the run as the query's (it needs Can run), so that
- * everyone who can view the query sees it as the last result.
- */
-export const startRunAction = action(startRunInput, async (input, user) => {
-  let queryId: string | null = null;
-  if (input.queryId) {
-    const { query } = await queryFor(user, input.queryId, "run");
-    if (query.sql === input.sql && query.connectionId === input.connectionId) queryId = query.id;
-  }
-  const started = await startRun(user, { ...input, queryId }, await engineFor(user, input.connectionId));
-  await setTabRun(user, input.lane, started.run.id);
-  return started;
-});
+export const startRunAction = action(startRunInput, (input, user) => runInTab(user, input));
 
 export const runStateAction = action(runStateInput, (input, user) =>
   runState(user, input.runId, input.knownRows, input.waitMs),
