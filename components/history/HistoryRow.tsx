@@ -54,7 +54,7 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
   }
 
   return (
-    <tr>
+    <tr data-run-id={entry.id}>
       <td className="nowrap">
         <time dateTime={entry.startedAt} suppressHydrationWarning>
           {new Date(entry.startedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" })}
