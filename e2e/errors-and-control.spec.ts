@@ -1,3 +1,4 @@
+import { callAction } from "./support/actions";
 import { expect, firstCell, pasteSql, resultStatus, runSql, test } from "./support/app";
 
 test.describe("when things go wrong, or take long", () => {
@@ -50,8 +51,10 @@ test.describe("when things go wrong, or take long", () => {
     await pasteSql(page, big);
     await page.getByRole("button", { name: "Run" }).click();
     await expect(page.locator(".error-banner")).toContainText("the limit is 1.0 MB");
-    const kept = await page.evaluate(() => localStorage.getItem("lakebook.draft.main")?.length);
-    expect(kept).toBe(big.length);
+    // The text stays, on the server too.
+    await expect(page.getByText("Draft saved")).toBeVisible();
+    const tabs = (await callAction(page.request, "listTabsAction", {})) as { ok: true; data: { sql: string }[] };
+    expect(tabs.data.some((tab) => tab.sql.length === big.length)).toBe(true);
 
     // The server keeps serving.
     await runSql(page, "SELECT 'still here' AS s");

@@ -10,7 +10,11 @@ export function UserMenu({ name, email, role }: { name: string; email: string; r
         {name}
         {role === "admin" && <span className="badge">admin</span>}
       </span>
-      <button type="button" className="ghost" onClick={() => void flushAllDrafts().then(() => signOut({ callbackUrl: "/signin" }))}>
+      <button
+        type="button"
+        className="ghost"
+        onClick={() => void flushAllDrafts().then(() => signOut({ callbackUrl: "/signin" }))}
+      >
         Sign out
       </button>
     </div>

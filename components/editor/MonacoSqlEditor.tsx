@@ -42,6 +42,19 @@ export function MonacoSqlEditor({ value, onChange, onRun, marker, handle, onSave
   onRunRef.current = onRun;
   const onSaveRef = useRef(onSave);
   onSaveRef.current = onSave;
+  // The editor owns its text while the user types; `value` is pushed in only
+  // when it changes from outside (a restored version, their version reloaded).
+  // Echoing every keystroke back would drop characters typed during a render.
+  const emitted = useRef(value);
+
+  useEffect(() => {
+    const editor = editorRef.current;
+    if (!editor || value === emitted.current || value === editor.getValue()) return;
+    emitted.current = value;
+    const model = editor.getModel();
+    // An edit operation (not setValue) so that Undo brings the user's text back.
+    model?.pushEditOperations([], [{ range: model.getFullModelRange(), text: value }], () => null);
+  }, [value]);
 
   useImperativeHandle(handle, () => ({
     insert(text) {
@@ -112,10 +125,13 @@ export function MonacoSqlEditor({ value, onChange, onRun, marker, handle, onSave
 
   return (
     <Editor
-      value={value}
+      defaultValue={value}
       language="sql"
       theme="vs"
-      onChange={(next) => onChange(next ?? "")}
+      onChange={(next) => {
+        emitted.current = next ?? "";
+        onChange(emitted.current);
+      }}
       onMount={onMount}
       options={{
         ariaLabel: "SQL editor",

@@ -8,6 +8,7 @@ import { clearBackup, type DraftBackup, readBackup, registerFlush, writeBackup }
 /** Wait after the last keystroke before saving on the server. */
 const SAVE_DELAY_MS = 400;
 const RETRY_MS = 3_000;
+const UNREACHABLE = "Not saved: the server cannot be reached. Your text is kept in this browser until it can.";
 
 export type DraftStatus = { state: "saved" | "saving" } | { state: "failed"; message: string };
 
@@ -33,20 +34,22 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
     pending.current = false;
     const draft = { ...current.current };
     setStatus({ state: "saving" });
-    const save = saveDraftAction({ tabId: tab.id, ...draft }).then((result) => {
-      if (!result.ok) {
-        pending.current = true;
-        setStatus({ state: "failed", message: result.error });
-        timer.current = setTimeout(() => void push(), RETRY_MS);
-        return;
-      }
-      if (result.data.stale) {
-        setStatus({ state: "failed", message: "This tab was changed in another window; reload to see its text." });
-        return;
-      }
-      clearBackup(tab.id, draft.revision);
-      if (!pending.current) setStatus({ state: "saved" });
-    });
+    const save = saveDraftAction({ tabId: tab.id, ...draft })
+      .catch(() => ({ ok: false as const, error: UNREACHABLE }))
+      .then((result) => {
+        if (!result.ok) {
+          pending.current = true;
+          setStatus({ state: "failed", message: result.error });
+          timer.current = setTimeout(() => void push(), RETRY_MS);
+          return;
+        }
+        if (result.data.stale) {
+          setStatus({ state: "failed", message: "This tab was changed in another window; reload to see its text." });
+          return;
+        }
+        clearBackup(tab.id, draft.revision);
+        if (!pending.current) setStatus({ state: "saved" });
+      });
     inFlight.current = save;
     await save;
     inFlight.current = null;

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, desc, eq, inArray, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, isNull, ne } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { Level } from "@/lib/sharing";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
@@ -157,7 +157,31 @@ export async function linkTab(user: User, tabId: string, queryId: string, versio
   const { db } = await runtime();
   const row = await updateTab(db, user.id, tab.id, { queryId, baseVersion: version, title });
   if (!row) throw new UserError(NOT_FOUND);
+  await adoptLastRun(user, row);
   return tabView(user, row);
+}
+
+/**
+ * A query saved right after running it already has a result: the tab's last
+ * run becomes the query's when it ran exactly the saved SQL on its connection.
+ */
+async function adoptLastRun(user: User, tab: EditorTab): Promise<void> {
+  if (!tab.lastRunId || !tab.queryId) return;
+  const { db } = await runtime();
+  const [query] = await db.select().from(queries).where(eq(queries.id, tab.queryId));
+  await db
+    .update(runs)
+    .set({ queryId: tab.queryId })
+    .where(
+      and(
+        eq(runs.id, tab.lastRunId),
+        eq(runs.userId, user.id),
+        isNull(runs.queryId),
+        ne(runs.status, "running"),
+        eq(runs.sql, query?.sql ?? ""),
+        eq(runs.connectionId, query?.connectionId ?? ""),
+      ),
+    );
 }
 
 /**

@@ -1,0 +1,73 @@
+import type { Page } from "@playwright/test";
+import { expect, test, typeSql } from "./support/app";
+import { signUpMember } from "./support/members";
+
+async function editorText(page: Page): Promise<string> {
+  return (await page.locator(".monaco-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
+}
+
+async function signIn(page: Page, email: string) {
+  await page.goto("/signin");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("member's long password");
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+test.describe("editor tabs and drafts", () => {
+  test("typed text survives a reload, signing out and in, and an unreachable server", async ({
+    app: admin,
+    browser,
+  }) => {
+    test.setTimeout(90_000);
+    const suffix = Date.now().toString(36);
+    const email = `dora-${suffix}@example.com`;
+    const page = await signUpMember(admin, browser, `Dora ${suffix}`, email);
+
+    // Two tabs with text of their own.
+    await page.goto("/");
+    await typeSql(page, "SELECT 'first tab' AS t");
+    await page.getByRole("button", { name: "New tab" }).click();
+    await expect(page.getByRole("tab")).toHaveCount(2);
+    await typeSql(page, "SELECT 'second tab' AS t");
+    await expect(page.getByText("Draft saved")).toBeVisible();
+
+    // A reload brings both back, with the second one still active.
+    await page.reload();
+    await expect(page.getByRole("tab")).toHaveCount(2);
+    await expect(page.getByRole("tab", { selected: true })).toHaveText("Untitled");
+    await expect.poll(() => editorText(page)).toBe("SELECT 'second tab' AS t");
+    await page.getByRole("tab").first().click();
+    await expect.poll(() => editorText(page)).toBe("SELECT 'first tab' AS t");
+
+    // Signing out and in (a new browser, even) brings the tabs back from the server.
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect(page).toHaveURL(/\/signin/);
+    const other = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const elsewhere = await other.newPage();
+    await signIn(elsewhere, email);
+    await expect(elsewhere.getByRole("tab")).toHaveCount(2);
+    await elsewhere.getByRole("tab").nth(1).click();
+    await expect.poll(() => editorText(elsewhere)).toBe("SELECT 'second tab' AS t");
+
+    // With the server out of reach, typing goes on, the page says the draft is not saved,
+    // and nothing is lost: the next visit sends what this browser kept.
+    await elsewhere.route("**/*", (route) =>
+      route.request().method() === "POST" ? route.abort("connectionrefused") : route.continue(),
+    );
+    await typeSql(elsewhere, "SELECT 'typed while offline' AS t");
+    await expect(elsewhere.locator(".draft-status .error-text")).toBeVisible({ timeout: 10_000 });
+    await elsewhere.unrouteAll({ behavior: "ignoreErrors" });
+    await elsewhere.reload();
+    await expect.poll(() => editorText(elsewhere)).toBe("SELECT 'typed while offline' AS t");
+    await expect(elsewhere.getByText("Draft saved")).toBeVisible();
+
+    // …and the server has it now: a third browser sees it.
+    const third = await browser.newContext({ storageState: { cookies: [], origins: [] } });
+    const later = await third.newPage();
+    await signIn(later, email);
+    await later.getByRole("tab").nth(1).click();
+    await expect.poll(() => editorText(later)).toBe("SELECT 'typed while offline' AS t");
+    await Promise.all([other.close(), third.close(), page.context().close()]);
+  });
+});
