@@ -3,7 +3,7 @@ import { expect, test, typeSql } from "./support/app";
 import { signUpMember } from "./support/members";
 
 async function editorText(page: Page): Promise<string> {
-  return (await page.locator(".monaco-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
+  return ((await page.locator(".monaco-editor .view-lines").textContent()) ?? "").replaceAll("\u00a0", " ");
 }
 
 async function signIn(page: Page, email: string) {

@@ -8,7 +8,7 @@ const SQL = "SELECT payment_type, count(*) AS trips FROM samples.nyctaxi.trips G
 
 /** The SQL editor's text, as Monaco shows it (one line per view line). */
 async function editorText(page: Page): Promise<string> {
-  return (await page.locator(".monaco-editor .view-lines").innerText()).replaceAll("\u00a0", " ");
+  return ((await page.locator(".monaco-editor .view-lines").textContent()) ?? "").replaceAll("\u00a0", " ");
 }
 
 async function openShareDialog(page: Page) {
@@ -96,7 +96,7 @@ test.describe("saved queries shared with a teammate", () => {
     await expect(share.getByLabel(`Access for Bea ${suffix}`)).toHaveValue("edit");
     await share.getByRole("button", { name: "Close" }).click();
     await typeSql(ada, `${SQL} -- Ada's change`);
-    await expect(ada.getByText("Unsaved changes")).toBeVisible();
+    await expect(ada.getByText("Unsaved changes", { exact: true })).toBeVisible();
 
     // Bea edits and saves version 2.
     await bea.reload();
@@ -112,7 +112,9 @@ test.describe("saved queries shared with a teammate", () => {
     await expect(conflict.getByRole("button", { name: "Reload their version" })).toBeVisible();
     await expect(conflict.getByRole("button", { name: "Keep mine as a copy" })).toBeVisible();
     await conflict.getByRole("button", { name: "Compare to overwrite…" }).click();
-    await expect(conflict.getByRole("region", { name: "Differences" }).locator(".monaco-diff-editor")).toBeVisible();
+    const differences = conflict.getByRole("region", { name: "Differences" });
+    await expect(differences.locator(".diff-removed")).toContainText(`theirs: ${SQL} LIMIT 2`);
+    await expect(differences.locator(".diff-added")).toContainText(`yours: ${SQL} -- Ada's change`);
     await conflict.getByRole("button", { name: "Overwrite with mine" }).click();
     await expect(ada.getByText("Version 3")).toBeVisible();
 

@@ -60,8 +60,8 @@ export function ConflictDialog({
       {comparing && (
         <>
           <p className="diff-legend">
-            <span>Their version {conflict.version}</span>
-            <span>Yours</span>
+            <span className="diff-removed">− their version {conflict.version}</span>
+            <span className="diff-added">+ yours</span>
           </p>
           <section className="diff" aria-label="Differences">
             <SqlDiff original={conflict.sql} modified={mine} />

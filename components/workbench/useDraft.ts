@@ -47,6 +47,8 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
           setStatus({ state: "failed", message: "This tab was changed in another window; reload to see its text." });
           return;
         }
+        // Continue after the server's revision, which another window may have moved on.
+        current.current.revision = Math.max(current.current.revision, result.data.revision);
         clearBackup(tab.id, draft.revision);
         if (!pending.current) setStatus({ state: "saved" });
       });

@@ -1,5 +1,6 @@
 /** Shared by playwright.config.ts and the tests: the server under test and its data. */
-export const E2E_PORT = 3107;
+/** Ports can be moved (LAKEBOOK_E2E_PORT, LAKEBOOK_E2E_OIDC_PORT) to run two checkouts' suites side by side. */
+export const E2E_PORT = Number(process.env.LAKEBOOK_E2E_PORT ?? 3107);
 export const E2E_DATA_DIR = ".lakebook-e2e";
 /** Everything the server under test prints, for the tests that read its logs. */
 export const E2E_SERVER_LOG = ".lakebook-e2e-server.log";
@@ -20,7 +21,7 @@ export const E2E_WAREHOUSE_TRIPS_ROWS = 20_000;
 
 /** The local OpenID Connect issuer (tests/support/oidc-issuer.mjs) the app signs in with. */
 export const E2E_OIDC = {
-  port: 3108,
+  port: Number(process.env.LAKEBOOK_E2E_OIDC_PORT ?? 3108),
   clientId: "lakebook",
   clientSecret: "lakebook-test-secret",
   name: "Acme SSO",

@@ -148,7 +148,11 @@ export async function saveDraft(
   const tab = await ownTab(user, draft.tabId);
   const { db } = await runtime();
   const saved = await saveTabDraft(db, user.id, tab.id, draft);
-  return saved ? { revision: saved.revision, stale: false } : { revision: tab.revision, stale: true };
+  if (saved) return { revision: saved.revision, stale: false };
+  // A retried save that already arrived (or the same text from another window) is no conflict.
+  const stored = await findTab(db, user.id, tab.id);
+  const same = stored?.sql === draft.sql && stored.connectionId === draft.connectionId;
+  return { revision: stored?.revision ?? tab.revision, stale: !same };
 }
 
 /** After a save: the tab now edits `version` of the query. */

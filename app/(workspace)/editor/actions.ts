@@ -14,7 +14,7 @@ import {
 import { action } from "@/lib/server/actions/safe-action";
 import { queryFor } from "@/lib/server/queries";
 import { cancelRun, readCell, readPage, runState } from "@/lib/server/runs/runs";
-import { closeTab, linkTab, listTabs, openDraftTab, openQueryTab, runInTab, saveDraft } from "@/lib/server/tabs";
+import { closeTab, linkTab, openDraftTab, openQueryTab, runInTab, saveDraft } from "@/lib/server/tabs";
 
 export const startRunAction = action(startRunInput, (input, user) => runInTab(user, input));
 
@@ -29,8 +29,6 @@ export const pageAction = action(pageInput, (input, user) =>
 );
 
 export const cellAction = action(cellInput, (input, user) => readCell(user, input.runId, input.rowId, input.column));
-
-export const listTabsAction = action(tabIdInput.partial(), (_input, user) => listTabs(user));
 
 export const openTabAction = action(openTabInput, (input, user) =>
   "queryId" in input ? openQueryTab(user, input.queryId) : openDraftTab(user, input),
