@@ -31,6 +31,7 @@ test("the history lists succeeded, failed and cancelled runs, filters them and r
   await expect(ours.nth(2)).toContainText("Built-in warehouse (DuckDB)");
   await expect(ours.nth(2).getByRole("cell").nth(4)).toHaveText("1");
   await expect(ours.nth(0)).toContainText("Ada Admin");
+  await page.screenshot({ path: "test-results/history-page.png", fullPage: true });
 
   // Filtered by status and text: the link keeps the filter.
   await page.getByLabel("SQL contains").fill(tag);
@@ -47,7 +48,19 @@ test("the history lists succeeded, failed and cancelled runs, filters them and r
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(ours).toHaveCount(1);
   await expect(ours).toContainText("Succeeded");
-  await page.screenshot({ path: "test-results/history-page.png", fullPage: true });
+
+  // A long statement shows its start, and all of it on request.
+  const wide = `wide_${Date.now().toString(36)}`;
+  await page.goto("/");
+  await runSql(page, `SELECT 1 AS ${wide}\n-- ${"x".repeat(5_000)}\n-- the end of ${wide}`);
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  await page.goto(`/history?q=${wide}`);
+  const wideRow = table.getByRole("row").filter({ hasText: wide });
+  await expect(wideRow.locator("pre")).not.toContainText(`the end of ${wide}`);
+  await wideRow.getByRole("button", { name: "Show all" }).click();
+  await expect(wideRow.locator("pre")).toContainText(`the end of ${wide}`);
+  await page.screenshot({ path: "test-results/history-expanded.png", fullPage: true });
+  await page.goto(`/history?q=${tag}_ok`);
 
   // A member sees none of it, and cannot read it through the action either.
   const member = await signUpMember(page, browser, "Hal History", `hal-${tag}@example.com`);
@@ -62,7 +75,7 @@ test("the history lists succeeded, failed and cancelled runs, filters them and r
 
   // Reopened in a new editor tab.
   await ours.getByRole("button", { name: "Open in editor" }).click();
-  await expect(page).toHaveURL(/\/\?tab=[\w-]+$/);
+  await expect(page.getByRole("tab", { name: `History: SELECT 42 AS ${tag}_ok`, selected: true })).toBeVisible();
   await expect(page.locator(".monaco-editor .view-lines")).toContainText(`${tag}_ok`);
   await runSql(page, `SELECT 42 AS ${tag}_ok`);
   await expect(resultStatus(page)).toHaveText("Succeeded");

@@ -28,7 +28,7 @@ async function run(user: Viewer, sql: string): Promise<RunView> {
 /** A run record as the run lifecycle writes it, with a chosen time and connection. */
 async function recorded(
   user: Viewer,
-  fields: { sql: string; connectionId: string; startedAt: string; status?: RunStatus },
+  fields: { sql: string; connectionId: string; startedAt: string; status?: RunStatus; queryId?: string },
 ) {
   const id = randomUUID().replaceAll("-", "");
   const startedAt = new Date(fields.startedAt);
@@ -36,7 +36,7 @@ async function recorded(
     id,
     owner: user.id,
     connectionId: fields.connectionId,
-    queryId: null,
+    queryId: fields.queryId ?? null,
     sql: fields.sql,
     status: fields.status ?? "succeeded",
     columns: [{ name: "x", type: "INTEGER" }],
@@ -231,6 +231,24 @@ describe("query history", () => {
     const front = await history(pager, { after: back.newer ?? "" });
     expect(front.entries.map((e) => e.id)).toEqual(newestFirst.slice(0, 50));
     expect(front.newer).toBeNull();
+  });
+
+  it("links a run of a saved query to the query", async () => {
+    const { insertQuery } = await import("@/lib/server/db/queries/saved-queries");
+    const query = await insertQuery(rt.db, me.id, {
+      title: "Saved",
+      description: "",
+      sql: "SELECT 'saved'",
+      connectionId: "builtin",
+    });
+    const id = await recorded(me, {
+      sql: "SELECT 'saved'",
+      connectionId: "builtin",
+      startedAt: "2022-05-05T00:00:00Z",
+      queryId: query.id,
+    });
+    const [entry] = (await history(me, { q: "'saved'" })).entries;
+    expect(entry).toMatchObject({ id, queryId: query.id });
   });
 
   it("sends the start of a very long statement with the list, and all of it on request", async () => {

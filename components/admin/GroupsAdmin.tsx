@@ -76,7 +76,7 @@ export function GroupsAdmin({
             <thead>
               <tr>
                 <th>Name</th>
-                <th>Members</th>
+                <th className="num">Members</th>
                 <th />
               </tr>
             </thead>

@@ -39,7 +39,6 @@ export function HistoryList({
               <th className="num">Duration</th>
               <th className="num">Rows</th>
               <th>Status</th>
-              <th>Error</th>
               <th>SQL</th>
               <th />
             </tr>

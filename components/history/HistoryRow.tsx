@@ -11,6 +11,8 @@ import { formatCount, formatDuration } from "@/lib/results/format";
 const BUILTIN = "builtin";
 /** Collapsed, an entry shows this much of its SQL. */
 const SHORT_CHARS = 160;
+/** Longer errors are cut to three lines until the entry is expanded. */
+const ERROR_CHARS = 120;
 
 export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser: boolean }) {
   const router = useRouter();
@@ -21,6 +23,8 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
 
   const lines = entry.sql.split("\n");
   const long = entry.sqlLength > SHORT_CHARS || lines.length > 2;
+  const errorText = entry.error?.message ?? entry.message ?? "";
+  const longError = errorText.length > ERROR_CHARS || errorText.includes("\n");
   const short = long ? `${lines.slice(0, 2).join("\n").slice(0, SHORT_CHARS)}…` : entry.sql;
 
   /** The whole SQL: the list carries only its start. */
@@ -53,6 +57,12 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
     setBusy(false);
   }
 
+  const toggleButton = (
+    <button type="button" className="link" onClick={() => void toggle()} aria-expanded={expanded}>
+      {expanded ? "Show less" : "Show all"}
+    </button>
+  );
+
   return (
     <tr data-run-id={entry.id}>
       <td className="nowrap">
@@ -60,8 +70,8 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
           {new Date(entry.startedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "medium" })}
         </time>
       </td>
-      {showUser && <td>{entry.userName}</td>}
-      <td className={entry.connectionUsable ? undefined : "muted"}>{entry.connectionName}</td>
+      {showUser && <td className="history-user">{entry.userName}</td>}
+      <td className={`history-connection${entry.connectionUsable ? "" : " muted"}`}>{entry.connectionName}</td>
       <td className="num nowrap">{entry.durationMs === null ? "—" : formatDuration(entry.durationMs)}</td>
       <td className="num nowrap">
         {entry.hasResult ? formatCount(entry.rowCount) : "—"}
@@ -69,21 +79,16 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
       </td>
       <td>
         <span className={`status status-${entry.status}`}>{STATUS_LABELS[entry.status]}</span>
-      </td>
-      <td className={`history-error${expanded ? " expanded" : ""}`}>
-        {entry.error ? (
-          <span className="error-text history-error-text">{entry.error.message}</span>
-        ) : (
-          entry.message && <span className="muted history-error-text">{entry.message}</span>
+        {errorText && (
+          <div className={`history-error${expanded ? " expanded" : ""}`}>
+            <span className={`history-error-text ${entry.error ? "error-text" : "muted"}`}>{errorText}</span>
+            {longError && !long && toggleButton}
+          </div>
         )}
       </td>
       <td className="history-sql-cell">
         <pre className="history-sql">{expanded ? fullSql : short}</pre>
-        {long && (
-          <button type="button" className="link" onClick={() => void toggle()} aria-expanded={expanded}>
-            {expanded ? "Show less" : "Show all"}
-          </button>
-        )}
+        {long && toggleButton}
       </td>
       <td className="actions">
         <button type="button" onClick={() => void openInEditor()} disabled={busy}>

@@ -13,10 +13,12 @@ export interface ResultsPanelProps {
   elapsedMs: number;
   onPage(pageIndex: number, pageSize: PageSize): void;
   onSort(sort: RunnerState["sort"]): void;
+  /** What an empty results area says (e.g. to someone who may not run the query). */
+  emptyMessage?: string;
 }
 
 /** Everything below the editor: run status, messages, errors, the grid and its pages. */
-export function ResultsPanel({ state, elapsedMs, onPage, onSort }: ResultsPanelProps) {
+export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }: ResultsPanelProps) {
   const { run, page } = state;
   const [openCell, setOpenCell] = useState<OpenCell | null>(null);
   const clipped = useMemo(() => new Set(page?.clipped ?? []), [page]);
@@ -29,7 +31,9 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort }: ResultsPanelP
             {state.problem}
           </p>
         ) : null}
-        <p className="muted">Run a query to see its results here. Press Ctrl+Enter (⌘+Enter on a Mac) in the editor.</p>
+        <p className="muted">
+          {emptyMessage ?? "Run a query to see its results here. Press Ctrl+Enter (⌘+Enter on a Mac) in the editor."}
+        </p>
       </section>
     );
   }

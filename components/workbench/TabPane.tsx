@@ -179,6 +179,9 @@ export function TabPane({
           elapsedMs={elapsed}
           onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
           onSort={(sort) => goTo(0, state.pageSize, sort)}
+          emptyMessage={
+            canRun ? undefined : "Nobody has run this query since it was saved, so there is no result to show yet."
+          }
         />
       </main>
       {saving.details && (
