@@ -9,6 +9,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   const nav = [
     { href: "/", label: "SQL editor" },
     { href: "/queries", label: "Queries" },
+    { href: "/notebooks", label: "Notebooks" },
     { href: "/history", label: "History" },
     { href: "/connections", label: "Connections" },
     ...(user.role === "admin"

@@ -1,7 +1,7 @@
 "use client";
 
 import Editor, { type OnMount } from "@monaco-editor/react";
-import { type Ref, useEffect, useImperativeHandle, useRef } from "react";
+import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import { monaco } from "./monaco";
 
 export interface EditorHandle {
@@ -32,16 +32,43 @@ export interface SqlEditorProps {
   /** Ctrl/Cmd+S. */
   onSave?(): void;
   readOnly?: boolean;
+  /** Shift+Enter (a notebook runs the cell and moves on). */
+  onShiftEnter?(): void;
+  /** Escape, when no widget of the editor is open (a notebook leaves the cell). */
+  onEscape?(): void;
+  /** Takes the focus when it appears (default true). */
+  autoFocus?: boolean;
+  /** Grows with its text between these heights in pixels instead of filling its box. */
+  fitContent?: { min: number; max: number };
+  ariaLabel?: string;
+  readOnlyMessage?: string;
 }
 
 type CodeEditor = Parameters<OnMount>[0];
 
-export function MonacoSqlEditor({ value, onChange, onRun, marker, handle, onSave, readOnly }: SqlEditorProps) {
+export function MonacoSqlEditor({
+  value,
+  onChange,
+  onRun,
+  marker,
+  handle,
+  onSave,
+  readOnly,
+  onShiftEnter,
+  onEscape,
+  autoFocus = true,
+  fitContent,
+  ariaLabel = "SQL editor",
+  readOnlyMessage = "You cannot change this query. Open a copy to edit and run your own version.",
+}: SqlEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
   const onSaveRef = useRef(onSave);
   onSaveRef.current = onSave;
+  const keysRef = useRef({ onShiftEnter, onEscape });
+  keysRef.current = { onShiftEnter, onEscape };
+  const [height, setHeight] = useState(fitContent?.min ?? 0);
   // The editor owns its text while the user types; `value` is pushed in only
   // when it changes from outside (a restored version, their version reloaded).
   // Echoing every keystroke back would drop characters typed during a render.
@@ -120,11 +147,33 @@ export function MonacoSqlEditor({ value, onChange, onRun, marker, handle, onSave
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
       run: () => onSaveRef.current?.(),
     });
-    editor.focus();
+    if (keysRef.current.onShiftEnter)
+      editor.addAction({
+        id: "lakebook.runAndAdvance",
+        label: "Run cell and go to the next",
+        keybindings: [monaco.KeyMod.Shift | monaco.KeyCode.Enter],
+        run: () => keysRef.current.onShiftEnter?.(),
+      });
+    if (keysRef.current.onEscape)
+      editor.addAction({
+        id: "lakebook.leave",
+        label: "Leave the cell",
+        keybindings: [monaco.KeyCode.Escape],
+        // Escape first closes Monaco's own widgets (suggestions, find).
+        precondition: "!suggestWidgetVisible && !findWidgetVisible && !parameterHintsVisible && !inSnippetMode",
+        run: () => keysRef.current.onEscape?.(),
+      });
+    if (fitContent) {
+      const fitHeight = () => setHeight(Math.min(fitContent.max, Math.max(fitContent.min, editor.getContentHeight())));
+      editor.onDidContentSizeChange(fitHeight);
+      fitHeight();
+    }
+    if (autoFocus) editor.focus();
   };
 
   return (
     <Editor
+      height={fitContent ? height : undefined}
       defaultValue={value}
       language="sql"
       theme="vs"
@@ -134,7 +183,7 @@ export function MonacoSqlEditor({ value, onChange, onRun, marker, handle, onSave
       }}
       onMount={onMount}
       options={{
-        ariaLabel: "SQL editor",
+        ariaLabel,
         minimap: { enabled: false },
         fontSize: 14,
         scrollBeyondLastLine: false,
@@ -144,7 +193,8 @@ export function MonacoSqlEditor({ value, onChange, onRun, marker, handle, onSave
         renderLineHighlight: "line",
         fixedOverflowWidgets: true,
         readOnly,
-        readOnlyMessage: { value: "You cannot change this query. Open a copy to edit and run your own version." },
+        readOnlyMessage: { value: readOnlyMessage },
+        ...(fitContent ? { scrollbar: { alwaysConsumeMouseWheel: false } } : {}),
       }}
     />
   );

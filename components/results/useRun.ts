@@ -2,6 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/app/(workspace)/editor/actions";
+import type { ActionResult } from "@/lib/action-result";
 import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/paging";
 import type { Page, RunView, SortSpec } from "@/lib/results/types";
 
@@ -53,12 +54,13 @@ export function useRun(lane: string) {
     );
   }, []);
 
+  /** Follows a run until it ends; resolves with its last state (null if another run took its place). */
   const follow = useCallback(
-    async (initial: RunView) => {
+    async (initial: RunView): Promise<RunView | null> => {
       let view = initial;
       while (view.status === "running") {
         const result = await runStateAction({ runId: view.id, knownRows: view.rowCount, waitMs: 1000 });
-        if (stateRef.current.run?.id !== view.id) return;
+        if (stateRef.current.run?.id !== view.id) return null;
         if (!result.ok) {
           setState((s) => ({ ...s, problem: result.error }));
           await new Promise((r) => setTimeout(r, 1000));
@@ -74,25 +76,37 @@ export function useRun(lane: string) {
           void loadPage(view.id, pageIndex, pageSize, sort);
         }
       }
+      return view;
     },
     [loadPage],
   );
 
-  const start = useCallback(
-    async (sql: string, connectionId: string, queryId: string | null = null) => {
-      if (stateRef.current.starting || stateRef.current.run?.status === "running") return;
+  /**
+   * Starts a run through `call` (a server action answering with the run and its
+   * first page) and follows it; resolves once it has ended, with its last state,
+   * or null if it could not start.
+   */
+  const launch = useCallback(
+    async (call: (pageSize: PageSize) => Promise<ActionResult<{ run: RunView; page: Page | null }>>) => {
+      if (stateRef.current.starting || stateRef.current.run?.status === "running") return null;
       pageRequest.current++;
       setState((s) => ({ ...s, starting: true, problem: null, startedAt: Date.now() }));
-      const result = await startRunAction({ sql, connectionId, lane, pageSize: stateRef.current.pageSize, queryId });
+      const result = await call(stateRef.current.pageSize);
       if (!result.ok) {
         setState((s) => ({ ...s, starting: false, problem: result.error }));
-        return;
+        return null;
       }
       const { run, page } = result.data;
       setState((s) => ({ ...s, starting: false, run, page, pageIndex: 0, sort: null }));
-      void follow(run);
+      return follow(run);
     },
-    [lane, follow],
+    [follow],
+  );
+
+  const start = useCallback(
+    (sql: string, connectionId: string, queryId: string | null = null) =>
+      launch((pageSize) => startRunAction({ sql, connectionId, lane, pageSize, queryId })),
+    [lane, launch],
   );
 
   const cancel = useCallback(async () => {
@@ -110,15 +124,9 @@ export function useRun(lane: string) {
     [loadPage],
   );
 
-  /** Shows an earlier run again (a tab's last run, a saved query's last result), following it if it still runs. */
-  const restore = useCallback(
-    async (runId: string) => {
-      const result = await runStateAction({ runId, knownRows: -1, waitMs: 0 });
-      if (!result.ok) {
-        setState((s) => ({ ...s, problem: result.error }));
-        return;
-      }
-      const run = result.data;
+  /** Shows a run the page already knows (a notebook cell's last result), following it if it still runs. */
+  const show = useCallback(
+    (run: RunView) => {
       const startedAt = Date.parse(run.startedAt);
       setState((s) => ({ ...s, run, page: null, pageIndex: 0, sort: null, problem: null, startedAt }));
       if (run.status === "running") void follow(run);
@@ -127,7 +135,17 @@ export function useRun(lane: string) {
     [follow, loadPage],
   );
 
-  return { state, start, cancel, goTo, restore };
+  /** Shows an earlier run again (a tab's last run, a saved query's last result), following it if it still runs. */
+  const restore = useCallback(
+    async (runId: string) => {
+      const result = await runStateAction({ runId, knownRows: -1, waitMs: 0 });
+      if (result.ok) show(result.data);
+      else setState((s) => ({ ...s, problem: result.error }));
+    },
+    [show],
+  );
+
+  return { state, start, launch, cancel, goTo, restore, show };
 }
 
 /** Milliseconds since `since` (a client timestamp), ticking while `active`. */

@@ -19,8 +19,11 @@ export function ConflictDialog({
   busy,
   onChoose,
   onClose,
+  noun = "query",
 }: {
-  conflict: SaveConflict["theirs"];
+  /** Their version; `sql` is what the difference is shown of (a notebook's cells as one text). */
+  conflict: Pick<SaveConflict["theirs"], "version" | "updatedByName" | "updatedAt" | "sql">;
+  noun?: "query" | "notebook";
   mine: string;
   busy: boolean;
   onChoose(choice: ConflictChoice): void;
@@ -29,7 +32,7 @@ export function ConflictDialog({
   const [comparing, setComparing] = useState(false);
   return (
     <Dialog
-      title="This query was changed by someone else"
+      title={`This ${noun} was changed by someone else`}
       open
       onClose={onClose}
       wide={comparing}

@@ -5,6 +5,7 @@ import type { Grant, Level, ObjectKind, Principal, PrincipalKind } from "@/lib/s
 import { authorize, type Shareable } from "./auth/permissions";
 import type { Db } from "./db/client";
 import { findGroup } from "./db/queries/groups";
+import { findNotebook } from "./db/queries/notebooks";
 import { deleteGrant, grantsOn, upsertGrant } from "./db/queries/permissions";
 import { findQuery, likePattern } from "./db/queries/saved-queries";
 import { findUser } from "./db/queries/users";
@@ -13,10 +14,10 @@ import { runtime } from "./runtime";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** How to find each kind of shared object; notebooks join here. */
+/** How to find each kind of shared object. */
 const loaders: Record<ObjectKind, (db: Db, id: string) => Promise<Shareable | null>> = {
   query: findQuery,
-  notebook: async () => null,
+  notebook: findNotebook,
 };
 
 async function shareable(user: User, kind: ObjectKind, id: string, needed: Level) {

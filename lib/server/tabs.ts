@@ -200,7 +200,12 @@ export async function runInTab(user: User, input: StartRunInput) {
     const { query } = await queryFor(user, input.queryId, "run");
     if (query.sql === input.sql && query.connectionId === input.connectionId) queryId = query.id;
   }
-  const started = await startRun(user, { ...input, queryId }, await engineFor(user, input.connectionId));
+  // Only a notebook's own run path may tag a run with a notebook (its viewers can read the run).
+  const started = await startRun(
+    user,
+    { ...input, queryId, notebookId: null },
+    await engineFor(user, input.connectionId),
+  );
   await updateTab((await runtime()).db, user.id, input.lane, { lastRunId: started.run.id });
   return started;
 }

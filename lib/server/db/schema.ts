@@ -12,6 +12,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { CellKind, ChartSpec } from "@/lib/notebooks/types";
 import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
 import type { Level, ObjectKind, PrincipalKind } from "@/lib/sharing";
 
@@ -191,6 +192,50 @@ export const editorTabs = pgTable(
   (t) => [index("editor_tabs_user_idx").on(t.userId, t.position)],
 );
 
+/**
+ * A notebook: ordered cells of SQL and Markdown. `version` grows with every
+ * save of its content; a save names the version it edits, so concurrent
+ * edits are refused instead of overwriting each other.
+ */
+export const notebooks = pgTable(
+  "notebooks",
+  {
+    id: text("id").primaryKey(),
+    ownerId: text("owner_id")
+      .notNull()
+      .references(() => users.id),
+    title: text("title").notNull(),
+    /** The connection SQL cells run on unless they name their own. */
+    connectionId: text("connection_id").notNull(),
+    version: integer("version").notNull().default(1),
+    updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("notebooks_owner_idx").on(t.ownerId, t.updatedAt), index("notebooks_updated_idx").on(t.updatedAt)],
+);
+
+/** A notebook's cells, in `position` order. `lastRunId` is the cell's stored result, kept past the retention period. */
+export const notebookCells = pgTable(
+  "notebook_cells",
+  {
+    id: text("id").primaryKey(),
+    notebookId: text("notebook_id")
+      .notNull()
+      .references(() => notebooks.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    kind: text("kind").$type<CellKind>().notNull(),
+    source: text("source").notNull().default(""),
+    connectionId: text("connection_id"),
+    chart: jsonb("chart").$type<ChartSpec>(),
+    lastRunId: text("last_run_id"),
+  },
+  (t) => [
+    index("notebook_cells_notebook_idx").on(t.notebookId, t.position),
+    index("notebook_cells_run_idx").on(t.lastRunId),
+  ],
+);
+
 /** Every run: the query history. The rows of its result are in the result store of `instanceId`. */
 export const runs = pgTable(
   "runs",
@@ -202,6 +247,8 @@ export const runs = pgTable(
     connectionId: text("connection_id").notNull(),
     /** Set when the run is of a saved query's saved SQL: its viewers may see the result. */
     queryId: text("query_id").references(() => queries.id, { onDelete: "set null" }),
+    /** Set when the run is of a notebook cell's saved SQL: the notebook's viewers may see the result. */
+    notebookId: text("notebook_id").references(() => notebooks.id, { onDelete: "set null" }),
     sql: text("sql").notNull(),
     status: text("status").$type<RunStatus>().notNull(),
     columns: jsonb("columns").$type<ResultColumn[]>().notNull(),
@@ -235,4 +282,6 @@ export type QueryVersion = typeof queryVersions.$inferSelect;
 export type Permission = typeof permissions.$inferSelect;
 export type EditorTab = typeof editorTabs.$inferSelect;
 export type Run = typeof runs.$inferSelect;
+export type Notebook = typeof notebooks.$inferSelect;
+export type NotebookCellRow = typeof notebookCells.$inferSelect;
 export type NewRun = typeof runs.$inferInsert;

@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, inArray } from "drizzle-orm";
 import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
 import type { Db } from "../db/client";
-import { runs } from "../db/schema";
+import { notebookCells, runs } from "../db/schema";
 import type { ResultStore } from "./result-store";
 
 /** What the server keeps about a run, beside its stored rows. */
@@ -12,6 +12,8 @@ export interface RunRecord {
   connectionId: string;
   /** The saved query whose saved SQL this run ran, if any. */
   queryId: string | null;
+  /** The notebook whose cell's saved SQL this run ran, if any. */
+  notebookId?: string | null;
   sql: string;
   status: RunStatus;
   columns: ResultColumn[];
@@ -60,6 +62,7 @@ export class RunCatalog {
       userId: run.owner,
       connectionId: run.connectionId,
       queryId: run.queryId,
+      notebookId: run.notebookId ?? null,
       sql: run.sql,
       status: run.status,
       columns: run.columns,
@@ -84,6 +87,7 @@ export class RunCatalog {
       owner: row.userId,
       connectionId: row.connectionId,
       queryId: row.queryId,
+      notebookId: row.notebookId,
       sql: row.sql,
       status: row.status,
       columns: row.columns,
@@ -101,7 +105,8 @@ export class RunCatalog {
 
   /**
    * Drops the stored rows of this instance's finished runs that started before
-   * `cutoff` (and of any stored table without a run record). The history
+   * `cutoff` (and of any stored table without a run record), except notebook
+   * cells' current results. The history
    * entries stay, marked as expired.
    */
   async expire(cutoff: Date): Promise<number> {
@@ -118,9 +123,18 @@ export class RunCatalog {
           .where(inArray(runs.id, stored))
       ).map((r) => [r.id, r]),
     );
+    // A notebook cell's last result stays while it is the cell's result, so reopening never needs a run.
+    const pinned = new Set(
+      (
+        await this.db
+          .select({ id: notebookCells.lastRunId })
+          .from(notebookCells)
+          .where(inArray(notebookCells.lastRunId, stored))
+      ).map((r) => r.id),
+    );
     const old = stored.filter((id) => {
       const run = known.get(id);
-      return !run || (run.status !== "running" && run.startedAt < cutoff);
+      return !run || (run.status !== "running" && run.startedAt < cutoff && !pinned.has(id));
     });
     for (const id of old) await this.store.drop(id);
     if (old.length > 0) await this.db.update(runs).set({ resultExpired: true }).where(inArray(runs.id, old));

@@ -1,21 +1,26 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
+import type { ChartData } from "@/lib/charts/types";
 import { csvLine } from "@/lib/csv";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { Cell, Page, RunError, RunView, SortSpec } from "@/lib/results/types";
 import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
 import { levelOn } from "../auth/permissions";
 import { config } from "../config";
+import { findNotebook } from "../db/queries/notebooks";
 import { findQuery } from "../db/queries/saved-queries";
 import type { User } from "../db/schema";
 import { type Engine, EngineError, type EngineSession, type StatementResult } from "../engines/types";
 import { type Runtime, runtime } from "../runtime";
 import type { RunRecord } from "./catalog";
+import { chartData } from "./chart";
 import type { ResultWriter } from "./result-store";
 
 /**
  * Who runs: the signed-in user. A run, its pages and download belong to them;
- * a run of a saved query's SQL can also be read by anyone who can view the query.
+ * a run of a saved query's (or notebook cell's) saved SQL can also be read by
+ * anyone who can view the query (or notebook).
  */
 export type Actor = Pick<User, "id" | "role">;
 
@@ -47,6 +52,8 @@ export interface StartRunInput {
   pageSize: number;
   /** The saved query this runs, checked by the caller (Can run, and the SQL is the saved SQL). */
   queryId?: string | null;
+  /** The notebook whose cell's saved SQL this runs, checked by the caller (Can run). */
+  notebookId?: string | null;
 }
 
 export async function startRun(
@@ -78,6 +85,7 @@ export async function startRun(
     owner: actor.id,
     connectionId: input.connectionId,
     queryId: input.queryId ?? null,
+    notebookId: input.notebookId ?? null,
     sql: input.sql,
     status: "running",
     columns: [],
@@ -265,6 +273,13 @@ export async function readCell(actor: Actor, id: string, rowId: number, column: 
   return (await runtime()).store.cell(id, rowId, column);
 }
 
+/** Points to chart a stored result, sampled or aggregated on the server. */
+export async function readChart(actor: Actor, id: string, spec: ChartSpec): Promise<ChartData> {
+  const record = await stored(actor, id);
+  if (record.status === "running") throw new UserError("The chart is drawn once the query has finished.");
+  return chartData((await runtime()).store, record, spec);
+}
+
 /** The whole stored result as CSV, with a header row of the column names. */
 export async function csvDownload(
   actor: Actor,
@@ -300,6 +315,10 @@ async function readable(actor: Actor, id: string): Promise<RunRecord> {
   if (record?.queryId) {
     const query = await findQuery(rt.db, record.queryId);
     if (query && (await levelOn(actor, "query", query)) !== null) return record;
+  }
+  if (record?.notebookId) {
+    const notebook = await findNotebook(rt.db, record.notebookId);
+    if (notebook && (await levelOn(actor, "notebook", notebook)) !== null) return record;
   }
   throw new UserError(NOT_FOUND);
 }

@@ -1,0 +1,75 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { chartDataAction } from "@/app/(workspace)/notebooks/actions";
+import { ChartEditor } from "@/components/charts/ChartEditor";
+import { ChartView } from "@/components/charts/ChartView";
+import type { ChartData } from "@/lib/charts/types";
+import type { ChartSpec } from "@/lib/notebooks/types";
+import type { ResultColumn } from "@/lib/results/types";
+
+/**
+ * A cell's chart, drawn from its stored result: the server samples or
+ * aggregates the rows, so the browser gets at most a few thousand points.
+ */
+export function CellChart({
+  runId,
+  columns,
+  spec,
+  editing,
+  canEdit,
+  onEdit,
+  onChange,
+}: {
+  runId: string;
+  columns: ResultColumn[];
+  spec: ChartSpec | null;
+  editing: boolean;
+  canEdit: boolean;
+  onEdit(editing: boolean): void;
+  onChange(spec: ChartSpec | null): void;
+}) {
+  const [data, setData] = useState<ChartData | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const key = JSON.stringify(spec);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the spec
+  useEffect(() => {
+    if (!spec) return setData(null);
+    let current = true;
+    void chartDataAction({ runId, chart: spec }).then((result) => {
+      if (!current) return;
+      setData(result.ok ? result.data : null);
+      setProblem(result.ok ? null : result.error);
+    });
+    return () => {
+      current = false;
+    };
+  }, [runId, key]);
+
+  return (
+    <div className="cell-chart">
+      {editing && (
+        <ChartEditor
+          columns={columns}
+          value={spec}
+          onChange={(next) => {
+            onChange(next);
+            if (!next) onEdit(false);
+          }}
+        />
+      )}
+      {problem && (
+        <p className="error-banner" role="alert">
+          {problem}
+        </p>
+      )}
+      {spec && data && <ChartView data={data} />}
+      {canEdit && spec && (
+        <button type="button" className="link" onClick={() => onEdit(!editing)}>
+          {editing ? "Done" : "Edit chart"}
+        </button>
+      )}
+    </div>
+  );
+}

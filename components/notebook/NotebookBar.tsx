@@ -1,0 +1,135 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { deleteNotebookAction } from "@/app/(workspace)/notebooks/actions";
+import type { ConnectionView } from "@/lib/connections";
+import type { NotebookContent, NotebookView } from "@/lib/notebooks/types";
+import { LEVEL_LABELS } from "@/lib/sharing";
+import { ShortcutsDialog } from "./ShortcutsDialog";
+import type { SaveStatus } from "./useNotebookSave";
+
+const STATUS: Record<Exclude<SaveStatus["kind"], "error">, string> = {
+  saved: "All changes saved",
+  pending: "Unsaved changes…",
+  saving: "Saving…",
+  conflict: "Not saved: someone else changed this notebook",
+};
+
+/** The notebook's title, default connection, save state, and what applies to all of it. */
+export function NotebookBar(props: {
+  view: NotebookView;
+  content: NotebookContent;
+  connections: ConnectionView[];
+  status: SaveStatus;
+  canEdit: boolean;
+  canRun: boolean;
+  runningAll: boolean;
+  onTitle(title: string): void;
+  onConnection(id: string): void;
+  onRunAll(): void;
+  onCancelAll(): void;
+  onShare(): void;
+  onAddQuery(): void;
+  onResolve(): void;
+}) {
+  const { view, content, connections, status, canEdit, canRun, runningAll } = props;
+  const router = useRouter();
+  const [shortcuts, setShortcuts] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const known = connections.some((c) => c.id === content.connectionId);
+
+  const remove = async () => {
+    if (!window.confirm(`Delete the notebook "${content.title}" for everyone it is shared with?`)) return;
+    const result = await deleteNotebookAction({ notebookId: view.id });
+    if (result.ok) router.push("/notebooks");
+    else setProblem(result.error);
+  };
+
+  return (
+    <header className="notebook-bar">
+      <div className="notebook-title-row">
+        <input
+          className="notebook-title"
+          aria-label="Notebook title"
+          value={content.title}
+          readOnly={!canEdit}
+          maxLength={200}
+          onChange={(event) => props.onTitle(event.target.value)}
+        />
+        <span className={`save-status save-${status.kind}`} role="status">
+          {status.kind === "error" ? `Not saved: ${status.message} Retrying…` : STATUS[status.kind]}
+          {status.kind === "conflict" && (
+            <button type="button" className="link" onClick={props.onResolve}>
+              Resolve…
+            </button>
+          )}
+        </span>
+      </div>
+      <div className="toolbar">
+        {runningAll ? (
+          <button type="button" onClick={props.onCancelAll}>
+            ■ Cancel
+          </button>
+        ) : (
+          <button type="button" className="primary" onClick={props.onRunAll} disabled={!canRun}>
+            ▶ Run all
+          </button>
+        )}
+        <label className="connection-picker">
+          Connection{" "}
+          <select
+            value={content.connectionId}
+            disabled={!canEdit}
+            onChange={(event) => props.onConnection(event.target.value)}
+          >
+            {!known && <option value={content.connectionId}>(a connection you cannot use)</option>}
+            {connections.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+                {c.scope === "personal" ? " (personal)" : ""}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted small">
+          {view.isOwner ? "Yours" : `Owner: ${view.ownerName} · you have ${LEVEL_LABELS[view.level]}`}
+        </span>
+        <span className="spacer" />
+        {canEdit && (
+          <button type="button" onClick={props.onAddQuery}>
+            + From saved query
+          </button>
+        )}
+        <button type="button" onClick={props.onShare}>
+          Share
+        </button>
+        <details className="menu">
+          <summary>Export</summary>
+          <div className="menu-items" role="menu">
+            <a role="menuitem" href={`/api/notebooks/${view.id}/export?format=ipynb`} download>
+              Jupyter notebook (.ipynb)
+            </a>
+            <a role="menuitem" href={`/api/notebooks/${view.id}/export?format=sql`} download>
+              SQL file (.sql)
+            </a>
+          </div>
+        </details>
+        <button type="button" onClick={() => setShortcuts(true)}>
+          Keyboard shortcuts
+        </button>
+        {view.level === "manage" && (
+          <button type="button" className="danger" onClick={() => void remove()}>
+            Delete
+          </button>
+        )}
+      </div>
+      {problem && (
+        <p className="error-banner" role="alert">
+          {problem}
+        </p>
+      )}
+      {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
+    </header>
+  );
+}

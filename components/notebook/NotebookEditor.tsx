@@ -1,0 +1,247 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useCallback, useRef, useState } from "react";
+import { cellToQueryAction, createNotebookAction } from "@/app/(workspace)/notebooks/actions";
+import { ShareDialog } from "@/components/sharing/ShareDialog";
+import { ConflictDialog } from "@/components/workbench/ConflictDialog";
+import type { ConnectionView } from "@/lib/connections";
+import {
+  cellsToRun,
+  changeKind,
+  duplicateCell,
+  insertCell,
+  moveCell,
+  newCell,
+  removeCell,
+  updateCell,
+} from "@/lib/notebooks/cells";
+import { exportNotebook } from "@/lib/notebooks/formats";
+import type { CellKind, NotebookCell, NotebookView } from "@/lib/notebooks/types";
+import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
+import type { CellCommand } from "./CellMenu";
+import { type CellRunner, CellView } from "./CellView";
+import { NotebookBar } from "./NotebookBar";
+import { QueryPicker } from "./QueryPicker";
+import { useCommandKeys } from "./useCommandKeys";
+import { contentOf, useNotebookSave } from "./useNotebookSave";
+import "./notebook.css";
+
+/** A notebook: its bar (title, connection, run all, sharing, export) and its cells. */
+export function NotebookEditor({ initial, connections }: { initial: NotebookView; connections: ConnectionView[] }) {
+  const router = useRouter();
+  const [view, setView] = useState(initial);
+  const canEdit = atLeast(view.level, "edit");
+  const canRun = atLeast(view.level, "run");
+  const save = useNotebookSave(initial, canEdit, setView);
+  const { content, edit } = save;
+  const [selected, setSelected] = useState<{ id: string | null; editing: boolean }>({ id: null, editing: false });
+  const [dialog, setDialog] = useState<"share" | "query" | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [runningAll, setRunningAll] = useState(false);
+  const [conflictHidden, setConflictHidden] = useState(false);
+  const stopAll = useRef(false);
+  const runners = useRef(new Map<string, CellRunner>());
+  const registerRunner = useCallback((id: string, runner: CellRunner | null) => {
+    if (runner) runners.current.set(id, runner);
+    else runners.current.delete(id);
+  }, []);
+
+  const setCells = (change: (cells: NotebookCell[]) => NotebookCell[]) =>
+    edit((c) => ({ ...c, cells: change(c.cells) }));
+
+  const add = (kind: CellKind, index: number, source = "", connectionId: string | null = null) => {
+    const cell = { ...newCell(kind, source), connectionId };
+    setCells((cells) => insertCell(cells, index, cell));
+    setSelected({ id: cell.id, editing: true });
+    return cell;
+  };
+
+  /** Runs one cell's saved SQL: pending edits are saved first, so what runs is what is on screen. */
+  const runCell = async (id: string) => {
+    setNotice(null);
+    if (canEdit && !(await save.saveNow())) {
+      setNotice("The notebook could not be saved, so the cell did not run. See the message above.");
+      return null;
+    }
+    return (await runners.current.get(id)?.run()) ?? null;
+  };
+
+  const runOne = (cell: NotebookCell, advance: boolean) => {
+    if (cell.kind === "sql") {
+      if (!canRun) return setNotice(`You have ${LEVEL_LABELS[view.level]} on this notebook; running needs Can run.`);
+      void runCell(cell.id);
+    }
+    if (!advance) return setSelected({ id: cell.id, editing: cell.kind === "sql" && selected.editing });
+    const index = content.cells.findIndex((c) => c.id === cell.id);
+    const next = content.cells[index + 1];
+    if (next) setSelected({ id: next.id, editing: next.kind === "sql" && canEdit });
+    else if (canEdit) add("sql", index + 1);
+  };
+
+  const runMany = async (scope: "all" | "above" | "below", fromId?: string) => {
+    if (!canRun || runningAll) return;
+    setRunningAll(true);
+    stopAll.current = false;
+    try {
+      for (const cell of cellsToRun(content.cells, scope, fromId)) {
+        if (stopAll.current) break;
+        document.querySelector(`[data-cell-id="${cell.id}"]`)?.scrollIntoView({ block: "nearest" });
+        const run = await runCell(cell.id);
+        if (run?.status !== "succeeded") break;
+      }
+    } finally {
+      setRunningAll(false);
+    }
+  };
+
+  const cancelAll = () => {
+    stopAll.current = true;
+    for (const runner of runners.current.values()) void runner.cancel();
+  };
+
+  const command = async (cell: NotebookCell, what: CellCommand) => {
+    const index = content.cells.findIndex((c) => c.id === cell.id);
+    if (what === "up" || what === "down") setCells((cells) => moveCell(cells, cell.id, what === "up" ? -1 : 1));
+    else if (what === "duplicate") setCells((cells) => duplicateCell(cells, cell.id));
+    else if (what === "delete") {
+      if (cell.source.trim() && !window.confirm(`Delete cell ${index + 1}?`)) return;
+      setCells((cells) => removeCell(cells, cell.id));
+      const next = content.cells[index + 1] ?? content.cells[index - 1];
+      setSelected({ id: next?.id ?? null, editing: false });
+    } else if (what === "addAbove") add("sql", index);
+    else if (what === "addBelow") add("sql", index + 1);
+    else if (what === "runAbove") void runMany("above", cell.id);
+    else if (what === "runBelow") void runMany("below", cell.id);
+    else if (what === "toQuery") {
+      const title = window.prompt("Title of the new saved query", `${content.title} – cell ${index + 1}`);
+      if (!title?.trim()) return;
+      if (canEdit && !(await save.saveNow())) return setNotice("Save the notebook before turning a cell into a query.");
+      const result = await cellToQueryAction({ notebookId: view.id, cellId: cell.id, title });
+      setNotice(result.ok ? `Saved as the query "${result.data.title}".` : result.error);
+      if (result.ok) router.push(`/queries/${result.data.id}`);
+    }
+  };
+
+  const onKeyDown = useCommandKeys({
+    cells: content.cells,
+    selected,
+    canEdit,
+    select: setSelected,
+    add: (kind, index) => add(kind, index),
+    run: (cell, advance) => runOne(cell, advance),
+    changeKind: (cell, kind) => setCells((cells) => changeKind(cells, cell.id, kind)),
+  });
+
+  const conflict = save.status.kind === "conflict" ? save.status.theirs : null;
+  const asText = (c: Parameters<typeof exportNotebook>[0]) => exportNotebook(c, "sql").text;
+
+  return (
+    <main className="notebook-page">
+      <NotebookBar
+        view={view}
+        content={content}
+        connections={connections}
+        status={save.status}
+        canEdit={canEdit}
+        canRun={canRun}
+        runningAll={runningAll}
+        onTitle={(title) => edit((c) => ({ ...c, title }))}
+        onConnection={(connectionId) => edit((c) => ({ ...c, connectionId }))}
+        onRunAll={() => void runMany("all")}
+        onCancelAll={cancelAll}
+        onShare={() => setDialog("share")}
+        onAddQuery={() => setDialog("query")}
+        onResolve={() => setConflictHidden(false)}
+      />
+      {notice && (
+        <p className="error-banner notebook-notice" role="alert">
+          {notice}
+        </p>
+      )}
+      {/* biome-ignore lint/a11y/noStaticElementInteractions: notebook command-mode keys (A, B, Enter, arrows) act on the focused cell */}
+      <div className="cells" onKeyDown={onKeyDown}>
+        {content.cells.length === 0 && <p className="muted">This notebook has no cells yet.</p>}
+        {content.cells.map((cell, index) => (
+          <CellView
+            key={cell.id}
+            notebookId={view.id}
+            cell={cell}
+            index={index}
+            defaultConnectionId={content.connectionId}
+            connections={connections}
+            canEdit={canEdit}
+            canRun={canRun}
+            selected={selected.id === cell.id}
+            editing={selected.id === cell.id && selected.editing}
+            lastRun={initial.lastRuns[cell.id]}
+            onChange={(change) =>
+              setCells((cells) =>
+                change.kind ? changeKind(cells, cell.id, change.kind) : updateCell(cells, cell.id, change),
+              )
+            }
+            onSelect={(editing) => setSelected({ id: cell.id, editing })}
+            onRun={(advance) => runOne(cell, advance)}
+            onCommand={(what) => void command(cell, what)}
+            registerRunner={registerRunner}
+          />
+        ))}
+        {canEdit && (
+          <div className="add-cells">
+            <button type="button" onClick={() => add("sql", content.cells.length)}>
+              + SQL cell
+            </button>
+            <button type="button" onClick={() => add("markdown", content.cells.length)}>
+              + Markdown cell
+            </button>
+          </div>
+        )}
+      </div>
+      {dialog === "share" && (
+        <ShareDialog
+          kind="notebook"
+          id={view.id}
+          ownerName={view.isOwner ? `${view.ownerName} (you)` : view.ownerName}
+          canManage={view.level === "manage"}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === "query" && (
+        <QueryPicker
+          onPick={(query) => {
+            setDialog(null);
+            const at = content.cells.findIndex((c) => c.id === selected.id);
+            add("sql", at < 0 ? content.cells.length : at + 1, query.sql, query.connectionId);
+          }}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {conflict && !conflictHidden && (
+        <ConflictDialog
+          noun="notebook"
+          conflict={{
+            version: conflict.version,
+            updatedByName: conflict.updatedByName,
+            updatedAt: conflict.updatedAt,
+            sql: asText(contentOf(conflict)),
+          }}
+          mine={asText(content)}
+          busy={false}
+          onClose={() => setConflictHidden(true)}
+          onChoose={async (choice) => {
+            if (choice === "reload") {
+              // Their version, with their cells' results, comes with the page.
+              save.dropBackup();
+              return window.location.reload();
+            }
+            if (choice === "overwrite") return void save.overwrite(conflict);
+            const copy = await createNotebookAction({ ...content, title: `${content.title} (my copy)` });
+            if (!copy.ok) return setNotice(copy.error);
+            save.dropBackup();
+            window.location.assign(`/notebooks/${copy.data.id}`);
+          }}
+        />
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,165 @@
+import fs from "node:fs";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./support/app";
+import { signUpMember } from "./support/members";
+
+function cell(page: Page, n: number) {
+  return page.getByRole("region", { name: new RegExp(`^Cell ${n} \\((SQL|Markdown)\\)$`) });
+}
+
+async function saved(page: Page) {
+  await expect(page.locator(".save-status")).toHaveText("All changes saved");
+}
+
+/** Adds a SQL cell at the end and types its SQL, as a user would. */
+async function addSqlCell(page: Page, n: number, sql: string) {
+  await page.getByRole("button", { name: "+ SQL cell" }).click();
+  // A new cell opens in its editor, ready to type.
+  await expect(cell(page, n).getByRole("textbox", { name: `SQL of cell ${n}` })).toBeFocused();
+  await page.keyboard.insertText(sql);
+}
+
+async function newNotebook(page: Page, title: string) {
+  await page.goto("/notebooks");
+  await page.getByRole("button", { name: "New notebook" }).click();
+  await expect(page).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
+  await page.getByLabel("Notebook title").fill(title);
+}
+
+/** Runs of this test's SQL in the user's history (each SQL carries the tag). */
+async function historyCount(page: Page, tag: string) {
+  await page.goto(`/history?q=${tag}`);
+  await expect(page.getByRole("heading", { name: "History" })).toBeVisible();
+  return page.locator("tr[data-run-id]").count();
+}
+
+test.describe("notebooks", () => {
+  test("build, run all, chart, reopen without a run, share, export and import", async ({ app: ada, browser }) => {
+    test.setTimeout(180_000);
+    const tag = `nb_${Date.now().toString(36)}`;
+    const title = `Trip report ${tag}`;
+    await newNotebook(ada, title);
+
+    // The starter cell becomes the Markdown introduction.
+    await cell(ada, 1).getByLabel("Type of cell 1").selectOption("markdown");
+    await cell(ada, 1).locator(".markdown-rendered").dblclick();
+    await ada.getByLabel("Markdown of cell 1").fill(`# Trips ${tag}\n\nFares by **payment type**.`);
+    await ada.keyboard.press("Escape");
+    await expect(cell(ada, 1).getByRole("heading", { name: `Trips ${tag}` })).toBeVisible();
+
+    await addSqlCell(
+      ada,
+      2,
+      `SELECT payment_type, count(*) AS trips, sum(fare_amount) AS fares -- ${tag}\nFROM samples.nyctaxi.trips GROUP BY 1 ORDER BY 1`,
+    );
+    await addSqlCell(ada, 3, `SELECT count(*) AS orders -- ${tag}\nFROM samples.tpch.orders`);
+    await addSqlCell(
+      ada,
+      4,
+      `SELECT trip_id, fare_amount -- ${tag}\nFROM samples.nyctaxi.trips ORDER BY trip_id LIMIT 120`,
+    );
+    await saved(ada);
+
+    await ada.getByRole("button", { name: "▶ Run all" }).click();
+    for (const n of [2, 3, 4]) await expect(cell(ada, n).locator(".result-bar .status")).toHaveText("Succeeded");
+    await expect(cell(ada, 2).getByRole("table", { name: "Query result" })).toContainText("Credit card");
+    await expect(cell(ada, 3).getByRole("table", { name: "Query result" })).toContainText("150000");
+    await expect(cell(ada, 4).locator(".result-bar")).toContainText("120 rows");
+
+    // A bar chart of trips by payment type, saved with the cell.
+    await cell(ada, 2).getByRole("button", { name: "Add chart" }).click();
+    await cell(ada, 2).getByLabel("Chart type").selectOption("bar");
+    await cell(ada, 2).getByLabel("X axis").selectOption("payment_type");
+    await cell(ada, 2).getByRole("checkbox", { name: "trips" }).check();
+    const chart = cell(ada, 2).getByRole("img", { name: /Bar chart/ });
+    await expect(chart).toBeVisible();
+    await expect(chart.locator(".recharts-bar-rectangle")).toHaveCount(4);
+    await saved(ada);
+    const link = ada.url();
+
+    // Reopened: results and chart are there, and the history shows no new run.
+    expect(await historyCount(ada, tag)).toBe(3);
+    await ada.goto(link);
+    await expect(ada.getByLabel("Notebook title")).toHaveValue(title);
+    await expect(cell(ada, 2).getByText(/Stored result: run by Ada Admin/)).toBeVisible();
+    await expect(cell(ada, 2).getByRole("table", { name: "Query result" })).toContainText("Credit card");
+    await expect(cell(ada, 2).getByRole("img", { name: /Bar chart/ })).toBeVisible();
+    await expect(cell(ada, 4).locator(".result-bar")).toContainText("120 rows");
+    await ada.screenshot({ path: "test-results/notebook.png" });
+    expect(await historyCount(ada, tag)).toBe(3);
+
+    // A teammate with Can view opens the link: results and chart, no run, no edits.
+    const bea = await signUpMember(ada, browser, `Bea ${tag}`, `bea-${tag}@example.com`);
+    await bea.goto(link);
+    await expect(bea.getByText("This page could not be found.")).toBeVisible();
+    await ada.goto(link);
+    await ada.getByRole("button", { name: "Share" }).click();
+    const share = ada.getByRole("dialog", { name: "Sharing" });
+    await share.getByLabel("Add people or groups").fill("Bea");
+    await share.getByRole("button", { name: new RegExp(`Bea ${tag}`) }).click();
+    await share.getByLabel("Access level").selectOption("view");
+    await share.getByRole("button", { name: "Share", exact: true }).click();
+    await expect(share.getByLabel(`Access for Bea ${tag}`)).toHaveValue("view");
+    await share.getByRole("button", { name: "Close" }).click();
+    await bea.goto(link);
+    await expect(bea.getByLabel("Notebook title")).toHaveValue(title);
+    await expect(cell(bea, 2).getByRole("img", { name: /Bar chart/ })).toBeVisible();
+    await expect(cell(bea, 3).getByRole("table", { name: "Query result" })).toContainText("150000");
+    await expect(bea.getByRole("button", { name: "▶ Run all" })).toBeDisabled();
+    await expect(bea.getByRole("button", { name: "+ SQL cell" })).toHaveCount(0);
+    await bea.context().close();
+
+    // Exported as Jupyter and imported back: the same cells.
+    await ada.locator("summary", { hasText: "Export" }).click();
+    const [download] = await Promise.all([
+      ada.waitForEvent("download"),
+      ada.getByRole("menuitem", { name: "Jupyter notebook (.ipynb)" }).click(),
+    ]);
+    const file = await download.path();
+    const exported = JSON.parse(fs.readFileSync(file, "utf8"));
+    expect(exported.nbformat).toBe(4);
+    expect(exported.cells.map((c: { cell_type: string }) => c.cell_type)).toEqual(["markdown", "code", "code", "code"]);
+    expect(exported.cells[1].source.join("")).toMatch(/^%sql\nSELECT payment_type/);
+
+    await ada.goto("/notebooks");
+    await ada.getByLabel("Import .ipynb or .sql…").setInputFiles({
+      name: `${tag}.ipynb`,
+      mimeType: "application/x-ipynb+json",
+      buffer: fs.readFileSync(file),
+    });
+    await expect(ada).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
+    expect(ada.url()).not.toBe(link);
+    await expect(ada.getByLabel("Notebook title")).toHaveValue(title);
+    await expect(ada.getByRole("region", { name: /^Cell \d+/ })).toHaveCount(4);
+    await expect(cell(ada, 1).getByRole("heading", { name: `Trips ${tag}` })).toBeVisible();
+    await expect(cell(ada, 2).getByRole("textbox", { name: "SQL of cell 2" })).toBeAttached();
+    await expect(cell(ada, 2).locator(".view-lines")).toContainText("SELECT payment_type");
+    await expect(cell(ada, 4).locator(".view-lines")).toContainText("LIMIT 120");
+  });
+
+  test("Markdown with script and javascript: links renders inert", async ({ app: page }) => {
+    const tag = `xss_${Date.now().toString(36)}`;
+    await newNotebook(page, `Unsafe ${tag}`);
+    await cell(page, 1).getByLabel("Type of cell 1").selectOption("markdown");
+    await cell(page, 1).locator(".markdown-rendered").dblclick();
+    await page
+      .getByLabel("Markdown of cell 1")
+      .fill(
+        `# Safe ${tag}\n\n<script>window.__pwned = 1</script>\n\n<img src=x onerror="window.__pwned = 2">\n\n[click me](javascript:window.__pwned=3)\n\n![pixel](https://tracker.example.com/p.png)`,
+      );
+    await page.keyboard.press("Escape");
+    await saved(page);
+    await page.reload();
+    const rendered = cell(page, 1).locator(".markdown");
+    await expect(rendered.getByRole("heading", { name: `Safe ${tag}` })).toBeVisible();
+    await expect(rendered.locator("script, img[onerror], iframe")).toHaveCount(0);
+    // Raw HTML is shown as text, never parsed.
+    await expect(rendered).toContainText("<script>");
+    const link = rendered.getByRole("link", { name: "click me" });
+    await expect(link).toBeVisible();
+    expect(await link.getAttribute("href")).not.toMatch(/javascript:/i);
+    // A remote image is a link, not a request to another host (the fixture fails on any such request).
+    await expect(rendered.getByRole("link", { name: "[image: pixel]" })).toBeVisible();
+    expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+});

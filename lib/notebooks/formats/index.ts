@@ -1,0 +1,78 @@
+import { UserError } from "@/lib/action-result";
+import type { ImportedNotebook, NotebookContent } from "@/lib/notebooks/types";
+import { MAX_CELLS, MAX_NOTEBOOK_CHARS } from "@/lib/schemas/notebooks";
+import { exportIpynb, importIpynb } from "./ipynb";
+import { DATABRICKS_HEADER, exportSqlFile, importSqlFile } from "./sql-file";
+
+/** Notebook files Lakebook reads and writes: Jupyter notebooks and Databricks-style .sql files. */
+
+export type NotebookFormat = "ipynb" | "sql";
+
+export interface ExportedNotebook {
+  filename: string;
+  mimeType: string;
+  text: string;
+}
+
+const MIME_TYPES: Record<NotebookFormat, string> = { ipynb: "application/x-ipynb+json", sql: "application/sql" };
+/** A file's text may be larger than the notebook it makes (JSON quoting, outputs), within reason. */
+const MAX_FILE_CHARS = MAX_NOTEBOOK_CHARS * 2;
+const MAX_TITLE_CHARS = 200;
+const UNTITLED = "Imported notebook";
+
+export function exportNotebook(content: NotebookContent, format: NotebookFormat): ExportedNotebook {
+  const text = format === "ipynb" ? exportIpynb(content) : exportSqlFile(content);
+  return { filename: `${fileBaseName(content.title)}.${format}`, mimeType: MIME_TYPES[format], text };
+}
+
+/** Reads an uploaded file; throws UserError with a message for the person who chose it. */
+export function importNotebook(filename: string, text: string): ImportedNotebook {
+  if (text.length > MAX_FILE_CHARS) throw new UserError("The file is too large to import.");
+  if (text.trim() === "") throw new UserError("The file is empty.");
+  const fallbackTitle = titleFromFilename(filename);
+  const notebook =
+    formatOf(filename, text) === "ipynb" ? importIpynb(text, fallbackTitle) : importSqlFile(text, fallbackTitle);
+  if (notebook.cells.length > MAX_CELLS) {
+    throw new UserError(`The file has ${notebook.cells.length} cells; a notebook holds at most ${MAX_CELLS}.`);
+  }
+  return { ...notebook, title: clampTitle(notebook.title) };
+}
+
+/** By extension; a file without a known one is recognised by how it starts. */
+function formatOf(filename: string, text: string): NotebookFormat {
+  const extension = /\.([^./\\]+)$/.exec(filename)?.[1].toLowerCase();
+  if (extension === "ipynb" || extension === "sql") return extension;
+  const start = text.replace(/^\uFEFF/, "").trimStart();
+  if (start.startsWith("{")) return "ipynb";
+  if (start.startsWith(DATABRICKS_HEADER)) return "sql";
+  throw new UserError("Choose a Jupyter notebook (.ipynb) or a SQL file (.sql).");
+}
+
+function titleFromFilename(filename: string): string {
+  const base = filename.split(/[/\\]/).pop() ?? "";
+  return base.replace(/\.[^.]*$/, "").trim() || UNTITLED;
+}
+
+/** Titles are stored up to 200 characters; cut without splitting a surrogate pair. */
+function clampTitle(title: string): string {
+  const trimmed = title.trim().replace(/\s+/g, " ");
+  if (trimmed === "") return UNTITLED;
+  return trimmed.length <= MAX_TITLE_CHARS
+    ? trimmed
+    : trimmed.slice(0, MAX_TITLE_CHARS).replace(/[\uD800-\uDBFF]$/, "");
+}
+
+/** A name every OS accepts: no path separators, reserved or control characters, no leading dot. */
+function fileBaseName(title: string): string {
+  const safe = title
+    .replace(/[\p{Cc}/\\:*?"<>|]+/gu, " ")
+    .replace(/\s+/g, " ")
+    .trim()
+    .replace(/^\.+/, "");
+  return (
+    safe
+      .slice(0, 100)
+      .replace(/[\uD800-\uDBFF]$/, "")
+      .trim() || "notebook"
+  );
+}

@@ -1,0 +1,128 @@
+import type { ImportedNotebook, NotebookContent } from "@/lib/notebooks/types";
+import { splitStatements } from "@/lib/sql/split";
+import { cellFromCode, type ImportedCell, toLf } from "./ipynb";
+
+/**
+ * A .sql file in Databricks' "source" notebook format, so it imports into
+ * Databricks too. Only kinds and sources travel: the format has no place for a
+ * cell's connection or chart.
+ */
+
+export const DATABRICKS_HEADER = "-- Databricks notebook source";
+const SEPARATOR = "-- COMMAND ----------";
+const MAGIC = "-- MAGIC";
+
+/** Where a line ends, for finding separators: outside, in a quote, or in a block comment. */
+type LexState = "" | "'" | '"' | "`" | "/*";
+
+export function exportSqlFile(content: NotebookContent): string {
+  const cells = content.cells.map((cell) => {
+    const source = toLf(cell.source);
+    if (cell.kind === "sql") return source;
+    const lines = source.split("\n").map((line) => (line === "" ? MAGIC : `${MAGIC} ${line}`));
+    return [`${MAGIC} %md`, ...lines].join("\n");
+  });
+  const body = cells.map((cell) => `${cell}\n`).join(`\n${SEPARATOR}\n\n`);
+  return `${DATABRICKS_HEADER}\n${body}`;
+}
+
+/**
+ * With the Databricks header: one cell per command. Without it: one SQL cell
+ * per statement, each with the comments written above it; but separator lines
+ * still mean commands, as some export tools strip the header.
+ */
+export function importSqlFile(text: string, fallbackTitle: string): ImportedNotebook {
+  const lines = toLf(text.replace(/^\uFEFF/, "")).split("\n");
+  // The file's last newline ends its last line; it is not an empty line of the last cell.
+  if (lines.length > 1 && lines.at(-1) === "") lines.pop();
+  const title = fallbackTitle;
+  if (lines[0].trimEnd() === DATABRICKS_HEADER) return { title, cells: commandCells(lines.slice(1)) };
+  if (lines.some((line) => line.trimEnd() === SEPARATOR)) return { title, cells: commandCells(lines) };
+  return { title, cells: statementCells(lines.join("\n")) };
+}
+
+function commandCells(lines: string[]): ImportedCell[] {
+  if (lines.length === 0) return [];
+  // An unterminated quote would hide every later separator; then split on every separator line, as Databricks does.
+  const strict = splitCommands(lines, true);
+  const groups = strict.endsOutside ? strict.groups : splitCommands(lines, false).groups;
+  return groups.map((group, index) => {
+    // The export puts one blank line on each side of a separator; it is not part of the cells.
+    let cell = group;
+    if (index > 0 && cell[0] === "") cell = cell.slice(1);
+    if (index < groups.length - 1 && cell.at(-1) === "") cell = cell.slice(0, -1);
+    return commandCell(cell);
+  });
+}
+
+/**
+ * Splits at separator lines. With `respectLiterals`, a separator line inside a
+ * string literal or block comment of a SQL cell is SQL, so such cells survive a
+ * round trip.
+ */
+function splitCommands(lines: string[], respectLiterals: boolean): { groups: string[][]; endsOutside: boolean } {
+  const groups: string[][] = [[]];
+  let state: LexState = "";
+  for (const line of lines) {
+    if (state === "" && line.trimEnd() === SEPARATOR) {
+      groups.push([]);
+      continue;
+    }
+    groups[groups.length - 1].push(line);
+    if (respectLiterals) state = scanLine(line, state);
+  }
+  return { groups, endsOutside: state === "" };
+}
+
+/** Spark SQL lexing, just enough to know whether a line ends inside a literal or comment. */
+function scanLine(line: string, start: LexState): LexState {
+  let state = start;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (state === "/*") {
+      if (c === "*" && line[i + 1] === "/") {
+        state = "";
+        i++;
+      }
+    } else if (state !== "") {
+      // Spark strings escape with a backslash; a doubled quote closes and reopens, which ends the same.
+      if (c === "\\" && state !== "`") i++;
+      else if (c === state) state = "";
+    } else if (c === "-" && line[i + 1] === "-") {
+      break;
+    } else if (c === "/" && line[i + 1] === "*") {
+      state = "/*";
+      i++;
+    } else if (c === "'" || c === '"' || c === "`") {
+      state = c;
+    }
+  }
+  return state;
+}
+
+/** A command whose lines all carry `-- MAGIC` holds another cell type (`%md`, `%python`…); otherwise it is SQL. */
+function commandCell(lines: string[]): ImportedCell {
+  const source = lines.join("\n");
+  const first = lines.findIndex((line) => line !== "");
+  const isMagic = first >= 0 && lines.every((line) => line === "" || line === MAGIC || line.startsWith(`${MAGIC} `));
+  if (!isMagic) return { kind: "sql", source };
+  const code = lines
+    .slice(first)
+    .map((line) => line.slice(MAGIC.length + 1))
+    .join("\n");
+  // MAGIC lines without a %magic are just comments of a SQL cell.
+  return /^%[A-Za-z]/.test(code) ? cellFromCode(code, "sql") : { kind: "sql", source };
+}
+
+function statementCells(text: string): ImportedCell[] {
+  const statements = splitStatements(text, "databricks");
+  // Nothing but comments: keep them rather than lose them.
+  if (statements.length === 0) return [{ kind: "sql", source: text.trim() }];
+  const last = statements[statements.length - 1];
+  const tail = text.slice(last.offset + last.text.length).replace(/^[\s;]+/, "");
+  return statements.map((statement) => ({
+    kind: "sql",
+    // The splitter drops a comment after the last statement; keep it with that statement.
+    source: statement === last && tail !== "" ? text.slice(statement.offset).trim() : statement.text,
+  }));
+}

@@ -1,0 +1,69 @@
+import { z } from "zod";
+import { AGGREGATES, CHART_KINDS } from "@/lib/notebooks/types";
+import { PAGE_SIZES } from "@/lib/results/paging";
+import { MAX_DRAFT_CHARS } from "@/lib/tabs";
+
+/** Input of the notebook actions. */
+
+export const MAX_CELLS = 500;
+/** The whole notebook's text, so one save stays a sane size. */
+export const MAX_NOTEBOOK_CHARS = 8 * 1024 * 1024;
+
+const id = z.string().max(64);
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "Invalid cell id.");
+const columnName = z.string().max(1000);
+const pageSize = z.number().refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Unsupported page size.");
+
+export const chartSpecInput = z.object({
+  kind: z.enum(CHART_KINDS),
+  x: columnName,
+  y: z.array(columnName).max(20),
+  group: columnName.nullable(),
+  aggregate: z.enum(AGGREGATES),
+});
+
+export const cellInput = z.object({
+  id: uuid,
+  kind: z.enum(["sql", "markdown"]),
+  source: z.string().max(MAX_DRAFT_CHARS, "A cell is too large to save."),
+  connectionId: id.nullable(),
+  chart: chartSpecInput.nullable(),
+});
+
+export const notebookContentInput = z
+  .object({
+    title: z.string().trim().min(1, "Give the notebook a title.").max(200, "Keep the title under 200 characters."),
+    connectionId: id,
+    cells: z.array(cellInput).max(MAX_CELLS, `A notebook holds at most ${MAX_CELLS} cells.`),
+  })
+  .refine((c) => new Set(c.cells.map((cell) => cell.id)).size === c.cells.length, "Two cells have the same id.")
+  .refine(
+    (c) => c.cells.reduce((n, cell) => n + cell.source.length, 0) <= MAX_NOTEBOOK_CHARS,
+    "The notebook is too large to save; split it into several.",
+  );
+
+export const notebookIdInput = z.object({ notebookId: id });
+export const saveNotebookInput = z.object({
+  notebookId: id,
+  baseVersion: z.number().int().min(1),
+  content: notebookContentInput,
+});
+export const listNotebooksInput = z.object({
+  scope: z.enum(["mine", "shared", "all"]),
+  search: z.string().max(200).default(""),
+  offset: z.number().int().min(0).max(1_000_000).default(0),
+});
+export const runCellInput = z.object({ notebookId: id, cellId: uuid, pageSize });
+export const importNotebookInput = z.object({
+  filename: z.string().max(255),
+  text: z.string().max(MAX_NOTEBOOK_CHARS * 2, "The file is too large to import."),
+  connectionId: id,
+});
+export const exportNotebookInput = z.object({ notebookId: id, format: z.enum(["ipynb", "sql"]) });
+export const cellToQueryInput = z.object({
+  notebookId: id,
+  cellId: uuid,
+  title: z.string().trim().min(1, "Give the query a title.").max(200),
+});
+export const queryToCellInput = z.object({ queryId: id });
+export const chartDataInput = z.object({ runId: z.string().max(64), chart: chartSpecInput });

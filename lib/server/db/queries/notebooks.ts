@@ -1,0 +1,179 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { and, asc, desc, eq, ilike, inArray, ne, notInArray, or, type SQL, sql } from "drizzle-orm";
+import type { NotebookContent } from "@/lib/notebooks/types";
+import type { Db } from "../client";
+import { type Notebook, type NotebookCellRow, notebookCells, notebooks, permissions, users } from "../schema";
+import { reachesUser, sharedWithUser } from "./permissions";
+import { likePattern } from "./saved-queries";
+
+type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export async function insertNotebook(db: Db, ownerId: string, content: NotebookContent): Promise<Notebook> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(notebooks)
+      .values({
+        id: randomUUID(),
+        ownerId,
+        updatedBy: ownerId,
+        title: content.title,
+        connectionId: content.connectionId,
+      })
+      .returning();
+    await writeCells(tx, row.id, content);
+    return row;
+  });
+}
+
+export async function findNotebook(db: Db, id: string): Promise<Notebook | null> {
+  const [row] = await db.select().from(notebooks).where(eq(notebooks.id, id));
+  return row ?? null;
+}
+
+export async function cellsOf(db: Db, notebookId: string): Promise<NotebookCellRow[]> {
+  return db
+    .select()
+    .from(notebookCells)
+    .where(eq(notebookCells.notebookId, notebookId))
+    .orderBy(asc(notebookCells.position));
+}
+
+export async function findCell(db: Db, notebookId: string, cellId: string): Promise<NotebookCellRow | null> {
+  const [row] = await db
+    .select()
+    .from(notebookCells)
+    .where(and(eq(notebookCells.notebookId, notebookId), eq(notebookCells.id, cellId)));
+  return row ?? null;
+}
+
+/**
+ * Saves the whole content over `baseVersion` only if it is still the latest:
+ * null means someone saved a newer version first and nothing was written.
+ * Cells keep their stored results (`lastRunId`) across saves.
+ */
+export async function updateNotebookIfVersion(
+  db: Db,
+  id: string,
+  baseVersion: number,
+  content: NotebookContent,
+  userId: string,
+): Promise<Notebook | null> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(notebooks)
+      .set({
+        title: content.title,
+        connectionId: content.connectionId,
+        version: sql`${notebooks.version} + 1`,
+        updatedBy: userId,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(notebooks.id, id), eq(notebooks.version, baseVersion)))
+      .returning();
+    if (!row) return null;
+    await writeCells(tx, id, content);
+    return row;
+  });
+}
+
+async function writeCells(tx: Tx, notebookId: string, content: NotebookContent): Promise<void> {
+  const ids = content.cells.map((c) => c.id);
+  await tx
+    .delete(notebookCells)
+    .where(
+      ids.length
+        ? and(eq(notebookCells.notebookId, notebookId), notInArray(notebookCells.id, ids))
+        : eq(notebookCells.notebookId, notebookId),
+    );
+  for (const [position, cell] of content.cells.entries()) {
+    const fields = {
+      position,
+      kind: cell.kind,
+      source: cell.source,
+      connectionId: cell.kind === "sql" ? cell.connectionId : null,
+      chart: cell.kind === "sql" ? cell.chart : null,
+      // A Markdown cell has no result; dropping the link lets the old result expire.
+      ...(cell.kind === "markdown" ? { lastRunId: null } : {}),
+    };
+    await tx
+      .insert(notebookCells)
+      .values({ id: cell.id, notebookId, ...fields })
+      // A cell id belongs to one notebook: a forged id naming another notebook's cell changes nothing there.
+      .onConflictDoUpdate({
+        target: notebookCells.id,
+        set: fields,
+        setWhere: eq(notebookCells.notebookId, notebookId),
+      });
+  }
+}
+
+export async function setCellRun(db: Db, notebookId: string, cellId: string, runId: string): Promise<void> {
+  await db
+    .update(notebookCells)
+    .set({ lastRunId: runId })
+    .where(and(eq(notebookCells.notebookId, notebookId), eq(notebookCells.id, cellId)));
+}
+
+export async function deleteNotebook(db: Db, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.delete(permissions).where(and(eq(permissions.objectKind, "notebook"), eq(permissions.objectId, id)));
+    await tx.delete(notebooks).where(eq(notebooks.id, id));
+  });
+}
+
+/** Cell ids already used by other notebooks, so a save cannot take them over. */
+export async function foreignCellIds(db: Db, notebookId: string, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .select({ id: notebookCells.id })
+    .from(notebookCells)
+    .where(and(inArray(notebookCells.id, ids), ne(notebookCells.notebookId, notebookId)));
+  return rows.map((r) => r.id);
+}
+
+const LEVEL_RANK = sql`CASE ${permissions.level} WHEN 'view' THEN 1 WHEN 'run' THEN 2 WHEN 'edit' THEN 3 WHEN 'manage' THEN 4 END`;
+
+/** Notebooks for the list page: the user's own, those shared with them, or (admins) all; optionally searched. */
+export async function listNotebooks(
+  db: Db,
+  options: { userId: string; scope: "mine" | "shared" | "all"; search?: string; limit: number; offset: number },
+) {
+  const { userId, scope } = options;
+  const where: (SQL | undefined)[] = [];
+  if (scope === "mine") where.push(eq(notebooks.ownerId, userId));
+  if (scope === "shared")
+    where.push(ne(notebooks.ownerId, userId), inArray(notebooks.id, sharedWithUser(db, "notebook", userId)));
+  if (options.search) {
+    const pattern = likePattern(options.search);
+    const inCells = db
+      .select({ id: notebookCells.notebookId })
+      .from(notebookCells)
+      .where(ilike(notebookCells.source, pattern));
+    where.push(or(ilike(notebooks.title, pattern), inArray(notebooks.id, inCells)));
+  }
+  const grantedRank = db
+    .select({ rank: sql`max(${LEVEL_RANK})` })
+    .from(permissions)
+    .where(
+      and(eq(permissions.objectKind, "notebook"), eq(permissions.objectId, notebooks.id), reachesUser(db, userId)),
+    );
+  return db
+    .select({
+      id: notebooks.id,
+      title: notebooks.title,
+      connectionId: notebooks.connectionId,
+      ownerId: notebooks.ownerId,
+      ownerName: users.name,
+      version: notebooks.version,
+      updatedAt: notebooks.updatedAt,
+      cellCount: sql<number>`(SELECT count(*)::int FROM ${notebookCells} WHERE ${notebookCells.notebookId} = ${notebooks.id})`,
+      grantedRank: sql<number | null>`(${grantedRank})`,
+    })
+    .from(notebooks)
+    .innerJoin(users, eq(users.id, notebooks.ownerId))
+    .where(and(...where))
+    .orderBy(desc(notebooks.updatedAt), desc(notebooks.id))
+    .limit(options.limit)
+    .offset(options.offset);
+}

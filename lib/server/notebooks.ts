@@ -1,0 +1,232 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { eq, inArray } from "drizzle-orm";
+import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { exportNotebook, importNotebook } from "@/lib/notebooks/formats";
+import type { CellRun, NotebookConflict, NotebookContent, NotebookListItem, NotebookView } from "@/lib/notebooks/types";
+import type { Page, RunView } from "@/lib/results/types";
+import { LEVELS, type Level } from "@/lib/sharing";
+import { authorize } from "./auth/permissions";
+import { engineFor, listConnections, requireConnection } from "./connections";
+import {
+  cellsOf,
+  deleteNotebook,
+  findCell,
+  findNotebook,
+  foreignCellIds,
+  insertNotebook,
+  listNotebooks,
+  setCellRun,
+  updateNotebookIfVersion,
+} from "./db/queries/notebooks";
+import { findUser } from "./db/queries/users";
+import { type Notebook, runs, type User, users } from "./db/schema";
+import { createQuery } from "./queries";
+import { runView, startRun } from "./runs/runs";
+import { runtime } from "./runtime";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The notebook, if the user has at least `needed` on it; anything else is "not found" or a clear refusal. */
+export async function notebookFor(user: User, id: string, needed: Level) {
+  const { db } = await runtime();
+  const found = UUID.test(id) ? await findNotebook(db, id) : null;
+  const { object, level } = await authorize(user, "notebook", found, needed);
+  return { notebook: object, level };
+}
+
+export async function listUserNotebooks(
+  user: User,
+  options: { scope: "mine" | "shared" | "all"; search: string; offset: number; limit: number },
+): Promise<{ items: NotebookListItem[]; more: boolean }> {
+  if (options.scope === "all" && user.role !== "admin") throw new UserError("Only an admin can list every notebook.");
+  const { db } = await runtime();
+  const rows = await listNotebooks(db, { ...options, userId: user.id, limit: options.limit + 1 });
+  const items = rows.slice(0, options.limit).map((row) => ({
+    id: row.id,
+    title: row.title,
+    connectionId: row.connectionId,
+    ownerName: row.ownerName,
+    isOwner: row.ownerId === user.id,
+    level: row.ownerId === user.id || user.role === "admin" ? "manage" : (LEVELS[(row.grantedRank ?? 1) - 1] ?? "view"),
+    cellCount: row.cellCount,
+    version: row.version,
+    updatedAt: row.updatedAt.toISOString(),
+  }));
+  return { items, more: rows.length > options.limit };
+}
+
+export async function getNotebook(user: User, id: string): Promise<NotebookView> {
+  const { notebook, level } = await notebookFor(user, id, "view");
+  return viewOf(user, notebook, level);
+}
+
+async function viewOf(user: User, notebook: Notebook, level: Level): Promise<NotebookView> {
+  const { db, catalog } = await runtime();
+  const cells = await cellsOf(db, notebook.id);
+  const runIds = cells.flatMap((c) => (c.lastRunId ? [c.lastRunId] : []));
+  const ranBy = new Map(
+    runIds.length
+      ? (
+          await db
+            .select({ id: runs.id, name: users.name })
+            .from(runs)
+            .innerJoin(users, eq(users.id, runs.userId))
+            .where(inArray(runs.id, runIds))
+        ).map((r) => [r.id, r.name])
+      : [],
+  );
+  const lastRuns: Record<string, CellRun> = {};
+  for (const cell of cells) {
+    const record = cell.lastRunId && ranBy.has(cell.lastRunId) ? await catalog.load(cell.lastRunId) : null;
+    if (record) lastRuns[cell.id] = { ...runView(record), ranBy: ranBy.get(record.id) ?? "" };
+  }
+  const [owner, editor] = await Promise.all([
+    findUser(db, notebook.ownerId),
+    notebook.updatedBy ? findUser(db, notebook.updatedBy) : null,
+  ]);
+  return {
+    id: notebook.id,
+    title: notebook.title,
+    connectionId: notebook.connectionId,
+    cells: cells.map((c) => ({
+      id: c.id,
+      kind: c.kind,
+      source: c.source,
+      connectionId: c.connectionId,
+      chart: c.chart,
+    })),
+    ownerName: owner?.name ?? "(removed user)",
+    isOwner: notebook.ownerId === user.id,
+    level,
+    version: notebook.version,
+    updatedAt: notebook.updatedAt.toISOString(),
+    updatedByName: editor?.name ?? "someone",
+    lastRuns,
+  };
+}
+
+/** Every connection the content names must be one the user may use. */
+async function checkConnections(user: User, content: NotebookContent, unchanged: Set<string>): Promise<void> {
+  const named = new Set([
+    content.connectionId,
+    ...content.cells.flatMap((c) => (c.connectionId ? [c.connectionId] : [])),
+  ]);
+  for (const id of named) if (!unchanged.has(id)) await requireConnection(user, id);
+}
+
+/** A new notebook (also a copy or an import): its cells get ids of their own. */
+export async function createNotebook(user: User, content: NotebookContent): Promise<NotebookView> {
+  await checkConnections(user, content, new Set());
+  const { db } = await runtime();
+  const fresh = { ...content, cells: content.cells.map((c) => ({ ...c, id: randomUUID() })) };
+  return viewOf(user, await insertNotebook(db, user.id, fresh), "manage");
+}
+
+/**
+ * Saves the user's edit of version `baseVersion`. If someone saved a newer
+ * version meanwhile, nothing is written and theirs comes back, so the user can
+ * take theirs, keep their own as a copy, or overwrite knowingly (by saving
+ * again over the version they have now seen).
+ */
+export async function saveNotebook(
+  user: User,
+  id: string,
+  baseVersion: number,
+  content: NotebookContent,
+): Promise<{ saved: NotebookView } | NotebookConflict> {
+  const { notebook, level } = await notebookFor(user, id, "edit");
+  const { db } = await runtime();
+  const before = await cellsOf(db, notebook.id);
+  // Connections already in the notebook stay usable by its editors; new ones must be the editor's own to use.
+  const unchanged = new Set([
+    notebook.connectionId,
+    ...before.flatMap((c) => (c.connectionId ? [c.connectionId] : [])),
+  ]);
+  await checkConnections(user, content, unchanged);
+  if (
+    (
+      await foreignCellIds(
+        db,
+        notebook.id,
+        content.cells.map((c) => c.id),
+      )
+    ).length > 0
+  )
+    throw new UserError("Some cells belong to another notebook. Reload the page and try again.");
+  const saved = await updateNotebookIfVersion(db, notebook.id, baseVersion, content, user.id);
+  if (saved) return { saved: await viewOf(user, saved, level) };
+  const theirs = (await findNotebook(db, notebook.id)) ?? notebook;
+  return { conflict: true, theirs: await viewOf(user, theirs, level) };
+}
+
+export async function removeNotebook(user: User, id: string): Promise<void> {
+  const { notebook } = await notebookFor(user, id, "manage");
+  await deleteNotebook((await runtime()).db, notebook.id);
+}
+
+/**
+ * Runs a SQL cell's saved text (never text from the browser: a Can run member
+ * runs what the editors wrote). The run becomes the cell's stored result.
+ */
+export async function runCell(
+  user: User,
+  notebookId: string,
+  cellId: string,
+  pageSize: number,
+): Promise<{ run: RunView; page: Page | null }> {
+  const { notebook } = await notebookFor(user, notebookId, "run");
+  const { db } = await runtime();
+  const cell = await findCell(db, notebook.id, cellId);
+  if (!cell) throw new UserError("This cell is not in the saved notebook yet. Wait for the save, then run it.");
+  if (cell.kind !== "sql") throw new UserError("Only SQL cells run.");
+  const connectionId = cell.connectionId ?? notebook.connectionId;
+  const engine = await engineFor(user, connectionId);
+  const started = await startRun(
+    user,
+    { sql: cell.source, connectionId, lane: `cell-${cell.id}`, pageSize, notebookId: notebook.id },
+    engine,
+  );
+  await setCellRun(db, notebook.id, cell.id, started.run.id);
+  return started;
+}
+
+export async function importNotebookFile(
+  user: User,
+  input: { filename: string; text: string; connectionId: string },
+): Promise<NotebookView> {
+  await requireConnection(user, input.connectionId);
+  const imported = importNotebook(input.filename, input.text);
+  // A connection named in the file is kept only if this user may use it here.
+  const usable = new Set((await listConnections(user)).map((c) => c.id));
+  return createNotebook(user, {
+    title: imported.title,
+    connectionId: input.connectionId,
+    cells: imported.cells.map((cell) => ({
+      id: randomUUID(),
+      kind: cell.kind,
+      source: cell.source,
+      connectionId:
+        cell.kind === "sql" && cell.connectionId && usable.has(cell.connectionId) ? cell.connectionId : null,
+      chart: cell.kind === "sql" ? (cell.chart ?? null) : null,
+    })),
+  });
+}
+
+export async function exportNotebookFile(user: User, id: string, format: "ipynb" | "sql") {
+  const view = await getNotebook(user, id);
+  return exportNotebook({ title: view.title, connectionId: view.connectionId, cells: view.cells }, format);
+}
+
+/** A cell's saved SQL becomes a saved query of the user's own. */
+export async function cellToQuery(user: User, notebookId: string, cellId: string, title: string) {
+  const { notebook } = await notebookFor(user, notebookId, "view");
+  const cell = await findCell((await runtime()).db, notebook.id, cellId);
+  if (cell?.kind !== "sql") throw new UserError(NOT_FOUND);
+  return createQuery(user, {
+    title,
+    description: `From the notebook "${notebook.title}".`,
+    sql: cell.source,
+    connectionId: cell.connectionId ?? notebook.connectionId,
+  });
+}
