@@ -75,6 +75,7 @@ test.describe("notebooks", () => {
     await expect(chart).toBeVisible();
     await expect(chart.locator(".recharts-bar-rectangle")).toHaveCount(4);
     await saved(ada);
+    await cell(ada, 2).screenshot({ path: "test-results/notebook-chart-editor.png" });
     const link = ada.url();
 
     // Reopened: results and chart are there, and the history shows no new run.
@@ -85,7 +86,9 @@ test.describe("notebooks", () => {
     await expect(cell(ada, 2).getByRole("table", { name: "Query result" })).toContainText("Credit card");
     await expect(cell(ada, 2).getByRole("img", { name: /Bar chart/ })).toBeVisible();
     await expect(cell(ada, 4).locator(".result-bar")).toContainText("120 rows");
+    await ada.setViewportSize({ width: 1400, height: 1180 });
     await ada.screenshot({ path: "test-results/notebook.png" });
+    await ada.setViewportSize({ width: 1400, height: 900 });
     expect(await historyCount(ada, tag)).toBe(3);
 
     // A teammate with Can view opens the link: results and chart, no run, no edits.
