@@ -2,7 +2,7 @@ import fs from "node:fs";
 import { csvLine } from "@/lib/csv";
 import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
 import { expect, firstCell, gridRows, resultStatus, runSql, test } from "./support/app";
-import { E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
+import { ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
 /**
@@ -15,7 +15,17 @@ test.beforeAll(async () => {
   warehouse = await startTestWarehouse({ tripsRows: E2E_WAREHOUSE_TRIPS_ROWS, certificateDir: E2E_WAREHOUSE_TLS_DIR });
 });
 
-test.afterAll(async () => {
+test.afterAll(async ({ browser }) => {
+  // The editor tab remembers its connection; leave it on the built-in warehouse for the tests after these.
+  const context = await browser.newContext({ storageState: ADMIN_STATE });
+  const page = await context.newPage();
+  await page.goto("/");
+  const draftSaved = page.waitForResponse(
+    (r) => r.request().method() === "POST" && /"revision"/.test(r.request().postData() ?? ""),
+  );
+  await page.getByLabel("Connection").selectOption({ label: "Built-in warehouse (DuckDB)" });
+  await draftSaved;
+  await context.close();
   await warehouse?.close();
 });
 

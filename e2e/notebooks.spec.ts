@@ -165,4 +165,56 @@ test.describe("notebooks", () => {
     await expect(rendered.getByRole("link", { name: "[image: pixel]" })).toBeVisible();
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   });
+
+  test("keys as in Jupyter, and a stale save gets the conflict choice", async ({ app: page }) => {
+    const tag = `keys_${Date.now().toString(36)}`;
+    await newNotebook(page, `Keys ${tag}`);
+    await saved(page);
+
+    // Shift+Enter runs the cell and opens a new one below it.
+    await cell(page, 1).locator(".monaco-editor .view-lines").click();
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.insertText(`SELECT 41 + 1 AS answer_${tag}`);
+    await page.keyboard.press("Shift+Enter");
+    await expect(cell(page, 1).locator(".result-bar .status")).toHaveText("Succeeded");
+    await expect(cell(page, 1).getByRole("table", { name: "Query result" })).toContainText("42");
+    await expect(cell(page, 2).getByRole("textbox", { name: "SQL of cell 2" })).toBeFocused();
+
+    // Esc leaves the editor; A adds a cell above, M makes it Markdown, J/K move the selection.
+    await page.keyboard.insertText("SELECT 2");
+    await page.keyboard.press("Escape");
+    await expect(cell(page, 2)).toBeFocused();
+    await page.keyboard.press("a");
+    await expect(page.getByRole("region", { name: /^Cell \d+/ })).toHaveCount(3);
+    await expect(cell(page, 2).getByRole("textbox", { name: "SQL of cell 2" })).toBeFocused();
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("m");
+    await expect(cell(page, 2)).toHaveAccessibleName("Cell 2 (Markdown)");
+    await page.keyboard.press("j");
+    await expect(cell(page, 3)).toBeFocused();
+    await page.getByRole("button", { name: "Keyboard shortcuts" }).click();
+    await expect(page.getByRole("dialog", { name: "Keyboard shortcuts" })).toContainText(
+      "Add a SQL cell above / below",
+    );
+    await page.keyboard.press("Escape");
+    await saved(page);
+
+    // The same notebook, changed in another window: this window's next save is refused with a choice.
+    const other = await page.context().newPage();
+    await other.goto(page.url());
+    await other.getByLabel("Notebook title").fill(`Theirs ${tag}`);
+    await saved(other);
+    await page.getByLabel("Notebook title").fill(`Mine ${tag}`);
+    const dialog = page.getByRole("dialog", { name: "This notebook was changed by someone else" });
+    await expect(dialog).toBeVisible();
+    await expect(page.locator(".save-status")).toContainText("Not saved");
+    await dialog.getByRole("button", { name: "Compare to overwrite…" }).click();
+    await expect(dialog.getByRole("region", { name: "Differences" })).toContainText(`Theirs ${tag}`);
+    await dialog.getByRole("button", { name: "Overwrite with mine" }).click();
+    await saved(page);
+    await other.reload();
+    await expect(other.getByLabel("Notebook title")).toHaveValue(`Mine ${tag}`);
+    await expect(other.getByRole("region", { name: /^Cell \d+/ })).toHaveCount(3);
+    await other.close();
+  });
 });

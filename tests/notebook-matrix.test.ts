@@ -260,7 +260,7 @@ describe("forged and guessed ids", () => {
       await expectNotFound(notebooks.runCell(owner, id, own.cellId, 50));
       await expectNotFound(notebooks.exportNotebookFile(owner, id, "ipynb"));
       await expectNotFound(notebooks.exportNotebookFile(owner, id, "sql"));
-      await expectNotFound(notebooks.cellToQuery(owner, id, own.cellId, "copy"));
+      await expectNotFound(notebooks.cellToQuery(owner, id, own.cellId, { title: "copy" }));
       await expectNotFound(sharing.listGrants(owner, "notebook", id));
       await expectNotFound(sharing.share(owner, "notebook", id, { kind: "user", id: bystander.id }, "view"));
       await expectNotFound(sharing.unshare(owner, "notebook", id, { kind: "user", id: bystander.id }));
@@ -288,7 +288,7 @@ describe("forged and guessed ids", () => {
     const missing = await refusal(notebooks.getNotebook(c.user, randomUUID()));
     expect(await refusal(notebooks.getNotebook(c.user, c.notebook.id))).toBe(missing);
     expect(await refusal(notebooks.runCell(c.user, c.notebook.id, c.cellId, 50))).toBe(missing);
-    expect(await refusal(notebooks.cellToQuery(c.user, c.notebook.id, c.cellId, "copy"))).toBe(missing);
+    expect(await refusal(notebooks.cellToQuery(c.user, c.notebook.id, c.cellId, { title: "copy" }))).toBe(missing);
     expect(await refusal(sharing.listGrants(c.user, "notebook", c.notebook.id))).toBe(missing);
     for (const call of [
       runs.csvDownload(c.user, c.runId),
@@ -320,7 +320,7 @@ describe("forged and guessed ids", () => {
     }
     // Nor may a cell of a notebook the user has no access to be copied into a query through their own.
     const hidden = await setUp("none", "user");
-    await expectNotFound(notebooks.cellToQuery(mine.user, mine.notebook.id, hidden.cellId, "copy"));
+    await expectNotFound(notebooks.cellToQuery(mine.user, mine.notebook.id, hidden.cellId, { title: "copy" }));
   });
 
   it("saving content that reuses another notebook's cell id is refused and leaves both notebooks intact", async () => {

@@ -477,14 +477,14 @@ describe("a cell as a saved query", () => {
       ],
     });
     await sharing.share(alice, "notebook", nb.id, { kind: "user", id: bob.id }, "view");
-    const query = await notebooks.cellToQuery(bob, nb.id, nb.cells[1].id, "My copy");
+    const query = await notebooks.cellToQuery(bob, nb.id, nb.cells[1].id, { title: "My copy" });
     expect(query).toMatchObject({ title: "My copy", sql: "SELECT 'from a cell' AS s", connectionId: "builtin" });
     expect(query.isOwner).toBe(true);
     expect((await findQuery((await runtime()).db, query.id))?.ownerId).toBe(bob.id);
-    const other = await notebooks.cellToQuery(bob, nb.id, nb.cells[2].id, "Team copy");
+    const other = await notebooks.cellToQuery(bob, nb.id, nb.cells[2].id, { title: "Team copy" });
     expect(other.connectionId).toBe(team);
-    expect(await refusal(notebooks.cellToQuery(bob, nb.id, nb.cells[0].id, "md"))).toBe(NOT_FOUND);
-    expect(await refusal(notebooks.cellToQuery(bob, nb.id, randomUUID(), "none"))).toBe(NOT_FOUND);
+    expect(await refusal(notebooks.cellToQuery(bob, nb.id, nb.cells[0].id, { title: "md" }))).toBe(NOT_FOUND);
+    expect(await refusal(notebooks.cellToQuery(bob, nb.id, randomUUID(), { title: "none" }))).toBe(NOT_FOUND);
   });
 });
 

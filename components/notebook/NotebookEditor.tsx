@@ -1,13 +1,13 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useRef, useState } from "react";
+import { useState } from "react";
 import { cellToQueryAction, createNotebookAction } from "@/app/(workspace)/notebooks/actions";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
 import { ConflictDialog } from "@/components/workbench/ConflictDialog";
+import { type QueryDetails, QueryDetailsDialog } from "@/components/workbench/QueryDetailsDialog";
 import type { ConnectionView } from "@/lib/connections";
 import {
-  cellsToRun,
   changeKind,
   duplicateCell,
   insertCell,
@@ -20,9 +20,10 @@ import { exportNotebook } from "@/lib/notebooks/formats";
 import type { CellKind, NotebookCell, NotebookView } from "@/lib/notebooks/types";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
 import type { CellCommand } from "./CellMenu";
-import { type CellRunner, CellView } from "./CellView";
+import { CellView } from "./CellView";
 import { NotebookBar } from "./NotebookBar";
 import { QueryPicker } from "./QueryPicker";
+import { useCellRuns } from "./useCellRuns";
 import { useCommandKeys } from "./useCommandKeys";
 import { contentOf, useNotebookSave } from "./useNotebookSave";
 import "./notebook.css";
@@ -38,14 +39,20 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
   const [selected, setSelected] = useState<{ id: string | null; editing: boolean }>({ id: null, editing: false });
   const [dialog, setDialog] = useState<"share" | "query" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [runningAll, setRunningAll] = useState(false);
   const [conflictHidden, setConflictHidden] = useState(false);
-  const stopAll = useRef(false);
-  const runners = useRef(new Map<string, CellRunner>());
-  const registerRunner = useCallback((id: string, runner: CellRunner | null) => {
-    if (runner) runners.current.set(id, runner);
-    else runners.current.delete(id);
-  }, []);
+  const [toQuery, setToQuery] = useState<{
+    cell: NotebookCell;
+    index: number;
+    busy?: boolean;
+    error?: string;
+  } | null>(null);
+  const runs = useCellRuns({
+    saveFirst: () => (canEdit ? save.saveNow() : Promise.resolve(true)),
+    onProblem: setNotice,
+  });
+  const runMany = (scope: "all" | "above" | "below", fromId?: string) => {
+    if (canRun) void runs.runMany(content.cells, scope, fromId);
+  };
 
   const setCells = (change: (cells: NotebookCell[]) => NotebookCell[]) =>
     edit((c) => ({ ...c, cells: change(c.cells) }));
@@ -57,47 +64,16 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
     return cell;
   };
 
-  /** Runs one cell's saved SQL: pending edits are saved first, so what runs is what is on screen. */
-  const runCell = async (id: string) => {
-    setNotice(null);
-    if (canEdit && !(await save.saveNow())) {
-      setNotice("The notebook could not be saved, so the cell did not run. See the message above.");
-      return null;
-    }
-    return (await runners.current.get(id)?.run()) ?? null;
-  };
-
   const runOne = (cell: NotebookCell, advance: boolean) => {
     if (cell.kind === "sql") {
       if (!canRun) return setNotice(`You have ${LEVEL_LABELS[view.level]} on this notebook; running needs Can run.`);
-      void runCell(cell.id);
+      void runs.runCell(cell.id);
     }
     if (!advance) return setSelected({ id: cell.id, editing: cell.kind === "sql" && selected.editing });
     const index = content.cells.findIndex((c) => c.id === cell.id);
     const next = content.cells[index + 1];
     if (next) setSelected({ id: next.id, editing: next.kind === "sql" && canEdit });
     else if (canEdit) add("sql", index + 1);
-  };
-
-  const runMany = async (scope: "all" | "above" | "below", fromId?: string) => {
-    if (!canRun || runningAll) return;
-    setRunningAll(true);
-    stopAll.current = false;
-    try {
-      for (const cell of cellsToRun(content.cells, scope, fromId)) {
-        if (stopAll.current) break;
-        document.querySelector(`[data-cell-id="${cell.id}"]`)?.scrollIntoView({ block: "nearest" });
-        const run = await runCell(cell.id);
-        if (run?.status !== "succeeded") break;
-      }
-    } finally {
-      setRunningAll(false);
-    }
-  };
-
-  const cancelAll = () => {
-    stopAll.current = true;
-    for (const runner of runners.current.values()) void runner.cancel();
   };
 
   const command = async (cell: NotebookCell, what: CellCommand) => {
@@ -111,16 +87,22 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
       setSelected({ id: next?.id ?? null, editing: false });
     } else if (what === "addAbove") add("sql", index);
     else if (what === "addBelow") add("sql", index + 1);
-    else if (what === "runAbove") void runMany("above", cell.id);
-    else if (what === "runBelow") void runMany("below", cell.id);
-    else if (what === "toQuery") {
-      const title = window.prompt("Title of the new saved query", `${content.title} – cell ${index + 1}`);
-      if (!title?.trim()) return;
-      if (canEdit && !(await save.saveNow())) return setNotice("Save the notebook before turning a cell into a query.");
-      const result = await cellToQueryAction({ notebookId: view.id, cellId: cell.id, title });
-      setNotice(result.ok ? `Saved as the query "${result.data.title}".` : result.error);
-      if (result.ok) router.push(`/queries/${result.data.id}`);
+    else if (what === "runAbove") runMany("above", cell.id);
+    else if (what === "runBelow") runMany("below", cell.id);
+    else if (what === "toQuery") setToQuery({ cell, index });
+  };
+
+  /** A cell's saved SQL becomes a saved query of the user's own, opened in the editor. */
+  const saveAsQuery = async (details: QueryDetails) => {
+    if (!toQuery) return;
+    setToQuery({ ...toQuery, busy: true });
+    if (canEdit && !(await save.saveNow())) {
+      setToQuery({ ...toQuery, busy: false, error: "Save the notebook before turning a cell into a query." });
+      return;
     }
+    const result = await cellToQueryAction({ notebookId: view.id, cellId: toQuery.cell.id, ...details });
+    if (!result.ok) return setToQuery({ ...toQuery, busy: false, error: result.error });
+    router.push(`/queries/${result.data.id}`);
   };
 
   const onKeyDown = useCommandKeys({
@@ -134,7 +116,9 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
   });
 
   const conflict = save.status.kind === "conflict" ? save.status.theirs : null;
-  const asText = (c: Parameters<typeof exportNotebook>[0]) => exportNotebook(c, "sql").text;
+  // Both versions as one text to compare: title, connection, then the cells as a .sql file shows them.
+  const asText = (c: Parameters<typeof exportNotebook>[0]) =>
+    `-- Title: ${c.title}\n-- Connection: ${connections.find((x) => x.id === c.connectionId)?.name ?? c.connectionId}\n${exportNotebook(c, "sql").text}`;
 
   return (
     <main className="notebook-page">
@@ -145,11 +129,11 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
         status={save.status}
         canEdit={canEdit}
         canRun={canRun}
-        runningAll={runningAll}
+        runningAll={runs.runningAll}
         onTitle={(title) => edit((c) => ({ ...c, title }))}
         onConnection={(connectionId) => edit((c) => ({ ...c, connectionId }))}
-        onRunAll={() => void runMany("all")}
-        onCancelAll={cancelAll}
+        onRunAll={() => runMany("all")}
+        onCancelAll={runs.cancelAll}
         onShare={() => setDialog("share")}
         onAddQuery={() => setDialog("query")}
         onResolve={() => setConflictHidden(false)}
@@ -183,7 +167,7 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
             onSelect={(editing) => setSelected({ id: cell.id, editing })}
             onRun={(advance) => runOne(cell, advance)}
             onCommand={(what) => void command(cell, what)}
-            registerRunner={registerRunner}
+            registerRunner={runs.registerRunner}
           />
         ))}
         {canEdit && (
@@ -214,6 +198,19 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
             add("sql", at < 0 ? content.cells.length : at + 1, query.sql, query.connectionId);
           }}
           onClose={() => setDialog(null)}
+        />
+      )}
+      {toQuery && (
+        <QueryDetailsDialog
+          heading="Save the cell as a query"
+          initial={{
+            title: `${content.title} – cell ${toQuery.index + 1}`,
+            description: `From the notebook "${content.title}".`,
+          }}
+          busy={toQuery.busy ?? false}
+          error={toQuery.error ?? null}
+          onSubmit={(details) => void saveAsQuery(details)}
+          onClose={() => setToQuery(null)}
         />
       )}
       {conflict && !conflictHidden && (

@@ -64,6 +64,7 @@ export const cellToQueryInput = z.object({
   notebookId: id,
   cellId: uuid,
   title: z.string().trim().min(1, "Give the query a title.").max(200),
+  description: z.string().trim().max(4000, "Keep the description under 4,000 characters.").default(""),
 });
 export const queryToCellInput = z.object({ queryId: id });
 export const chartDataInput = z.object({ runId: z.string().max(64), chart: chartSpecInput });

@@ -219,13 +219,18 @@ export async function exportNotebookFile(user: User, id: string, format: "ipynb"
 }
 
 /** A cell's saved SQL becomes a saved query of the user's own. */
-export async function cellToQuery(user: User, notebookId: string, cellId: string, title: string) {
+export async function cellToQuery(
+  user: User,
+  notebookId: string,
+  cellId: string,
+  details: { title: string; description?: string },
+) {
   const { notebook } = await notebookFor(user, notebookId, "view");
   const cell = await findCell((await runtime()).db, notebook.id, cellId);
   if (cell?.kind !== "sql") throw new UserError(NOT_FOUND);
   return createQuery(user, {
-    title,
-    description: `From the notebook "${notebook.title}".`,
+    title: details.title,
+    description: details.description ?? `From the notebook "${notebook.title}".`,
     sql: cell.source,
     connectionId: cell.connectionId ?? notebook.connectionId,
   });

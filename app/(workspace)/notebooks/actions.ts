@@ -48,7 +48,7 @@ export const runCellAction = action(runCellInput, (input, user) =>
 export const importNotebookAction = action(importNotebookInput, (input, user) => importNotebookFile(user, input));
 
 export const cellToQueryAction = action(cellToQueryInput, async (input, user) => {
-  const query = await cellToQuery(user, input.notebookId, input.cellId, input.title);
+  const query = await cellToQuery(user, input.notebookId, input.cellId, input);
   return { id: query.id, title: query.title };
 });
 
