@@ -107,7 +107,6 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
 
   const onKeyDown = useCommandKeys({
     cells: content.cells,
-    selected,
     canEdit,
     select: setSelected,
     add: (kind, index) => add(kind, index),

@@ -1,24 +1,17 @@
 import Link from "next/link";
+import { ListPager, type ListScope, ListScopes } from "@/components/ui/ScopedList";
 import type { ConnectionView } from "@/lib/connections";
 import type { NotebookListItem } from "@/lib/notebooks/types";
 import { LEVEL_LABELS } from "@/lib/sharing";
 import { NewNotebook } from "./NewNotebook";
-import "@/components/queries/queries.css";
 
 type Scope = "mine" | "shared" | "all";
 
-const SCOPES: { scope: Scope; label: string }[] = [
+const SCOPES: ListScope<Scope>[] = [
   { scope: "mine", label: "My notebooks" },
   { scope: "shared", label: "Shared with me" },
-  { scope: "all", label: "All notebooks" },
+  { scope: "all", label: "All notebooks", adminOnly: true },
 ];
-
-function href(scope: Scope, search: string, page = 0): string {
-  const params = new URLSearchParams({ scope });
-  if (search) params.set("q", search);
-  if (page > 0) params.set("page", String(page));
-  return `/notebooks?${params}`;
-}
 
 /** Notebooks: the user's own, those shared with them, or (admins) all; searchable by title and cell text. */
 export function NotebookList({
@@ -41,18 +34,16 @@ export function NotebookList({
   return (
     <>
       <NewNotebook connections={connections} />
-      <nav className="scope-tabs" aria-label="Which notebooks">
-        {SCOPES.filter((s) => s.scope !== "all" || isAdmin).map((s) => (
-          <Link key={s.scope} href={href(s.scope, search)} aria-current={s.scope === scope ? "page" : undefined}>
-            {s.label}
-          </Link>
-        ))}
-      </nav>
-      <form className="form list-search" action="/notebooks">
-        <input type="hidden" name="scope" value={scope} />
-        <input name="q" defaultValue={search} aria-label="Search notebooks" placeholder="Search titles and cells" />
-        <button type="submit">Search</button>
-      </form>
+      <ListScopes
+        base="/notebooks"
+        scope={scope}
+        search={search}
+        scopes={SCOPES}
+        isAdmin={isAdmin}
+        label="Which notebooks"
+        searchLabel="Search notebooks"
+        placeholder="Search titles and cells"
+      />
       {items.length === 0 ? (
         <p className="muted">
           {search
@@ -91,10 +82,7 @@ export function NotebookList({
           </tbody>
         </table>
       )}
-      <div className="pager">
-        {page > 0 && <Link href={href(scope, search, page - 1)}>← Newer</Link>}
-        {more && <Link href={href(scope, search, page + 1)}>Older →</Link>}
-      </div>
+      <ListPager base="/notebooks" scope={scope} search={search} page={page} more={more} />
     </>
   );
 }

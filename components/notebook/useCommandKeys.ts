@@ -10,7 +10,6 @@ import type { CellKind, NotebookCell } from "@/lib/notebooks/types";
  */
 export function useCommandKeys(options: {
   cells: NotebookCell[];
-  selected: { id: string | null; editing: boolean };
   canEdit: boolean;
   select(selection: { id: string | null; editing: boolean }): void;
   add(kind: CellKind, index: number): void;

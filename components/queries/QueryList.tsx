@@ -1,22 +1,15 @@
 import Link from "next/link";
+import { ListPager, type ListScope, ListScopes } from "@/components/ui/ScopedList";
 import type { QueryListItem } from "@/lib/queries";
 import { LEVEL_LABELS } from "@/lib/sharing";
-import "./queries.css";
 
 type Scope = "mine" | "shared" | "all";
 
-const SCOPES: { scope: Scope; label: string }[] = [
+const SCOPES: ListScope<Scope>[] = [
   { scope: "mine", label: "My queries" },
   { scope: "shared", label: "Shared with me" },
-  { scope: "all", label: "All queries" },
+  { scope: "all", label: "All queries", adminOnly: true },
 ];
-
-function href(scope: Scope, search: string, page = 0): string {
-  const params = new URLSearchParams({ scope });
-  if (search) params.set("q", search);
-  if (page > 0) params.set("page", String(page));
-  return `/queries?${params}`;
-}
 
 /** Saved queries: the user's own, those shared with them, or (admins) all; searchable by title, description and SQL. */
 export function QueryList({
@@ -36,18 +29,16 @@ export function QueryList({
 }) {
   return (
     <>
-      <nav className="scope-tabs" aria-label="Which queries">
-        {SCOPES.filter((s) => s.scope !== "all" || isAdmin).map((s) => (
-          <Link key={s.scope} href={href(s.scope, search)} aria-current={s.scope === scope ? "page" : undefined}>
-            {s.label}
-          </Link>
-        ))}
-      </nav>
-      <form className="form list-search" action="/queries">
-        <input type="hidden" name="scope" value={scope} />
-        <input name="q" defaultValue={search} aria-label="Search queries" placeholder="Search titles and SQL" />
-        <button type="submit">Search</button>
-      </form>
+      <ListScopes
+        base="/queries"
+        scope={scope}
+        search={search}
+        scopes={SCOPES}
+        isAdmin={isAdmin}
+        label="Which queries"
+        searchLabel="Search queries"
+        placeholder="Search titles and SQL"
+      />
       {items.length === 0 ? (
         <p className="muted">
           {search
@@ -85,10 +76,7 @@ export function QueryList({
           </tbody>
         </table>
       )}
-      <div className="pager">
-        {page > 0 && <Link href={href(scope, search, page - 1)}>← Newer</Link>}
-        {more && <Link href={href(scope, search, page + 1)}>Older →</Link>}
-      </div>
+      <ListPager base="/queries" scope={scope} search={search} page={page} more={more} />
     </>
   );
 }

@@ -5,8 +5,8 @@ import { NOT_FOUND, UserError } from "@/lib/action-result";
 import { exportNotebook, importNotebook } from "@/lib/notebooks/formats";
 import type { CellRun, NotebookConflict, NotebookContent, NotebookListItem, NotebookView } from "@/lib/notebooks/types";
 import type { Page, RunView } from "@/lib/results/types";
-import { LEVELS, type Level } from "@/lib/sharing";
-import { authorize } from "./auth/permissions";
+import type { Level } from "@/lib/sharing";
+import { findAuthorized, listedLevel } from "./auth/permissions";
 import { engineFor, listConnections, requireConnection } from "./connections";
 import {
   cellsOf,
@@ -25,13 +25,9 @@ import { createQuery } from "./queries";
 import { runView, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** The notebook, if the user has at least `needed` on it; anything else is "not found" or a clear refusal. */
 export async function notebookFor(user: User, id: string, needed: Level) {
-  const { db } = await runtime();
-  const found = UUID.test(id) ? await findNotebook(db, id) : null;
-  const { object, level } = await authorize(user, "notebook", found, needed);
+  const { object, level } = await findAuthorized(user, "notebook", id, needed, findNotebook);
   return { notebook: object, level };
 }
 
@@ -48,7 +44,7 @@ export async function listUserNotebooks(
     connectionId: row.connectionId,
     ownerName: row.ownerName,
     isOwner: row.ownerId === user.id,
-    level: row.ownerId === user.id || user.role === "admin" ? "manage" : (LEVELS[(row.grantedRank ?? 1) - 1] ?? "view"),
+    level: listedLevel(user, row.ownerId, row.grantedRank),
     cellCount: row.cellCount,
     version: row.version,
     updatedAt: row.updatedAt.toISOString(),

@@ -2,8 +2,8 @@ import "server-only";
 import { and, desc, eq, ne } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { QueryListItem, QueryVersionView, QueryView, SaveConflict } from "@/lib/queries";
-import { LEVELS, type Level } from "@/lib/sharing";
-import { authorize } from "./auth/permissions";
+import type { Level } from "@/lib/sharing";
+import { findAuthorized, listedLevel } from "./auth/permissions";
 import { requireConnection } from "./connections";
 import {
   deleteQuery,
@@ -21,13 +21,9 @@ import { type Query, runs, type User, users } from "./db/schema";
 import { runView } from "./runs/runs";
 import { runtime } from "./runtime";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** The query, if the user has at least `needed` on it; anything else is "not found" or a clear refusal. */
 export async function queryFor(user: User, id: string, needed: Level): Promise<{ query: Query; level: Level }> {
-  const { db } = await runtime();
-  const found = UUID.test(id) ? await findQuery(db, id) : null;
-  const { object, level } = await authorize(user, "query", found, needed);
+  const { object, level } = await findAuthorized(user, "query", id, needed, findQuery);
   return { query: object, level };
 }
 
@@ -45,7 +41,7 @@ export async function listSavedQueries(
     connectionId: row.connectionId,
     ownerName: row.ownerName,
     isOwner: row.ownerId === user.id,
-    level: row.ownerId === user.id || user.role === "admin" ? "manage" : (LEVELS[(row.grantedRank ?? 1) - 1] ?? "view"),
+    level: listedLevel(user, row.ownerId, row.grantedRank),
     version: row.version,
     updatedAt: row.updatedAt.toISOString(),
   }));

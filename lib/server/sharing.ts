@@ -2,7 +2,7 @@ import "server-only";
 import { asc, eq, ilike, or } from "drizzle-orm";
 import { UserError } from "@/lib/action-result";
 import type { Grant, Level, ObjectKind, Principal, PrincipalKind } from "@/lib/sharing";
-import { authorize, type Shareable } from "./auth/permissions";
+import { findAuthorized, type Shareable } from "./auth/permissions";
 import type { Db } from "./db/client";
 import { findGroup } from "./db/queries/groups";
 import { findNotebook } from "./db/queries/notebooks";
@@ -12,8 +12,6 @@ import { findUser } from "./db/queries/users";
 import { groupMembers, groups, type User, users } from "./db/schema";
 import { runtime } from "./runtime";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** How to find each kind of shared object. */
 const loaders: Record<ObjectKind, (db: Db, id: string) => Promise<Shareable | null>> = {
   query: findQuery,
@@ -21,9 +19,7 @@ const loaders: Record<ObjectKind, (db: Db, id: string) => Promise<Shareable | nu
 };
 
 async function shareable(user: User, kind: ObjectKind, id: string, needed: Level) {
-  const { db } = await runtime();
-  const found = UUID.test(id) ? await loaders[kind](db, id) : null;
-  return (await authorize(user, kind, found, needed)).object;
+  return (await findAuthorized(user, kind, id, needed, loaders[kind])).object;
 }
 
 /** Who has access besides the owner. Anyone with access may see it; managers change it. */

@@ -1,6 +1,7 @@
 import "server-only";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
-import { atLeast, highest, LEVEL_LABELS, type Level, type ObjectKind } from "@/lib/sharing";
+import { atLeast, highest, LEVEL_LABELS, LEVELS, type Level, type ObjectKind } from "@/lib/sharing";
+import type { Db } from "../db/client";
 import { grantedLevels } from "../db/queries/permissions";
 import type { User } from "../db/schema";
 import { runtime } from "../runtime";
@@ -46,4 +47,24 @@ export async function authorize<T extends Shareable>(
       `You have ${LEVEL_LABELS[level]} on this ${NOUNS[kind]}; this needs ${LEVEL_LABELS[needed]}. Ask its owner for more access.`,
     );
   return { object, level };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Finds a shared object by id and authorizes the user on it; a malformed id is simply not found. */
+export async function findAuthorized<T extends Shareable>(
+  user: User,
+  kind: ObjectKind,
+  id: string,
+  needed: Level,
+  find: (db: Db, id: string) => Promise<T | null>,
+): Promise<{ object: T; level: Level }> {
+  const found = UUID.test(id) ? await find((await runtime()).db, id) : null;
+  return authorize(user, kind, found, needed);
+}
+
+/** The level a list shows: Can manage for owners and admins, else the highest granted rank (1 = view … 4 = manage). */
+export function listedLevel(user: Pick<User, "id" | "role">, ownerId: string, grantedRank: number | null): Level {
+  if (ownerId === user.id || user.role === "admin") return "manage";
+  return LEVELS[(grantedRank ?? 1) - 1] ?? "view";
 }

@@ -1,6 +1,5 @@
-import { NOT_FOUND, UserError } from "@/lib/action-result";
-import { failureMessage } from "@/lib/server/actions/safe-action";
-import { requireUser, SIGN_IN_REQUIRED } from "@/lib/server/auth/session";
+import { routeError } from "@/lib/server/actions/route-error";
+import { requireUser } from "@/lib/server/auth/session";
 import { exportNotebookFile } from "@/lib/server/notebooks";
 
 export const dynamic = "force-dynamic";
@@ -21,13 +20,6 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
       },
     });
   } catch (error) {
-    const status = !UserError.is(error)
-      ? 500
-      : error.message === SIGN_IN_REQUIRED
-        ? 401
-        : error.message === NOT_FOUND
-          ? 404
-          : 403;
-    return new Response(failureMessage(error), { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    return routeError(error, 403);
   }
 }

@@ -1,7 +1,6 @@
-import { NOT_FOUND, UserError } from "@/lib/action-result";
 import { csvFileName } from "@/lib/csv";
-import { failureMessage } from "@/lib/server/actions/safe-action";
-import { requireUser, SIGN_IN_REQUIRED } from "@/lib/server/auth/session";
+import { routeError } from "@/lib/server/actions/route-error";
+import { requireUser } from "@/lib/server/auth/session";
 import { csvDownload } from "@/lib/server/runs/runs";
 
 export const dynamic = "force-dynamic";
@@ -24,13 +23,6 @@ export async function GET(_request: Request, context: { params: Promise<{ id: st
       },
     });
   } catch (error) {
-    const status = !UserError.is(error)
-      ? 500
-      : error.message === SIGN_IN_REQUIRED
-        ? 401
-        : error.message === NOT_FOUND
-          ? 404
-          : 409;
-    return new Response(failureMessage(error), { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    return routeError(error, 409);
   }
 }
