@@ -16,15 +16,21 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async ({ browser }) => {
-  // The editor tab remembers its connection; leave it on the built-in warehouse for the tests after these.
+  // Editor tabs remember their connection: leave every tab on the built-in warehouse for the tests after these.
   const context = await browser.newContext({ storageState: ADMIN_STATE });
   const page = await context.newPage();
   await page.goto("/");
-  const draftSaved = page.waitForResponse(
-    (r) => r.request().method() === "POST" && /"revision"/.test(r.request().postData() ?? ""),
-  );
-  await page.getByLabel("Connection").selectOption({ label: "Built-in warehouse (DuckDB)" });
-  await draftSaved;
+  const tabs = page.getByRole("tab");
+  for (let i = 0; i < (await tabs.count()); i++) {
+    await tabs.nth(i).click();
+    const connection = page.getByLabel("Connection");
+    if ((await connection.inputValue()) === "builtin") continue;
+    const draftSaved = page.waitForResponse(
+      (r) => r.request().method() === "POST" && /"revision"/.test(r.request().postData() ?? ""),
+    );
+    await connection.selectOption({ label: "Built-in warehouse (DuckDB)" });
+    await draftSaved;
+  }
   await context.close();
   await warehouse?.close();
 });

@@ -7,6 +7,8 @@ import { trueResult } from "./support/truth";
 test.describe("a newcomer on the built-in warehouse", () => {
   test("sees the editor, the sample tables and an empty results area", async ({ app: page }) => {
     await page.goto("/");
+    // Earlier tests left runs in the admin's tabs; a new tab is what a newcomer sees.
+    await page.getByRole("button", { name: "New tab" }).click();
     await expect(page.getByRole("textbox", { name: "SQL editor" })).toBeAttached();
     await expect(page.locator(".monaco-editor")).toBeVisible();
     await expect(page.getByText("Run a query to see its results here.")).toBeVisible();

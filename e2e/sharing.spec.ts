@@ -30,6 +30,7 @@ test.describe("saved queries shared with a teammate", () => {
     // Ada writes a query in a new tab, runs it and saves it.
     await ada.goto("/");
     await ada.getByRole("button", { name: "New tab" }).click();
+    await ada.getByLabel("Connection").selectOption({ label: "Built-in warehouse (DuckDB)" });
     await typeSql(ada, SQL);
     await ada.keyboard.press("ControlOrMeta+Enter");
     await expect(resultStatus(ada)).toHaveText("Succeeded");
