@@ -48,6 +48,14 @@ async function expectHealthy(): Promise<void> {
 }
 
 describe("the Databricks engine against the test warehouse", () => {
+  it("refuses a result with a repeated column name instead of showing one column twice", async () => {
+    const view = await run("SELECT 1 AS id, 2 AS id");
+    expect(view.status).toBe("failed");
+    expect(view.error?.message).toMatch(/more than one column named "id".*AS/);
+    expect(view.rowCount).toBe(0);
+    await expectHealthy();
+  });
+
   it("stores a result with exact values", async () => {
     const view = await run(
       "SELECT trip_id, fare_amount, tpep_pickup_datetime FROM samples.nyctaxi.trips ORDER BY trip_id",

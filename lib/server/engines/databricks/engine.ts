@@ -279,6 +279,12 @@ class DatabricksSession implements EngineSession {
         return { kind: "done", statement: firstWord(sql) };
       }
       const names = (schema?.columns ?? []).map((c) => c.columnName);
+      const repeated = names.find((name, i) => names.indexOf(name) !== i);
+      // The driver hands rows over as objects keyed by column name: a repeated name would show one column's values twice.
+      if (repeated !== undefined)
+        throw new EngineError(
+          `The result has more than one column named "${repeated}". Give each column its own name with AS, e.g. SELECT a.id AS a_id, b.id AS b_id.`,
+        );
       return {
         kind: "rows",
         columns: plans.map((p, i) => ({ name: names[i], type: p.type, storageType: p.storageType })),
@@ -287,7 +293,8 @@ class DatabricksSession implements EngineSession {
     } catch (error) {
       signal.removeEventListener("abort", cancel);
       await operation.close().catch(() => {});
-      throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : databricksError(error);
+      if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
+      throw EngineError.is(error) ? error : databricksError(error);
     }
   }
 
