@@ -125,6 +125,8 @@ test.describe("notebooks", () => {
     expect(exported.cells[1].source.join("")).toMatch(/^%sql\nSELECT payment_type/);
 
     await ada.goto("/notebooks");
+    await expect(ada.getByRole("link", { name: title })).toBeVisible();
+    await ada.screenshot({ path: "test-results/notebook-list.png" });
     await ada.getByLabel("Import .ipynb or .sql…").setInputFiles({
       name: `${tag}.ipynb`,
       mimeType: "application/x-ipynb+json",
