@@ -38,10 +38,12 @@ export interface Caps {
 export const PAGE_CLIP_CHARS = 4096;
 /**
  * Rows per CSV segment (two DuckDB row groups), and segments written ahead of
- * the one streaming out. Smaller segments cost throughput; larger ones disk.
+ * the one streaming out. Under the store's memory limit one COPY keeps about
+ * one thread busy; two at a time keep both (10M rows: 8.6 s -> 5.2 s in
+ * DuckDB alone) for ~30 MB more. Smaller segments cost throughput; larger ones disk.
  */
 const CSV_SEGMENT_ROWS = 2 * 122_880;
-const CSV_SEGMENTS_AHEAD = 1;
+const CSV_SEGMENTS_AHEAD = 2;
 
 /**
  * Stored results of runs, in a DuckDB database of their own on disk: server

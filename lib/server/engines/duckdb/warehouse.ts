@@ -29,6 +29,10 @@ export function duckdbSettings(memoryLimit: string, tempDir: string, threads?: n
     memory_limit: memoryLimit,
     temp_directory: tempDir,
     errors_as_json: "true",
+    // DuckDB's allocator keeps freed memory for reuse; let it return what a
+    // finished query no longer needs instead of holding the peak.
+    allocator_flush_threshold: "16MB",
+    allocator_background_threads: "true",
     ...(threads ? { threads: String(threads) } : {}),
   };
 }
