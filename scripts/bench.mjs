@@ -291,7 +291,7 @@ async function measureSize(n, tmpRoot) {
   }
   log(
     `  CTAS ${list(direct.ctasMs)}, COPY ${list(direct.copyMs)} (${fmtMB(direct.copyBytes)}); ` +
-      `segmented COPY ${fmtS(direct.segmentedCopyMs)}, stream→appender ${fmtS(direct.streamAppend.ms)} ` +
+      `segmented COPY ${fmtS(direct.segmentedCopyMs)}, stream→stage→INSERT ${fmtS(direct.streamAppend.ms)} ` +
       `(waiting for chunks ${fmtS(direct.streamAppend.fetchMs)}, appending ${fmtS(direct.streamAppend.appendMs)})`,
   );
 
@@ -370,11 +370,11 @@ function report(results) {
     row("time to completion (store)", (r) => fmtS(r.storeMs) + spread(r.runs.map((x) => x.storeMs))),
     row("  server CPU during store", (r) => `${r.storeServerCpuS.toFixed(1)} s`),
     row("DuckDB direct CTAS", (r) => fmtS(r.ctasMs) + spread(r.direct.ctasMs)),
-    row("DuckDB direct stream→appender (analysis)", (r) => fmtS(r.direct.streamAppend.ms)),
+    row("DuckDB direct stream→stage→INSERT (analysis)", (r) => fmtS(r.direct.streamAppend.ms)),
     row("DuckDB direct COPY t TO csv", (r) => fmtS(r.copyMs) + spread(r.direct.copyMs)),
     row("  COPY size, rows/s", (r) => `${fmtMB(r.direct.copyBytes)}, ${fmtRate(r.rows / (r.copyMs / 1000))}`),
     row("DuckDB direct COPY at the store's 64MB limit (analysis)", (r) => fmtS(r.direct.copy64Ms)),
-    row("DuckDB direct 100k-row segment COPYs (analysis)", (r) => fmtS(r.direct.segmentedCopyMs)),
+    row("DuckDB direct segment COPYs as the download writes them (analysis)", (r) => fmtS(r.direct.segmentedCopyMs)),
     row("CSV download (GET /api/runs/<id>/csv)", (r) => fmtS(r.csvMs) + spread(r.runs.map((x) => x.csv.ms))),
     row("  CSV size", (r) => fmtMB(r.csvBytes)),
     row("  CSV rows/s", (r) => fmtRate(r.rows / (r.csvMs / 1000))),

@@ -28,7 +28,7 @@ const schema = z.object({
   LAKEBOOK_WAREHOUSE_MEMORY: z
     .string()
     .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
-    .default("160MB"),
+    .default("100MB"),
   LAKEBOOK_RESULTS_MEMORY: z
     .string()
     .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)

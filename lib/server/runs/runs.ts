@@ -40,8 +40,8 @@ const active = holder.__lakebookActiveRuns;
 const FIRST_PAGE_WAIT_MS = 2_000;
 /** Longest a status request waits for news. */
 const MAX_WAIT_MS = 1_000;
-/** Stored rows become visible to pages at least this often while a run streams. */
-const FLUSH_INTERVAL_MS = 400;
+/** Waiting status requests hear about more stored rows at most this often. */
+const PROGRESS_INTERVAL_MS = 400;
 
 export interface StartRunInput {
   sql: string;
@@ -140,43 +140,45 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
       // Only the last statement's rows are kept, as in a Databricks SQL editor.
       if (index < statements.length - 1) continue;
       record.message = statements.length > 1 ? `${statements.length} statements run.` : null;
-      writer = await rt.store.createWriter(record.id, result.columns, {
-        maxRows: limits.LAKEBOOK_RESULT_MAX_ROWS,
-        maxBytes: limits.LAKEBOOK_RESULT_MAX_BYTES,
-      });
-      record.columns = result.columns.map(({ name, type }) => ({ name, type }));
-      let flushedAt = 0;
-      for await (const chunk of result.batches) {
-        const more = writer.append(chunk);
-        const now = performance.now();
-        if (record.firstPageMs === null || now - flushedAt > FLUSH_INTERVAL_MS || !more) {
-          writer.flush();
-          flushedAt = now;
-          record.rowCount = writer.rows;
+      let notifiedAt = 0;
+      const stored = await rt.store.createWriter(
+        record.id,
+        result.columns,
+        { maxRows: limits.LAKEBOOK_RESULT_MAX_ROWS, maxBytes: limits.LAKEBOOK_RESULT_MAX_BYTES },
+        () => {
+          // More rows are readable: the first page at once, then progress now and then.
+          record.rowCount = stored.visibleRows;
+          const now = performance.now();
+          if (record.firstPageMs !== null && now - notifiedAt < PROGRESS_INTERVAL_MS) return;
           record.firstPageMs ??= Date.now() - record.startedAt.getTime();
+          notifiedAt = now;
           notify(run);
-        }
-        if (!more) {
+        },
+      );
+      writer = stored;
+      record.columns = result.columns.map(({ name, type }) => ({ name, type }));
+      for await (const chunk of result.batches) {
+        if (!(await stored.append(chunk))) {
           // The cap is reached: stop reading; closing the session ends the statement.
           record.truncated = true;
           break;
         }
       }
-      writer.flush();
-      record.rowCount = writer.rows;
+      await stored.finish();
+      record.rowCount = stored.visibleRows;
     }
     outcome = "succeeded";
   } catch (error) {
     if (writer) {
       // Keep what was stored before the failure or cancel visible.
-      quietly(() => writer?.flush());
-      record.rowCount = writer.rows;
+      await writer.finish().catch((e) => console.error("run cleanup failed:", e));
+      record.rowCount = writer.visibleRows;
     }
     const cancelled = EngineError.is(error) && error.details.cancelled === true;
     outcome = cancelled ? "cancelled" : "failed";
     if (!cancelled) record.error = runError(error, record.sql, current);
   } finally {
-    quietly(() => writer?.close());
+    await writer?.close().catch((e) => console.error("run cleanup failed:", e));
     await session?.close().catch(() => {});
     const finishedAt = new Date();
     record.firstPageMs ??= record.columns.length > 0 ? finishedAt.getTime() - record.startedAt.getTime() : null;
@@ -188,15 +190,6 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
     record.finishedAt = finishedAt;
     active.delete(record.id);
     notify(run);
-  }
-}
-
-/** Cleanup that must not turn a finished run into an unhandled rejection. */
-function quietly(cleanup: () => void): void {
-  try {
-    cleanup();
-  } catch (error) {
-    console.error("run cleanup failed:", error);
   }
 }
 

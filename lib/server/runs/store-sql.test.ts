@@ -3,8 +3,10 @@ import {
   cellSql,
   createTableSql,
   csvSegmentSql,
+  moveStageSql,
   pageSql,
   resultTable,
+  stageTable,
   storedColumnName,
 } from "@/lib/server/runs/store-sql";
 
@@ -42,6 +44,24 @@ describe("createTableSql", () => {
     expect(storedColumnName(12)).toBe("c12");
     expect(createTableSql(table, ["BIGINT", "DECIMAL(38,10)", 'STRUCT("a" INTEGER)'])).toBe(
       `CREATE TABLE ${table} (c0 BIGINT, c1 DECIMAL(38,10), c2 STRUCT("a" INTEGER))`,
+    );
+  });
+});
+
+describe("stages", () => {
+  it("stage a result's rows in the in-memory staging database, numbered", () => {
+    expect(stageTable(table, 3)).toEqual({
+      catalog: "staging",
+      name: `s_${table}_3`,
+      qualified: `staging.s_${table}_3`,
+    });
+    expect(() => stageTable(table, -1)).toThrow();
+    expect(() => stageTable(table, 1.5)).toThrow();
+  });
+
+  it("move a stage to the end of the result table and drop it", () => {
+    expect(moveStageSql(`staging.s_${table}_0`, table)).toBe(
+      `INSERT INTO ${table} SELECT * FROM staging.s_${table}_0; DROP TABLE staging.s_${table}_0`,
     );
   });
 });

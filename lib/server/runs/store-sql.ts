@@ -23,6 +23,23 @@ export function createTableSql(table: string, storageTypes: string[]): string {
   return `CREATE TABLE ${table} (${columns.join(", ")})`;
 }
 
+/** The in-memory database, attached to the result store, where rows wait to be stored. */
+export const STAGING = "staging";
+
+/** The n-th stage of a result table: a table in the staging database. */
+export function stageTable(table: string, n: number): { catalog: string; name: string; qualified: string } {
+  const name = `s_${table}_${nonNegativeInt(n)}`;
+  return { catalog: STAGING, name, qualified: `${STAGING}.${name}` };
+}
+
+/**
+ * Moves a stage's rows to the end of a result table, keeping their order
+ * (preserve_insertion_order), and drops the stage.
+ */
+export function moveStageSql(stage: string, table: string): string {
+  return `INSERT INTO ${table} SELECT * FROM ${stage}; DROP TABLE ${stage}`;
+}
+
 /**
  * One page of a stored result, every value rendered by DuckDB as text (exact:
  * no float rounding of BIGINT, DECIMAL or TIMESTAMP). Variable-width values are

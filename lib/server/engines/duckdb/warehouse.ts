@@ -1,4 +1,5 @@
 import "server-only";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -28,6 +29,10 @@ export function duckdbSettings(memoryLimit: string, tempDir: string, threads?: n
     memory_limit: memoryLimit,
     temp_directory: tempDir,
     errors_as_json: "true",
+    // DuckDB's allocator keeps freed memory for reuse; let it return what a
+    // finished query no longer needs instead of holding the peak.
+    allocator_flush_threshold: "16MB",
+    allocator_background_threads: "true",
     ...(threads ? { threads: String(threads) } : {}),
   };
 }
@@ -62,23 +67,51 @@ export async function openWarehouse(options: WarehouseOptions): Promise<DuckDBIn
   return instance;
 }
 
+/**
+ * First start only, in a short-lived child process: building the sample catalog
+ * (with its keys and indexes) briefly takes ~150 MB, and a process rarely gives
+ * such a peak back, so the server's own memory stays flat.
+ */
 async function generateSamples(target: string, options: WarehouseOptions): Promise<void> {
   const partial = `${target}.partial`;
   fs.rmSync(partial, { force: true });
   fs.rmSync(`${partial}.wal`, { force: true });
-  const instance = await DuckDBInstance.create(
-    partial,
-    duckdbSettings(options.memoryLimit, warehouseFiles(options.dir).temp, options.threads),
-  );
-  try {
-    const connection = await instance.connect();
-    for (const statement of sampleDataSql(options.tripsRows)) await connection.run(statement);
-    await connection.run("CHECKPOINT");
-    connection.closeSync();
-  } finally {
-    instance.closeSync();
-  }
+  const job = {
+    file: partial,
+    settings: duckdbSettings(options.memoryLimit, warehouseFiles(options.dir).temp, options.threads),
+    statements: sampleDataSql(options.tripsRows),
+  };
+  await runChild(GENERATE_SAMPLES, JSON.stringify(job));
   fs.renameSync(partial, target);
+}
+
+const GENERATE_SAMPLES = `import { DuckDBInstance } from "@duckdb/node-api";
+let input = "";
+for await (const part of process.stdin) input += part;
+const { file, settings, statements } = JSON.parse(input);
+const instance = await DuckDBInstance.create(file, settings);
+const connection = await instance.connect();
+for (const statement of statements) await connection.run(statement);
+await connection.run("CHECKPOINT");
+connection.closeSync();
+instance.closeSync();`;
+
+function runChild(script: string, input: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: process.cwd(),
+      stdio: ["pipe", "inherit", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (data: Buffer) => {
+      stderr += data.toString();
+    });
+    child.on("error", reject);
+    child.on("exit", (code, signal) =>
+      code === 0 ? resolve() : reject(new Error(`generating the sample catalog failed (${code ?? signal}): ${stderr}`)),
+    );
+    child.stdin.end(input);
+  });
 }
 
 export function sqlString(value: string): string {

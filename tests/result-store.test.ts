@@ -1,0 +1,114 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { afterAll, describe, expect, it } from "vitest";
+import type { StoredColumn } from "@/lib/server/engines/types";
+import { type Caps, ResultStore } from "@/lib/server/runs/result-store";
+
+// Results larger than one stage (2 row groups) exercise staging and moving.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-store-"));
+const store = await ResultStore.open({ dir, memoryLimit: "64MB", threads: 2 });
+const source = await DuckDBInstance.create(":memory:");
+let runs = 0;
+
+afterAll(() => {
+  store.close();
+  source.closeSync();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Streams `sql` into a new stored result; returns the run id, the writer and how often rows became visible. */
+async function storeResult(sql: string, caps: Caps = { maxRows: 1e9, maxBytes: 1e12 }) {
+  const runId = (++runs).toString(16).padStart(32, "0");
+  const connection = await source.connect();
+  const result = await connection.stream(sql);
+  const names = result.columnNames();
+  const columns: StoredColumn[] = result
+    .columnTypes()
+    .map((storageType, i) => ({ name: names[i], type: storageType.toString(), storageType }));
+  const seen: number[] = [];
+  const writer = await store.createWriter(runId, columns, caps, () => seen.push(writer.visibleRows));
+  try {
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      if (!(await writer.append(chunk))) break;
+    }
+    await writer.finish();
+  } finally {
+    await writer.close();
+    connection.closeSync();
+  }
+  return { runId, writer, seen };
+}
+
+async function stagingTables(): Promise<number> {
+  const [[count]] = await store.read("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'staging'");
+  return Number(count);
+}
+
+describe("the result store's writer", () => {
+  it("stores a result of many stages in order, readable as it grows", async () => {
+    const { runId, writer, seen } = await storeResult("SELECT i, 'row ' || i AS label FROM range(700000) t(i)");
+    expect(writer.visibleRows).toBe(700_000);
+    expect(writer.capped).toBe(false);
+    // The first batch is readable on its own, before the rest.
+    expect(seen[0]).toBeLessThanOrEqual(2048);
+    expect(seen.at(-1)).toBe(700_000);
+    for (const offset of [0, 245_759, 245_760, 491_519, 699_990]) {
+      const page = await store.page(runId, 2, { offset, limit: 10 });
+      expect(page.rows[0]).toEqual([String(offset), `row ${offset}`]);
+      expect(page.rowIds[0]).toBe(offset);
+    }
+    const [[count, ordered]] = await store.read(`SELECT count(*), bool_and(c0 = rowid) FROM r_${runId}`);
+    expect([Number(count), ordered]).toEqual([700_000, true]);
+    expect(await stagingTables()).toBe(0);
+  });
+
+  it("stops at the row cap in the middle of a stage", async () => {
+    const { runId, writer } = await storeResult("SELECT i FROM range(600000) t(i)", {
+      maxRows: 300_001,
+      maxBytes: 1e12,
+    });
+    expect(writer.capped).toBe(true);
+    expect(writer.visibleRows).toBe(300_001);
+    const page = await store.page(runId, 1, { offset: 299_990, limit: 100 });
+    expect(page.rows).toHaveLength(11);
+    expect(page.rows.at(-1)).toEqual(["300000"]);
+    expect(await stagingTables()).toBe(0);
+  });
+
+  it("stops at the byte cap", async () => {
+    const { writer } = await storeResult("SELECT repeat('x', 100) AS text FROM range(100000)", {
+      maxRows: 1e9,
+      maxBytes: 1_000_000,
+    });
+    expect(writer.capped).toBe(true);
+    expect(writer.visibleRows).toBeGreaterThan(5_000);
+    expect(writer.visibleRows).toBeLessThan(10_000);
+  });
+
+  it("keeps what was stored and leaves no stage behind when the source fails", async () => {
+    const runId = (++runs).toString(16).padStart(32, "0");
+    const connection = await source.connect();
+    const result = await connection.stream("SELECT i FROM range(300000) t(i)");
+    const [storageType] = result.columnTypes();
+    const writer = await store.createWriter(runId, [{ name: "i", type: "BIGINT", storageType }], {
+      maxRows: 1e9,
+      maxBytes: 1e12,
+    });
+    for (let i = 0; i < 10; i++) {
+      const chunk = await result.fetchChunk();
+      if (chunk) await writer.append(chunk);
+    }
+    // The source fails here: the run keeps what it has, as runs.ts does.
+    await writer.finish();
+    await writer.close();
+    connection.closeSync();
+    expect(writer.visibleRows).toBe(20_480);
+    const [[count]] = await store.read(`SELECT count(*) FROM r_${runId}`);
+    expect(Number(count)).toBe(20_480);
+    expect(await stagingTables()).toBe(0);
+  });
+});
