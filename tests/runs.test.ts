@@ -194,4 +194,28 @@ describe("runs on the built-in warehouse", () => {
       ["997", "1"],
     ]);
   });
+
+  it("pages through a sort at any depth exactly as ORDER BY would, and drops its index with the result", async () => {
+    // 40,000 rows, duplicates and NULLs in the sorted column: ties keep stored order, NULLs come last.
+    const sql =
+      "SELECT range AS n, CASE WHEN range % 7 = 0 THEN NULL ELSE (range * 7919) % 1000 END AS k FROM range(40000)";
+    const { run: started } = await run(sql);
+    const rt = await runtime();
+    for (const direction of ["asc", "desc"] as const) {
+      const dir = direction.toUpperCase();
+      for (const offset of [0, 12_345, 39_990]) {
+        const truth = await rt.store.read(
+          `SELECT rowid, CAST(c0 AS VARCHAR), CAST(c1 AS VARCHAR) FROM r_${started.id} ORDER BY c1 ${dir} NULLS LAST, rowid LIMIT 50 OFFSET ${offset}`,
+        );
+        const page = await runs.readPage(me, started.id, offset, 50, { column: 1, direction });
+        expect(page.rows).toEqual(truth.map((r) => [r[1], r[2]]));
+        expect(page.rowIds).toEqual(truth.map((r) => Number(r[0])));
+      }
+    }
+    // Two sorts, two indexes; both go with the result.
+    const indexes = `SELECT count(*) FROM duckdb_tables() WHERE table_name LIKE 'o\\_${started.id}\\_%' ESCAPE '\\'`;
+    expect(Number((await rt.store.read(indexes))[0][0])).toBe(2);
+    await rt.store.drop(started.id);
+    expect(Number((await rt.store.read(indexes))[0][0])).toBe(0);
+  });
 });

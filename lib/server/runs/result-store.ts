@@ -20,6 +20,9 @@ import {
   pageSql,
   resultTable,
   STAGING,
+  sortIndexesOfSql,
+  sortIndexSql,
+  sortIndexTable,
   stageTable,
 } from "./store-sql";
 
@@ -51,6 +54,9 @@ const CSV_SEGMENTS_AHEAD = 2;
  * pages, cells and downloads are read back from it, never by re-running SQL.
  */
 export class ResultStore {
+  /** Sort indexes built or being built, by table name. */
+  private readonly sortIndexes = new Map<string, Promise<void>>();
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly tempDir: string,
@@ -106,7 +112,8 @@ export class ResultStore {
     window: { offset: number; limit: number },
     sort?: SortSpec | null,
   ): Promise<Page> {
-    const sql = pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, sort);
+    const index = sort ? await this.sortIndex(runId, sort) : null;
+    const sql = pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, index);
     const rows = await this.read(sql);
     const clipped: string[] = [];
     const values = rows.map((row, r) =>
@@ -208,7 +215,30 @@ export class ResultStore {
     });
   }
 
+  /**
+   * The run's rows sorted once, on the first sorted page: later pages of that
+   * sort are rowid ranges (a full sort per page took seconds at 10M rows).
+   * Concurrent requests wait for the same build.
+   */
+  private async sortIndex(runId: string, sort: SortSpec): Promise<string> {
+    const index = sortIndexTable(runId, sort);
+    let building = this.sortIndexes.get(index);
+    if (!building) {
+      building = this.exec(sortIndexSql(resultTable(runId), index, sort));
+      this.sortIndexes.set(index, building);
+      building.catch(() => this.sortIndexes.delete(index));
+    }
+    await building;
+    return index;
+  }
+
   async drop(runId: string): Promise<void> {
+    for (const [name] of await this.read(sortIndexesOfSql(runId))) {
+      const index = String(name);
+      if (!/^o_[0-9a-f]{32}_\d+_[ad]$/.test(index)) continue;
+      this.sortIndexes.delete(index);
+      await this.exec(`DROP TABLE IF EXISTS ${index}`);
+    }
     await this.exec(`DROP TABLE IF EXISTS ${resultTable(runId)}`);
   }
 

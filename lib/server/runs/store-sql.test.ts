@@ -6,11 +6,14 @@ import {
   moveStageSql,
   pageSql,
   resultTable,
+  sortIndexSql,
+  sortIndexTable,
   stageTable,
   storedColumnName,
 } from "@/lib/server/runs/store-sql";
 
 const id = "0123456789abcdef0123456789abcdef";
+const RUN = id;
 const table = `r_${id}`;
 
 describe("resultTable", () => {
@@ -80,14 +83,12 @@ describe("pageSql", () => {
     );
   });
 
-  it("sorts with NULLs last and rowid as a tie-breaker, paging with LIMIT and OFFSET", () => {
-    const window = { offset: 200, limit: 100 };
-    expect(pageSql(table, 3, window, 10, { column: 2, direction: "desc" })).toBe(
-      "SELECT rowid, left(CAST(c0 AS VARCHAR), 11), left(CAST(c1 AS VARCHAR), 11), left(CAST(c2 AS VARCHAR), 11) " +
-        `FROM ${table} ORDER BY c2 DESC NULLS LAST, rowid LIMIT 100 OFFSET 200`,
-    );
-    expect(pageSql(table, 1, window, 10, { column: 0, direction: "asc" })).toMatch(
-      / ORDER BY c0 ASC NULLS LAST, rowid LIMIT 100 OFFSET 200$/,
+  it("reads a sorted page as a rowid range of the sort's index, joined to the rows it names", () => {
+    const index = sortIndexTable(RUN, { column: 2, direction: "desc" });
+    expect(pageSql(table, 2, { offset: 200, limit: 100 }, 10, index)).toBe(
+      "SELECT t.rowid, left(CAST(t.c0 AS VARCHAR), 11), left(CAST(t.c1 AS VARCHAR), 11) " +
+        `FROM (SELECT src, rowid AS pos FROM ${index} WHERE rowid >= 200 AND rowid < 300) o ` +
+        `JOIN ${table} t ON t.rowid = o.src ORDER BY o.pos`,
     );
   });
 
@@ -106,18 +107,30 @@ describe("pageSql", () => {
       expect(() => pageSql(table, 1, { offset: 0, limit: bad }, 10)).toThrow(/not a row position/);
     }
   });
+});
 
-  it("rejects a sort column that is not a column index", () => {
+describe("sort indexes", () => {
+  it("sort once, NULLs last and ties in stored order, into a table named by run, column and direction", () => {
+    const sort = { column: 2, direction: "desc" as const };
+    const index = sortIndexTable(RUN, sort);
+    expect(index).toBe(`o_${RUN}_2_d`);
+    expect(sortIndexTable(RUN, { column: 0, direction: "asc" })).toBe(`o_${RUN}_0_a`);
+    expect(sortIndexSql(table, index, sort)).toBe(
+      `CREATE TABLE IF NOT EXISTS ${index} AS SELECT rowid AS src FROM ${table} ORDER BY c2 DESC NULLS LAST, rowid`,
+    );
+  });
+
+  it("rejects a sort column that is not a column index, and a forged run id", () => {
     for (const column of [-1, 0.5, Number.NaN]) {
-      expect(() => pageSql(table, 1, { offset: 0, limit: 10 }, 10, { column, direction: "asc" })).toThrow(
-        /not a row position/,
-      );
+      expect(() => sortIndexTable(RUN, { column, direction: "asc" })).toThrow(/not a row position/);
     }
+    expect(() => sortIndexTable("x; DROP TABLE y", { column: 0, direction: "asc" })).toThrow(/invalid run id/);
   });
 
   it("cannot be steered into SQL through a direction it does not know", () => {
     const sort = { column: 0, direction: "asc; DROP TABLE x" as "asc" };
-    expect(pageSql(table, 1, { offset: 0, limit: 10 }, 10, sort)).toContain("ORDER BY c0 ASC NULLS LAST");
+    expect(sortIndexTable(RUN, sort)).toBe(`o_${RUN}_0_a`);
+    expect(sortIndexSql(table, "o_x", sort)).toContain("ORDER BY c0 ASC NULLS LAST");
   });
 });
 

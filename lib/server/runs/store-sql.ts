@@ -44,28 +44,52 @@ export function moveStageSql(stage: string, table: string): string {
  * One page of a stored result, every value rendered by DuckDB as text (exact:
  * no float rounding of BIGINT, DECIMAL or TIMESTAMP). Variable-width values are
  * cut to `clipAt + 1` characters so a page never carries megabytes; one extra
- * character tells the caller that the value was cut.
+ * character tells the caller that the value was cut. A sorted page reads a
+ * rowid range of the sort's index (see `sortIndexSql`) and joins the rows it
+ * names, so it costs the same at row 10 as at row 10 million.
  */
 export function pageSql(
   table: string,
   columnCount: number,
   window: { offset: number; limit: number },
   clipAt: number,
-  sort?: SortSpec | null,
+  sortIndex?: string | null,
 ): string {
   const offset = nonNegativeInt(window.offset);
   const limit = nonNegativeInt(window.limit);
-  const values = Array.from(
-    { length: columnCount },
-    (_, i) => `left(CAST(${storedColumnName(i)} AS VARCHAR), ${clipAt + 1})`,
-  );
-  const select = `SELECT ${["rowid", ...values].join(", ")} FROM ${table}`;
-  if (sort) {
-    const column = storedColumnName(nonNegativeInt(sort.column));
-    const direction = sort.direction === "desc" ? "DESC" : "ASC";
-    return `${select} ORDER BY ${column} ${direction} NULLS LAST, rowid LIMIT ${limit} OFFSET ${offset}`;
+  const range = `rowid >= ${offset} AND rowid < ${offset + limit}`;
+  const values = (prefix: string) =>
+    Array.from(
+      { length: columnCount },
+      (_, i) => `left(CAST(${prefix}${storedColumnName(i)} AS VARCHAR), ${clipAt + 1})`,
+    );
+  if (sortIndex) {
+    const select = ["t.rowid", ...values("t.")].join(", ");
+    return `SELECT ${select} FROM (SELECT src, rowid AS pos FROM ${sortIndex} WHERE ${range}) o JOIN ${table} t ON t.rowid = o.src ORDER BY o.pos`;
   }
-  return `${select} WHERE rowid >= ${offset} AND rowid < ${offset + limit} ORDER BY rowid`;
+  return `SELECT ${["rowid", ...values("")].join(", ")} FROM ${table} WHERE ${range} ORDER BY rowid`;
+}
+
+/** The table holding a run's rowids in the order of one sort. */
+export function sortIndexTable(runId: string, sort: SortSpec): string {
+  const direction = sort.direction === "desc" ? "d" : "a";
+  return `o_${resultTable(runId).slice(2)}_${nonNegativeInt(sort.column)}_${direction}`;
+}
+
+/**
+ * Sorts a stored result once, into a table of its rowids in sorted order (NULLs
+ * last, ties in stored order); insertion order is kept, so a sorted page is a
+ * rowid range of it. A few bytes a row, on disk like the result.
+ */
+export function sortIndexSql(table: string, index: string, sort: SortSpec): string {
+  const column = storedColumnName(nonNegativeInt(sort.column));
+  const direction = sort.direction === "desc" ? "DESC" : "ASC";
+  return `CREATE TABLE IF NOT EXISTS ${index} AS SELECT rowid AS src FROM ${table} ORDER BY ${column} ${direction} NULLS LAST, rowid`;
+}
+
+/** The sort indexes of a run, to drop with its result. */
+export function sortIndexesOfSql(runId: string): string {
+  return `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'o\\_${resultTable(runId).slice(2)}\\_%' ESCAPE '\\'`;
 }
 
 /** The full text of one cell, by its row number in stored order. */
