@@ -138,7 +138,10 @@ export function useRun(lane: string) {
   /** Shows an earlier run again (a tab's last run, a saved query's last result), following it if it still runs. */
   const restore = useCallback(
     async (runId: string) => {
+      const generation = pageRequest.current;
       const result = await runStateAction({ runId, knownRows: -1, waitMs: 0 });
+      // A run started (or a page asked for) while this answer was on its way wins over the earlier run.
+      if (generation !== pageRequest.current || stateRef.current.starting) return;
       if (result.ok) show(result.data);
       else setState((s) => ({ ...s, problem: result.error }));
     },
