@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { deleteNotebookAction } from "@/app/(workspace)/notebooks/actions";
+import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
 import type { ConnectionView } from "@/lib/connections";
 import type { NotebookContent, NotebookView } from "@/lib/notebooks/types";
 import { LEVEL_LABELS } from "@/lib/sharing";
@@ -37,7 +38,6 @@ export function NotebookBar(props: {
   const router = useRouter();
   const [shortcuts, setShortcuts] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
-  const known = connections.some((c) => c.id === content.connectionId);
 
   const remove = async () => {
     if (!window.confirm(`Delete the notebook "${content.title}" for everyone it is shared with?`)) return;
@@ -76,22 +76,12 @@ export function NotebookBar(props: {
             ▶ Run all
           </button>
         )}
-        <label className="connection-picker">
-          Connection{" "}
-          <select
-            value={content.connectionId}
-            disabled={!canEdit}
-            onChange={(event) => props.onConnection(event.target.value)}
-          >
-            {!known && <option value={content.connectionId}>(a connection you cannot use)</option>}
-            {connections.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.name}
-                {c.scope === "personal" ? " (personal)" : ""}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ConnectionPicker
+          value={content.connectionId}
+          connections={connections}
+          disabled={!canEdit}
+          onChange={props.onConnection}
+        />
         <span className="muted small">
           {view.isOwner ? "Yours" : `Owner: ${view.ownerName} · you have ${LEVEL_LABELS[view.level]}`}
         </span>

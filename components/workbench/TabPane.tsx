@@ -8,6 +8,7 @@ import { ResultsPanel } from "@/components/results/ResultsPanel";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
+import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
 import type { ConnectionView } from "@/lib/connections";
 import { formatDuration } from "@/lib/results/format";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
@@ -141,22 +142,12 @@ export function TabPane({
           )}
           {shownBy && !running && <span className="muted">Last result, run by {shownBy}</span>}
           <span className="spacer" />
-          <label className="connection-picker">
-            Connection{" "}
-            <select
-              value={draft.connectionId}
-              disabled={!canEdit}
-              onChange={(event) => draft.setConnectionId(event.target.value)}
-            >
-              {!connection && <option value={draft.connectionId}>(a connection you cannot use)</option>}
-              {connections.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                  {c.scope === "personal" ? " (personal)" : ""}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ConnectionPicker
+            value={draft.connectionId}
+            connections={connections}
+            disabled={!canEdit}
+            onChange={draft.setConnectionId}
+          />
         </div>
         {(notice || saving.error) && (
           <p className="error-banner" role="alert">

@@ -1,4 +1,5 @@
 import { NotebookList } from "@/components/notebook/NotebookList";
+import { listParams } from "@/lib/list-params";
 import { pageUser } from "@/lib/server/auth/session";
 import { connectionNames, listConnections } from "@/lib/server/connections";
 import { listUserNotebooks } from "@/lib/server/notebooks";
@@ -13,10 +14,7 @@ export default async function NotebooksPage({
   searchParams: Promise<{ scope?: string; q?: string; page?: string }>;
 }) {
   const user = await pageUser();
-  const params = await searchParams;
-  const scope = params.scope === "shared" || (params.scope === "all" && user.role === "admin") ? params.scope : "mine";
-  const search = (params.q ?? "").slice(0, 200);
-  const page = Math.max(0, Math.min(10_000, Number.parseInt(params.page ?? "0", 10) || 0));
+  const { scope, search, page } = listParams(await searchParams, user.role === "admin");
   const [{ items, more }, names, connections] = await Promise.all([
     listUserNotebooks(user, { scope, search, offset: page * PAGE, limit: PAGE }),
     connectionNames(),
