@@ -61,21 +61,22 @@ async function viewOf(user: User, notebook: Notebook, level: Level): Promise<Not
   const { db, catalog } = await runtime();
   const cells = await cellsOf(db, notebook.id);
   const runIds = cells.flatMap((c) => (c.lastRunId ? [c.lastRunId] : []));
-  const ranBy = new Map(
+  const [records, names] = await Promise.all([
+    catalog.loadMany(runIds),
     runIds.length
-      ? (
-          await db
-            .select({ id: runs.id, name: users.name })
-            .from(runs)
-            .innerJoin(users, eq(users.id, runs.userId))
-            .where(inArray(runs.id, runIds))
-        ).map((r) => [r.id, r.name])
+      ? db
+          .select({ id: runs.id, name: users.name })
+          .from(runs)
+          .innerJoin(users, eq(users.id, runs.userId))
+          .where(inArray(runs.id, runIds))
       : [],
-  );
+  ]);
+  const ranBy = new Map(names.map((r) => [r.id, r.name]));
+  const byId = new Map(records.map((r) => [r.id, r]));
   const lastRuns: Record<string, CellRun> = {};
   for (const cell of cells) {
-    const record = cell.lastRunId && ranBy.has(cell.lastRunId) ? await catalog.load(cell.lastRunId) : null;
-    if (record) lastRuns[cell.id] = { ...runView(record), ranBy: ranBy.get(record.id) ?? "" };
+    const record = cell.lastRunId ? byId.get(cell.lastRunId) : undefined;
+    if (record && ranBy.has(record.id)) lastRuns[cell.id] = { ...runView(record), ranBy: ranBy.get(record.id) ?? "" };
   }
   const [owner, editor] = await Promise.all([
     findUser(db, notebook.ownerId),

@@ -80,9 +80,14 @@ export class RunCatalog {
   }
 
   async load(id: string): Promise<RunRecord | null> {
-    const [row] = await this.db.select().from(runs).where(eq(runs.id, id));
-    if (!row) return null;
-    return {
+    return (await this.loadMany([id]))[0] ?? null;
+  }
+
+  /** Several runs in one query (a notebook's cells), in no particular order. */
+  async loadMany(ids: string[]): Promise<RunRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.select().from(runs).where(inArray(runs.id, ids));
+    return rows.map((row) => ({
       id: row.id,
       owner: row.userId,
       connectionId: row.connectionId,
@@ -100,7 +105,7 @@ export class RunCatalog {
       finishedAt: row.finishedAt,
       firstPageMs: row.firstPageMs,
       resultExpired: row.resultExpired,
-    };
+    }));
   }
 
   /**
