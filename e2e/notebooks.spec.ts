@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import type { Page } from "@playwright/test";
-import { expect, test } from "./support/app";
+import { expect, focusEditor, test } from "./support/app";
 import { signUpMember } from "./support/members";
 
 function cell(page: Page, n: number) {
@@ -174,7 +174,7 @@ test.describe("notebooks", () => {
     await saved(page);
 
     // Shift+Enter runs the cell and opens a new one below it.
-    await cell(page, 1).locator(".monaco-editor .view-lines").click();
+    await focusEditor(cell(page, 1));
     await page.keyboard.press("ControlOrMeta+A");
     await page.keyboard.insertText(`SELECT 41 + 1 AS answer_${tag}`);
     await page.keyboard.press("Shift+Enter");

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import { callAction } from "./support/actions";
-import { expect, firstCell, gridRows, resultStatus, test, typeSql } from "./support/app";
+import { expect, firstCell, focusEditor, gridRows, resultStatus, test, typeSql } from "./support/app";
 import { signUpMember } from "./support/members";
 
 const SQL = "SELECT payment_type, count(*) AS trips FROM samples.nyctaxi.trips GROUP BY 1 ORDER BY 1";
@@ -73,7 +73,7 @@ test.describe("saved queries shared with a teammate", () => {
     expect(csv.slice(1)).toEqual(rows.map((r) => r.map((v) => (v === "NULL" ? "" : v))));
 
     // She cannot edit: the editor is read-only, and the server refuses a save all the same.
-    await bea.locator(".monaco-editor .view-lines").click();
+    await focusEditor(bea);
     await bea.keyboard.type("-- mine");
     await expect.poll(() => editorText(bea)).toBe(SQL);
     await expect(bea.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);

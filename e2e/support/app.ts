@@ -1,4 +1,4 @@
-import { test as base, expect, type Page } from "@playwright/test";
+import { test as base, expect, type Locator, type Page } from "@playwright/test";
 
 /**
  * Every test fails if the page reaches beyond this machine (CDNs, fonts,
@@ -22,11 +22,22 @@ export const test = base.extend<{ app: Page }>({
 
 export { expect };
 
+/**
+ * Clicks into a Monaco editor (the only one on the page, or the one in `scope`)
+ * and waits until it has the focus, so that keys go to the editor and not the page.
+ */
+export async function focusEditor(scope: Page | Locator): Promise<void> {
+  const textbox = scope.locator(".monaco-editor").getByRole("textbox");
+  await textbox.waitFor({ state: "attached" });
+  // The editor's visible box, not `.view-lines`: that one is as tall as the whole text,
+  // so for a long text its centre lies outside the editor.
+  await scope.locator(".monaco-editor .overflow-guard").click();
+  await expect(textbox).toBeFocused();
+}
+
 /** Replaces the editor's text, as a user would by selecting all and typing. */
 export async function typeSql(page: Page, sql: string): Promise<void> {
-  const editor = page.getByRole("textbox", { name: "SQL editor" });
-  await editor.waitFor({ state: "attached" });
-  await page.locator(".monaco-editor .view-lines").click();
+  await focusEditor(page);
   await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.press("Delete");
   // insertText types the text as one input, so Monaco's auto-closing brackets stay out of it.
@@ -35,7 +46,7 @@ export async function typeSql(page: Page, sql: string): Promise<void> {
 
 /** Replaces the editor's text by pasting, the way large SQL arrives in an editor. */
 export async function pasteSql(page: Page, sql: string): Promise<void> {
-  await page.locator(".monaco-editor .view-lines").click();
+  await focusEditor(page);
   await page.keyboard.press("ControlOrMeta+A");
   await page.evaluate((text) => {
     const data = new DataTransfer();
