@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "./bench/client.mjs";
-import { directBaseline } from "./bench/direct.mjs";
+import { directBaselineInChild } from "./bench/direct.mjs";
 import { cpuWatch, machineBusySeconds, procMemory, rssSampler, startServer, stopAllServers } from "./bench/server.mjs";
 
 /** The app to measure: this checkout, or another one (e.g. an exported commit) given by BENCH_APP_DIR. */
@@ -282,8 +282,10 @@ async function measureSize(n, tmpRoot) {
     await waitForQuiet();
     step = `${n} rows: DuckDB direct baseline`;
     const watch = cpuWatch(null);
-    direct = await directBaseline(benchQuery(n), n, path.join(tmpRoot, `direct-${n}`), { repeats: REPEATS });
+    direct = await directBaselineInChild(benchQuery(n), n, path.join(tmpRoot, `direct-${n}`), { repeats: REPEATS });
     direct.cpu = watch();
+    // The baseline's own process is not "other".
+    direct.cpu.otherCpuS = Math.max(0, direct.cpu.otherCpuS - direct.cpuS);
     direct.attempts = attempt;
     const share = direct.cpu.otherCpuS / direct.cpu.wallS;
     if (share <= DISTURBED || attempt >= MAX_ATTEMPTS || quietBudgetS <= 0) break;

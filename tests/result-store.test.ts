@@ -8,7 +8,7 @@ import { type Caps, ResultStore } from "@/lib/server/runs/result-store";
 
 // Results larger than one stage (2 row groups) exercise staging and moving.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-store-"));
-const store = await ResultStore.open({ dir, memoryLimit: "64MB", threads: 2 });
+const store = await ResultStore.open({ dir, memoryLimit: "64MB" });
 const source = await DuckDBInstance.create(":memory:");
 let runs = 0;
 
@@ -110,5 +110,38 @@ describe("the result store's writer", () => {
     const [[count]] = await store.read(`SELECT count(*) FROM r_${runId}`);
     expect(Number(count)).toBe(20_480);
     expect(await stagingTables()).toBe(0);
+  });
+});
+
+describe("the result store's CSV download", () => {
+  async function text(body: ReadableStream<Uint8Array>): Promise<string> {
+    return new Response(body).text();
+  }
+
+  it("writes every row once, in order, across segments of growing size", async () => {
+    // 1.1M rows: segments of 1, 1, 2, 4 and 4 row groups, and a last short one.
+    const rows = 1_100_000;
+    const { runId } = await storeResult(`SELECT i, 'row ' || i AS label FROM range(${rows}) t(i)`);
+    const csv = await text(store.csv(runId, rows, "i,label\r\n"));
+    const lines = csv.split("\r\n");
+    expect(lines.at(-1)).toBe("");
+    expect(lines.length - 2).toBe(rows);
+    expect(lines[0]).toBe("i,label");
+    const outOfOrder = lines.slice(1, -1).findIndex((line, i) => line !== `${i},row ${i}`);
+    expect(outOfOrder).toBe(-1);
+    expect(fs.readdirSync(path.join(dir, "tmp")).filter((f) => f.endsWith(".csv"))).toEqual([]);
+  });
+
+  it("stops writing and removes its files when the reader goes away", async () => {
+    const rows = 1_000_000;
+    const { runId } = await storeResult(`SELECT i FROM range(${rows}) t(i)`);
+    const reader = store.csv(runId, rows, "i\r\n").getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value).startsWith("i\r\n")).toBe(true);
+    await reader.read();
+    await reader.cancel();
+    await expect
+      .poll(() => fs.readdirSync(path.join(dir, "tmp")).filter((f) => f.endsWith(".csv")), { timeout: 10_000 })
+      .toEqual([]);
   });
 });

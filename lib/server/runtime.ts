@@ -47,7 +47,7 @@ async function start(): Promise<Runtime> {
       threads,
       tripsRows: settings.LAKEBOOK_SAMPLE_TRIPS_ROWS,
     }),
-    ResultStore.open({ dir: path.join(dir, "results"), memoryLimit: settings.LAKEBOOK_RESULTS_MEMORY, threads }),
+    ResultStore.open({ dir: path.join(dir, "results"), memoryLimit: settings.LAKEBOOK_RESULTS_MEMORY }),
     openDb({ url: settings.DATABASE_URL, dir: path.join(dir, "metadata") }),
   ]);
   const catalog = new RunCatalog(metadata.db, store, instanceId(dir));

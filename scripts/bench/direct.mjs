@@ -1,9 +1,11 @@
-// DuckDB on its own, in the bench process: the baseline the app is compared
-// with. Threads left to DuckDB, extensions never fetched, memory_limit 160MB:
-// the built-in warehouse's former default (now 100MB), kept so that the
-// baseline does not get slower when the app's memory gets smaller.
+// DuckDB on its own: the baseline the app is compared with, run by the bench in
+// a child process. Threads left to DuckDB, extensions never fetched,
+// memory_limit 160MB: the built-in warehouse's former default (now 100MB), kept
+// so that the baseline does not get slower when the app's memory gets smaller.
+import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -33,8 +35,9 @@ function segmentSql(from, to, file) {
  * each `repeats` times. For the analysis, also: the median of 30 page
  * queries as the app writes them, and once each: the same COPY with
  * the result store's 64MB memory limit, the CSV written the
- * way the app's download writes it (rowid segments of two row groups, two at
- * a time, CRLF, at the store's 64MB), and the query streamed chunk by chunk into a second
+ * way the app's download writes it (rowid segments of one to four row groups,
+ * two at a time, one thread each, CRLF, at the store's 64MB), and the query
+ * streamed chunk by chunk into a second
  * database through staging tables, as runs.ts + ResultWriter do, without
  * HTTP or Next.js.
  */
@@ -91,8 +94,14 @@ export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
     fs.rmSync(csvFile, { force: true });
     await c.run("SET memory_limit = '160MB'");
 
-    // Two row groups per segment, two segments at a time, as the download writes them.
-    const segment = 2 * 122_880;
+    // Segments as the download writes them (result-store.ts csvSegmentRows): whole
+    // row groups, from one up to four and down again at the end, two at a time,
+    // one thread each, at the store's 64MB.
+    const rowGroup = 122_880;
+    const segmentRows = (from) => {
+      const groups = Math.floor(Math.min(from, (rows - from) / 4) / rowGroup);
+      return Math.min(4 * rowGroup, Math.max(1, groups) * rowGroup);
+    };
     let segBytes = 0;
     let nextRow = 0;
     const segmentWorker = async (k) => {
@@ -100,7 +109,7 @@ export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
       const segFile = path.join(dir, `seg-${k}.csv`);
       while (nextRow < rows) {
         const from = nextRow;
-        nextRow = Math.min(rows, from + segment);
+        nextRow = Math.min(rows, from + segmentRows(from));
         await sc.run(segmentSql(from, nextRow, segFile));
         segBytes += fs.statSync(segFile).size;
         fs.rmSync(segFile, { force: true });
@@ -108,7 +117,9 @@ export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
       sc.closeSync();
     };
     await c.run("SET memory_limit = '64MB'");
+    await c.run("SET threads = 1");
     out.segmentedCopyMs = await timed(() => Promise.all([segmentWorker(0), segmentWorker(1)]));
+    await c.run(`SET threads = ${out.threads}`);
     await c.run("SET memory_limit = '160MB'");
     out.segmentedCopyBytes = segBytes;
     c.closeSync();
@@ -133,22 +144,22 @@ function minorGc() {
 /**
  * The store path of a run without the server (result-store.ts ResultWriter):
  * stream the query from one database (160MB) and append every chunk to a
- * staging table in memory in another (64MB); whenever no move is running and
+ * staging table in memory in another (64MB, one thread); whenever no move is running and
  * a stage is full (245,760 rows), 400 ms have passed, or it holds the first
  * batch, move it into the stored table with `INSERT … SELECT` in the
  * background, one move at a time. `fetchMs` is time spent waiting for
  * DuckDB's next chunk, `appendMs` time spent appending (and waiting for a
  * move when two stages are full), both on the JS thread.
  */
-async function streamAppend(query, dir) {
+export async function streamAppend(query, dir, { prefetch = true, storeThreads = 1 } = {}) {
   const source = await DuckDBInstance.create(
     path.join(dir, "src.duckdb"),
     settings("160MB", path.join(dir, "spill-src")),
   );
-  const store = await DuckDBInstance.create(
-    path.join(dir, "store.duckdb"),
-    settings("64MB", path.join(dir, "spill-store")),
-  );
+  const store = await DuckDBInstance.create(path.join(dir, "store.duckdb"), {
+    ...settings("64MB", path.join(dir, "spill-store")),
+    threads: String(storeThreads),
+  });
   try {
     const sc = await source.connect();
     const tc = await store.connect();
@@ -186,12 +197,15 @@ async function streamAppend(query, dir) {
           moving = null;
         });
     };
+    // As the app's engine does: the next chunk is fetched while this one is appended.
+    let next = result.fetchChunk();
     for (;;) {
       const f0 = performance.now();
-      const chunk = await result.fetchChunk();
+      const chunk = await next;
       const f1 = performance.now();
       fetchMs += f1 - f0;
       if (!chunk || chunk.rowCount === 0) break;
+      next = prefetch ? result.fetchChunk() : null;
       if (!stage) {
         const name = `s${stages++}`;
         await tc.run(`CREATE TABLE staging.${name} (${columns})`);
@@ -205,6 +219,7 @@ async function streamAppend(query, dir) {
       const due = moving === null && performance.now() - movedAt >= 400;
       if (stage.rows >= 245_760 || due || visible === 0) await move();
       appendMs += performance.now() - f1;
+      next ??= result.fetchChunk();
     }
     const c0 = performance.now();
     await move();
@@ -219,4 +234,34 @@ async function streamAppend(query, dir) {
     store.closeSync();
     source.closeSync();
   }
+}
+
+/**
+ * `node direct.mjs <json>` runs the baseline in a process of its own and prints
+ * its figures (and the CPU it used) as JSON: DuckDB's threads and allocations
+ * must not stay in the bench's process, which measures the app afterwards (in
+ * the same process, they made the bench's HTTP client use 2-3x the CPU while
+ * reading a download).
+ */
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { query, rows, dir, repeats } = JSON.parse(process.argv[2]);
+  const out = await directBaseline(query, rows, dir, { repeats });
+  const cpu = process.cpuUsage();
+  out.cpuS = (cpu.user + cpu.system) / 1e6;
+  process.stdout.write(JSON.stringify(out));
+}
+
+/** The baseline in a child process (see above); resolves with its figures. */
+export function directBaselineInChild(query, rows, dir, { repeats = 3 } = {}) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [fileURLToPath(import.meta.url), JSON.stringify({ query, rows, dir, repeats })],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`DuckDB baseline failed: ${stderr || error.message}`));
+        else resolve(JSON.parse(stdout));
+      },
+    );
+  });
 }

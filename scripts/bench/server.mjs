@@ -4,7 +4,6 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
-import path from "node:path";
 import { BENCH_ADMIN } from "./client.mjs";
 
 /** Every server this process started and has not stopped yet. */
@@ -109,29 +108,26 @@ export function procCpuSeconds(pid) {
 }
 
 /**
- * Starts `next start` on a free port with a fresh data directory, waits until
+ * Starts the app with `npm start` on a free port with a fresh data directory, waits until
  * it answers, and returns a handle. `env` is merged over the bench's env.
  */
-export async function startServer({ cwd, dataDir, env = {}, logFile, nodeArgs = [] }) {
+export async function startServer({ cwd, dataDir, env = {}, logFile }) {
   const port = await freePort();
   const log = fs.openSync(logFile, "a");
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, path.join(cwd, "node_modules/next/dist/bin/next"), "start", "-H", "127.0.0.1", "-p", String(port)],
-    {
-      cwd,
-      env: {
-        ...process.env,
-        NEXT_TELEMETRY_DISABLED: "1",
-        NODE_ENV: "production",
-        LAKEBOOK_DATA_DIR: dataDir,
-        LAKEBOOK_ADMIN_EMAIL: BENCH_ADMIN.email,
-        LAKEBOOK_ADMIN_PASSWORD: BENCH_ADMIN.password,
-        ...env,
-      },
-      stdio: ["ignore", log, log],
+  // `npm start`, as the README starts the app, so that its Node options are measured too.
+  const child = spawn("npm", ["start", "--silent", "--", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd,
+    env: {
+      ...process.env,
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
+      LAKEBOOK_DATA_DIR: dataDir,
+      LAKEBOOK_ADMIN_EMAIL: BENCH_ADMIN.email,
+      LAKEBOOK_ADMIN_PASSWORD: BENCH_ADMIN.password,
+      ...env,
     },
-  );
+    stdio: ["ignore", log, log],
+  });
   fs.closeSync(log);
   let exited = null;
   const exit = new Promise((resolve) => {

@@ -113,19 +113,34 @@ async function* chunks(
   signal: AbortSignal,
   interrupt: () => void,
 ): AsyncGenerator<DuckDBDataChunk> {
+  // DuckDB computes the next chunk on its own threads while the caller stores this
+  // one, instead of each waiting for the other (storing 1M rows: 0.80 s -> 0.73 s;
+  // no change at 5M rows, where both cores are already busy).
+  const fetch = () => {
+    const chunk = result.fetchChunk().catch((error: unknown) => {
+      throw duckdbError(error);
+    });
+    chunk.catch(() => {}); // Reported where it is awaited.
+    return chunk;
+  };
+  let next: Promise<DuckDBDataChunk | null> | null = fetch();
   try {
     for (;;) {
       if (signal.aborted) throw duckdbError(new Error("INTERRUPT"));
-      let chunk: DuckDBDataChunk | null;
-      try {
-        chunk = await result.fetchChunk();
-      } catch (error) {
-        throw duckdbError(error);
-      }
+      const pending = next;
+      next = null;
+      const chunk = await pending;
       if (!chunk || chunk.rowCount === 0) return;
+      next = fetch();
       yield chunk;
     }
   } finally {
     signal.removeEventListener("abort", interrupt);
+    if (next) {
+      // The caller stopped early (a cap, a cancel): stop the fetch ahead before
+      // the connection is closed under it.
+      interrupt();
+      await next.catch(() => {});
+    }
   }
 }
