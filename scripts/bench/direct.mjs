@@ -8,7 +8,16 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import v8 from "node:v8";
 import vm from "node:vm";
-import { DuckDBInstance } from "@duckdb/node-api";
+
+/**
+ * DuckDB is loaded only where it is used. A process that has merely imported
+ * it spent 3-5x the CPU reading a download over HTTP (the bench's client,
+ * 10M rows of CSV: 0.4-0.9 CPU-seconds without it, 1.6-3.0 with it; the cause
+ * is not known), and the bench's own process is the client that measures the app.
+ */
+async function duckdb() {
+  return (await import("@duckdb/node-api")).DuckDBInstance;
+}
 
 function settings(memoryLimit, tempDir) {
   return {
@@ -44,6 +53,7 @@ function segmentSql(from, to, file) {
 export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   const out = { ctasMs: [], copyMs: [] };
+  const DuckDBInstance = await duckdb();
   const instance = await DuckDBInstance.create(
     path.join(dir, "direct.duckdb"),
     settings("160MB", path.join(dir, "spill")),
@@ -152,6 +162,7 @@ function minorGc() {
  * move when two stages are full), both on the JS thread.
  */
 export async function streamAppend(query, dir, { prefetch = true, storeThreads = 1 } = {}) {
+  const DuckDBInstance = await duckdb();
   const source = await DuckDBInstance.create(
     path.join(dir, "src.duckdb"),
     settings("160MB", path.join(dir, "spill-src")),
@@ -238,10 +249,8 @@ export async function streamAppend(query, dir, { prefetch = true, storeThreads =
 
 /**
  * `node direct.mjs <json>` runs the baseline in a process of its own and prints
- * its figures (and the CPU it used) as JSON: DuckDB's threads and allocations
- * must not stay in the bench's process, which measures the app afterwards (in
- * the same process, they made the bench's HTTP client use 2-3x the CPU while
- * reading a download).
+ * its figures (and the CPU it used) as JSON, so that DuckDB is never loaded in
+ * the bench's process, which measures the app afterwards (see `duckdb` above).
  */
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { query, rows, dir, repeats } = JSON.parse(process.argv[2]);
