@@ -1,14 +1,14 @@
 import fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import { csvLine } from "@/lib/csv";
-import { expect, firstCell, gridRows, resultStatus, runSql, test } from "./support/app";
+import { expect, firstCell, gridRows, newTab, resultStatus, runSql, test } from "./support/app";
 import { trueResult } from "./support/truth";
 
 test.describe("a newcomer on the built-in warehouse", () => {
   test("sees the editor, the sample tables and an empty results area", async ({ app: page }) => {
     await page.goto("/");
     // Earlier tests left runs in the admin's tabs; a new tab is what a newcomer sees.
-    await page.getByRole("button", { name: "New tab" }).click();
+    await newTab(page);
     await expect(page.getByRole("textbox", { name: "SQL editor" })).toBeAttached();
     await expect(page.locator(".monaco-editor")).toBeVisible();
     await expect(page.getByText("Run a query to see its results here.")).toBeVisible();

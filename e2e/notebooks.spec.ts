@@ -168,6 +168,27 @@ test.describe("notebooks", () => {
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
   });
 
+  test("deleting a cell that is running stops its run", async ({ app: page }) => {
+    const tag = `del_${Date.now().toString(36)}`;
+    await newNotebook(page, `Delete ${tag}`);
+    await focusEditor(cell(page, 1));
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.insertText(`SELECT count(*) AS ${tag} FROM range(50000000000) t(i) WHERE i % 7 = 3`);
+    await page.keyboard.press("ControlOrMeta+Enter");
+    await expect(cell(page, 1).getByRole("status").filter({ hasText: "Running…" })).toBeVisible();
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Delete cell 1" }).click();
+    await expect(page.getByRole("region", { name: /^Cell \d+/ })).toHaveCount(0);
+    await saved(page);
+    // The history says so once the warehouse has stopped the statement.
+    await expect(async () => {
+      await page.goto(`/history?q=${tag}`);
+      await expect(page.locator("tr[data-run-id]").filter({ hasText: tag })).toContainText("Cancelled", {
+        timeout: 1_000,
+      });
+    }).toPass({ timeout: 20_000 });
+  });
+
   test("keys as in Jupyter, and a stale save gets the conflict choice", async ({ app: page }) => {
     const tag = `keys_${Date.now().toString(36)}`;
     await newNotebook(page, `Keys ${tag}`);

@@ -1,7 +1,7 @@
 import type { Page } from "@playwright/test";
 import { parse } from "csv-parse/sync";
 import { callAction } from "./support/actions";
-import { expect, firstCell, focusEditor, gridRows, resultStatus, test, typeSql } from "./support/app";
+import { expect, firstCell, focusEditor, gridRows, newTab, resultStatus, test, typeSql } from "./support/app";
 import { signUpMember } from "./support/members";
 
 const SQL = "SELECT payment_type, count(*) AS trips FROM samples.nyctaxi.trips GROUP BY 1 ORDER BY 1";
@@ -29,7 +29,7 @@ test.describe("saved queries shared with a teammate", () => {
 
     // Ada writes a query in a new tab, runs it and saves it.
     await ada.goto("/");
-    await ada.getByRole("button", { name: "New tab" }).click();
+    await newTab(ada);
     await ada.getByLabel("Connection").selectOption({ label: "Built-in warehouse (DuckDB)" });
     await typeSql(ada, SQL);
     await ada.keyboard.press("ControlOrMeta+Enter");

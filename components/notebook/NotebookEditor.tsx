@@ -82,6 +82,7 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
     else if (what === "duplicate") setCells((cells) => duplicateCell(cells, cell.id));
     else if (what === "delete") {
       if (cell.source.trim() && !window.confirm(`Delete cell ${index + 1}?`)) return;
+      runs.cancelCell(cell.id);
       setCells((cells) => removeCell(cells, cell.id));
       const next = content.cells[index + 1] ?? content.cells[index - 1];
       setSelected({ id: next?.id ?? null, editing: false });

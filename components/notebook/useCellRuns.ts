@@ -53,5 +53,8 @@ export function useCellRuns(options: { saveFirst(): Promise<boolean>; onProblem(
     for (const runner of runners.current.values()) void runner.cancel();
   };
 
-  return { registerRunner, runCell, runMany, cancelAll, runningAll };
+  /** Stops the cell's run, if it has one going (a deleted cell's run would be wasted work). */
+  const cancelCell = (id: string) => void runners.current.get(id)?.cancel();
+
+  return { registerRunner, runCell, runMany, cancelAll, cancelCell, runningAll };
 }

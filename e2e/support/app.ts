@@ -35,6 +35,16 @@ export async function focusEditor(scope: Page | Locator): Promise<void> {
   await expect(textbox).toBeFocused();
 }
 
+/** Opens a new editor tab and waits until it is the one shown (the server creates it first). */
+export async function newTab(page: Page): Promise<void> {
+  await page.getByRole("tablist", { name: "Editor tabs" }).waitFor();
+  const tabs = page.getByRole("tab");
+  const before = await tabs.count();
+  await page.getByRole("button", { name: "New tab" }).click();
+  await expect(tabs).toHaveCount(before + 1);
+  await expect(tabs.last()).toHaveAttribute("aria-selected", "true");
+}
+
 /** Replaces the editor's text, as a user would by selecting all and typing. */
 export async function typeSql(page: Page, sql: string): Promise<void> {
   await focusEditor(page);
