@@ -148,6 +148,12 @@ test.describe("security", () => {
       await page.getByLabel("Connection").selectOption({ label: "Canary WH" });
       await expect(page.locator(".schema")).toContainText("cannot be reached");
     }
+    // The specs that follow find the admin's tab on the built-in warehouse again.
+    const draftSaved = admin.waitForResponse(
+      (r) => r.request().method() === "POST" && /"revision"/.test(r.request().postData() ?? ""),
+    );
+    await admin.getByLabel("Connection").selectOption({ label: "Built-in warehouse (DuckDB)" });
+    await draftSaved;
 
     // Client bundles: every script the pages loaded, fetched again in full.
     const scripts = new Set(seen.map((s) => s.split("\n")[0]).filter((u) => u.includes("/_next/static/")));
