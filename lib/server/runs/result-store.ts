@@ -53,22 +53,21 @@ export const PAGE_CLIP_CHARS = 4096;
 const ROW_GROUP = 122_880;
 /**
  * A download is written by DuckDB's CSV writer in segments of whole row groups,
- * two at a time ahead of the one streaming out. Under the store's memory limit
- * one COPY keeps about one thread busy; two at a time keep both (10M rows:
- * 8.6 s -> 5.2 s in DuckDB alone) for ~30 MB more. Segments start at one row
- * group, so the first bytes leave at once, and grow to four, which wrote 10M
- * rows in 3.0-3.7 s against 3.3-4.4 s for two and 3.6-5.3 s for one.
+ * two at a time ahead of the one streaming out: under the store's memory limit
+ * one COPY keeps about one thread busy, two keep both (10M rows: 8.6 s -> 5.2 s
+ * in DuckDB alone) for ~30 MB more. A segment is at most four row groups
+ * (fewer COPYs; four wrote 10M rows faster than two or one).
  */
 const CSV_SEGMENT_ROWS = 4 * ROW_GROUP;
 const CSV_SEGMENTS_AHEAD = 2;
 
 /**
- * Rows of the segment that starts at `from`: whole row groups, from one at the
- * start (the first bytes leave at once) up to four, and down again near the end
+ * Rows of the segment that starts at `from`: one row group at the start (the
+ * first bytes leave at once), growing to four, and shrinking again near the end
  * so that both COPYs finish together instead of one writing a long last
  * segment alone.
  */
-export function csvSegmentRows(from: number, rowCount: number): number {
+function csvSegmentRows(from: number, rowCount: number): number {
   const groups = Math.floor(Math.min(from, (rowCount - from) / (2 * CSV_SEGMENTS_AHEAD)) / ROW_GROUP);
   return Math.min(CSV_SEGMENT_ROWS, Math.max(1, groups) * ROW_GROUP);
 }
