@@ -161,7 +161,7 @@ function minorGc() {
  * DuckDB's next chunk, `appendMs` time spent appending (and waiting for a
  * move when two stages are full), both on the JS thread.
  */
-export async function streamAppend(query, dir, { prefetch = true, storeThreads = 1 } = {}) {
+async function streamAppend(query, dir) {
   const DuckDBInstance = await duckdb();
   const source = await DuckDBInstance.create(
     path.join(dir, "src.duckdb"),
@@ -169,7 +169,7 @@ export async function streamAppend(query, dir, { prefetch = true, storeThreads =
   );
   const store = await DuckDBInstance.create(path.join(dir, "store.duckdb"), {
     ...settings("64MB", path.join(dir, "spill-store")),
-    threads: String(storeThreads),
+    threads: "1",
   });
   try {
     const sc = await source.connect();
@@ -216,7 +216,7 @@ export async function streamAppend(query, dir, { prefetch = true, storeThreads =
       const f1 = performance.now();
       fetchMs += f1 - f0;
       if (!chunk || chunk.rowCount === 0) break;
-      next = prefetch ? result.fetchChunk() : null;
+      next = result.fetchChunk();
       if (!stage) {
         const name = `s${stages++}`;
         await tc.run(`CREATE TABLE staging.${name} (${columns})`);
@@ -230,7 +230,6 @@ export async function streamAppend(query, dir, { prefetch = true, storeThreads =
       const due = moving === null && performance.now() - movedAt >= 400;
       if (stage.rows >= 245_760 || due || visible === 0) await move();
       appendMs += performance.now() - f1;
-      next ??= result.fetchChunk();
     }
     const c0 = performance.now();
     await move();
