@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { StoredColumn } from "@/lib/server/engines/types";
 import { type Caps, ResultStore } from "@/lib/server/runs/result-store";
 
-// Results larger than one stage (2 row groups) exercise staging and moving.
+// Results larger than one stage (one row group) exercise staging and moving.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-store-"));
 const store = await ResultStore.open({ dir, memoryLimit: "64MB" });
 const source = await DuckDBInstance.create(":memory:");

@@ -154,8 +154,8 @@ function minorGc() {
 /**
  * The store path of a run without the server (result-store.ts ResultWriter):
  * stream the query from one database (160MB) and append every chunk to a
- * staging table in memory in another (64MB, one thread); whenever no move is running and
- * a stage is full (245,760 rows), 400 ms have passed, or it holds the first
+ * staging table in memory in another (64MB, one thread, newest storage format); whenever no move is running and
+ * a stage is full (one row group, 122,880 rows), 400 ms have passed, or it holds the first
  * batch, move it into the stored table with `INSERT … SELECT` in the
  * background, one move at a time. `fetchMs` is time spent waiting for
  * DuckDB's next chunk, `appendMs` time spent appending (and waiting for a
@@ -170,6 +170,7 @@ async function streamAppend(query, dir) {
   const store = await DuckDBInstance.create(path.join(dir, "store.duckdb"), {
     ...settings("64MB", path.join(dir, "spill-store")),
     threads: "1",
+    storage_compatibility_version: "latest",
   });
   try {
     const sc = await source.connect();
@@ -228,7 +229,7 @@ async function streamAppend(query, dir) {
       chunks++;
       if (chunks % 16 === 0) minorGc();
       const due = moving === null && performance.now() - movedAt >= 400;
-      if (stage.rows >= 245_760 || due || visible === 0) await move();
+      if (stage.rows >= 122_880 || due || visible === 0) await move();
       appendMs += performance.now() - f1;
     }
     const c0 = performance.now();

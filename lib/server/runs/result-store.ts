@@ -92,10 +92,15 @@ export class ResultStore {
     const tempDir = path.join(options.dir, "tmp");
     fs.rmSync(tempDir, { recursive: true, force: true });
     fs.mkdirSync(tempDir, { recursive: true });
-    const instance = await DuckDBInstance.create(
-      path.join(options.dir, "results.duckdb"),
-      duckdbSettings(options.memoryLimit, path.join(tempDir, "spill"), STORE_THREADS),
-    );
+    const instance = await DuckDBInstance.create(path.join(options.dir, "results.duckdb"), {
+      ...duckdbSettings(options.memoryLimit, path.join(tempDir, "spill"), STORE_THREADS),
+      // Only this server reads the file, with this DuckDB: write it in the newest
+      // format instead of the one older versions can read. Its compression
+      // (dictionary with FSST) stores a result with less CPU (1M rows: 0.39 s ->
+      // 0.36 s; 10M rows: 5.1 -> 4.6 CPU-seconds in DuckDB alone, same size).
+      // A file made before keeps its format.
+      storage_compatibility_version: "latest",
+    });
     // Stages of results being written (see ResultWriter); never on disk.
     const setup = await instance.connect();
     try {
@@ -297,8 +302,13 @@ export class ResultStore {
   }
 }
 
-/** Rows a stage collects before DuckDB moves it into the stored table (two row groups). */
-const STAGE_ROWS = 2 * ROW_GROUP;
+/**
+ * Rows a stage collects before DuckDB moves it into the stored table: one row
+ * group. The last move runs after the final batch, so a smaller stage ends a
+ * run sooner (1M rows: 0.39 s -> 0.37 s in DuckDB alone; no change at 10M) and
+ * holds half the rows of wide results in memory.
+ */
+const STAGE_ROWS = ROW_GROUP;
 /** Appended rows become readable at least this often while a run streams. */
 const MOVE_INTERVAL_MS = 400;
 
