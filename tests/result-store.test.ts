@@ -19,7 +19,7 @@ afterAll(() => {
 });
 
 /** Streams `sql` into a new stored result; returns the run id, the writer and how often rows became visible. */
-async function storeResult(sql: string, caps: Caps = { maxRows: 1e9, maxBytes: 1e12 }) {
+async function storeResult(sql: string, caps: Caps = { maxRows: 1e9, maxBytes: 1e12 }, into: ResultStore = store) {
   const runId = (++runs).toString(16).padStart(32, "0");
   const connection = await source.connect();
   const result = await connection.stream(sql);
@@ -28,7 +28,7 @@ async function storeResult(sql: string, caps: Caps = { maxRows: 1e9, maxBytes: 1
     .columnTypes()
     .map((storageType, i) => ({ name: names[i], type: storageType.toString(), storageType }));
   const seen: number[] = [];
-  const writer = await store.createWriter(runId, columns, caps, () => seen.push(writer.visibleRows));
+  const writer = await into.createWriter(runId, columns, caps, () => seen.push(writer.visibleRows));
   try {
     for (;;) {
       const chunk = await result.fetchChunk();
@@ -56,7 +56,7 @@ describe("the result store's writer", () => {
     // The first batch is readable on its own, before the rest.
     expect(seen[0]).toBeLessThanOrEqual(2048);
     expect(seen.at(-1)).toBe(700_000);
-    for (const offset of [0, 245_759, 245_760, 491_519, 699_990]) {
+    for (const offset of [0, 122_879, 122_880, 245_760, 491_519, 699_990]) {
       const page = await store.page(runId, 2, { offset, limit: 10 });
       expect(page.rows[0]).toEqual([String(offset), `row ${offset}`]);
       expect(page.rowIds[0]).toBe(offset);
@@ -64,6 +64,39 @@ describe("the result store's writer", () => {
     const [[count, ordered]] = await store.read(`SELECT count(*), bool_and(c0 = rowid) FROM r_${runId}`);
     expect([Number(count), ordered]).toEqual([700_000, true]);
     expect(await stagingTables()).toBe(0);
+  });
+
+  it("keeps working on a results file written in DuckDB's older storage format", async () => {
+    // Files made before the store wrote the newest format keep theirs: old
+    // results stay readable and new ones are stored beside them.
+    const oldDir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-store-old-"));
+    try {
+      const old = await DuckDBInstance.create(path.join(oldDir, "results.duckdb"));
+      const connection = await old.connect();
+      await connection.run("CREATE TABLE r_ffffffffffffffffffffffffffffffff AS SELECT i AS c0 FROM range(1000) t(i)");
+      connection.closeSync();
+      old.closeSync();
+      const reopened = await ResultStore.open({ dir: oldDir, memoryLimit: "64MB" });
+      try {
+        const before = await reopened.page("f".repeat(32), 1, { offset: 990, limit: 5 });
+        expect(before.rows).toEqual([["990"], ["991"], ["992"], ["993"], ["994"]]);
+        const { runId, writer } = await storeResult(
+          "SELECT i, 'row ' || i AS label FROM range(300000) t(i)",
+          undefined,
+          reopened,
+        );
+        expect(writer.visibleRows).toBe(300_000);
+        const page = await reopened.page(runId, 2, { offset: 299_998, limit: 10 });
+        expect(page.rows).toEqual([
+          ["299998", "row 299998"],
+          ["299999", "row 299999"],
+        ]);
+      } finally {
+        reopened.close();
+      }
+    } finally {
+      fs.rmSync(oldDir, { recursive: true, force: true });
+    }
   });
 
   it("stops at the row cap in the middle of a stage", async () => {

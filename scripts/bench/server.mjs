@@ -108,7 +108,7 @@ export function procCpuSeconds(pid) {
 }
 
 /**
- * Starts the app with `npm start` on a free port with a fresh data directory, waits until
+ * Starts the app with `npm start` on a free port with the given data directory, waits until
  * it answers, and returns a handle. `env` is merged over the bench's env.
  */
 export async function startServer({ cwd, dataDir, env = {}, logFile, startupTimeoutMs = 60_000 }) {
