@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, test, typeSql } from "./support/app";
+import { expect, focusEditor, test, typeSql } from "./support/app";
 import { signUpMember } from "./support/members";
 
 async function editorText(page: Page): Promise<string> {
@@ -15,6 +15,25 @@ async function signIn(page: Page, email: string) {
 }
 
 test.describe("editor tabs and drafts", () => {
+  test("fast typing loses no characters while the draft is saved", async ({ app: admin, browser }) => {
+    const suffix = Date.now().toString(36);
+    const page = await signUpMember(admin, browser, `Quick ${suffix}`, `quick-${suffix}@example.com`);
+    await page.goto("/");
+    await focusEditor(page);
+    // Key by key with no pause: renders and draft saves happen while keys keep
+    // coming (a late echo of the text used to replace the newer text).
+    const sql = "SELECT * FROM samples.nyctaxi.trips WHERE trip_id > 10 AND fare_amount < 20 ORDER BY trip_id";
+    for (let round = 0; round < 3; round++) {
+      await page.keyboard.press("ControlOrMeta+A");
+      await page.keyboard.press("Delete");
+      await page.keyboard.type(sql);
+      await page.keyboard.press("Escape");
+      await expect(page.getByText("Draft saved")).toBeVisible();
+      await expect.poll(() => editorText(page)).toBe(sql);
+    }
+    await page.context().close();
+  });
+
   test("typed text survives a reload, signing out and in, and an unreachable server", async ({
     app: admin,
     browser,

@@ -71,13 +71,24 @@ export function MonacoSqlEditor({
   const [height, setHeight] = useState(fitContent?.min ?? 0);
   // The editor owns its text while the user types; `value` is pushed in only
   // when it changes from outside (a restored version, their version reloaded).
-  // Echoing every keystroke back would drop characters typed during a render.
-  const emitted = useRef(value);
+  // The parent's `value` echoes what the editor emitted, but late: keys typed
+  // between a render and its effect were already emitted after it. Echoes
+  // arrive in order, so a `value` found among the texts emitted and not yet
+  // echoed is an echo (that one and the older ones are dropped); anything
+  // else comes from outside. (Comparing with the last text emitted alone
+  // dropped characters of fast typing: a late echo replaced the newer text.)
+  const unechoed = useRef<string[]>([]);
 
   useEffect(() => {
     const editor = editorRef.current;
-    if (!editor || value === emitted.current || value === editor.getValue()) return;
-    emitted.current = value;
+    if (!editor) return;
+    const echoed = unechoed.current.indexOf(value);
+    if (echoed !== -1) {
+      unechoed.current.splice(0, echoed + 1);
+      return;
+    }
+    unechoed.current = [];
+    if (value === editor.getValue()) return;
     const model = editor.getModel();
     // An edit operation (not setValue) so that Undo brings the user's text back.
     model?.pushEditOperations([], [{ range: model.getFullModelRange(), text: value }], () => null);
@@ -178,8 +189,10 @@ export function MonacoSqlEditor({
       language="sql"
       theme="vs"
       onChange={(next) => {
-        emitted.current = next ?? "";
-        onChange(emitted.current);
+        const text = next ?? "";
+        // Bounded, for a parent that echoes rarely: only the latest texts can still come back.
+        if (unechoed.current.push(text) > 64) unechoed.current.shift();
+        onChange(text);
       }}
       onMount={onMount}
       options={{
