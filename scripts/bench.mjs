@@ -157,32 +157,25 @@ async function waitForQuiet() {
   }
 }
 
+/** After a failure: the end of the server's log, where its side of the story is. */
+function printServerLog(logFile) {
+  const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim() : "";
+  if (text) console.error(`--- server log (last 40 lines) ---\n${text.split("\n").slice(-40).join("\n")}`);
+}
+
 /**
  * Every action and the CSV route once on a tiny result, so that module loading
  * and first-call compilation are not in the measured figures.
  */
 async function warmUp(client) {
-  const { data } = await client.data("startRunAction", {
-    connectionId: "builtin",
-    sql: benchQuery(1000),
-    lane: "warmup",
-    pageSize: PAGE_LIMIT,
-  });
-  let run = data.run;
-  while (run.status === "running")
-    run = (await client.data("runStateAction", { runId: run.id, knownRows: run.rowCount, waitMs: 1000 })).data;
+  const run = await storeRun(client, benchQuery(1000), "warmup");
   await client.data("pageAction", { runId: run.id, offset: 500, limit: PAGE_LIMIT, sort: null });
   await client.csv(run.id);
 }
 
 /** Runs `sql` through startRunAction and polls as the results panel does; returns the finished run. */
-async function storeRun(client, sql) {
-  const started = await client.data("startRunAction", {
-    connectionId: "builtin",
-    sql,
-    lane: "bench",
-    pageSize: PAGE_LIMIT,
-  });
+async function storeRun(client, sql, lane = "bench") {
+  const started = await client.data("startRunAction", { connectionId: "builtin", sql, lane, pageSize: PAGE_LIMIT });
   let run = started.data.run;
   while (run.status === "running")
     run = (await client.data("runStateAction", { runId: run.id, knownRows: run.rowCount, waitMs: 1000 })).data;
@@ -284,8 +277,7 @@ async function appRun(n, tmpRoot, rep) {
     out.peakRss = mem.hwm;
     out.finalRss = mem.rss;
   } catch (error) {
-    const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim() : "";
-    if (text) console.error(`--- server log (last 40 lines) ---\n${text.split("\n").slice(-40).join("\n")}`);
+    printServerLog(logFile);
     throw error;
   } finally {
     step = `${n} rows, run ${rep}: stopping the server`;
@@ -424,8 +416,7 @@ async function measureScan(tmpRoot) {
       await sleep(100);
       out.peakRss = procMemory(server.pid).hwm;
     } catch (error) {
-      const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim() : "";
-      if (text) console.error(`--- server log (last 40 lines) ---\n${text.split("\n").slice(-40).join("\n")}`);
+      printServerLog(logFile);
       throw error;
     } finally {
       step = `table scan, run ${rep}: stopping the server`;
