@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import { csvLine } from "@/lib/csv";
-import { expect, firstCell, gridRows, newTab, resultStatus, runSql, test } from "./support/app";
+import { expect, firstCell, focusEditor, gridRows, newTab, resultStatus, runSql, test, typeSql } from "./support/app";
 import { trueResult } from "./support/truth";
 
 test.describe("a newcomer on the built-in warehouse", () => {
@@ -23,6 +23,33 @@ test.describe("a newcomer on the built-in warehouse", () => {
     for (const table of ["customer", "lineitem", "nation", "orders", "region"]) {
       await expect(schema.getByRole("button", { name: table, exact: true })).toBeVisible();
     }
+  });
+
+  test("finds a table by name without opening its catalog, and inserts its full name", async ({ app: page }) => {
+    await page.goto("/");
+    await newTab(page);
+    await typeSql(page, "SELECT count(*) AS n FROM ");
+
+    const schema = page.getByRole("complementary", { name: "Schema browser" });
+    const search = schema.getByRole("searchbox", { name: "Search tables" });
+    await search.fill("LINEIT");
+    const matches = schema.getByRole("list", { name: "Matching tables" });
+    await expect(matches.getByRole("button", { name: "lineitem", exact: true })).toBeVisible();
+    await expect(matches).toContainText("samples.tpch");
+    await matches.getByRole("button", { name: "Expand lineitem" }).click();
+    await expect(matches.getByText("l_extendedprice")).toBeVisible();
+    await matches.getByRole("button", { name: "lineitem", exact: true }).click();
+
+    await focusEditor(page);
+    await page.keyboard.press("ControlOrMeta+Enter");
+    await expect(resultStatus(page)).toHaveText("Succeeded");
+    const truth = await trueResult("SELECT count(*) AS n FROM samples.tpch.lineitem");
+    await expect(firstCell(page)).toHaveText(String(truth.rows[0][0]));
+
+    await search.fill("no_such_table_anywhere");
+    await expect(schema).toContainText("No table or view has that in its name.");
+    await search.fill("");
+    await expect(schema.getByRole("button", { name: "Expand samples" })).toBeVisible();
   });
 
   test("runs a query, pages to the last page and downloads exactly the true result", async ({ app: page }) => {

@@ -93,6 +93,9 @@ test.describe("security", () => {
     expect(await callAction(r, "testConnectionAction", { id: personal.data.id })).toEqual(NOT_FOUND);
     expect(await callAction(r, "deleteConnectionAction", { connectionId: personal.data.id })).toEqual(NOT_FOUND);
     expect(await callAction(r, "listCatalogsAction", { connectionId: personal.data.id })).toEqual(NOT_FOUND);
+    expect(await callAction(r, "searchTablesAction", { connectionId: personal.data.id, text: "trips" })).toEqual(
+      NOT_FOUND,
+    );
     expect(
       await callAction(r, "startRunAction", {
         sql: "SELECT 1",

@@ -50,6 +50,7 @@ export const catalogsInput = z.object({ connectionId });
 export const schemasInput = z.object({ connectionId, catalog: name });
 export const tablesInput = z.object({ connectionId, catalog: name, schema: name });
 export const columnsInput = z.object({ connectionId, catalog: name, schema: name, table: name });
+export const searchTablesInput = z.object({ connectionId, text: z.string().trim().min(1).max(255) });
 
 export const passwordSchema = z.string().min(12, "Use at least 12 characters.").max(1024, "That password is too long.");
 

@@ -104,6 +104,28 @@ describe("the Databricks engine against the test warehouse", () => {
     await expectHealthy();
   });
 
+  it("searches tables of every catalog by name, matching % and _ as themselves", async () => {
+    for (const sql of [
+      "CREATE TABLE main.default.lb_search_a1 AS SELECT 1 AS x",
+      "CREATE TABLE main.default.lb_searchxa1 AS SELECT 1 AS x",
+      "CREATE VIEW main.default.lb_search_view AS SELECT 1 AS x",
+    ]) {
+      expect((await run(sql)).status).toBe("succeeded");
+    }
+    expect(await engine.searchTables("LINEITEM", 10)).toEqual([
+      { catalog: "samples", schema: "tpch", name: "lineitem", kind: "table" },
+    ]);
+    expect(await engine.searchTables("search_", 10)).toEqual([
+      { catalog: "main", schema: "default", name: "lb_search_a1", kind: "table" },
+      { catalog: "main", schema: "default", name: "lb_search_view", kind: "view" },
+    ]);
+    expect(await engine.searchTables("100%", 10)).toEqual([]);
+    // Exact names come first; only `limit` rows are fetched.
+    expect((await engine.searchTables("trips", 10))[0]).toMatchObject({ catalog: "samples", name: "trips" });
+    expect(await engine.searchTables("e", 2)).toHaveLength(2);
+    await expectHealthy();
+  });
+
   it("says what is wrong with a connection", async () => {
     const wrong = new DatabricksEngine({
       host: "localhost",

@@ -6,6 +6,7 @@ import {
   listColumnsAction,
   listSchemasAction,
   listTablesAction,
+  searchTablesAction,
 } from "@/app/(workspace)/schema/actions";
 import type { ActionResult } from "@/lib/action-result";
 import type { ConnectionView } from "@/lib/connections";
@@ -21,9 +22,18 @@ interface Node {
   load?: () => Promise<ActionResult<Node[]>>;
 }
 
-/** Catalogs → schemas → tables → columns of one connection, each level loaded when first opened. */
+/** How long the search waits for typing to pause before asking the server. */
+const SEARCH_DELAY_MS = 250;
+
+type Found = Awaited<ReturnType<typeof searchTablesAction>>;
+
+/**
+ * Catalogs → schemas → tables → columns of one connection, each level loaded
+ * when first opened. Typing in the search box asks the warehouse for tables of
+ * every catalog by name, opened or not.
+ */
 export function SchemaBrowser({ connection, onInsert }: { connection: ConnectionView; onInsert(text: string): void }) {
-  const [filter, setFilter] = useState("");
+  const [search, setSearch] = useState("");
   const [generation, setGeneration] = useState(0);
   const [catalogs, setCatalogs] = useState<ActionResult<string[]> | null>(null);
 
@@ -39,6 +49,8 @@ export function SchemaBrowser({ connection, onInsert }: { connection: Connection
     };
   }, [connection.id, generation]);
 
+  const text = search.trim();
+  const found = useSearch(connection.id, text, generation);
   const names = new Names(connection.id, connection.dialect);
   const roots = catalogs?.ok ? catalogs.data.map((catalog) => names.catalog(catalog)) : [];
   return (
@@ -58,37 +70,98 @@ export function SchemaBrowser({ connection, onInsert }: { connection: Connection
       <input
         className="schema-filter"
         type="search"
-        placeholder="Filter loaded names"
-        aria-label="Filter schema"
-        value={filter}
-        onChange={(event) => setFilter(event.target.value)}
+        placeholder="Search tables"
+        aria-label="Search tables"
+        value={search}
+        onChange={(event) => setSearch(event.target.value)}
       />
-      {catalogs === null && <p className="muted tree-msg">Loading…</p>}
-      {catalogs && !catalogs.ok && (
-        <p className="error-text tree-msg" role="alert">
-          {catalogs.error}
-        </p>
+      {text ? (
+        <SearchResults found={found} names={names} onInsert={onInsert} />
+      ) : (
+        <>
+          {catalogs === null && <p className="muted tree-msg">Loading…</p>}
+          {catalogs && !catalogs.ok && (
+            <p className="error-text tree-msg" role="alert">
+              {catalogs.error}
+            </p>
+          )}
+          <ul className="tree" key={`${connection.id}-${generation}`}>
+            {roots.map((node) => (
+              <TreeNode key={node.key} node={node} depth={0} onInsert={onInsert} />
+            ))}
+          </ul>
+        </>
       )}
-      <ul className="tree" key={`${connection.id}-${generation}`}>
-        {roots.map((node) => (
-          <TreeNode key={node.key} node={node} depth={0} filter={filter.trim().toLowerCase()} onInsert={onInsert} />
-        ))}
-      </ul>
     </aside>
   );
 }
 
-function TreeNode({
-  node,
-  depth,
-  filter,
+/** The server's matches for `text`, asked once typing pauses; null while a search is pending. */
+function useSearch(connectionId: string, text: string, generation: number): Found | null {
+  const [found, setFound] = useState<{ key: string; result: Found } | null>(null);
+  const key = `${connectionId}\n${generation}\n${text}`;
+  useEffect(() => {
+    if (!text) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      void searchTablesAction({ connectionId, text }).then((result) => {
+        if (current) setFound({ key, result });
+      });
+    }, SEARCH_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [connectionId, text, key]);
+  return found?.key === key ? found.result : null;
+}
+
+function SearchResults({
+  found,
+  names,
   onInsert,
 }: {
-  node: Node;
-  depth: number;
-  filter: string;
+  found: Found | null;
+  names: Names;
   onInsert(text: string): void;
 }) {
+  if (found === null) return <p className="muted tree-msg">Searching…</p>;
+  if (!found.ok)
+    return (
+      <p className="error-text tree-msg" role="alert">
+        {found.error}
+      </p>
+    );
+  const { tables, more } = found.data;
+  return (
+    <>
+      {tables.length === 0 && <p className="muted tree-msg">No table or view has that in its name.</p>}
+      <ul className="tree" aria-label="Matching tables">
+        {tables.map((t) => {
+          const node = names.table(t.catalog, t.schema, t.name, t.kind);
+          return (
+            <TreeNode
+              key={node.key}
+              node={{
+                ...node,
+                detail: t.kind === "view" ? `${t.catalog}.${t.schema} · view` : `${t.catalog}.${t.schema}`,
+              }}
+              depth={0}
+              onInsert={onInsert}
+            />
+          );
+        })}
+      </ul>
+      {more && (
+        <p className="muted tree-msg">
+          Showing the first {tables.length} matches; type more of the name to narrow them.
+        </p>
+      )}
+    </>
+  );
+}
+
+function TreeNode({ node, depth, onInsert }: { node: Node; depth: number; onInsert(text: string): void }) {
   const [open, setOpen] = useState(false);
   const [children, setChildren] = useState<Node[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -106,10 +179,6 @@ function TreeNode({
       else setError(result.error);
     }
   }, [node, open, children]);
-
-  const visibleChildren = children?.filter((child) => !filter || matches(child, filter)) ?? [];
-  const selfMatches = !filter || node.label.toLowerCase().includes(filter);
-  if (!selfMatches && visibleChildren.length === 0 && depth > 0) return null;
 
   return (
     <li>
@@ -141,17 +210,13 @@ function TreeNode({
           {loading && <li className="muted tree-msg">Loading…</li>}
           {error && <li className="error-text tree-msg">{error}</li>}
           {children?.length === 0 && <li className="muted tree-msg">(empty)</li>}
-          {(filter ? visibleChildren : (children ?? [])).map((child) => (
-            <TreeNode key={child.key} node={child} depth={depth + 1} filter={filter} onInsert={onInsert} />
+          {children?.map((child) => (
+            <TreeNode key={child.key} node={child} depth={depth + 1} onInsert={onInsert} />
           ))}
         </ul>
       )}
     </li>
   );
-}
-
-function matches(node: Node, filter: string): boolean {
-  return node.label.toLowerCase().includes(filter) || Boolean(node.load);
 }
 
 /** Tree nodes of one connection: what each loads and what clicking it inserts. */

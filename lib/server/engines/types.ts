@@ -19,6 +19,11 @@ export interface Engine {
   listSchemas(catalog: string): Promise<string[]>;
   listTables(catalog: string, schema: string): Promise<TableInfo[]>;
   listColumns(catalog: string, schema: string, table: string): Promise<ColumnInfo[]>;
+  /**
+   * Tables and views of every catalog whose name contains `text` (ignoring
+   * case), at most `limit` of them; the schema browser's search.
+   */
+  searchTables(text: string, limit: number): Promise<FoundTable[]>;
   testConnection(): Promise<ConnectionCheck>;
   close(): Promise<void>;
 }
@@ -53,6 +58,11 @@ export interface StoredColumn extends ResultColumn {
 export interface TableInfo {
   name: string;
   kind: "table" | "view";
+}
+
+export interface FoundTable extends TableInfo {
+  catalog: string;
+  schema: string;
 }
 
 export interface ColumnInfo {

@@ -8,6 +8,7 @@ import type {
   ConnectionCheck,
   Engine,
   EngineSession,
+  FoundTable,
   Progress,
   StatementResult,
   TableInfo,
@@ -201,6 +202,27 @@ export class DatabricksEngine implements Engine {
     );
   }
 
+  /**
+   * GetTables with a name pattern over every catalog. Unity Catalog keeps names
+   * in lower case, so the text is matched in lower case; `%`, `_` and `\` in it
+   * are escaped to match themselves. Only the first `limit` matches are fetched.
+   */
+  async searchTables(text: string, limit: number): Promise<FoundTable[]> {
+    const pattern = `%${text.toLowerCase().replace(/[\\%_]/g, "\\$&")}%`;
+    const found = await this.metadata(
+      (s) => s.getTables({ tableName: pattern, maxRows: limit }),
+      (r): FoundTable => ({
+        catalog: String(r.TABLE_CAT),
+        schema: String(r.TABLE_SCHEM),
+        name: String(r.TABLE_NAME),
+        kind: /VIEW/i.test(String(r.TABLE_TYPE)) ? "view" : "table",
+      }),
+      limit,
+    );
+    // The first answer can bring more rows than asked for.
+    return rankMatches(found, text).slice(0, limit);
+  }
+
   async testConnection(): Promise<ConnectionCheck> {
     try {
       const version = await this.withSession(async (session) => {
@@ -225,14 +247,20 @@ export class DatabricksEngine implements Engine {
     this.client = null;
   }
 
+  /** A metadata call's rows, all of them or the first `maxRows`. */
   private metadata<T>(
     request: (s: IDBSQLSession) => Promise<IOperation>,
     map: (row: Record<string, unknown>) => T,
+    maxRows?: number,
   ): Promise<T[]> {
     return this.withSession(async (session) => {
       const operation = await request(session);
       try {
-        const rows = (await operation.fetchAll()) as Record<string, unknown>[];
+        const rows = (
+          maxRows === undefined
+            ? await operation.fetchAll()
+            : await operation.fetchChunk({ maxRows, disableBuffering: true })
+        ) as Record<string, unknown>[];
         return rows.map(map);
       } finally {
         await operation.close().catch(() => {});
@@ -387,4 +415,17 @@ function isExpiredSession(error: unknown): boolean {
 
 function firstWord(sql: string): string {
   return (/^\s*(\w+)/.exec(sql.replace(/^\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/)*/g, ""))?.[1] ?? "STATEMENT").toUpperCase();
+}
+
+/** Exact names first, then names that start with the text, then the rest; each group in name order. */
+function rankMatches(found: FoundTable[], text: string): FoundTable[] {
+  const needle = text.toLowerCase();
+  const rank = (t: FoundTable) => {
+    const name = t.name.toLowerCase();
+    return name === needle ? 0 : name.startsWith(needle) ? 1 : 2;
+  };
+  return found
+    .map((table) => ({ table, rank: rank(table) }))
+    .sort((a, b) => a.rank - b.rank || a.table.name.localeCompare(b.table.name))
+    .map(({ table }) => table);
 }

@@ -13,6 +13,11 @@ export const catalogQueries = {
     `SELECT schema_name FROM duckdb_schemas() WHERE database_name = ${sqlString(catalog)} AND NOT internal AND schema_name <> 'pg_catalog' ORDER BY schema_name`,
   tables: (catalog: string, schema: string) =>
     `SELECT table_name, CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END FROM information_schema.tables WHERE table_catalog = ${sqlString(catalog)} AND table_schema = ${sqlString(schema)} ORDER BY table_name`,
+  /** Tables and views named with `text` (any case), exact names first, then names that start with it. */
+  search: (text: string, limit: number) => {
+    const needle = `lower(${sqlString(text)})`;
+    return `SELECT table_catalog, table_schema, table_name, CASE WHEN table_type = 'VIEW' THEN 'view' ELSE 'table' END FROM information_schema.tables WHERE table_catalog NOT IN ('system', 'temp') AND contains(lower(table_name), ${needle}) ORDER BY lower(table_name) <> ${needle}, NOT starts_with(lower(table_name), ${needle}), table_name, table_catalog, table_schema LIMIT ${Math.trunc(limit)}`;
+  },
   columns: (catalog: string, schema: string, table: string) =>
     `SELECT column_name, data_type, is_nullable = 'YES' FROM information_schema.columns WHERE table_catalog = ${sqlString(catalog)} AND table_schema = ${sqlString(schema)} AND table_name = ${sqlString(table)} ORDER BY ordinal_position`,
 };

@@ -7,7 +7,15 @@ import {
   ResultReturnType,
   StatementType,
 } from "@duckdb/node-api";
-import type { ColumnInfo, ConnectionCheck, Engine, EngineSession, StatementResult, TableInfo } from "../types";
+import type {
+  ColumnInfo,
+  ConnectionCheck,
+  Engine,
+  EngineSession,
+  FoundTable,
+  StatementResult,
+  TableInfo,
+} from "../types";
 import { catalogQueries } from "./catalog-sql";
 import { duckdbError } from "./errors";
 
@@ -42,6 +50,16 @@ export class DuckDBEngine implements Engine {
       name: String(name),
       type: String(type),
       nullable: nullable === true,
+    }));
+  }
+
+  async searchTables(text: string, limit: number): Promise<FoundTable[]> {
+    const rows = await this.rows(catalogQueries.search(text, limit));
+    return rows.map(([catalog, schema, name, kind]) => ({
+      catalog: String(catalog),
+      schema: String(schema),
+      name: String(name),
+      kind: kind === "view" ? "view" : "table",
     }));
   }
 
