@@ -219,27 +219,3 @@ describe("runs on the built-in warehouse", () => {
     expect(Number((await rt.store.read(indexes))[0][0])).toBe(0);
   });
 });
-
-describe("the built-in warehouse's table search", () => {
-  it("finds tables and views of every catalog by name, any case, exact names first", async () => {
-    for (const sql of [
-      "CREATE TABLE search_trips_copy AS SELECT 1 AS x",
-      "CREATE VIEW search_view_of_orders AS SELECT 1 AS x",
-      'CREATE TABLE "100% it\'s" AS SELECT 1 AS x',
-    ]) {
-      expect((await run(sql)).final.status).toBe("succeeded");
-    }
-    const found = await engine.searchTables("TRIPS", 10);
-    expect(found[0]).toEqual({ catalog: "samples", schema: "nyctaxi", name: "trips", kind: "table" });
-    expect(found).toContainEqual({ catalog: "workspace", schema: "default", name: "search_trips_copy", kind: "table" });
-    expect(await engine.searchTables("view_of", 10)).toEqual([
-      { catalog: "workspace", schema: "default", name: "search_view_of_orders", kind: "view" },
-    ]);
-    // Quotes and LIKE wildcards in the text are only text.
-    expect(await engine.searchTables("0% it'", 10)).toEqual([
-      { catalog: "workspace", schema: "default", name: "100% it's", kind: "table" },
-    ]);
-    expect(await engine.searchTables("_", 100)).not.toContainEqual(expect.objectContaining({ name: "trips" }));
-    expect(await engine.searchTables("e", 3)).toHaveLength(3);
-  });
-});
