@@ -16,6 +16,21 @@ test.describe("when things go wrong, or take long", () => {
     await expect(page.locator(".monaco-editor .squiggly-error")).toHaveCount(0);
   });
 
+  test("an error that comes after the first rows fails the run, keeping the rows before it", async ({ app: page }) => {
+    await page.goto("/");
+    await runSql(
+      page,
+      "SELECT i, repeat('x', 100) AS pad,\n  CASE WHEN i > 300000 THEN ('x' || i)::INT ELSE i END AS v\nFROM range(400000) t(i)",
+    );
+    await expect(resultStatus(page)).toHaveText("Failed");
+    const error = page.locator(".error-panel");
+    await expect(error).toContainText("Conversion Error: Could not convert string 'x300001' to INT32");
+    await expect(error).toContainText("at line 2, column 39");
+    await expect(page.locator(".monaco-editor .squiggly-error")).toHaveCount(1);
+    await expect(page.locator(".result-bar")).toContainText(/[\d,]+ rows before the error/);
+    await expect(firstCell(page)).toHaveText("0");
+  });
+
   test("CREATE TABLE and INSERT say what they did", async ({ app: page }) => {
     await page.goto("/");
     await runSql(

@@ -49,7 +49,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
         {hasRows && (
           <span>
             {formatCount(run.rowCount)} {run.rowCount === 1 ? "row" : "rows"}
-            {running ? " so far" : ""}
+            {running ? " so far" : run.status === "failed" ? " before the error" : ""}
           </span>
         )}
         <span>{formatDuration(running ? elapsedMs : run.elapsedMs)}</span>
