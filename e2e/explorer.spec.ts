@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { parse } from "csv-parse/sync";
 import { csvLine } from "@/lib/csv";
 import { expect, firstCell, focusEditor, gridRows, newTab, resultStatus, runSql, test, typeSql } from "./support/app";
+import { E2E_RESULT_MAX_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
 test.describe("a newcomer on the built-in warehouse", () => {
@@ -93,6 +94,25 @@ test.describe("a newcomer on the built-in warehouse", () => {
     expect(text === expected).toBe(true);
     const records: string[][] = parse(text);
     expect(records).toHaveLength(truth.rows.length + 1);
+  });
+
+  test("downloads every row of a result cut at the server's cap", async ({ app: page }) => {
+    const rows = E2E_RESULT_MAX_ROWS + 100_000;
+    await page.goto("/");
+    await runSql(page, `SELECT i, 'row ' || i AS label FROM range(${rows}) t(i)`);
+    await expect(resultStatus(page)).toHaveText("Succeeded");
+    const notice = page.getByRole("note");
+    await expect(notice).toContainText(`Result truncated at ${E2E_RESULT_MAX_ROWS.toLocaleString("en-US")} rows`);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      notice.getByRole("link", { name: "Download every row as CSV" }).click(),
+    ]);
+    const text = fs.readFileSync(await download.path(), "utf8");
+    const lines = text.split("\r\n");
+    expect(lines).toHaveLength(rows + 2); // the header, every row, and the empty string after the last line end
+    expect(lines[0]).toBe("i,label");
+    expect(lines[E2E_RESULT_MAX_ROWS + 1]).toBe(`${E2E_RESULT_MAX_ROWS},row ${E2E_RESULT_MAX_ROWS}`);
+    expect(lines[rows]).toBe(`${rows - 1},row ${rows - 1}`);
   });
 
   test("sees exact BIGINT, DECIMAL and microsecond TIMESTAMP values, NULL apart from empty", async ({ app: page }) => {

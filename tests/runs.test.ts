@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NOT_FOUND } from "@/lib/action-result";
@@ -5,7 +7,7 @@ import type { RunView } from "@/lib/results/types";
 import { prepareTempDataDir } from "./support/env";
 import { createTestUser } from "./support/users";
 
-prepareTempDataDir();
+const dataDir = prepareTempDataDir();
 process.env.LAKEBOOK_RESULT_MAX_ROWS = "50000";
 
 const runs = await import("@/lib/server/runs/runs");
@@ -91,6 +93,52 @@ describe("runs on the built-in warehouse", () => {
     expect(final.status).toBe("succeeded");
     expect(final.truncated).toBe(true);
     expect(final.rowCount).toBe(50_000);
+  });
+
+  it("downloads every row of a result cut at the cap by running it again, in the stored download's format", async () => {
+    const sql =
+      "SELECT i, (i * 7919)::DECIMAL(38,10) / 3 AS d, TIMESTAMP '2024-01-01 00:00:00.000001' + to_microseconds(i) AS t, CASE WHEN i % 5 = 0 THEN NULL WHEN i % 5 = 1 THEN '' ELSE 'a,\"b\"\n' || i END AS s FROM range(300000) t(i)";
+    const { final } = await run(sql);
+    expect(final.truncated).toBe(true);
+    const engineOf = async () => engine;
+    const { body } = await runs.allRowsCsv(me, final.id, engineOf);
+    const all = await new Response(body).text();
+    const stored = await csvText(final.id);
+    // The stored rows are the first rows of the full download, byte for byte.
+    expect(all.startsWith(stored)).toBe(true);
+    const rows = parse(all, { relax_column_count: false }) as string[][];
+    expect(rows).toHaveLength(300_001);
+    expect(rows[0]).toEqual(["i", "d", "t", "s"]);
+    // The last row, as the grid shows it when the query picks it alone.
+    const last = await run(`SELECT * FROM (${sql}) WHERE i = 299999`, "last");
+    expect(rows[300_000]).toEqual(last.page?.rows[0]);
+    expect(rows[300_000][3]).toBe('a,"b"\n299999');
+    expect(rows[1]).toEqual(["0", "0.0", "2024-01-01 00:00:00.000001", ""]);
+    // Nothing of it stays on disk.
+    expect(fs.readdirSync(path.join(dataDir, "results", "tmp")).filter((f) => f.includes("-all-"))).toEqual([]);
+  });
+
+  it("stops the query when a full download is abandoned, and refuses what must not run again", async () => {
+    const { final } = await run("SELECT i, repeat('x', 200) AS pad FROM range(100000000) t(i)");
+    expect(final.truncated).toBe(true);
+    const engineOf = async () => engine;
+    const { body } = await runs.allRowsCsv(me, final.id, engineOf);
+    const reader = body.getReader();
+    let bytes = 0;
+    while (bytes < 1_000_000) bytes += (await reader.read()).value?.byteLength ?? 0;
+    expect(runs.fullDownloadsRunning()).toBe(1);
+    await reader.cancel();
+    // The statement is stopped and its session closed: the server runs the next query at once.
+    expect(runs.fullDownloadsRunning()).toBe(0);
+    expect((await run("SELECT 42 AS n", "after")).page?.rows).toEqual([["42"]]);
+    expect(fs.readdirSync(path.join(dataDir, "results", "tmp")).filter((f) => f.includes("-all-"))).toEqual([]);
+
+    await expect(runs.allRowsCsv(other, final.id, engineOf)).rejects.toThrow(NOT_FOUND);
+    const several = await run("CREATE OR REPLACE TABLE twice AS SELECT 1 AS a; SELECT range FROM range(60000)");
+    await expect(runs.allRowsCsv(me, several.final.id, engineOf)).rejects.toThrow(/single query/);
+    // A complete result comes from the store.
+    const small = await run("SELECT 1 AS one");
+    expect(await new Response((await runs.allRowsCsv(me, small.final.id, engineOf)).body).text()).toBe("one\r\n1\r\n");
   });
 
   it("reports errors with their position in the submitted text", async () => {

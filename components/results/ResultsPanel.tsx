@@ -71,6 +71,15 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
       {run.truncated && (
         <p className="notice" role="note">
           Result truncated at {formatCount(run.rowCount)} rows: the server stores at most this much of one result.
+          {!running && (
+            <>
+              {" "}
+              <a href={`/api/runs/${run.id}/csv?all=1`} download>
+                Download every row as CSV
+              </a>{" "}
+              (runs the query again and streams its rows without storing them).
+            </>
+          )}
         </p>
       )}
       {run.error && (

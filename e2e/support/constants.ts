@@ -6,6 +6,8 @@ export const E2E_DATA_DIR = ".lakebook-e2e";
 export const E2E_SERVER_LOG = ".lakebook-e2e-server.log";
 /** Several million trips, as a newcomer gets by default (5M), scaled down to keep CI quick. */
 export const E2E_TRIPS_ROWS = 2_000_000;
+/** The server's row cap, above the sample trips, so that a test can cut a result at it. */
+export const E2E_RESULT_MAX_ROWS = 2_500_000;
 
 /** The first admin, created through the setup page by first-run.setup.ts. */
 export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "correct horse battery staple" };

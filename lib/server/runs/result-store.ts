@@ -15,6 +15,7 @@ import { releaseNativeMemory } from "../native-memory";
 import {
   cellSql,
   createTableSql,
+  csvCopySql,
   csvSegmentSql,
   moveStageSql,
   pageSql,
@@ -248,6 +249,142 @@ export class ResultStore {
       cancel: () => {
         // Let in-flight segments finish before removing their files.
         void Promise.allSettled(ahead).finally(cleanup);
+      },
+    });
+  }
+
+  /**
+   * Rows streamed from an engine as CSV bytes, stored nowhere: each stage of
+   * one row group is appended to a table in memory, written by DuckDB's CSV
+   * writer (the same writer and options as a stored download) to a temporary
+   * file, and streamed out, while the next stage is read from the engine;
+   * each is removed once sent. Memory and disk stay at two stages whatever the
+   * size. A consumer that stops reading calls `stop` (which should stop the
+   * engine); `onEnd` runs once, however the stream ends.
+   */
+  csvOfBatches(
+    key: string,
+    storageTypes: string[],
+    batches: AsyncIterable<DuckDBDataChunk>,
+    header: string,
+    { stop, onEnd }: { stop: () => void; onEnd: () => void },
+  ): ReadableStream<Uint8Array> {
+    const source = batches[Symbol.asyncIterator]();
+    const files = new Set<string>();
+    const stages = new Set<string>();
+    let connection: DuckDBConnection | null = null;
+    let reader: AsyncIterator<Buffer> | null = null;
+    let current: fs.ReadStream | null = null;
+    /** The next stage's file being written (null: no more rows). */
+    let ahead: Promise<string | null> | null = null;
+    let stageCount = 0;
+    let exhausted = false;
+    let chunks = 0;
+    let sinceRelease = 0;
+    let ended = false;
+    let cancelled = false;
+    let work: Promise<void> = Promise.resolve();
+    const end = async () => {
+      if (ended) return;
+      ended = true;
+      current?.destroy();
+      await ahead?.catch(() => {});
+      for (const file of files) fs.rmSync(file, { force: true });
+      await source.return?.().catch(() => {});
+      if (connection) {
+        for (const stage of stages) await connection.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => {});
+        connection.closeSync();
+      }
+      onEnd();
+    };
+    /** Reads the next stage from the engine and writes it as CSV; its file, or null once there are no more rows. */
+    const nextStage = async (): Promise<string | null> => {
+      if (exhausted) return null;
+      const n = stageCount++;
+      const stage = stageTable(`f_${key}`, n);
+      const file = path.join(this.tempDir, `${key}-all-${n}.csv`);
+      connection ??= await this.instance.connect();
+      stages.add(stage.qualified);
+      await connection.run(createTableSql(stage.qualified, storageTypes));
+      const appender = await connection.createAppender(stage.name, "main", stage.catalog);
+      let rows = 0;
+      try {
+        while (rows < ROW_GROUP) {
+          const { value, done } = await source.next();
+          if (done) {
+            exhausted = true;
+            break;
+          }
+          appender.appendDataChunk(value);
+          rows += value.rowCount;
+          if (++chunks % 16 === 0) releaseNativeMemory();
+        }
+      } finally {
+        appender.closeSync();
+      }
+      if (rows > 0) {
+        files.add(file);
+        await connection.run(csvCopySql(`SELECT * FROM ${stage.qualified}`, file));
+      }
+      await connection.run(`DROP TABLE ${stage.qualified}`);
+      stages.delete(stage.qualified);
+      return rows > 0 ? file : null;
+    };
+    const prepare = () => {
+      const next = nextStage();
+      next.catch(() => {}); // Reported where it is awaited.
+      return next;
+    };
+    const pull = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+      try {
+        for (;;) {
+          if (!reader) {
+            const file = await (ahead ?? prepare());
+            ahead = null;
+            if (file === null) {
+              await end();
+              controller.close();
+              return;
+            }
+            ahead = prepare();
+            current = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+            current.on("close", () => {
+              fs.rmSync(file, { force: true });
+              files.delete(file);
+            });
+            reader = current[Symbol.asyncIterator]();
+          }
+          const { value, done } = await reader.next();
+          if (!done) {
+            sinceRelease += value.byteLength;
+            if (sinceRelease >= CSV_RELEASE_BYTES) {
+              sinceRelease = 0;
+              releaseNativeMemory();
+            }
+            controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+            return;
+          }
+          reader = null;
+          current = null;
+        }
+      } catch (error) {
+        await end();
+        if (!cancelled) controller.error(error);
+      }
+    };
+    return new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        controller.enqueue(new TextEncoder().encode(header));
+      },
+      pull: (controller) => {
+        work = pull(controller);
+        return work;
+      },
+      cancel: async () => {
+        cancelled = true;
+        stop();
+        await work.catch(() => {});
+        await end();
       },
     });
   }

@@ -286,6 +286,81 @@ export async function csvDownload(
   return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name))) };
 }
 
+/** Full downloads running now, each holding an engine statement. */
+let rerunning = 0;
+
+export function fullDownloadsRunning(): number {
+  return rerunning;
+}
+
+/**
+ * Every row of a run whose stored result was cut at the cap, as CSV: its
+ * statement runs again on the same connection, and its rows stream to the
+ * download through DuckDB's CSV writer without being stored. Only the person
+ * who ran it may, with their current access to the connection, and only a
+ * single query (running statements that change data again would change it
+ * twice). A result that was not cut is downloaded from the store as usual.
+ */
+export async function allRowsCsv(
+  actor: Actor,
+  id: string,
+  engineOf: (connectionId: string) => Promise<Engine>,
+): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
+  const record = await readable(actor, id);
+  if (!record.truncated) return csvDownload(actor, id);
+  if (record.owner !== actor.id)
+    throw new UserError("Only the person who ran this query can download all of its rows: it runs again.");
+  const engine = await engineOf(record.connectionId);
+  const statements = splitStatements(record.sql, engine.dialect);
+  if (statements.length !== 1 || !isQuery(statements[0].text)) {
+    throw new UserError(
+      "Only a single query can run again for a full download. Run its last statement on its own, then download.",
+    );
+  }
+  const limits = config();
+  const running = [...active.values()].filter((run) => run.record.status === "running").length;
+  if (running + rerunning >= limits.LAKEBOOK_MAX_CONCURRENT_RUNS) {
+    throw new UserError(`The server is already running ${running + rerunning} queries. Try again in a moment.`);
+  }
+  rerunning += 1;
+  const controller = new AbortController();
+  let session: EngineSession | null = null;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    rerunning -= 1;
+    void session?.close().catch(() => {});
+  };
+  try {
+    session = await engine.openSession({ signal: controller.signal });
+    const result = await session.execute(statements[0].text, controller.signal);
+    if (result.kind !== "rows") throw new UserError("The statement no longer returns rows.");
+    const rt = await runtime();
+    const body = rt.store.csvOfBatches(
+      randomUUID().replaceAll("-", ""),
+      result.columns.map((c) => c.storageType.toString()),
+      result.batches,
+      csvLine(result.columns.map((c) => c.name)),
+      { stop: () => controller.abort(), onEnd: finish },
+    );
+    return { record, body };
+  } catch (error) {
+    finish();
+    throw error;
+  }
+}
+
+/** Reads only: a query, not a statement that changes data (WITH … INSERT exists in Spark SQL). */
+function isQuery(text: string): boolean {
+  const start = text.replace(/^(\s+|\(|--[^\n]*|\/\*[\s\S]*?\*\/)*/, "");
+  const keyword = /^[a-z]+/i.exec(start)?.[0].toUpperCase() ?? "";
+  if (keyword === "WITH") return !/\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(start);
+  return ["SELECT", "FROM", "VALUES", "TABLE", "SHOW", "DESCRIBE", "DESC", "SUMMARIZE", "PIVOT", "UNPIVOT"].includes(
+    keyword,
+  );
+}
+
 /**
  * The run, if the actor may read it: their own, or a run of a saved query
  * they can view. Anyone else's run looks exactly like one that does not exist.

@@ -103,8 +103,16 @@ export function cellSql(table: string, rowid: number, column: number): string {
  * range scan keeps insertion order (preserve_insertion_order), so no sort.
  */
 export function csvSegmentSql(table: string, from: number, to: number, file: string): string {
+  return csvCopySql(
+    `SELECT * FROM ${table} WHERE rowid >= ${nonNegativeInt(from)} AND rowid < ${nonNegativeInt(to)}`,
+    file,
+  );
+}
+
+/** DuckDB's CSV writer, as every download uses it: RFC 4180 quoting, CRLF, no header. */
+export function csvCopySql(query: string, file: string): string {
   const path = `'${file.replaceAll("'", "''")}'`;
-  return `COPY (SELECT * FROM ${table} WHERE rowid >= ${nonNegativeInt(from)} AND rowid < ${nonNegativeInt(to)}) TO ${path} (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
+  return `COPY (${query}) TO ${path} (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
 }
 
 function nonNegativeInt(n: number): number {
