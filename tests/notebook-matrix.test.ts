@@ -4,6 +4,7 @@ import { NOT_FOUND } from "@/lib/action-result";
 import type { ChartSpec, NotebookContent } from "@/lib/notebooks/types";
 import { LEVEL_LABELS, type Level, type PrincipalKind } from "@/lib/sharing";
 import { prepareTempDataDir } from "./support/env";
+import { settleRun } from "./support/settle";
 import { createTestUser } from "./support/users";
 
 prepareTempDataDir(1_000);
@@ -62,13 +63,7 @@ async function expectNotFound(promise: Promise<unknown>) {
   expect(await refusal(promise)).toBe(NOT_FOUND);
 }
 
-async function settle(user: User, runId: string) {
-  for (let i = 0; i < 100; i++) {
-    const view = await runs.runState(user, runId, -1, 200);
-    if (view.status !== "running") return view;
-  }
-  throw new Error("run did not finish");
-}
+const settle = (user: User, runId: string) => settleRun(runs.runState, user, runId);
 
 function contentOf(view: NotebookContent): NotebookContent {
   return { title: view.title, connectionId: view.connectionId, cells: view.cells };

@@ -4,6 +4,7 @@ import { NOT_FOUND } from "@/lib/action-result";
 import type { ChartSpec, NotebookCell, NotebookContent, NotebookView } from "@/lib/notebooks/types";
 import { notebookContentInput, runCellInput } from "@/lib/schemas/notebooks";
 import { prepareTempDataDir } from "./support/env";
+import { settleRun } from "./support/settle";
 import { createTestUser } from "./support/users";
 
 prepareTempDataDir(1_000);
@@ -65,13 +66,7 @@ async function refusal(promise: Promise<unknown>): Promise<string | null> {
   );
 }
 
-async function settle(user: User, runId: string) {
-  for (let i = 0; i < 100; i++) {
-    const view = await runs.runState(user, runId, -1, 200);
-    if (view.status !== "running") return view;
-  }
-  throw new Error("run did not finish");
-}
+const settle = (user: User, runId: string) => settleRun(runs.runState, user, runId);
 
 async function runAndSettle(user: User, notebookId: string, cellId: string) {
   const { run } = await notebooks.runCell(user, notebookId, cellId, 50);

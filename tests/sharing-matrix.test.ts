@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { NOT_FOUND } from "@/lib/action-result";
 import type { Level, PrincipalKind } from "@/lib/sharing";
 import { prepareTempDataDir } from "./support/env";
+import { settleRun } from "./support/settle";
 import { createTestUser } from "./support/users";
 
 prepareTempDataDir(1_000);
@@ -79,13 +80,7 @@ async function setUp(who: Who, kind: PrincipalKind) {
   return { query, sql, marker, runId: run.id, user };
 }
 
-async function settle(user: User, runId: string) {
-  for (let i = 0; i < 100; i++) {
-    const view = await runs.runState(user, runId, -1, 200);
-    if (view.status !== "running") return view;
-  }
-  throw new Error("run did not finish");
-}
+const settle = (user: User, runId: string) => settleRun(runs.runState, user, runId);
 
 /** Performs one action as the user; true if the server allowed it. Refusals must say why, or look like "not found". */
 async function attempt(act: Act, c: Awaited<ReturnType<typeof setUp>>, who: Who): Promise<boolean> {
