@@ -32,6 +32,8 @@ test.describe("a newcomer on the built-in warehouse", () => {
     await typeSql(page, "SELECT count(*) AS n FROM ");
 
     const schema = page.getByRole("complementary", { name: "Schema browser" });
+    await schema.getByRole("button", { name: "Expand samples" }).click();
+    await schema.getByRole("button", { name: "Expand nyctaxi" }).click();
     const search = schema.getByRole("searchbox", { name: "Search tables" });
     await search.fill("LINEIT");
     const matches = schema.getByRole("list", { name: "Matching tables" });
@@ -49,8 +51,10 @@ test.describe("a newcomer on the built-in warehouse", () => {
 
     await search.fill("no_such_table_anywhere");
     await expect(schema).toContainText("No table or view has that in its name.");
+    // Clearing the search shows the tree as it was left.
     await search.fill("");
-    await expect(schema.getByRole("button", { name: "Expand samples" })).toBeVisible();
+    await expect(schema.getByRole("button", { name: "Collapse samples" })).toBeVisible();
+    await expect(schema.getByRole("button", { name: "trips", exact: true })).toBeVisible();
   });
 
   test("runs a query, pages to the last page and downloads exactly the true result", async ({ app: page }) => {

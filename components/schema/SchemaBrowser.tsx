@@ -75,23 +75,21 @@ export function SchemaBrowser({ connection, onInsert }: { connection: Connection
         value={search}
         onChange={(event) => setSearch(event.target.value)}
       />
-      {text ? (
-        <SearchResults found={found} names={names} onInsert={onInsert} />
-      ) : (
-        <>
-          {catalogs === null && <p className="muted tree-msg">Loading…</p>}
-          {catalogs && !catalogs.ok && (
-            <p className="error-text tree-msg" role="alert">
-              {catalogs.error}
-            </p>
-          )}
-          <ul className="tree" key={`${connection.id}-${generation}`}>
-            {roots.map((node) => (
-              <TreeNode key={node.key} node={node} depth={0} onInsert={onInsert} />
-            ))}
-          </ul>
-        </>
-      )}
+      {text && <SearchResults found={found} names={names} onInsert={onInsert} />}
+      {/* Hidden, not unmounted, during a search: what was opened stays open. */}
+      <div hidden={Boolean(text)}>
+        {catalogs === null && <p className="muted tree-msg">Loading…</p>}
+        {catalogs && !catalogs.ok && (
+          <p className="error-text tree-msg" role="alert">
+            {catalogs.error}
+          </p>
+        )}
+        <ul className="tree" key={`${connection.id}-${generation}`}>
+          {roots.map((node) => (
+            <TreeNode key={node.key} node={node} depth={0} onInsert={onInsert} />
+          ))}
+        </ul>
+      </div>
     </aside>
   );
 }
