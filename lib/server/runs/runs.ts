@@ -35,6 +35,10 @@ interface ActiveRun {
 const holder = globalThis as { __lakebookActiveRuns?: Map<string, ActiveRun> };
 holder.__lakebookActiveRuns ??= new Map();
 const active = holder.__lakebookActiveRuns;
+/** Full downloads running in this process (see allRowsCsv), each holding an engine statement. */
+const downloads = globalThis as { __lakebookFullDownloads?: { running: number } };
+downloads.__lakebookFullDownloads ??= { running: 0 };
+const fullDownloads = downloads.__lakebookFullDownloads;
 
 /** How long starting a run waits for its first page before answering "running". */
 const FIRST_PAGE_WAIT_MS = 2_000;
@@ -76,8 +80,10 @@ export async function startRun(
   if (running.some((run) => run.lane === lane)) {
     throw new UserError("A query is already running in this editor. Cancel it or wait for it to finish.");
   }
-  if (running.length >= limits.LAKEBOOK_MAX_CONCURRENT_RUNS) {
-    throw new UserError(`The server is already running ${running.length} queries. Try again in a moment.`);
+  if (running.length + fullDownloads.running >= limits.LAKEBOOK_MAX_CONCURRENT_RUNS) {
+    throw new UserError(
+      `The server is already running ${running.length + fullDownloads.running} queries. Try again in a moment.`,
+    );
   }
 
   const record: RunRecord = {
@@ -286,11 +292,8 @@ export async function csvDownload(
   return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name))) };
 }
 
-/** Full downloads running now, each holding an engine statement. */
-let rerunning = 0;
-
 export function fullDownloadsRunning(): number {
-  return rerunning;
+  return fullDownloads.running;
 }
 
 /**
@@ -319,17 +322,19 @@ export async function allRowsCsv(
   }
   const limits = config();
   const running = [...active.values()].filter((run) => run.record.status === "running").length;
-  if (running + rerunning >= limits.LAKEBOOK_MAX_CONCURRENT_RUNS) {
-    throw new UserError(`The server is already running ${running + rerunning} queries. Try again in a moment.`);
+  if (running + fullDownloads.running >= limits.LAKEBOOK_MAX_CONCURRENT_RUNS) {
+    throw new UserError(
+      `The server is already running ${running + fullDownloads.running} queries. Try again in a moment.`,
+    );
   }
-  rerunning += 1;
+  fullDownloads.running += 1;
   const controller = new AbortController();
   let session: EngineSession | null = null;
   let done = false;
   const finish = () => {
     if (done) return;
     done = true;
-    rerunning -= 1;
+    fullDownloads.running -= 1;
     void session?.close().catch(() => {});
   };
   try {
