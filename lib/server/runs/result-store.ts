@@ -255,12 +255,13 @@ export class ResultStore {
 
   /**
    * Rows streamed from an engine as CSV bytes, stored nowhere: each stage of
-   * one row group is appended to a table in memory, written by DuckDB's CSV
-   * writer (the same writer and options as a stored download) to a temporary
-   * file, and streamed out, while the next stage is read from the engine;
-   * each is removed once sent. Memory and disk stay at two stages whatever the
-   * size. A consumer that stops reading calls `stop` (which should stop the
-   * engine); `onEnd` runs once, however the stream ends.
+   * one row group is appended to a table in memory and written by DuckDB's
+   * CSV writer (the same writer and options as a stored download) to a
+   * temporary file, which is streamed out and removed. While one file streams,
+   * the next stages are read from the engine and written (two ahead, as a
+   * stored download's segments), so memory and disk stay at a few stages
+   * whatever the size. A consumer that stops reading calls `stop` (which
+   * should stop the engine); `onEnd` runs once, however the stream ends.
    */
   csvOfBatches(
     key: string,
@@ -272,11 +273,13 @@ export class ResultStore {
     const source = batches[Symbol.asyncIterator]();
     const files = new Set<string>();
     const stages = new Set<string>();
-    let connection: DuckDBConnection | null = null;
+    let appender: DuckDBConnection | null = null;
     let reader: AsyncIterator<Buffer> | null = null;
     let current: fs.ReadStream | null = null;
-    /** The next stage's file being written (null: no more rows). */
-    let ahead: Promise<string | null> | null = null;
+    /** Files of the next stages, in order, each resolving once written (null: no more rows). */
+    const ahead: Promise<string | null>[] = [];
+    /** Stages are read from the engine one after another. */
+    let reading: Promise<unknown> = Promise.resolve();
     let stageCount = 0;
     let exhausted = false;
     let chunks = 0;
@@ -288,25 +291,24 @@ export class ResultStore {
       if (ended) return;
       ended = true;
       current?.destroy();
-      await ahead?.catch(() => {});
+      await Promise.allSettled(ahead);
       for (const file of files) fs.rmSync(file, { force: true });
       await source.return?.().catch(() => {});
-      if (connection) {
-        for (const stage of stages) await connection.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => {});
-        connection.closeSync();
+      if (appender) {
+        for (const stage of stages) await appender.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => {});
+        appender.closeSync();
       }
       onEnd();
     };
-    /** Reads the next stage from the engine and writes it as CSV; its file, or null once there are no more rows. */
-    const nextStage = async (): Promise<string | null> => {
-      if (exhausted) return null;
+    /** Appends the next stage's rows from the engine; the stage, or null once there are no more rows. */
+    const readStage = async (): Promise<{ table: string; file: string } | null> => {
+      if (exhausted || ended) return null;
       const n = stageCount++;
       const stage = stageTable(`f_${key}`, n);
-      const file = path.join(this.tempDir, `${key}-all-${n}.csv`);
-      connection ??= await this.instance.connect();
+      appender ??= await this.instance.connect();
       stages.add(stage.qualified);
-      await connection.run(createTableSql(stage.qualified, storageTypes));
-      const appender = await connection.createAppender(stage.name, "main", stage.catalog);
+      await appender.run(createTableSql(stage.qualified, storageTypes));
+      const append = await appender.createAppender(stage.name, "main", stage.catalog);
       let rows = 0;
       try {
         while (rows < ROW_GROUP) {
@@ -315,38 +317,52 @@ export class ResultStore {
             exhausted = true;
             break;
           }
-          appender.appendDataChunk(value);
+          append.appendDataChunk(value);
           rows += value.rowCount;
           if (++chunks % 16 === 0) releaseNativeMemory();
         }
       } finally {
-        appender.closeSync();
+        append.closeSync();
       }
-      if (rows > 0) {
-        files.add(file);
-        await connection.run(csvCopySql(`SELECT * FROM ${stage.qualified}`, file));
-      }
-      await connection.run(`DROP TABLE ${stage.qualified}`);
+      if (rows > 0) return { table: stage.qualified, file: path.join(this.tempDir, `${key}-all-${n}.csv`) };
+      await appender.run(`DROP TABLE ${stage.qualified}`);
       stages.delete(stage.qualified);
-      return rows > 0 ? file : null;
+      return null;
     };
-    const prepare = () => {
-      const next = nextStage();
-      next.catch(() => {}); // Reported where it is awaited.
-      return next;
+    /** Writes a stage as CSV on a connection of its own, so that reading the next stage goes on meanwhile. */
+    const writeStage = async (stage: { table: string; file: string }): Promise<string> => {
+      files.add(stage.file);
+      const writer = await this.instance.connect();
+      try {
+        await writer.run(csvCopySql(`SELECT * FROM ${stage.table}`, stage.file));
+        await writer.run(`DROP TABLE ${stage.table}`);
+        stages.delete(stage.table);
+      } finally {
+        writer.closeSync();
+      }
+      return stage.file;
+    };
+    const fill = () => {
+      while (ahead.length < CSV_SEGMENTS_AHEAD && !exhausted && !ended) {
+        const staged = reading.then(readStage);
+        reading = staged.catch(() => {});
+        const file = staged.then((stage) => (stage ? writeStage(stage) : null));
+        file.catch(() => {}); // Reported where it is awaited.
+        ahead.push(file);
+      }
     };
     const pull = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
       try {
         for (;;) {
           if (!reader) {
-            const file = await (ahead ?? prepare());
-            ahead = null;
+            fill();
+            const file = (await ahead.shift()) ?? null;
             if (file === null) {
               await end();
               controller.close();
               return;
             }
-            ahead = prepare();
+            fill();
             current = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
             current.on("close", () => {
               fs.rmSync(file, { force: true });
