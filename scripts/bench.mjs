@@ -12,6 +12,7 @@
 //   BENCH_QUIET_WAIT=0 npm run bench     # do not wait for other jobs on the machine to go quiet
 //   BENCH_REPORT=out.json npm run bench  # print the tables of a saved run again, measuring nothing
 //   BENCH_SCAN=0 npm run bench           # skip the query over the 5M-row sample table
+//   BENCH_FULL=0 npm run bench           # skip the download of every row past the row cap
 //
 // Exits 0 once the figures are printed, whatever they are (a benchmark, not a
 // test); exits 1 only if something crashed.
@@ -40,6 +41,10 @@ const BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd";
 const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 300);
 /** Also measure a query over a stored table (see measureScan); BENCH_SCAN=0 skips it. */
 const SCAN = process.env.BENCH_SCAN !== "0";
+/** Also measure downloading every row of a result cut at the cap (see measureFull); BENCH_FULL=0 skips it. */
+const FULL = process.env.BENCH_FULL !== "0";
+/** The row cap of the server that measures the full download. */
+const FULL_CAP_ROWS = 100_000;
 
 /** Trips-like rows over range(N): the same text runs in the app and in DuckDB directly. */
 function benchQuery(n) {
@@ -445,6 +450,98 @@ async function measureScan(tmpRoot) {
   };
 }
 
+/**
+ * Downloading every row of a result cut at the cap (`?all=1`): the largest
+ * size's query on a server that stores only FULL_CAP_ROWS of it, so the
+ * download runs it again and streams it without storing it. One server,
+ * REPEATS downloads.
+ */
+async function measureFull(n, tmpRoot) {
+  const dataDir = path.join(tmpRoot, "data-full");
+  await waitForQuiet();
+  step = "full download: starting the server";
+  const logFile = path.join(tmpRoot, "server-full.log");
+  const server = await startServer({
+    cwd,
+    dataDir,
+    env: { LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000", LAKEBOOK_RESULT_MAX_ROWS: String(FULL_CAP_ROWS) },
+    logFile,
+  });
+  const runs = [];
+  try {
+    const client = new Client(server.base, cwd);
+    await client.init();
+    await warmUp(client);
+    const idleRss = procMemory(server.pid).rss;
+    step = "full download: storing the capped result";
+    const run = await storeRun(client, benchQuery(n));
+    if (!run.truncated || run.rowCount !== FULL_CAP_ROWS)
+      throw new Error(
+        `expected a result cut at ${FULL_CAP_ROWS} rows, got ${run.rowCount} (truncated: ${run.truncated})`,
+      );
+    for (let rep = 1; rep <= REPEATS; rep++) {
+      await waitForQuiet();
+      step = `full download, run ${rep}`;
+      const watch = cpuWatch(server.pid);
+      const rss = rssSampler(server.pid);
+      const csv = await client.csv(run.id, { all: true });
+      const out = { rep, csv, cpu: watch(), maxRss: rss() };
+      if (csv.lines !== n + 1) throw new Error(`the full download has ${csv.lines} lines, expected ${n + 1}`);
+      runs.push(out);
+      log(
+        `  full download ${rep}/${REPEATS}: ${fmtS(csv.ms)} ${fmtMB(csv.bytes)} (server CPU ${out.cpu.serverCpuS.toFixed(1)} s), highest RSS ${fmtMB(out.maxRss)}`,
+      );
+    }
+    await sleep(100);
+    return {
+      rows: n,
+      runs,
+      ms: median(runs.map((r) => r.csv.ms)),
+      bytes: runs[0].csv.bytes,
+      serverCpuS: median(runs.map((r) => r.cpu.serverCpuS)),
+      idleRss,
+      maxRss: Math.max(...runs.map((r) => r.maxRss)),
+      peakRss: procMemory(server.pid).hwm,
+    };
+  } catch (error) {
+    printServerLog(logFile);
+    throw error;
+  } finally {
+    step = "full download: stopping the server";
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** The full-download figures (see measureFull), beside the stored download of the same size. */
+function reportFull(full, stored) {
+  const rate = full.rows / (full.ms / 1000);
+  const rows = [
+    ["download time", fmtS(full.ms) + spread(full.runs.map((x) => x.csv.ms))],
+    [
+      "  CSV size, rows/s, MB/s",
+      `${fmtMB(full.bytes)}, ${fmtRate(rate)}, ${(full.bytes / 1e6 / (full.ms / 1000)).toFixed(1)}`,
+    ],
+    ["  server CPU", `${full.serverCpuS.toFixed(1)} s`],
+  ];
+  if (stored) {
+    const storedRate = full.rows / (stored.csvMs / 1000);
+    rows.push([
+      "  vs the stored download of the same rows",
+      `${fmtRate(storedRate)} rows/s: ${(rate / storedRate).toFixed(2)}×`,
+    ]);
+  }
+  rows.push(
+    ["server RSS before", fmtMB(full.idleRss)],
+    ["  highest sampled RSS during the downloads", fmtMB(full.maxRss)],
+    ["peak server RSS (VmHWM)", fmtMB(full.peakRss)],
+  );
+  console.log(
+    `\nDownloading every row past the cap: ${(full.rows / 1e6).toLocaleString("en-US")}M rows, the server storing ${FULL_CAP_ROWS.toLocaleString("en-US")} (median of ${full.runs.length} downloads)\n`,
+  );
+  console.log(table(["", "value"], rows));
+}
+
 const fmtS = (ms) => (ms == null ? "–" : `${(ms / 1000).toFixed(2)} s`);
 const fmtMB = (b) => (b == null ? "–" : `${(b / 1024 ** 2).toFixed(0)} MiB`);
 const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
@@ -478,7 +575,7 @@ function reportScan(scan) {
   console.log(table(["", "value"], rows));
 }
 
-function report(results, scan) {
+function report(results, scan, full) {
   const cols = results.map((r) => `${(r.rows / 1e6).toLocaleString("en-US")}M rows`);
   const row = (label, f) => [label, ...results.map(f)];
   const figures = [
@@ -567,6 +664,11 @@ function report(results, scan) {
   for (const [i, r] of results.entries())
     add(`peak server RSS (${cols[i]})`, fmtMB(r.peakRss), "< 400 MiB", r.peakRss < 400 * 1024 ** 2);
   if (scan) reportScan(scan);
+  if (full)
+    reportFull(
+      full,
+      results.find((r) => r.rows === full.rows),
+    );
   console.log("\nTargets\n");
   console.log(table(["target", "measured", "goal", "result"], targets));
   const busy = Math.max(...results.map((r) => r.otherCpuShare));
@@ -582,7 +684,7 @@ async function main() {
     // Print the tables again from raw figures saved by BENCH_JSON, measuring nothing.
     const saved = JSON.parse(fs.readFileSync(process.env.BENCH_REPORT, "utf8"));
     log(`figures of ${process.env.BENCH_REPORT}; machine then: ${JSON.stringify(saved.machine)}`);
-    report(saved.results, saved.scan);
+    report(saved.results, saved.scan, saved.full);
     return;
   }
   const t0 = performance.now();
@@ -595,20 +697,22 @@ async function main() {
   tmpRootForCleanup = tmpRoot;
   const results = [];
   let scan = null;
+  let full = null;
   try {
     for (const n of SIZES) results.push(await measureSize(n, tmpRoot));
     if (SCAN) scan = await measureScan(tmpRoot);
+    if (FULL) full = await measureFull(Math.max(...SIZES), tmpRoot);
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });
   }
-  const targets = report(results, scan);
+  const targets = report(results, scan, full);
   log(
     `total ${((performance.now() - t0) / 1000).toFixed(0)} s${build.stale ? " (WARNING: build older than sources)" : ""}`,
   );
   if (process.env.BENCH_JSON) {
     fs.writeFileSync(
       process.env.BENCH_JSON,
-      `${JSON.stringify({ machine: env, build, results, scan, targets }, null, 2)}\n`,
+      `${JSON.stringify({ machine: env, build, results, scan, full, targets }, null, 2)}\n`,
     );
     log(`raw figures written to ${process.env.BENCH_JSON}`);
   }

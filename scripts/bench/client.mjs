@@ -99,34 +99,40 @@ export class Client {
    * Streams GET /api/runs/<id>/csv, counting bytes and line ends without
    * keeping the body. With `acceptEncoding` (what a browser sends, e.g.
    * "gzip, deflate, br, zstd") the body may come compressed: then only the
-   * bytes on the wire are counted. Returns { bytes, lines, ms, firstByteMs,
+   * bytes on the wire are counted. With `all`, every row of a result cut at
+   * the cap (`?all=1`: the query runs again). Returns { bytes, lines, ms, firstByteMs,
    * encoding }.
    */
-  csv(runId, { acceptEncoding } = {}) {
+  csv(runId, { acceptEncoding, all = false } = {}) {
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
       const headers = { Cookie: this.cookie, ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}) };
-      const req = http.get(`${this.base}/api/runs/${runId}/csv`, { headers, timeout: REQUEST_TIMEOUT_MS }, (res) => {
-        const encoding = res.headers["content-encoding"] ?? "identity";
-        const countLines = encoding === "identity";
-        let bytes = 0;
-        let lines = 0;
-        let firstByteMs = null;
-        res.on("data", (chunk) => {
-          firstByteMs ??= performance.now() - t0;
-          bytes += chunk.length;
-          if (countLines) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
-        });
-        res.on("end", () => {
-          if (res.statusCode !== 200) reject(new Error(`CSV download: HTTP ${res.statusCode}`));
-          else resolve({ bytes, lines: countLines ? lines : null, ms: performance.now() - t0, firstByteMs, encoding });
-        });
-        res.on("error", reject);
-        // A connection that closes before the end of the body is a failure, not a wait.
-        res.on("close", () => {
-          if (!res.complete) reject(new Error(`CSV download: connection closed after ${bytes} bytes`));
-        });
-      });
+      const req = http.get(
+        `${this.base}/api/runs/${runId}/csv${all ? "?all=1" : ""}`,
+        { headers, timeout: REQUEST_TIMEOUT_MS },
+        (res) => {
+          const encoding = res.headers["content-encoding"] ?? "identity";
+          const countLines = encoding === "identity";
+          let bytes = 0;
+          let lines = 0;
+          let firstByteMs = null;
+          res.on("data", (chunk) => {
+            firstByteMs ??= performance.now() - t0;
+            bytes += chunk.length;
+            if (countLines) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+          });
+          res.on("end", () => {
+            if (res.statusCode !== 200) reject(new Error(`CSV download: HTTP ${res.statusCode}`));
+            else
+              resolve({ bytes, lines: countLines ? lines : null, ms: performance.now() - t0, firstByteMs, encoding });
+          });
+          res.on("error", reject);
+          // A connection that closes before the end of the body is a failure, not a wait.
+          res.on("close", () => {
+            if (!res.complete) reject(new Error(`CSV download: connection closed after ${bytes} bytes`));
+          });
+        },
+      );
       req.on("timeout", () => req.destroy(new Error("CSV download: no data for too long")));
       req.on("error", reject);
     });
