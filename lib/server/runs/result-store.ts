@@ -76,6 +76,92 @@ function csvSegmentRows(from: number, rowCount: number): number {
 const CSV_RELEASE_BYTES = 8 * 1024 * 1024;
 
 /**
+ * A CSV download made of temporary files: the header, then each file `next`
+ * gives, in order, until it gives null; each file is removed once sent
+ * (`sent` is told). `end` runs once, however the download ends; a consumer
+ * that stops reading first calls `stop` and waits for the read in progress.
+ * Spent read buffers are collected now and then (see native-memory.ts).
+ */
+function csvFileStream(
+  header: string,
+  {
+    next,
+    sent,
+    end,
+    stop = () => {},
+  }: {
+    next: () => Promise<string | null>;
+    sent: (file: string) => void;
+    end: () => Promise<void>;
+    stop?: () => void;
+  },
+): ReadableStream<Uint8Array> {
+  let current: fs.ReadStream | null = null;
+  let reader: AsyncIterator<Buffer> | null = null;
+  let sinceRelease = 0;
+  let ended: Promise<void> | null = null;
+  let cancelled = false;
+  let work: Promise<void> = Promise.resolve();
+  const finish = () => {
+    ended ??= (async () => {
+      current?.destroy();
+      await end();
+    })();
+    return ended;
+  };
+  const pull = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    try {
+      for (;;) {
+        if (!reader) {
+          const file = await next();
+          if (file === null) {
+            await finish();
+            controller.close();
+            return;
+          }
+          current = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
+          current.on("close", () => {
+            fs.rmSync(file, { force: true });
+            sent(file);
+          });
+          reader = current[Symbol.asyncIterator]();
+        }
+        const { value, done } = await reader.next();
+        if (!done) {
+          sinceRelease += value.byteLength;
+          if (sinceRelease >= CSV_RELEASE_BYTES) {
+            sinceRelease = 0;
+            releaseNativeMemory();
+          }
+          controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          return;
+        }
+        reader = null;
+        current = null;
+      }
+    } catch (error) {
+      await finish();
+      if (!cancelled) controller.error(error);
+    }
+  };
+  return new ReadableStream<Uint8Array>({
+    start: (controller) => {
+      controller.enqueue(new TextEncoder().encode(header));
+    },
+    pull: (controller) => {
+      work = pull(controller);
+      return work;
+    },
+    cancel: async () => {
+      cancelled = true;
+      stop();
+      await work.catch(() => {});
+      await finish();
+    },
+  });
+}
+
+/**
  * Stored results of runs, in a DuckDB database of their own on disk: server
  * memory stays bounded by DuckDB's memory limit whatever the result size, and
  * pages, cells and downloads are read back from it, never by re-running SQL.
@@ -172,13 +258,9 @@ export class ResultStore {
    */
   csv(runId: string, rowCount: number, header: string): ReadableStream<Uint8Array> {
     const table = resultTable(runId);
-    const encoder = new TextEncoder();
     let next = 0;
-    let sinceRelease = 0;
     // Segments being written, in order; each resolves to its file.
     const ahead: Promise<string>[] = [];
-    let current: fs.ReadStream | null = null;
-    let reader: AsyncIterator<Buffer> | null = null;
     const files = new Set<string>();
     const produce = async (from: number, to: number): Promise<string> => {
       const file = path.join(this.tempDir, `${runId}-${from}-${Math.random().toString(36).slice(2)}.csv`);
@@ -200,55 +282,20 @@ export class ResultStore {
         ahead.push(segment);
       }
     };
-    const cleanup = () => {
-      current?.destroy();
-      for (const file of files) fs.rmSync(file, { force: true });
-    };
-    return new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        controller.enqueue(encoder.encode(header));
+    return csvFileStream(header, {
+      next: async () => {
         fill();
+        const segment = ahead.shift();
+        if (!segment) return null;
+        const file = await segment;
+        fill();
+        return file;
       },
-      pull: async (controller) => {
-        try {
-          for (;;) {
-            if (!reader) {
-              const segment = ahead.shift();
-              if (!segment) {
-                cleanup();
-                controller.close();
-                return;
-              }
-              const file = await segment;
-              fill();
-              current = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-              current.on("close", () => {
-                fs.rmSync(file, { force: true });
-                files.delete(file);
-              });
-              reader = current[Symbol.asyncIterator]();
-            }
-            const { value, done } = await reader.next();
-            if (!done) {
-              sinceRelease += value.byteLength;
-              if (sinceRelease >= CSV_RELEASE_BYTES) {
-                sinceRelease = 0;
-                releaseNativeMemory();
-              }
-              controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-              return;
-            }
-            reader = null;
-            current = null;
-          }
-        } catch (error) {
-          cleanup();
-          controller.error(error);
-        }
-      },
-      cancel: () => {
-        // Let in-flight segments finish before removing their files.
-        void Promise.allSettled(ahead).finally(cleanup);
+      sent: (file) => files.delete(file),
+      // Let in-flight segments finish before removing their files.
+      end: async () => {
+        await Promise.allSettled(ahead);
+        for (const file of files) fs.rmSync(file, { force: true });
       },
     });
   }
@@ -274,8 +321,6 @@ export class ResultStore {
     const files = new Set<string>();
     const stages = new Set<string>();
     let appender: DuckDBConnection | null = null;
-    let reader: AsyncIterator<Buffer> | null = null;
-    let current: fs.ReadStream | null = null;
     /** Files of the next stages, in order, each resolving once written (null: no more rows). */
     const ahead: Promise<string | null>[] = [];
     /** Stages are read from the engine one after another. */
@@ -283,14 +328,10 @@ export class ResultStore {
     let stageCount = 0;
     let exhausted = false;
     let chunks = 0;
-    let sinceRelease = 0;
     let ended = false;
-    let cancelled = false;
-    let work: Promise<void> = Promise.resolve();
     const end = async () => {
       if (ended) return;
       ended = true;
-      current?.destroy();
       await Promise.allSettled(ahead);
       for (const file of files) fs.rmSync(file, { force: true });
       await source.return?.().catch(() => {});
@@ -351,57 +392,16 @@ export class ResultStore {
         ahead.push(file);
       }
     };
-    const pull = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-      try {
-        for (;;) {
-          if (!reader) {
-            fill();
-            const file = (await ahead.shift()) ?? null;
-            if (file === null) {
-              await end();
-              controller.close();
-              return;
-            }
-            fill();
-            current = fs.createReadStream(file, { highWaterMark: 256 * 1024 });
-            current.on("close", () => {
-              fs.rmSync(file, { force: true });
-              files.delete(file);
-            });
-            reader = current[Symbol.asyncIterator]();
-          }
-          const { value, done } = await reader.next();
-          if (!done) {
-            sinceRelease += value.byteLength;
-            if (sinceRelease >= CSV_RELEASE_BYTES) {
-              sinceRelease = 0;
-              releaseNativeMemory();
-            }
-            controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-            return;
-          }
-          reader = null;
-          current = null;
-        }
-      } catch (error) {
-        await end();
-        if (!cancelled) controller.error(error);
-      }
-    };
-    return new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        controller.enqueue(new TextEncoder().encode(header));
+    return csvFileStream(header, {
+      next: async () => {
+        fill();
+        const file = (await ahead.shift()) ?? null;
+        if (file !== null) fill();
+        return file;
       },
-      pull: (controller) => {
-        work = pull(controller);
-        return work;
-      },
-      cancel: async () => {
-        cancelled = true;
-        stop();
-        await work.catch(() => {});
-        await end();
-      },
+      sent: (file) => files.delete(file),
+      end,
+      stop,
     });
   }
 
