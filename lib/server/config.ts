@@ -34,6 +34,11 @@ const schema = z.object({
     .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
     .default("64MB"),
   LAKEBOOK_THREADS: z.coerce.number().int().positive().optional(),
+  /** Most the built-in warehouse may spill to disk while members' queries run. */
+  LAKEBOOK_WAREHOUSE_TEMP_LIMIT: z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
+    .default("10GB"),
   LAKEBOOK_MAX_CONCURRENT_RUNS: z.coerce.number().int().positive().default(16),
   /** PostgreSQL for the metadata store; unset means embedded PGlite in the data directory. */
   DATABASE_URL: z.string().url().optional(),

@@ -45,6 +45,7 @@ async function start(): Promise<Runtime> {
       dir: path.join(dir, "warehouse"),
       memoryLimit: settings.LAKEBOOK_WAREHOUSE_MEMORY,
       threads,
+      tempLimit: settings.LAKEBOOK_WAREHOUSE_TEMP_LIMIT,
       tripsRows: settings.LAKEBOOK_SAMPLE_TRIPS_ROWS,
     }),
     ResultStore.open({ dir: path.join(dir, "results"), memoryLimit: settings.LAKEBOOK_RESULTS_MEMORY }),

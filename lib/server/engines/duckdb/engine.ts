@@ -3,7 +3,6 @@ import {
   type DuckDBConnection,
   type DuckDBDataChunk,
   type DuckDBInstance,
-  type DuckDBPreparedStatement,
   type DuckDBResult,
   ResultReturnType,
   StatementType,
@@ -20,6 +19,8 @@ import type {
 import { EngineError } from "../types";
 import { catalogQueries } from "./catalog-sql";
 import { duckdbError } from "./errors";
+import { prepareAdmitted } from "./sandbox";
+import { Opening } from "./sandbox-policy";
 
 /** The built-in warehouse: DuckDB in this process. */
 export class DuckDBEngine implements Engine {
@@ -29,7 +30,12 @@ export class DuckDBEngine implements Engine {
 
   async openSession(): Promise<EngineSession> {
     const connection = await this.instance.connect();
-    await connection.run(`USE workspace."default"`);
+    await connection.run(`USE workspace."default"`).catch(async () => {
+      // A member may drop the default schema (it holds tables, which they may
+      // drop); every later session must still start somewhere.
+      await connection.run(`CREATE SCHEMA IF NOT EXISTS workspace."default"`);
+      await connection.run(`USE workspace."default"`);
+    });
     return new DuckDBSession(connection);
   }
 
@@ -114,7 +120,7 @@ class DuckDBSession implements EngineSession {
       // transaction open; it must not swallow this statement's changes.
       await this.endOwnTransaction("COMMIT");
       if (signal.aborted) interrupt();
-      const prepared = await this.prepareLast(sql);
+      const prepared = await prepareAdmitted(this.connection, sql);
       try {
         if (prepared.statementType === StatementType.SELECT) transaction = await this.begin();
         result = await prepared.stream();
@@ -125,7 +131,7 @@ class DuckDBSession implements EngineSession {
     } catch (error) {
       signal.removeEventListener("abort", interrupt);
       await this.endOwnTransaction("ROLLBACK").catch(() => {});
-      throw duckdbError(error);
+      throw EngineError.is(error) ? error : duckdbError(error);
     }
     const statement = StatementType[result.statementType] ?? "STATEMENT";
     if (result.returnType === ResultReturnType.QUERY_RESULT) {
@@ -150,20 +156,6 @@ class DuckDBSession implements EngineSession {
   async close(): Promise<void> {
     // An open transaction of ours ends with the connection (rolled back).
     this.connection.closeSync();
-  }
-
-  /** The last statement of `sql` prepared, the ones before it run (as `connection.stream` does). */
-  private async prepareLast(sql: string): Promise<DuckDBPreparedStatement> {
-    const statements = await this.connection.extractStatements(sql);
-    for (let i = 0; i < statements.count - 1; i++) {
-      const prepared = await statements.prepare(i);
-      try {
-        await prepared.run();
-      } finally {
-        prepared.destroySync();
-      }
-    }
-    return statements.prepare(statements.count - 1);
   }
 
   /**
@@ -229,7 +221,8 @@ class DuckDBSession implements EngineSession {
 
 /** BEGIN or START TRANSACTION, rather than COMMIT, END, ROLLBACK or ABORT. */
 function opensTransaction(sql: string): boolean {
-  return /^(BEGIN|START)\b/i.test(sql.replace(/^(\s+|--[^\n]*|\/\*[\s\S]*?\*\/)*/, ""));
+  const first = new Opening(sql, 1).word(0);
+  return first === "BEGIN" || first === "START";
 }
 
 function formatRows(rows: number): string {

@@ -1,6 +1,7 @@
 import "server-only";
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { sampleDataSql } from "@/lib/samples";
@@ -8,7 +9,10 @@ import { sampleDataSql } from "@/lib/samples";
 export interface WarehouseOptions {
   dir: string;
   memoryLimit: string;
+  /** DuckDB threads for members' queries; all cores when unset. */
   threads?: number;
+  /** Most the warehouse may spill to its temp directory, e.g. "10GB". */
+  tempLimit?: string;
   tripsRows: number;
 }
 
@@ -47,18 +51,18 @@ export async function openWarehouse(options: WarehouseOptions): Promise<DuckDBIn
   fs.mkdirSync(files.temp, { recursive: true });
   if (!fs.existsSync(/*turbopackIgnore: true*/ files.samples)) await generateSamples(files.samples, options);
 
-  const instance = await DuckDBInstance.create(
-    files.workspace,
-    duckdbSettings(options.memoryLimit, files.temp, options.threads),
-  );
+  const instance = await DuckDBInstance.create(files.workspace, {
+    ...duckdbSettings(options.memoryLimit, files.temp, options.threads ?? os.availableParallelism()),
+    ...(options.tempLimit ? { max_temp_directory_size: options.tempLimit } : {}),
+  });
   const setup = await instance.connect();
   try {
     await setup.run(`CREATE SCHEMA IF NOT EXISTS workspace."default"`);
     await setup.run(`ATTACH IF NOT EXISTS ${sqlString(files.samples)} AS samples (READ_ONLY)`);
-    // Members share this server: their SQL must not read or write the server's
-    // files, attach databases or change settings. Only the samples file stays
-    // reachable so a session can re-attach it.
-    await setup.run(`SET allowed_paths = [${sqlString(files.samples)}]`);
+    // Members share this server. With external access off, DuckDB still lets
+    // SQL reach its own database and temp files, so the sandbox (sandbox.ts)
+    // decides what each statement may do; these settings are the floor under
+    // it, and locking them keeps the memory, thread and spill caps in place.
     await setup.run("SET enable_external_access = false");
     await setup.run("SET lock_configuration = true");
   } finally {

@@ -1,0 +1,171 @@
+import "server-only";
+import { type DuckDBConnection, type DuckDBPreparedStatement, StatementType } from "@duckdb/node-api";
+import { EngineError } from "../types";
+import { duckdbError } from "./errors";
+import {
+  checkPlan,
+  FILE_ACCESS,
+  Opening,
+  PLANNED_KINDS,
+  type PlanNode,
+  Refusal,
+  refusedByOpening,
+  refusedCall,
+  refusedKind,
+} from "./sandbox-policy";
+
+/**
+ * The one statement of `text`, prepared, once the sandbox has admitted it:
+ * DuckDB parses and binds it (with external access off, so binding reads no
+ * file but the warehouse's own), then its kind and, for queries, changes and
+ * CREATEs, its plan are checked. What runs is exactly what was checked.
+ */
+export async function prepareAdmitted(connection: DuckDBConnection, text: string): Promise<DuckDBPreparedStatement> {
+  const opening = new Opening(text);
+  const early = refusedByOpening(opening) ?? refusedCall(text, await tableFunctions(connection));
+  if (early) throw refusal(early);
+  const statements = await connection.extractStatements(text).catch((error: unknown) => {
+    throw sandboxed(error);
+  });
+  if (statements.count !== 1) throw await severalStatements(statements, statements.count);
+  const prepared = await statements.prepare(0).catch((error: unknown) => {
+    throw sandboxed(error);
+  });
+  try {
+    const refused = await admit(connection, text, opening, StatementType[prepared.statementType] ?? "INVALID");
+    if (refused) throw refusal(refused);
+    return prepared;
+  } catch (error) {
+    prepared.destroySync();
+    throw error;
+  }
+}
+
+async function admit(
+  connection: DuckDBConnection,
+  text: string,
+  opening: Opening,
+  kind: string,
+): Promise<Refusal | null> {
+  if (kind === "SELECT" && opening.word(0) === "PRAGMA") return opening.checkPragma();
+  if (PLANNED_KINDS.has(kind)) return checkPlan(await plan(connection, text), kind);
+  switch (kind) {
+    case "TRANSACTION":
+      return null;
+    case "CREATE": {
+      const found = await plan(connection, text).catch((error: unknown) => {
+        if (opening.createsAllowedKind()) throw error;
+        return null;
+      });
+      if (!found) return refusedCreate(opening);
+      const refused = checkPlan(found, kind);
+      if (refused || found[0]?.name !== "CREATE_VIEW") return refused;
+      // A view's query is bound when it is created, but planned only when read.
+      const query = opening.viewQuery();
+      return query === null ? refusedCreate(opening) : await admitNested(connection, query, "SELECT");
+    }
+    case "DROP":
+      return opening.checkDrop();
+    case "ALTER":
+      return opening.checkAlter();
+    case "SET":
+      return opening.checkUse(await catalogs(connection));
+    case "EXPLAIN": {
+      const explained = opening.explained();
+      return explained === null ? refusedKind("EXPLAIN") : await admitNested(connection, explained, null);
+    }
+    default:
+      return refusedKind(kind);
+  }
+}
+
+/** Checks a statement inside another (an EXPLAIN's, a view's query) as if it ran on its own. */
+async function admitNested(connection: DuckDBConnection, text: string, kind: string | null): Promise<Refusal | null> {
+  let prepared: DuckDBPreparedStatement;
+  try {
+    prepared = await prepareAdmitted(connection, text);
+  } catch (error) {
+    if (error instanceof SandboxError) return error.refusal;
+    throw error;
+  }
+  const found = StatementType[prepared.statementType];
+  prepared.destroySync();
+  return kind === null || found === kind ? null : refusedKind(found ?? "INVALID");
+}
+
+function refusedCreate(opening: Opening): Refusal {
+  return refusedKind(`CREATE_${opening.createKind() || "STATEMENT"}`);
+}
+
+/** DuckDB's plan of one statement, as `EXPLAIN (FORMAT json)` gives it: bound, never run. */
+async function plan(connection: DuckDBConnection, text: string): Promise<PlanNode[]> {
+  let reader: Awaited<ReturnType<DuckDBConnection["runAndReadAll"]>>;
+  try {
+    reader = await connection.runAndReadAll(`EXPLAIN (FORMAT json) ${text}`);
+  } catch (error) {
+    throw sandboxed(error);
+  }
+  const rows = reader.getRowsJS();
+  return JSON.parse(String(rows[0]?.[1] ?? "[]")) as PlanNode[];
+}
+
+/** The names of DuckDB's table functions, read once: they come with the DuckDB build. */
+let tableFunctionNames: Promise<Set<string>> | null = null;
+
+function tableFunctions(connection: DuckDBConnection): Promise<Set<string>> {
+  tableFunctionNames ??= connection
+    .runAndReadAll("SELECT DISTINCT lower(function_name) FROM duckdb_functions() WHERE function_type = 'table'")
+    .then((reader) => new Set(reader.getRowsJS().map(([name]) => String(name))))
+    .catch((error: unknown) => {
+      tableFunctionNames = null;
+      throw duckdbError(error);
+    });
+  return tableFunctionNames;
+}
+
+async function catalogs(connection: DuckDBConnection): Promise<Set<string>> {
+  const reader = await connection.runAndReadAll("SELECT database_name FROM duckdb_databases()");
+  return new Set(reader.getRowsJS().map(([name]) => String(name).toLowerCase()));
+}
+
+/**
+ * DuckDB reads some statements as several (COPY FROM DATABASE, PIVOT without
+ * its values); each would need its own check, so the text is refused, naming
+ * the first kind that is never allowed when there is one.
+ */
+async function severalStatements(
+  statements: Awaited<ReturnType<DuckDBConnection["extractStatements"]>>,
+  count: number,
+): Promise<EngineError> {
+  for (let i = 0; i < count; i++) {
+    const prepared = await statements.prepare(i).catch(() => null);
+    if (!prepared) break;
+    const kind = StatementType[prepared.statementType] ?? "INVALID";
+    prepared.destroySync();
+    if (kind !== "TRANSACTION" && !PLANNED_KINDS.has(kind)) return refusal(refusedKind(kind));
+  }
+  return new EngineError(
+    "DuckDB reads this as several statements, which the built-in warehouse cannot check one by one. End each statement with a semicolon, or write it in a simpler form.",
+    { position: 0 },
+  );
+}
+
+/** A refusal, as the run's error: it points at the statement's start. */
+class SandboxError extends EngineError {
+  constructor(readonly refusal: Refusal) {
+    super(refusal.message, { position: 0 });
+  }
+}
+
+function refusal(refused: Refusal): SandboxError {
+  return new SandboxError(refused);
+}
+
+/**
+ * DuckDB's own refusal to touch a file (external access is off) comes while it
+ * binds, before there is a plan to check: it is the sandbox's refusal too.
+ */
+function sandboxed(error: unknown): EngineError {
+  const found = duckdbError(error);
+  return found.message.startsWith("Permission Error:") ? refusal(new Refusal(FILE_ACCESS)) : found;
+}
