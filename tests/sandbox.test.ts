@@ -175,6 +175,12 @@ describe("table functions that read files, wherever they hide", () => {
     await refused(`EXPLAIN ANALYZE COPY kept TO ${q(files.workspace)}`, "COPY");
   });
 
+  it("marks the refused function in the editor", async () => {
+    const { final } = await run("SELECT 1 AS a,\n  (SELECT count(*) FROM glob('*')) AS b");
+    expect(final.error).toMatchObject({ line: 2, column: 25 });
+    expect(final.error?.message).toContain("The table function glob()");
+  });
+
   it("never creates what it refused", async () => {
     const rows = await allowed(
       "SELECT table_name FROM information_schema.tables WHERE table_name IN ('stolen', 'stolen_view', 'stolen_cols')",

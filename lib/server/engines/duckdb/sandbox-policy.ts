@@ -87,15 +87,15 @@ const TABLE_FUNCTIONS = new Set([
  * stays the rule, this only refuses earlier.
  */
 export function refusedCall(text: string, tableFunctions: Set<string>): Refusal | null {
-  let name: string | null = null;
+  let name: Token | null = null;
   for (const token of tokens(text, "duckdb")) {
     if (token.kind === "space" || token.kind === "comment") continue;
     if (name !== null && token.kind === "symbol" && text[token.start] === "(") {
-      const upper = name.toUpperCase();
-      if (tableFunctions.has(name.toLowerCase()) && !TABLE_FUNCTIONS.has(upper))
-        return new Refusal(`The table function ${name.toLowerCase()}()`);
+      const called = identifierText(text, name).toLowerCase();
+      if (tableFunctions.has(called) && !TABLE_FUNCTIONS.has(called.toUpperCase()))
+        return new Refusal(`The table function ${called}()`, name.start);
     }
-    name = token.kind === "word" || token.kind === "quoted" ? identifierText(text, token) : null;
+    name = token.kind === "word" || token.kind === "quoted" ? token : null;
   }
   return null;
 }
@@ -136,7 +136,11 @@ const REFUSED_KINDS: Record<string, string> = {
 
 /** A statement the sandbox refuses, named for the member. */
 export class Refusal {
-  constructor(readonly what: string) {}
+  constructor(
+    readonly what: string,
+    /** Where in the statement (UTF-16 offset) the refused part is, when it is known. */
+    readonly at = 0,
+  ) {}
 
   get message(): string {
     return `${this.what} is not allowed on the built-in warehouse. Members share this server, so SQL here reads \`samples\` and creates, changes and drops tables and views in \`workspace\`, and nothing else.`;

@@ -23,17 +23,17 @@ import {
 export async function prepareAdmitted(connection: DuckDBConnection, text: string): Promise<DuckDBPreparedStatement> {
   const opening = new Opening(text);
   const early = refusedByOpening(opening) ?? refusedCall(text, await tableFunctions(connection));
-  if (early) throw refusal(early);
+  if (early) throw new SandboxError(early, text);
   const statements = await connection.extractStatements(text).catch((error: unknown) => {
-    throw sandboxed(error);
+    throw sandboxed(error, text);
   });
-  if (statements.count !== 1) throw await severalStatements(statements, statements.count);
+  if (statements.count !== 1) throw await severalStatements(statements, statements.count, text);
   const prepared = await statements.prepare(0).catch((error: unknown) => {
-    throw sandboxed(error);
+    throw sandboxed(error, text);
   });
   try {
     const refused = await admit(connection, text, opening, StatementType[prepared.statementType] ?? "INVALID");
-    if (refused) throw refusal(refused);
+    if (refused) throw new SandboxError(refused, text);
     return prepared;
   } catch (error) {
     prepared.destroySync();
@@ -103,7 +103,7 @@ async function plan(connection: DuckDBConnection, text: string): Promise<PlanNod
   try {
     reader = await connection.runAndReadAll(`EXPLAIN (FORMAT json) ${text}`);
   } catch (error) {
-    throw sandboxed(error);
+    throw sandboxed(error, text);
   }
   const rows = reader.getRowsJS();
   return JSON.parse(String(rows[0]?.[1] ?? "[]")) as PlanNode[];
@@ -136,13 +136,14 @@ async function catalogs(connection: DuckDBConnection): Promise<Set<string>> {
 async function severalStatements(
   statements: Awaited<ReturnType<DuckDBConnection["extractStatements"]>>,
   count: number,
+  text: string,
 ): Promise<EngineError> {
   for (let i = 0; i < count; i++) {
     const prepared = await statements.prepare(i).catch(() => null);
     if (!prepared) break;
     const kind = StatementType[prepared.statementType] ?? "INVALID";
     prepared.destroySync();
-    if (kind !== "TRANSACTION" && !PLANNED_KINDS.has(kind)) return refusal(refusedKind(kind));
+    if (kind !== "TRANSACTION" && !PLANNED_KINDS.has(kind)) return new SandboxError(refusedKind(kind), text);
   }
   return new EngineError(
     "DuckDB reads this as several statements, which the built-in warehouse cannot check one by one. End each statement with a semicolon, or write it in a simpler form.",
@@ -152,20 +153,20 @@ async function severalStatements(
 
 /** A refusal, as the run's error: it points at the statement's start. */
 class SandboxError extends EngineError {
-  constructor(readonly refusal: Refusal) {
-    super(refusal.message, { position: 0 });
+  constructor(
+    readonly refusal: Refusal,
+    text: string,
+  ) {
+    // DuckDB reports positions as byte offsets; so does the run's error.
+    super(refusal.message, { position: Buffer.byteLength(text.slice(0, refusal.at)) });
   }
-}
-
-function refusal(refused: Refusal): SandboxError {
-  return new SandboxError(refused);
 }
 
 /**
  * DuckDB's own refusal to touch a file (external access is off) comes while it
  * binds, before there is a plan to check: it is the sandbox's refusal too.
  */
-function sandboxed(error: unknown): EngineError {
+function sandboxed(error: unknown, text: string): EngineError {
   const found = duckdbError(error);
-  return found.message.startsWith("Permission Error:") ? refusal(new Refusal(FILE_ACCESS)) : found;
+  return found.message.startsWith("Permission Error:") ? new SandboxError(new Refusal(FILE_ACCESS), text) : found;
 }
