@@ -10,6 +10,7 @@ import { insertUser, userCount } from "./db/queries/users";
 import { DuckDBEngine } from "./engines/duckdb/engine";
 import { openWarehouse } from "./engines/duckdb/warehouse";
 import type { Engine } from "./engines/types";
+import { log } from "./log";
 import { RunCatalog } from "./runs/catalog";
 import { ResultStore } from "./runs/result-store";
 
@@ -56,10 +57,7 @@ async function start(): Promise<Runtime> {
   const rt: Runtime = { engine: new DuckDBEngine(warehouse), store, catalog, db: metadata.db, secretKey };
   await createAdminFromEnv(rt.db);
   await sweepExpired(rt);
-  setInterval(
-    () => void sweepExpired(rt).catch((e) => console.error("result cleanup failed:", e)),
-    15 * 60_000,
-  ).unref();
+  setInterval(() => void sweepExpired(rt).catch((e) => log.error("result cleanup failed", e)), 15 * 60_000).unref();
   return rt;
 }
 
@@ -68,7 +66,7 @@ async function createAdminFromEnv(db: Db): Promise<void> {
   const { LAKEBOOK_ADMIN_EMAIL: email, LAKEBOOK_ADMIN_PASSWORD: password } = config();
   if (!email || !password || (await userCount(db)) > 0) return;
   await insertUser(db, { email, name: email.split("@")[0], passwordHash: await hashPassword(password), role: "admin" });
-  console.log(`[lakebook] created the admin account ${email} from LAKEBOOK_ADMIN_EMAIL`);
+  log.info(`created the admin account ${email} from LAKEBOOK_ADMIN_EMAIL`);
 }
 
 /** Deletes stored results older than LAKEBOOK_RESULT_TTL_HOURS; their history entries stay. */
