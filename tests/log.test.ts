@@ -88,10 +88,24 @@ describe("redaction", () => {
     logger.warn("oauth", { clientSecret: "cs-1234567890", nested: { password: "hunter2hunter2" } });
     logger.info('token refresh: {"access_token":"eyJhbGciOi.payload.sig","refresh_token":"r-0987654321"}');
     logger.info("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30.abc and Basic dXNlcjpwYXNz");
-    for (const secret of ["s3cr3t-pw", "cs-1234567890", "hunter2hunter2", "eyJhbGciOi", "r-0987654321", "dXNlcjpwYXNz"])
+    const failed = new Error(
+      'Failed query: insert into "users" ("email", "password_hash") values ($1, $2)\nparams: a@b.c,scrypt$abc$def',
+    );
+    logger.error("could not store", new Error(failed.message, { cause: new Error("duplicate key") }));
+    for (const secret of [
+      "s3cr3t-pw",
+      "cs-1234567890",
+      "hunter2hunter2",
+      "eyJhbGciOi",
+      "r-0987654321",
+      "dXNlcjpwYXNz",
+      "scrypt$abc",
+    ])
       expect(text()).not.toContain(secret);
     // What is not a secret stays readable.
     expect(text()).toContain("db.internal:5432/lakebook unreachable");
+    expect(text()).toContain('insert into \\"users\\"');
+    expect(text()).toContain("duplicate key");
     expect(text()).toContain('"nested":{"password":"[redacted]"}');
   });
 

@@ -33,6 +33,8 @@ const SECRET_TEXT: [RegExp, string][] = [
     `$1$2${REDACTED}`,
   ],
   [/\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${REDACTED}@`],
+  // A failed query's parameters (Drizzle puts them in its message): a password hash, a sealed secret.
+  [/\nparams: [\s\S]*?(?=\n {4}at |\ncaused by|$)/g, `\nparams: ${REDACTED}`],
 ];
 
 /** Keys whose values are never written, whatever they hold. */
