@@ -90,6 +90,8 @@ export function createLogger(
       base: undefined,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      // Errors arrive already cleaned of secrets (clean() above), as plain objects.
+      serializers: { err: (value: unknown) => value },
     },
     sink,
   );
