@@ -4,6 +4,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { request as http } from "@playwright/test";
 import pg from "pg";
 import { expect, runSql, test } from "./support/app";
 
@@ -98,14 +99,13 @@ test.afterAll(async () => {
 
 test("SIGTERM cancels a running query and exits; a restart finds no run running and answers health checks", async ({
   browser,
-  request,
 }) => {
   test.setTimeout(180_000);
   const port = await freePort();
   const first = await startServer(port);
   servers.push(first);
 
-  const context = await browser.newContext({ baseURL: first.base });
+  const context = await browser.newContext({ baseURL: first.base, storageState: { cookies: [], origins: [] } });
   const page = await context.newPage();
   await page.goto("/signin");
   await page.getByLabel("Email").fill(ADMIN.email);
@@ -140,6 +140,7 @@ test("SIGTERM cancels a running query and exits; a restart finds no run running 
   await expect(page.getByRole("main")).toContainText(/cancelled/i);
 
   // Health needs no sign-in and tells nothing but the state.
+  const request = await http.newContext({ storageState: { cookies: [], origins: [] } });
   const health = await request.get(`${second.base}/api/health`);
   expect(health.status()).toBe(200);
   expect(await health.json()).toEqual({ status: "ok" });
@@ -184,6 +185,7 @@ test("SIGTERM cancels a running query and exits; a restart finds no run running 
   await expect(page.getByRole("textbox", { name: "SQL editor" })).toBeAttached();
 
   await context.close();
+  await request.dispose();
   second.child.kill("SIGTERM");
   expect(await second.exited).toBe(0);
   servers = servers.filter((s) => s !== second);

@@ -39,3 +39,13 @@ export function ProblemPage({
     </main>
   );
 }
+
+/** Nothing here, or nothing the member may see: the two look the same. */
+export function NotFoundPage() {
+  return (
+    <ProblemPage title="Page not found">
+      <p>There is nothing at this address, or it is not yours to see.</p>
+      <p className="muted">Check the link, or find what you need from the navigation above.</p>
+    </ProblemPage>
+  );
+}
