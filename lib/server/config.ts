@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { LOG_LEVELS } from "./log";
 
 /**
  * Every setting Lakebook reads from the environment, validated once at start-up.
@@ -57,6 +58,8 @@ const schema = z.object({
   LAKEBOOK_OIDC_CLIENT_ID: z.string().min(1).optional(),
   LAKEBOOK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   LAKEBOOK_OIDC_NAME: z.string().min(1).default("single sign-on"),
+  /** The least severe messages the server log keeps (log.ts reads it before the rest is validated). */
+  LAKEBOOK_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -163,6 +163,13 @@ export async function engineFor(user: User, connectionId: string): Promise<Engin
   return engine;
 }
 
+/** Closes every Databricks engine: their sessions on the warehouses and their driver clients. */
+export async function closeAllEngines(): Promise<void> {
+  const all = [...engines.values()];
+  engines.clear();
+  await Promise.all(all.map(({ engine }) => engine.close()));
+}
+
 function forgetEngine(connectionId: string): void {
   for (const [key, cached] of engines) {
     if (!key.startsWith(`${connectionId}/`)) continue;

@@ -10,7 +10,10 @@ import { insertUser, userCount } from "./db/queries/users";
 import { DuckDBEngine } from "./engines/duckdb/engine";
 import { openWarehouse } from "./engines/duckdb/warehouse";
 import type { Engine } from "./engines/types";
+import { log } from "./log";
 import { RunCatalog } from "./runs/catalog";
+import { savePendingEnds } from "./runs/final-save";
+import { type Heartbeat, registerInstance, startHeartbeat } from "./runs/instances";
 import { ResultStore } from "./runs/result-store";
 
 export interface Runtime {
@@ -20,12 +23,20 @@ export interface Runtime {
   catalog: RunCatalog;
   db: Db;
   secretKey: Buffer;
+  heartbeat: Heartbeat;
+  /** Closes the metadata store (shutdown.ts). */
+  closeMetadata(): Promise<void>;
 }
 
 // One runtime per server process; kept on globalThis so that every Next.js
 // bundle (instrumentation, actions, routes) and dev-mode reloads share it
 // instead of opening the same files twice.
 const holder = globalThis as { __lakebookRuntime?: Promise<Runtime> };
+
+/** The runtime if it was started (shutdown must not start one). */
+export function startedRuntime(): Promise<Runtime> | undefined {
+  return holder.__lakebookRuntime;
+}
 
 export function runtime(): Promise<Runtime> {
   holder.__lakebookRuntime ??= start().catch((error) => {
@@ -53,13 +64,19 @@ async function start(): Promise<Runtime> {
   ]);
   const catalog = new RunCatalog(metadata.db, store, instanceId(dir));
   await catalog.init();
-  const rt: Runtime = { engine: new DuckDBEngine(warehouse), store, catalog, db: metadata.db, secretKey };
+  await registerInstance(metadata.db, catalog.instanceId);
+  const rt: Runtime = {
+    engine: new DuckDBEngine(warehouse),
+    store,
+    catalog,
+    db: metadata.db,
+    secretKey,
+    heartbeat: startHeartbeat(metadata.db, catalog.instanceId, savePendingEnds),
+    closeMetadata: () => metadata.close(),
+  };
   await createAdminFromEnv(rt.db);
   await sweepExpired(rt);
-  setInterval(
-    () => void sweepExpired(rt).catch((e) => console.error("result cleanup failed:", e)),
-    15 * 60_000,
-  ).unref();
+  setInterval(() => void sweepExpired(rt).catch((e) => log.error("result cleanup failed", e)), 15 * 60_000).unref();
   return rt;
 }
 
@@ -68,7 +85,7 @@ async function createAdminFromEnv(db: Db): Promise<void> {
   const { LAKEBOOK_ADMIN_EMAIL: email, LAKEBOOK_ADMIN_PASSWORD: password } = config();
   if (!email || !password || (await userCount(db)) > 0) return;
   await insertUser(db, { email, name: email.split("@")[0], passwordHash: await hashPassword(password), role: "admin" });
-  console.log(`[lakebook] created the admin account ${email} from LAKEBOOK_ADMIN_EMAIL`);
+  log.info(`created the admin account ${email} from LAKEBOOK_ADMIN_EMAIL`);
 }
 
 /** Deletes stored results older than LAKEBOOK_RESULT_TTL_HOURS; their history entries stay. */

@@ -5,6 +5,7 @@ import { type ActionResult, UserError } from "@/lib/action-result";
 import { requireAdmin, requireUser } from "../auth/session";
 import type { User } from "../db/schema";
 import { EngineError } from "../engines/types";
+import { log } from "../log";
 
 type Handler<S extends z.ZodType, T> = (input: z.infer<S>, user: User) => Promise<T>;
 
@@ -47,6 +48,6 @@ export function failureMessage(error: unknown): string {
   // Engine errors are written for the user (bad SQL, unreachable warehouse) and never hold secrets.
   if (UserError.is(error) || EngineError.is(error)) return error.message;
   const reference = randomBytes(4).toString("hex");
-  console.error(`[lakebook] unexpected error (reference ${reference}):`, error);
+  log.error(`unexpected error (reference ${reference})`, error);
   return `Something went wrong on the server (reference ${reference}). Your work is unchanged; try again.`;
 }

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import v8 from "node:v8";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { log } from "../log";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -15,6 +16,20 @@ export interface DbHandle {
 }
 
 const MIGRATIONS = path.join(process.cwd(), "lib/server/db/migrations");
+
+const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * Metadata queries are small: one that takes seconds waits on a lock or a
+ * server in trouble, and must fail (the caller retries or says so) rather than
+ * hold one of the pool's connections.
+ */
+const POOL_TIMEOUTS = {
+  connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+  idleTimeoutMillis: 30_000,
+  statement_timeout: 15_000,
+  idle_in_transaction_session_timeout: 60_000,
+  keepAlive: true,
+};
 
 /**
  * The metadata store is small: PostgreSQL's default buffers would make the
@@ -52,14 +67,26 @@ await db.close();`;
  */
 export async function openDb(options: { url?: string; dir: string }): Promise<DbHandle> {
   if (options.url) {
-    const [{ Pool }, { drizzle }, { migrate }] = await Promise.all([
+    const [{ Client, Pool }, { drizzle }, { migrate }] = await Promise.all([
       import("pg"),
       import("drizzle-orm/node-postgres"),
       import("drizzle-orm/node-postgres/migrator"),
     ]);
-    const pool = new Pool({ connectionString: options.url, max: 10 });
+    // Migrations run on a connection of their own, without the statement timeout.
+    const migrator = new Client({ connectionString: options.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    migrator.on("error", (error) => log.warn("metadata store: the migration connection failed", error));
+    await migrator.connect();
+    try {
+      await migrate(drizzle(migrator, { schema }), { migrationsFolder: MIGRATIONS });
+    } finally {
+      await migrator.end().catch(() => {});
+    }
+    const pool = new Pool({ connectionString: options.url, max: 10, ...POOL_TIMEOUTS });
+    // An idle connection that dies (PostgreSQL restarts, an admin ends it) is reported
+    // here; without a listener that would end the process. The pool drops it and
+    // opens another when one is needed.
+    pool.on("error", (error) => log.warn("metadata store: an idle connection failed", error));
     const db = drizzle(pool, { schema });
-    await migrate(db, { migrationsFolder: MIGRATIONS });
     return { db: db as unknown as Db, kind: "postgres", close: () => pool.end() };
   }
   // PGlite is PostgreSQL compiled to WebAssembly. V8 compiles its hot functions a

@@ -268,8 +268,21 @@ export const runs = pgTable(
     index("runs_user_started_idx").on(t.userId, t.startedAt),
     index("runs_query_started_idx").on(t.queryId, t.startedAt),
     index("runs_started_idx").on(t.startedAt),
+    // Finding the running runs of a stopped instance (runs/instances.ts) reads only these.
+    index("runs_running_idx").on(t.instanceId).where(sql`${t.status} = 'running'`),
   ],
 );
+
+/**
+ * Servers sharing this metadata store, each by the id of its data directory:
+ * each one refreshes its heartbeat while it runs, so that the others can tell
+ * when it stopped and end the runs it left "running".
+ */
+export const instances = pgTable("instances", {
+  id: text("id").primaryKey(),
+  startedAt: timestamp("started_at", { withTimezone: true, precision: 3 }).notNull(),
+  heartbeatAt: timestamp("heartbeat_at", { withTimezone: true, precision: 3 }).notNull(),
+});
 
 export type User = typeof users.$inferSelect;
 export type NewUser = typeof users.$inferInsert;

@@ -15,6 +15,7 @@ import { type Engine, EngineError, type EngineSession, type StatementResult } fr
 import { type Runtime, runtime } from "../runtime";
 import type { RunRecord } from "./catalog";
 import { chartData } from "./chart";
+import { saveRunEnd } from "./final-save";
 import type { ResultWriter } from "./result-store";
 
 /**
@@ -65,6 +66,7 @@ export async function startRun(
   input: StartRunInput,
   engine: Engine,
 ): Promise<{ run: RunView; page: Page | null }> {
+  refuseWhileStopping();
   const limits = config();
   const bytes = Buffer.byteLength(input.sql, "utf8");
   if (bytes > limits.LAKEBOOK_MAX_SQL_BYTES) {
@@ -188,10 +190,8 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
     await session?.close().catch(() => {});
     const finishedAt = new Date();
     record.firstPageMs ??= record.columns.length > 0 ? finishedAt.getTime() - record.startedAt.getTime() : null;
-    // The end becomes visible only once it is stored, so whoever sees it can rely on it.
-    await rt.catalog
-      .save({ ...record, status: outcome, finishedAt })
-      .catch((e) => console.error("could not save run", record.id, e));
+    // The end becomes visible only once it is stored (retried until it is), so whoever sees it can rely on it.
+    await saveRunEnd(rt.catalog, { ...record, status: outcome, finishedAt });
     record.status = outcome;
     record.finishedAt = finishedAt;
     active.delete(record.id);
@@ -311,6 +311,7 @@ export async function allRowsCsv(
 ): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
   const record = await readable(actor, id);
   if (!record.truncated) return csvDownload(actor, id);
+  refuseWhileStopping();
   if (record.owner !== actor.id)
     throw new UserError("Only the person who ran this query can download all of its rows: it runs again.");
   const engine = await engineOf(record.connectionId);
@@ -437,4 +438,31 @@ function formatBytes(n: number): string {
   if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
   if (n >= 1024) return `${Math.round(n / 1024)} KB`;
   return `${n} bytes`;
+}
+
+// Set once the server is shutting down (shutdown.ts): the message new runs are refused with.
+const stopping = globalThis as { __lakebookStopping?: string };
+
+function refuseWhileStopping(): void {
+  if (stopping.__lakebookStopping) throw new UserError(stopping.__lakebookStopping);
+}
+
+/** From now on, starting a run (or a full download) fails with `message`. */
+export function stopTakingRuns(message: string): void {
+  stopping.__lakebookStopping = message;
+}
+
+/**
+ * Cancels every run in progress in this process (each engine stops its
+ * statement), with `reason` as the run's message. Resolves once every one has
+ * ended and stored its end, or after `waitMs`; with the number cancelled.
+ */
+export async function cancelAllRuns(reason: string, waitMs: number): Promise<number> {
+  const runs = [...active.values()];
+  for (const run of runs) {
+    run.record.message = reason;
+    run.controller.abort();
+  }
+  await Promise.all(runs.map((run) => waitFor(run, () => !active.has(run.record.id), waitMs)));
+  return runs.length;
 }

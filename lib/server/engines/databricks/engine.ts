@@ -1,8 +1,9 @@
 import "server-only";
-import { DBSQLClient, DBSQLLogger, LogLevel } from "@databricks/sql";
+import { DBSQLClient } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { DuckDBDataChunk } from "@duckdb/node-api";
+import type { Logger } from "../../log";
 import type {
   ColumnInfo,
   ConnectionCheck,
@@ -15,6 +16,7 @@ import type {
 } from "../types";
 import { EngineError } from "../types";
 import { databricksError } from "./errors";
+import { driverLogger } from "./logger";
 import { type ColumnPlan, columnPlan } from "./types";
 
 export interface DatabricksOptions {
@@ -26,6 +28,8 @@ export interface DatabricksOptions {
   defaultSchema?: string | null;
   /** How long to keep retrying while a warehouse starts (HTTP 503). */
   startupWaitMs?: number;
+  /** Where the driver's messages go: the server's log unless given. */
+  logger?: Logger;
 }
 
 /** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
@@ -59,13 +63,14 @@ export class DatabricksEngine implements Engine {
 
   private connect(): Promise<DBSQLClient> {
     this.client ??= (async () => {
-      // The driver logs every client creation at info level; keep the server's log for what matters.
-      const client = new DBSQLClient({ logger: new DBSQLLogger({ level: LogLevel.error }) });
+      const { auth } = this.options;
+      const secrets = auth.type === "token" ? [auth.token] : [auth.clientSecret];
+      const client = new DBSQLClient({ logger: driverLogger(secrets, this.options.logger) });
       // TIMESTAMP and DECIMAL arrive as the server's exact text instead of a
       // Date (which drops microseconds) or a float.
       (client.getConfig() as { useArrowNativeTypes?: boolean }).useArrowNativeTypes = false;
       client.on("error", () => {});
-      const { auth, host, port, httpPath } = this.options;
+      const { host, port, httpPath } = this.options;
       const wait = this.options.startupWaitMs ?? 120_000;
       await client.connect({
         host,

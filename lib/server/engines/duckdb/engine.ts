@@ -76,8 +76,15 @@ export class DuckDBEngine implements Engine {
     return { ok: true, detail: `Built-in DuckDB ${String(version)}` };
   }
 
+  /** Writes what the write-ahead log holds into the database file, then closes it. */
   async close(): Promise<void> {
-    this.instance.closeSync();
+    const connection = await this.instance.connect();
+    try {
+      await connection.run("CHECKPOINT");
+    } finally {
+      connection.closeSync();
+      this.instance.closeSync();
+    }
   }
 
   private async strings(sql: string): Promise<string[]> {
