@@ -163,9 +163,39 @@ test.describe("notebooks", () => {
     const link = rendered.getByRole("link", { name: "click me" });
     await expect(link).toBeVisible();
     expect(await link.getAttribute("href")).not.toMatch(/javascript:/i);
-    // A remote image is a link, not a request to another host (the fixture fails on any such request).
-    await expect(rendered.getByRole("link", { name: "[image: pixel]" })).toBeVisible();
+    // A remote image is a placeholder, not a request to another host (the fixture fails on any such request).
+    await expect(rendered.getByText("[image not shown: pixel]")).toBeVisible();
     expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+  });
+
+  test("Markdown images make no request: not a run's full download, not another host", async ({ app: page }) => {
+    const tag = `img_${Date.now().toString(36)}`;
+    const fullDownload = "/api/runs/0123456789abcdef0123456789abcdef/csv?all=1";
+    const pixel =
+      "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+    await newNotebook(page, `Images ${tag}`);
+    await cell(page, 1).getByLabel("Type of cell 1").selectOption("markdown");
+    await cell(page, 1).locator(".markdown-rendered").dblclick();
+    await page
+      .getByLabel("Markdown of cell 1")
+      .fill(`# Images ${tag}\n\n![x](${fullDownload})\n\n![y](https://example.com/a.png)\n\n![dot](${pixel})`);
+    await page.keyboard.press("Escape");
+    await saved(page);
+    const requested: string[] = [];
+    page.on("request", (request) => requested.push(request.url()));
+    await page.reload();
+    const rendered = cell(page, 1).locator(".markdown");
+    await expect(rendered.getByRole("heading", { name: `Images ${tag}` })).toBeVisible();
+    await expect(rendered.getByText("[image not shown: x]")).toBeVisible();
+    await expect(rendered.getByText("[image not shown: y]")).toBeVisible();
+    // The embedded image is the only one.
+    await expect(rendered.locator("img")).toHaveCount(1);
+    await expect(rendered.getByRole("img", { name: "dot" })).toBeVisible();
+    expect(requested.filter((url) => url.includes("/csv") || url.includes("example.com"))).toEqual([]);
+    // Typed in the address bar, the full download refuses and says why.
+    const refused = await page.request.get(fullDownload);
+    expect(refused.status()).toBe(405);
+    expect(await refused.text()).toContain("Download every row as CSV");
   });
 
   test("deleting a cell that is running stops its run", async ({ app: page }) => {

@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { csvField, csvFileName, csvLine } from "@/lib/csv";
 import type { Cell } from "@/lib/results/types";
+import { HOSTILE_SQL, MIB } from "@/tests/support/hostile-sql";
 
 describe("csvField", () => {
   it("writes NULL as an empty field and the empty string as a quoted empty field", () => {
@@ -85,6 +86,16 @@ describe("csvFileName", () => {
     const name = csvFileName(`select ${"a".repeat(32)} from t`, now);
     expect(name).toBe(`select_${"a".repeat(32)}_20240305T070809Z.csv`);
     expect(csvFileName("x".repeat(100), now)).toBe(`${"x".repeat(40)}_20240305T070809Z.csv`);
+  });
+
+  it("reads only the first 200 characters outside comments, however long the statement", { timeout: 10_000 }, () => {
+    for (const [name, sql] of Object.entries(HOSTILE_SQL)) {
+      expect(csvFileName(sql, now), name).toMatch(/^[A-Za-z0-9_]{1,40}_20240305T070809Z\.csv$/);
+    }
+    const underscores = `a${"_".repeat(MIB)}b`;
+    expect(csvFileName(underscores, now)).toBe("a_20240305T070809Z.csv");
+    expect(csvFileName(`/* ${"x".repeat(MIB)} */ select 1`, now)).toBe("select_1_20240305T070809Z.csv");
+    expect(csvFileName(`${"/**/".repeat(MIB / 4)}select 2`, now)).toBe("result_20240305T070809Z.csv");
   });
 
   it("falls back to 'result' when nothing usable is left", () => {

@@ -73,6 +73,13 @@ export const joinInput = z.object({
   password: passwordSchema,
 });
 
+/** The host of a pasted URL or host name: no scheme, no path. */
+function hostOfUrl(text: string): string {
+  const bare = text.replace(/^https?:\/\//i, "");
+  const slash = bare.indexOf("/");
+  return slash < 0 ? bare : bare.slice(0, slash);
+}
+
 /** A Databricks SQL warehouse connection as the form submits it. Blank secret = keep the stored one. */
 export const connectionInput = z
   .object({
@@ -81,7 +88,8 @@ export const connectionInput = z
     host: z
       .string()
       .trim()
-      .transform((h) => h.replace(/^https?:\/\//i, "").replace(/\/.*$/, ""))
+      .max(2000, "Enter the server hostname, e.g. adb-1234.5.azuredatabricks.net.")
+      .transform(hostOfUrl)
       .pipe(z.string().regex(/^[A-Za-z0-9.-]+$/, "Enter the server hostname, e.g. adb-1234.5.azuredatabricks.net.")),
     port: z.coerce.number().int().min(1).max(65535).default(443),
     httpPath: z

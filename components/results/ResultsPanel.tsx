@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { formatCount, formatDuration } from "@/lib/results/format";
 import type { PageSize } from "@/lib/results/paging";
 import { CellDialog, type OpenCell } from "./CellDialog";
+import { DownloadAllRows } from "./DownloadAllRows";
 import { Pagination } from "./Pagination";
 import { ResultGrid } from "./ResultGrid";
 import type { RunnerState } from "./useRun";
@@ -69,18 +70,15 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
         </p>
       )}
       {run.truncated && (
-        <p className="notice" role="note">
+        <div className="notice" role="note">
           Result truncated at {formatCount(run.rowCount)} rows: the server stores at most this much of one result.
           {!running && (
             <>
               {" "}
-              <a href={`/api/runs/${run.id}/csv?all=1`} download>
-                Download every row as CSV
-              </a>{" "}
-              (runs the query again and streams its rows without storing them).
+              <DownloadAllRows runId={run.id} /> (runs the query again and streams its rows without storing them).
             </>
           )}
-        </p>
+        </div>
       )}
       {run.error && (
         <div className="error-panel" role="alert">

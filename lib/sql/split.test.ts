@@ -1,4 +1,6 @@
+import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
+import { HOSTILE_SQL, MIB } from "@/tests/support/hostile-sql";
 import { lineColumnAt, splitStatements, utf16OffsetOfByte } from "./split";
 
 describe("splitStatements", () => {
@@ -58,6 +60,71 @@ describe("splitStatements", () => {
 
   it("keeps a single statement without a semicolon whole", () => {
     expect(splitStatements("  SELECT *\nFROM t  ")).toEqual([{ text: "SELECT *\nFROM t", offset: 2 }]);
+  });
+});
+
+describe("splitStatements, as the engines read SQL", () => {
+  it("does not split inside nested block comments", () => {
+    const sql = "select 1 /* a /* b; */ c; */ as x; select 2";
+    expect(splitStatements(sql).map((s) => s.text)).toEqual(["select 1 /* a /* b; */ c; */ as x", "select 2"]);
+    expect(splitStatements(sql, "databricks").map((s) => s.text)).toEqual([
+      "select 1 /* a /* b; */ c; */ as x",
+      "select 2",
+    ]);
+  });
+
+  it("does not split inside E'' strings or after a backslash in Spark strings", () => {
+    expect(splitStatements("select E'a\\';'; select 2").map((s) => s.text)).toEqual(["select E'a\\';'", "select 2"]);
+    expect(splitStatements('select "a\\";" ; select 2', "databricks").map((s) => s.text)).toEqual([
+      'select "a\\";"',
+      "select 2",
+    ]);
+  });
+
+  it("keeps an unclosed string or comment, with the semicolons in it, as the last statement", () => {
+    expect(splitStatements("select 1; select 'a; b").map((s) => s.text)).toEqual(["select 1", "select 'a; b"]);
+    expect(splitStatements("select 1; /* a; b").map((s) => s.text)).toEqual(["select 1"]);
+  });
+
+  it("trims Unicode blanks like JavaScript and keeps offsets exact", () => {
+    const sql = "\u00a0select 1\u3000;\ufeff select 2";
+    for (const s of splitStatements(sql)) expect(sql.slice(s.offset, s.offset + s.text.length)).toBe(s.text);
+    expect(splitStatements(sql).map((s) => s.text)).toEqual(["select 1", "select 2"]);
+  });
+
+  it("finds as many statements as DuckDB's own parser", async () => {
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+      for (const sql of [
+        "select 1; select 2;",
+        "select 1 /* a /* ; */ ; */; select $t$;$t$; select E'\\';'",
+        "select ';' as \"a;\" -- ;\n; select 2\r--;\n",
+        "select $$;$$; select 2 /*/ ; */",
+      ]) {
+        const extracted = await connection.extractStatements(sql);
+        expect(splitStatements(sql), sql).toHaveLength(extracted.count);
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+  });
+});
+
+describe("splitStatements on 1 MiB hostile inputs", () => {
+  for (const [name, sql] of Object.entries(HOSTILE_SQL)) {
+    it(name, { timeout: 10_000 }, () => {
+      for (const dialect of ["duckdb", "databricks"] as const) {
+        const statements = splitStatements(sql, dialect);
+        for (const s of statements) expect(s.offset + s.text.length).toBeLessThanOrEqual(sql.length);
+      }
+    });
+  }
+
+  it("keeps SELECT '/* /* …' AS x one statement", { timeout: 10_000 }, () => {
+    const sql = `SELECT '${"/* ".repeat(MIB / 3)}' AS x; SELECT 2`;
+    expect(splitStatements(sql).map((s) => s.offset)).toEqual([0, sql.indexOf("SELECT 2")]);
   });
 });
 

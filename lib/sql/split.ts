@@ -1,4 +1,4 @@
-import { defaultSplitterOptions, type SplitterOptions, splitQuery } from "dbgate-query-splitter";
+import { scanTokens } from "./tokens";
 
 /** A statement cut out of the editor's text, with where it starts there. */
 export interface Statement {
@@ -9,49 +9,32 @@ export interface Statement {
 
 export type SqlDialect = "duckdb" | "databricks";
 
-const DIALECTS: Record<SqlDialect, SplitterOptions> = {
-  // DuckDB: '' and "" escape by doubling; $$ strings as in PostgreSQL.
-  duckdb: { ...defaultSplitterOptions, allowDollarDollarString: true, returnRichInfo: true },
-  // Spark SQL: strings may use ' or " with backslash escapes; identifiers use backticks.
-  databricks: {
-    ...defaultSplitterOptions,
-    stringsBegins: ["'", '"', "`"],
-    stringsEnds: { "'": "'", '"': '"', "`": "`" },
-    stringEscapes: { "'": "\\", '"': "\\", "`": "`" },
-    returnRichInfo: true,
-  },
-};
-
-interface RichItem {
-  text: string;
-  trimStart?: { position: number };
-  start?: { position: number };
-}
-
 /**
  * Splits SQL text into statements on top-level semicolons (not inside strings,
- * quoted identifiers or comments). Empty statements and comment-only pieces are
- * dropped.
+ * quoted identifiers or comments, which nest). Empty statements and
+ * comment-only pieces are dropped. One pass over the tokens: linear in the text.
  */
 export function splitStatements(sql: string, dialect: SqlDialect = "duckdb"): Statement[] {
-  const items = splitQuery(sql, DIALECTS[dialect]) as unknown as RichItem[];
   const out: Statement[] = [];
-  for (const item of items) {
-    const text = item.text.trim();
-    if (text === "" || isOnlyComments(text)) continue;
-    const start = item.trimStart?.position ?? item.start?.position ?? sql.indexOf(text);
-    out.push({ text, offset: start });
-  }
+  let pieceStart = 0;
+  let significant = false;
+  const cut = (end: number) => {
+    const raw = sql.slice(pieceStart, end);
+    const text = raw.trim();
+    if (significant && text !== "") out.push({ text, offset: pieceStart + raw.length - raw.trimStart().length });
+  };
+  scanTokens(sql, dialect, (kind, start, end) => {
+    if (kind === "symbol" && sql.charCodeAt(start) === 59 /* ; */) {
+      cut(start);
+      pieceStart = end;
+      significant = false;
+    } else if (kind !== "space" && kind !== "comment") {
+      significant = true;
+    }
+    return true;
+  });
+  cut(sql.length);
   return out;
-}
-
-function isOnlyComments(text: string): boolean {
-  return (
-    text
-      .replace(/--[^\n]*/g, "")
-      .replace(/\/\*[\s\S]*?\*\//g, "")
-      .trim() === ""
-  );
 }
 
 /** 1-based line and column of a UTF-16 offset in `text`. */

@@ -2,7 +2,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { HOSTILE_SQL } from "@/tests/support/hostile-sql";
 import type { SqlDialect } from "./split";
-import { identifierText, significantTokens, type Token, tokens } from "./tokens";
+import { identifierText, scanTokens, significantTokens, type Token, tokens } from "./tokens";
 
 type Row = [Token["kind"], string] | [Token["kind"], string, "open"];
 
@@ -327,6 +327,23 @@ describe("tokens, Databricks", () => {
       ["x `a``", "quoted"],
     ] as const) {
       expect([...tokens(sql, "databricks")].at(-1)).toEqual({ kind, start: 2, end: sql.length, open: true });
+    }
+  });
+});
+
+describe("scanTokens", () => {
+  it("visits the same tokens as the generator and stops when asked", () => {
+    for (const dialect of ["duckdb", "databricks"] as const) {
+      const sql = HOSTILE_SQL["garbage 2"].slice(0, 20_000);
+      const visited: Token[] = [];
+      scanTokens(sql, dialect, (kind, start, end, open) => {
+        visited.push(open ? { kind, start, end, open } : { kind, start, end });
+        return true;
+      });
+      expect(visited).toEqual([...tokens(sql, dialect)]);
+      let count = 0;
+      scanTokens(sql, dialect, () => ++count < 3);
+      expect(count).toBe(3);
     }
   });
 });

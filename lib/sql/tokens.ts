@@ -66,71 +66,100 @@ function isTagPart(c: number, first: boolean): boolean {
  * Text the engine cannot lex still becomes tokens (one-character symbols); nothing backtracks.
  */
 export function* tokens(sql: string, dialect: SqlDialect = "duckdb"): Generator<Token> {
-  const n = sql.length;
-  let i = 0;
-  while (i < n) {
-    const start = i;
-    const c = sql.charCodeAt(i);
-    const next = i + 1 < n ? sql.charCodeAt(i + 1) : -1;
-    const tagEnd = c === DOLLAR && dialect === "duckdb" ? dollarTagEnd(sql, i) : -1;
-    if (isSpace(c, dialect)) {
-      i++;
-      while (i < n && isSpace(sql.charCodeAt(i), dialect)) i++;
-      yield { kind: "space", start, end: i };
-    } else if (c === DASH && next === DASH) {
-      i = lineCommentEnd(sql, i + 2, dialect);
-      yield { kind: "comment", start, end: i };
-    } else if (c === SLASH && next === STAR && !(dialect === "databricks" && sql.charCodeAt(i + 2) === PLUS)) {
-      i = blockCommentEnd(sql, i + 2, dialect);
-      yield i < 0 ? { kind: "comment", start, end: n, open: true } : { kind: "comment", start, end: i };
-      if (i < 0) return;
-    } else if (c === QUOTE || (c === DQUOTE && dialect === "databricks")) {
-      const kind = "string";
-      i = dialect === "duckdb" ? doubledQuoteEnd(sql, i + 1, c) : escapedQuoteEnd(sql, i + 1, c, false);
-      yield i < 0 ? { kind, start, end: n, open: true } : { kind, start, end: i };
-      if (i < 0) return;
-    } else if ((c === DQUOTE && dialect === "duckdb") || (c === BACKTICK && dialect === "databricks")) {
-      const kind = "quoted";
-      i = doubledQuoteEnd(sql, i + 1, c);
-      yield i < 0 ? { kind, start, end: n, open: true } : { kind, start, end: i };
-      if (i < 0) return;
-    } else if (dialect === "duckdb" && (c === 69 || c === 101) && next === QUOTE) {
-      // E'...': backslash escapes, and '' still doubles.
-      i = escapedQuoteEnd(sql, i + 2, QUOTE, true);
-      yield i < 0 ? { kind: "string", start, end: n, open: true } : { kind: "string", start, end: i };
-      if (i < 0) return;
-    } else if (dialect === "databricks" && (c === 82 || c === 114) && (next === QUOTE || next === DQUOTE)) {
-      // R'...' and R"...": raw, no escapes at all.
-      const close = sql.indexOf(String.fromCharCode(next), i + 2);
-      i = close < 0 ? -1 : close + 1;
-      yield i < 0 ? { kind: "string", start, end: n, open: true } : { kind: "string", start, end: i };
-      if (i < 0) return;
-    } else if (tagEnd > 0) {
-      i = dollarStringEnd(sql, sql.slice(start, tagEnd), tagEnd);
-      yield i < 0 ? { kind: "string", start, end: n, open: true } : { kind: "string", start, end: i };
-      if (i < 0) return;
-    } else if (isDigit(c) || (c === DOT && isDigit(next))) {
-      i = numberEnd(sql, i, dialect);
-      // Spark reads a digit run followed by letters as one identifier (`1a`), or as a typed literal (`1L`).
-      if (dialect === "databricks" && i < n && isWordPart(sql.charCodeAt(i), dialect) && isDigitRun(sql, start, i)) {
-        const numeric = i;
-        while (i < n && isWordPart(sql.charCodeAt(i), dialect)) i++;
-        const suffix = sql.slice(numeric, i).toUpperCase();
-        const literal = ["L", "S", "Y", "F", "D", "BD"].includes(suffix);
-        yield { kind: literal ? "number" : "word", start, end: i };
-      } else {
-        yield { kind: "number", start, end: i };
-      }
-    } else if (isWordStart(c, dialect)) {
-      i++;
-      while (i < n && isWordPart(sql.charCodeAt(i), dialect)) i++;
-      yield { kind: "word", start, end: i };
-    } else {
-      i++;
-      yield { kind: "symbol", start, end: i };
-    }
+  const cursor: Cursor = { kind: "space", end: 0, open: false };
+  for (let start = 0; start < sql.length; start = cursor.end) {
+    readToken(sql, start, dialect, cursor);
+    const { kind, end } = cursor;
+    yield cursor.open ? { kind, start, end, open: true } : { kind, start, end };
   }
 }
+
+/**
+ * The same tokens as `tokens`, handed to `visit` without allocating one object
+ * each, for scanners on the request path; `visit` returns false to stop early.
+ */
+export function scanTokens(
+  sql: string,
+  dialect: SqlDialect,
+  visit: (kind: TokenKind, start: number, end: number, open: boolean) => boolean | undefined,
+): void {
+  const cursor: Cursor = { kind: "space", end: 0, open: false };
+  for (let start = 0; start < sql.length; start = cursor.end) {
+    readToken(sql, start, dialect, cursor);
+    if (visit(cursor.kind, start, cursor.end, cursor.open) === false) return;
+  }
+}
+
+interface Cursor {
+  kind: TokenKind;
+  end: number;
+  open: boolean;
+}
+
+/** Reads the token that starts at `start` into `out`. */
+function readToken(sql: string, start: number, dialect: SqlDialect, out: Cursor): void {
+  const n = sql.length;
+  const c = sql.charCodeAt(start);
+  const next = start + 1 < n ? sql.charCodeAt(start + 1) : -1;
+  let kind: TokenKind;
+  let end: number; // -1: open to the end of the text
+  if (isSpace(c, dialect)) {
+    kind = "space";
+    end = start + 1;
+    while (end < n && isSpace(sql.charCodeAt(end), dialect)) end++;
+  } else if (c === DASH && next === DASH) {
+    kind = "comment";
+    end = lineCommentEnd(sql, start + 2, dialect);
+  } else if (c === SLASH && next === STAR && !(dialect === "databricks" && sql.charCodeAt(start + 2) === PLUS)) {
+    kind = "comment";
+    end = blockCommentEnd(sql, start + 2, dialect);
+  } else if (c === QUOTE || (c === DQUOTE && dialect === "databricks")) {
+    kind = "string";
+    end = dialect === "duckdb" ? doubledQuoteEnd(sql, start + 1, c) : escapedQuoteEnd(sql, start + 1, c, false);
+  } else if ((c === DQUOTE && dialect === "duckdb") || (c === BACKTICK && dialect === "databricks")) {
+    kind = "quoted";
+    end = doubledQuoteEnd(sql, start + 1, c);
+  } else if (dialect === "duckdb" && (c === 69 || c === 101) && next === QUOTE) {
+    // E'...': backslash escapes, and '' still doubles.
+    kind = "string";
+    end = escapedQuoteEnd(sql, start + 2, QUOTE, true);
+  } else if (dialect === "databricks" && (c === 82 || c === 114) && (next === QUOTE || next === DQUOTE)) {
+    // R'...' and R"...": raw, no escapes at all.
+    kind = "string";
+    const close = sql.indexOf(String.fromCharCode(next), start + 2);
+    end = close < 0 ? -1 : close + 1;
+  } else if (c === DOLLAR && dialect === "duckdb" && dollarTagEnd(sql, start) > 0) {
+    kind = "string";
+    const tagEnd = dollarTagEnd(sql, start);
+    end = dollarStringEnd(sql, sql.slice(start, tagEnd), tagEnd);
+  } else if (isDigit(c) || (c === DOT && isDigit(next))) {
+    kind = "number";
+    end = numberEnd(sql, start, dialect);
+    // Spark reads a digit run followed by letters as one identifier (`1a`), or as a typed literal (`1L`).
+    if (
+      dialect === "databricks" &&
+      end < n &&
+      isWordPart(sql.charCodeAt(end), dialect) &&
+      isDigitRun(sql, start, end)
+    ) {
+      const numeric = end;
+      while (end < n && isWordPart(sql.charCodeAt(end), dialect)) end++;
+      if (!TYPED_LITERAL_SUFFIXES.has(sql.slice(numeric, end).toUpperCase())) kind = "word";
+    }
+  } else if (isWordStart(c, dialect)) {
+    kind = "word";
+    end = start + 1;
+    while (end < n && isWordPart(sql.charCodeAt(end), dialect)) end++;
+  } else {
+    kind = "symbol";
+    end = start + 1;
+  }
+  out.kind = kind;
+  out.open = end < 0;
+  out.end = end < 0 ? n : end;
+}
+
+const TYPED_LITERAL_SUFFIXES = new Set(["L", "S", "Y", "F", "D", "BD"]);
 
 function lineCommentEnd(sql: string, from: number, dialect: SqlDialect): number {
   let i = from;

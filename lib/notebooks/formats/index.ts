@@ -53,9 +53,16 @@ function titleFromFilename(filename: string): string {
   return base.replace(/\.[^.]*$/, "").trim() || UNTITLED;
 }
 
-/** Titles are stored up to 200 characters; cut without splitting a surrogate pair. */
+/**
+ * Titles are stored up to 200 characters; cut without splitting a surrogate pair.
+ * Only the start of a huge title is read: a file may come from anywhere.
+ */
 function clampTitle(title: string): string {
-  const trimmed = title.trim().replace(/\s+/g, " ");
+  const trimmed = title
+    .trimStart()
+    .slice(0, MAX_TITLE_CHARS * 2)
+    .trim()
+    .replace(/\s+/g, " ");
   if (trimmed === "") return UNTITLED;
   return trimmed.length <= MAX_TITLE_CHARS
     ? trimmed
@@ -65,6 +72,7 @@ function clampTitle(title: string): string {
 /** A name every OS accepts: no path separators, reserved or control characters, no leading dot. */
 function fileBaseName(title: string): string {
   const safe = title
+    .slice(0, MAX_TITLE_CHARS)
     .replace(/[\p{Cc}/\\:*?"<>|]+/gu, " ")
     .replace(/\s+/g, " ")
     .trim()

@@ -1,5 +1,6 @@
 import type { ImportedNotebook, NotebookContent } from "@/lib/notebooks/types";
 import { splitStatements } from "@/lib/sql/split";
+import { scanTokens } from "@/lib/sql/tokens";
 import { cellFromCode, type ImportedCell, toLf } from "./ipynb";
 
 /**
@@ -11,9 +12,6 @@ import { cellFromCode, type ImportedCell, toLf } from "./ipynb";
 export const DATABRICKS_HEADER = "-- Databricks notebook source";
 const SEPARATOR = "-- COMMAND ----------";
 const MAGIC = "-- MAGIC";
-
-/** Where a line ends, for finding separators: outside, in a quote, or in a block comment. */
-type LexState = "" | "'" | '"' | "`" | "/*";
 
 export function exportSqlFile(content: NotebookContent): string {
   const cells = content.cells.map((cell) => {
@@ -61,43 +59,40 @@ function commandCells(lines: string[]): ImportedCell[] {
  * round trip.
  */
 function splitCommands(lines: string[], respectLiterals: boolean): { groups: string[][]; endsOutside: boolean } {
+  const inside = respectLiterals ? linesInsideLiterals(lines) : null;
   const groups: string[][] = [[]];
-  let state: LexState = "";
-  for (const line of lines) {
-    if (state === "" && line.trimEnd() === SEPARATOR) {
-      groups.push([]);
-      continue;
-    }
-    groups[groups.length - 1].push(line);
-    if (respectLiterals) state = scanLine(line, state);
-  }
-  return { groups, endsOutside: state === "" };
+  lines.forEach((line, index) => {
+    if (inside?.lines[index] !== 1 && line.trimEnd() === SEPARATOR) groups.push([]);
+    else groups[groups.length - 1].push(line);
+  });
+  return { groups, endsOutside: !inside?.open };
 }
 
-/** Spark SQL lexing, just enough to know whether a line ends inside a literal or comment. */
-function scanLine(line: string, start: LexState): LexState {
-  let state = start;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (state === "/*") {
-      if (c === "*" && line[i + 1] === "/") {
-        state = "";
-        i++;
-      }
-    } else if (state !== "") {
-      // Spark strings escape with a backslash; a doubled quote closes and reopens, which ends the same.
-      if (c === "\\" && state !== "`") i++;
-      else if (c === state) state = "";
-    } else if (c === "-" && line[i + 1] === "-") {
-      break;
-    } else if (c === "/" && line[i + 1] === "*") {
-      state = "/*";
-      i++;
-    } else if (c === "'" || c === '"' || c === "`") {
-      state = c;
-    }
+/**
+ * Which lines start inside a string, quoted identifier or block comment, as
+ * Spark SQL reads the text (one pass over its tokens), and whether one of those
+ * runs to the end unclosed.
+ */
+function linesInsideLiterals(lines: string[]): { lines: Uint8Array; open: boolean } {
+  const text = lines.join("\n");
+  const starts: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    starts.push(offset);
+    offset += line.length + 1;
   }
-  return state;
+  const inside = new Uint8Array(lines.length);
+  let open = false;
+  let next = 0; // the first line that starts after the current token's start
+  scanTokens(text, "databricks", (kind, start, end, unclosed) => {
+    const spans = kind === "string" || kind === "quoted" || (kind === "comment" && text.startsWith("/*", start));
+    if (!spans) return true;
+    while (next < starts.length && starts[next] <= start) next++;
+    while (next < starts.length && starts[next] < end) inside[next++] = 1;
+    open ||= unclosed;
+    return true;
+  });
+  return { lines: inside, open };
 }
 
 /** A command whose lines all carry `-- MAGIC` holds another cell type (`%md`, `%python`…); otherwise it is SQL. */

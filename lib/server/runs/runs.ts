@@ -6,6 +6,7 @@ import { csvLine } from "@/lib/csv";
 import type { ChartSpec } from "@/lib/notebooks/types";
 import type { Cell, Page, RunError, RunView, SortSpec } from "@/lib/results/types";
 import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import { isQuery } from "@/lib/sql/statement-kind";
 import { levelOn } from "../auth/permissions";
 import { config } from "../config";
 import { findNotebook } from "../db/queries/notebooks";
@@ -316,7 +317,7 @@ export async function allRowsCsv(
     throw new UserError("Only the person who ran this query can download all of its rows: it runs again.");
   const engine = await engineOf(record.connectionId);
   const statements = splitStatements(record.sql, engine.dialect);
-  if (statements.length !== 1 || !isQuery(statements[0].text)) {
+  if (statements.length !== 1 || !isQuery(statements[0].text, engine.dialect)) {
     throw new UserError(
       "Only a single query can run again for a full download. Run its last statement on its own, then download.",
     );
@@ -355,16 +356,6 @@ export async function allRowsCsv(
     finish();
     throw error;
   }
-}
-
-/** Reads only: a query, not a statement that changes data (WITH … INSERT exists in Spark SQL). */
-function isQuery(text: string): boolean {
-  const start = text.replace(/^(\s+|\(|--[^\n]*|\/\*[\s\S]*?\*\/)*/, "");
-  const keyword = /^[a-z]+/i.exec(start)?.[0].toUpperCase() ?? "";
-  if (keyword === "WITH") return !/\b(INSERT|UPDATE|DELETE|MERGE)\b/i.test(start);
-  return ["SELECT", "FROM", "VALUES", "TABLE", "SHOW", "DESCRIBE", "DESC", "SUMMARIZE", "PIVOT", "UNPIVOT"].includes(
-    keyword,
-  );
 }
 
 /**

@@ -3,6 +3,7 @@ import { DBSQLClient } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { DuckDBDataChunk } from "@duckdb/node-api";
+import { leadingKeyword } from "@/lib/sql/statement-kind";
 import type { Logger } from "../../log";
 import type {
   ColumnInfo,
@@ -15,7 +16,7 @@ import type {
   TableInfo,
 } from "../types";
 import { EngineError } from "../types";
-import { databricksError } from "./errors";
+import { databricksError, isExpiredSession } from "./errors";
 import { driverLogger } from "./logger";
 import { type ColumnPlan, columnPlan } from "./types";
 
@@ -312,7 +313,7 @@ class DatabricksSession implements EngineSession {
         return { kind: "done", statement: firstWord(sql) };
       }
       const names = (schema?.columns ?? []).map((c) => c.columnName);
-      const repeated = names.find((name, i) => names.indexOf(name) !== i);
+      const repeated = firstRepeated(names);
       // The driver hands rows over as objects keyed by column name: a repeated name would show one column's values twice.
       if (repeated !== undefined)
         throw new EngineError(
@@ -413,13 +414,18 @@ function planFor(column: ThriftSchema["columns"][number]): ColumnPlan {
   );
 }
 
-function isExpiredSession(error: unknown): boolean {
-  const text = `${(error as { message?: string })?.message ?? ""} ${(error as { errorCode?: string })?.errorCode ?? ""}`;
-  return /invalid session|session.*(expired|closed|not found)|SessionHandle/i.test(text);
+/** The first name that occurs twice; a Set, as results can have many thousands of columns. */
+function firstRepeated(names: string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 function firstWord(sql: string): string {
-  return (/^\s*(\w+)/.exec(sql.replace(/^\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/)*/g, ""))?.[1] ?? "STATEMENT").toUpperCase();
+  return leadingKeyword(sql, "databricks") || "STATEMENT";
 }
 
 /** Exact names first, then names that start with the text, then the rest; each group in name order. */

@@ -42,3 +42,18 @@ export function databricksError(error: unknown): EngineError {
   const message = e?.response?.displayMessage ?? e?.response?.errorMessage ?? e?.message ?? String(error);
   return new EngineError(message.trim(), sqlState ? { sqlState } : {});
 }
+
+/**
+ * "Invalid session", "SessionHandle", or "session" then "expired", "closed" or
+ * "not found" later on the same line. Plain searches, not `session.*(…)`: an
+ * error can quote a whole statement, and that pattern rescans each line.
+ */
+export function isExpiredSession(error: unknown): boolean {
+  const text = `${(error as { message?: string })?.message ?? ""} ${(error as { errorCode?: string })?.errorCode ?? ""}`;
+  const lower = text.toLowerCase();
+  if (lower.includes("invalid session") || lower.includes("sessionhandle")) return true;
+  return lower.split(/[\n\r\u2028\u2029]/).some((line) => {
+    const at = line.indexOf("session");
+    return at >= 0 && ["expired", "closed", "not found"].some((word) => line.includes(word, at + 7));
+  });
+}

@@ -1,20 +1,46 @@
 import { csvFileName } from "@/lib/csv";
 import { routeError } from "@/lib/server/actions/route-error";
+import { isSameOrigin } from "@/lib/server/actions/same-origin";
 import { requireUser } from "@/lib/server/auth/session";
 import { engineFor } from "@/lib/server/connections";
 import { allRowsCsv, csvDownload } from "@/lib/server/runs/runs";
 
 export const dynamic = "force-dynamic";
 
+type Context = { params: Promise<{ id: string }> };
+
+const FULL_DOWNLOAD_NEEDS_POST =
+  "Downloading every row runs the query again, so it starts only from the “Download every row as CSV” button under the results, not from a link, an image or a typed address.";
+const CROSS_SITE =
+  "Downloading every row runs the query again, so it starts only from Lakebook's own pages. Use the button under the results.";
+
 /**
- * Streams a run's whole stored result as CSV, in constant server memory; with
- * `?all=1`, every row of a result cut at the cap, by running its query again.
+ * GET streams a run's whole stored result as CSV, in constant server memory.
+ * POST streams every row of a result cut at the cap by running its query
+ * again: only a form on this server's pages starts that, never an <img>, a
+ * prefetch or another site (GET with `?all=1` is refused with a message).
  */
-export async function GET(request: Request, context: { params: Promise<{ id: string }> }) {
+export async function GET(request: Request, context: Context) {
+  if (new URL(request.url).searchParams.get("all") === "1") {
+    return new Response(FULL_DOWNLOAD_NEEDS_POST, {
+      status: 405,
+      headers: { Allow: "POST", "Content-Type": "text/plain; charset=utf-8" },
+    });
+  }
+  return download(context, false);
+}
+
+export async function POST(request: Request, context: Context) {
+  if (!isSameOrigin(request)) {
+    return new Response(CROSS_SITE, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  }
+  return download(context, true);
+}
+
+async function download(context: Context, all: boolean): Promise<Response> {
   const { id } = await context.params;
   try {
     const user = await requireUser();
-    const all = new URL(request.url).searchParams.get("all") === "1";
     const { record, body } = all
       ? await allRowsCsv(user, id, (connectionId) => engineFor(user, connectionId))
       : await csvDownload(user, id);
