@@ -33,7 +33,7 @@ test("an admin creates a group and adds a member; members cannot administer grou
 
   // A member sees no such page, and the actions refuse them.
   await member.goto("/admin/groups");
-  await expect(member.getByText("This page could not be found.")).toBeVisible();
+  await expect(member.getByRole("heading", { name: "Page not found" })).toBeVisible();
   expect(await callAction(member.request, "createGroupAction", { name: "Mine" })).toEqual({
     ok: false,
     error: "Only an admin can do this.",

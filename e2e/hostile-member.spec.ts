@@ -1,3 +1,4 @@
+import { callAction } from "./support/actions";
 import { expect, firstCell, resultStatus, runSql, test } from "./support/app";
 import { signUpMember } from "./support/members";
 
@@ -28,6 +29,17 @@ test.describe("a hostile member on the built-in warehouse", () => {
       "reads `samples` and creates, changes and drops tables",
     );
     await mallory.screenshot({ path: "test-results/hostile-member-refused.png" });
+
+    // A NUL character (which PostgreSQL cannot store and DuckDB stops reading at) is refused in any action.
+    for (const [name, input] of [
+      ["startRunAction", { connectionId: "builtin", sql: "SELECT 1\0; DETACH samples", lane: "x", pageSize: 10 }],
+      ["saveDraftAction", { tabId: "x", sql: "SELECT '\0'", connectionId: "builtin" }],
+    ] as const) {
+      expect(await callAction(mallory.request, name, input)).toEqual({
+        ok: false,
+        error: "The text contains a NUL character (\\0), which cannot be stored or run. Remove it and try again.",
+      });
+    }
 
     // The admin's table and the built-in functions are as they were.
     await runSql(admin, "SELECT lower('ABC') || count(*) AS check FROM team_notes");

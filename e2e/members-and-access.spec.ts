@@ -35,7 +35,7 @@ test.describe("members and access", () => {
     await expect(bob.getByRole("banner")).toContainText(BOB.name);
     await expect(bob.getByRole("link", { name: "Members" })).toHaveCount(0);
     await bob.goto("/admin/members");
-    await expect(bob.getByText("This page could not be found.")).toBeVisible();
+    await expect(bob.getByRole("heading", { name: "Page not found" })).toBeVisible();
 
     // The link works once.
     await bob.goto(link);

@@ -94,7 +94,7 @@ test.describe("notebooks", () => {
     // A teammate with Can view opens the link: results and chart, no run, no edits.
     const bea = await signUpMember(ada, browser, `Bea ${tag}`, `bea-${tag}@example.com`);
     await bea.goto(link);
-    await expect(bea.getByText("This page could not be found.")).toBeVisible();
+    await expect(bea.getByRole("heading", { name: "Page not found" })).toBeVisible();
     await ada.goto(link);
     await ada.getByRole("button", { name: "Share" }).click();
     const share = ada.getByRole("dialog", { name: "Sharing" });

@@ -43,7 +43,7 @@ test.describe("saved queries shared with a teammate", () => {
 
     // Before sharing, the link does not exist for Bea.
     await bea.goto(link);
-    await expect(bea.getByText("This page could not be found.")).toBeVisible();
+    await expect(bea.getByRole("heading", { name: "Page not found" })).toBeVisible();
 
     // Ada shares it with Bea at Can run.
     let share = await openShareDialog(ada);
@@ -139,7 +139,7 @@ test.describe("saved queries shared with a teammate", () => {
     await share.getByRole("button", { name: `Remove Bea ${suffix}` }).click();
     await expect(share.getByLabel(`Access for Bea ${suffix}`)).toHaveCount(0);
     await bea.goto(link);
-    await expect(bea.getByText("This page could not be found.")).toBeVisible();
+    await expect(bea.getByRole("heading", { name: "Page not found" })).toBeVisible();
     const missing = await bea.request.get(`/queries/00000000-0000-4000-8000-000000000000`);
     const revoked = await bea.request.get(link);
     expect(revoked.status()).toBe(404);

@@ -201,6 +201,15 @@ describe("multi-statement text and transactions are checked statement by stateme
     expect((await run("SELECT x FROM after_refusal")).final.status).toBe("failed");
   });
 
+  it("refuses a NUL character, where DuckDB would stop reading", async () => {
+    // The action wrapper refuses it before it reaches the store; the engine refuses it too.
+    const session = await rt.engine.openSession();
+    await expect(session.execute("SELECT 1 AS x\0; DETACH samples", new AbortController().signal)).rejects.toThrow(
+      "NUL character",
+    );
+    await session.close();
+  });
+
   it("refuses inside the member's own transaction", async () => {
     const { final } = await run(
       "BEGIN;\nCREATE TABLE in_tx AS SELECT 1 AS x;\nCREATE MACRO upper(x) AS 'pwned';\nCOMMIT",

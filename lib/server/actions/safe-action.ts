@@ -2,6 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { type ActionResult, UserError } from "@/lib/action-result";
+import { containsNul, NUL_MESSAGE } from "@/lib/text-input";
 import { requireAdmin, requireUser } from "../auth/session";
 import type { User } from "../db/schema";
 import { EngineError } from "../engines/types";
@@ -29,6 +30,7 @@ function guarded<S extends z.ZodType, T>(schema: S, handler: Handler<S, T>, auth
   return async (raw: z.input<S>): Promise<ActionResult<T>> => {
     try {
       const user = await authenticate();
+      if (containsNul(raw)) return { ok: false, error: NUL_MESSAGE };
       const parsed = schema.safeParse(raw);
       if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
       return { ok: true, data: await handler(parsed.data, user) };

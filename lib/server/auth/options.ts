@@ -1,6 +1,7 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { containsNul } from "@/lib/text-input";
 import { config, dataDir } from "../config";
 import { decoyHash, verifyPassword } from "../crypto/password";
 import { deriveKey, loadSecretKey } from "../crypto/secret-key";
@@ -38,7 +39,7 @@ function build(): NextAuthOptions {
       async authorize(credentials) {
         const email = credentials?.email?.trim() ?? "";
         const password = credentials?.password ?? "";
-        if (!email || !password || password.length > 1024) return null;
+        if (!email || !password || password.length > 1024 || containsNul([email, password])) return null;
         const { db } = await runtime();
         const user = await findUserByEmail(db, email);
         // Same work whether or not the account exists, so timing does not tell.

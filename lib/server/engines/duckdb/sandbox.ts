@@ -21,6 +21,11 @@ import {
  * CREATEs, its plan are checked. What runs is exactly what was checked.
  */
 export async function prepareAdmitted(connection: DuckDBConnection, text: string): Promise<DuckDBPreparedStatement> {
+  // DuckDB stops reading at a NUL character: what follows it would be silently dropped.
+  if (text.includes("\0"))
+    throw new EngineError("The statement contains a NUL character (\\0). Remove it and run again.", {
+      position: Buffer.byteLength(text.slice(0, text.indexOf("\0"))),
+    });
   const opening = new Opening(text);
   const early = refusedByOpening(opening) ?? refusedCall(text, await tableFunctions(connection));
   if (early) throw new SandboxError(early, text);
