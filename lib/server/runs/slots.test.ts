@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Slot, SlotQueue, waitMessage } from "./slots";
+import { type Slot, SlotQueue, serverLimit, waitMessage } from "./slots";
 
 const limits = (total: number, perMember: number, waitingPerMember = 100) => ({ total, perMember, waitingPerMember });
 
@@ -146,5 +146,13 @@ describe("run slots", () => {
       const ahead = waiting.flatMap((s) => (s.wait?.kind === "server" ? [s.wait.ahead] : [])).sort((x, y) => x - y);
       expect(ahead).toEqual(ahead.map((_, i) => i));
     }
+  });
+
+  it("keeps statements below the size of Node's thread pool, so that files and compression still get threads", () => {
+    expect(serverLimit(16, 64)).toBe(16);
+    expect(serverLimit(16, 20)).toBe(16);
+    expect(serverLimit(16, 8)).toBe(4);
+    // Node's default pool of 4: one statement at a time rather than a frozen server.
+    expect(serverLimit(16, 4)).toBe(1);
   });
 });

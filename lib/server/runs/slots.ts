@@ -236,15 +236,39 @@ export function waitMessage(wait: Wait): string {
   return `Waiting for a free slot: one member may run ${wait.limit} queries at once, so this one starts when one of yours ends${more}.`;
 }
 
+/**
+ * Threads kept free in Node's thread pool for everything but statements. The
+ * pool (UV_THREADPOOL_SIZE, read once at start, 4 unless set) runs every
+ * DuckDB call, file read and compression; a long statement on the built-in
+ * warehouse holds one thread until it ends, so as many long statements as
+ * threads would stop the whole server, reading a file included.
+ */
+const POOL_RESERVE = 4;
+
+/** Statements the server runs at once: as configured, as far as the thread pool allows. */
+export function serverLimit(configured: number, poolSize: number): number {
+  return Math.max(1, Math.min(configured, poolSize - POOL_RESERVE));
+}
+
 // One queue per server process, shared by every Next.js bundle.
 const holder = globalThis as { __lakebookSlots?: SlotQueue };
 
 /** The server's slots, with the limits of its configuration. */
 export function runSlots(): SlotQueue {
-  holder.__lakebookSlots ??= new SlotQueue({
-    total: config().LAKEBOOK_MAX_CONCURRENT_RUNS,
-    perMember: config().LAKEBOOK_MAX_RUNS_PER_USER,
-    waitingPerMember: WAITING_PER_MEMBER,
-  });
+  if (!holder.__lakebookSlots) {
+    const configured = config().LAKEBOOK_MAX_CONCURRENT_RUNS;
+    const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+    const total = serverLimit(configured, pool);
+    if (total < configured) {
+      console.warn(
+        `[lakebook] running at most ${total} queries at once, not ${configured}: Node's thread pool has ${pool} threads. Start with npm start, or set UV_THREADPOOL_SIZE to ${configured + POOL_RESERVE} or more.`,
+      );
+    }
+    holder.__lakebookSlots = new SlotQueue({
+      total,
+      perMember: config().LAKEBOOK_MAX_RUNS_PER_USER,
+      waitingPerMember: WAITING_PER_MEMBER,
+    });
+  }
   return holder.__lakebookSlots;
 }
