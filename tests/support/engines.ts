@@ -1,4 +1,4 @@
-import type { Engine, EngineSession, Progress } from "@/lib/server/engines/types";
+import { type Engine, EngineError, type EngineSession, type Progress } from "@/lib/server/engines/types";
 
 /** Sessions open on an engine now (one per run or download), the most at once, and the SQL they ran. */
 export class Counter {
@@ -33,7 +33,7 @@ export class Gate {
       const key = String(this.seq++);
       const stop = () => {
         this.held.delete(key);
-        reject(Object.assign(new Error("Query cancelled"), cancelledError()));
+        reject(new EngineError("Query cancelled", { cancelled: true }));
       };
       this.held.set(key, {
         sql,
@@ -57,11 +57,6 @@ export class Gate {
     if (text === undefined) this.closed = false;
     for (const held of [...this.held.values()]) if (text === undefined || held.sql.includes(text)) held.go();
   }
-}
-
-/** An EngineError as the engines throw it for a cancelled statement (recognised by its symbol). */
-function cancelledError() {
-  return { [Symbol.for("lakebook.EngineError")]: true, name: "EngineError", details: { cancelled: true } };
 }
 
 /**
