@@ -11,10 +11,13 @@ describe("Node's thread pool", () => {
       ["--conditions=react-server", "--import", "tsx", "tests/support/thread-pool-child.mts"],
       { env, encoding: "utf8", timeout: 150_000 },
     );
-    const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
+    const line = child.stdout
+      .split("\n")
+      .find((l) => l.startsWith("REPORT "))
+      ?.slice("REPORT ".length);
     expect(line, child.stderr).toBeDefined();
     // Four long DuckDB statements would hold all four threads: the server runs one, and stays alive.
     expect(JSON.parse(line as string)).toEqual({ pool: null, readFile: "answered", gzip: "answered", atOnce: 1 });
-    expect(child.stderr).toContain("running at most 1 queries at once, not 16");
+    expect(`${child.stdout}${child.stderr}`).toContain("running at most 1 query at once, not 16");
   }, 180_000);
 });

@@ -3,7 +3,7 @@
  * default thread pool (UV_THREADPOOL_SIZE unset): two members start four long
  * queries each, and the process reports whether reading a file and
  * compressing still work while they run, and how many statements were on the
- * engine at once. Prints one line of JSON.
+ * engine at once. Prints one line: REPORT and JSON.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -39,7 +39,9 @@ const [readFile, gzip] = await Promise.all([
   within(fs.promises.readFile(path.join(process.env.LAKEBOOK_DATA_DIR, "instance-id"))),
   within(new Promise((resolve, reject) => zlib.gzip(Buffer.alloc(1000), (e, out) => (e ? reject(e) : resolve(out))))),
 ]);
-console.log(JSON.stringify({ pool: process.env.UV_THREADPOOL_SIZE ?? null, readFile, gzip, atOnce: onEngine.max }));
+console.log(
+  `REPORT ${JSON.stringify({ pool: process.env.UV_THREADPOOL_SIZE ?? null, readFile, gzip, atOnce: onEngine.max })}`,
+);
 
 // Stop the queries (the interrupt reaches DuckDB even if the pool were full), then leave.
 setTimeout(() => process.exit(0), 10_000).unref();

@@ -524,16 +524,16 @@ export function stopTakingRuns(message: string): void {
 }
 
 /**
- * Cancels every run in progress in this process (each engine stops its
- * statement), with `reason` as the run's message. Resolves once every one has
- * ended and stored its end, or after `waitMs`; with the number cancelled.
+ * Cancels every run in progress in this process, waiting or running (each
+ * engine stops its statement), and every full download, with `reason` as the
+ * run's message. Resolves once every run has ended and stored its end, or
+ * after `waitMs`; with the number of runs cancelled.
  */
 export async function cancelAllRuns(reason: string, waitMs: number): Promise<number> {
+  const stop: StopReason = { note: reason };
+  for (const download of downloads) download.controller.abort(stop);
   const runs = [...active.values()];
-  for (const run of runs) {
-    run.record.message = reason;
-    run.controller.abort();
-  }
+  for (const run of runs) run.controller.abort(stop);
   await Promise.all(runs.map((run) => waitFor(run, () => !active.has(run.record.id), waitMs)));
   return runs.length;
 }

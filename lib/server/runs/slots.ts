@@ -1,6 +1,7 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import { config } from "../config";
+import { log } from "../log";
 
 /** Runs one member may have waiting for a slot; beyond that a run is refused, not queued. */
 export const WAITING_PER_MEMBER = 32;
@@ -260,8 +261,8 @@ export function runSlots(): SlotQueue {
     const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
     const total = serverLimit(configured, pool);
     if (total < configured) {
-      console.warn(
-        `[lakebook] running at most ${total} queries at once, not ${configured}: Node's thread pool has ${pool} threads. Start with npm start, or set UV_THREADPOOL_SIZE to ${configured + POOL_RESERVE} or more.`,
+      log.warn(
+        `running at most ${total} ${total === 1 ? "query" : "queries"} at once, not ${configured}: Node's thread pool has ${pool} threads. Start with npm start, or set UV_THREADPOOL_SIZE to ${configured + POOL_RESERVE} or more.`,
       );
     }
     holder.__lakebookSlots = new SlotQueue({
