@@ -224,6 +224,22 @@ describe("a fair share of the server for every member", () => {
     expect(runs.fullDownloadsRunning()).toBe(0);
   });
 
+  it("stops waiting runs as well as running ones when the server shuts down, saying why", async () => {
+    const ann = await createTestUser();
+    const held = gate();
+    const engine = observed(rt.engine, [], held);
+    const mine = [];
+    for (const i of [0, 1, 2]) mine.push(await start(ann, `s${i}`, `SELECT ${i} AS s`, engine));
+    expect(mine.map((m) => m.run.waiting)).toEqual([false, false, true]);
+    expect(await runs.cancelAllRuns("Cancelled: the server shut down.", 5_000)).toBe(3);
+    for (const m of mine) {
+      expect(await view(ann, m.run.id)).toMatchObject({
+        status: "cancelled",
+        message: "Cancelled: the server shut down.",
+      });
+    }
+  });
+
   it("makes a full download that runs the query again wait for one of its member's slots", async () => {
     const [ann, bob] = [await createTestUser(), await createTestUser()];
     const cut = await start(ann, "cut", "SELECT range AS n FROM range(3000)");
