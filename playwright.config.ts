@@ -68,6 +68,8 @@ export default defineConfig({
       stdout: "pipe",
       env: {
         NEXT_TELEMETRY_DISABLED: "1",
+        // As `npm start` sets it: Node's thread pool has room for every query the server runs at once.
+        UV_THREADPOOL_SIZE: "64",
         NEXTAUTH_URL: `http://127.0.0.1:${E2E_PORT}`,
         NODE_EXTRA_CA_CERTS: warehouseCertificate.certFile,
         LAKEBOOK_DATA_DIR: E2E_DATA_DIR,

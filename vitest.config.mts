@@ -7,6 +7,8 @@ import { WAREHOUSE_NAMES } from "./tests/support/databricks-warehouse/names";
 // trust a real one: through the process's CA store. Test processes are forked
 // after this runs, so they inherit it.
 process.env.NODE_EXTRA_CA_CERTS = sharedCertificate(".lakebook-test-tls", WAREHOUSE_NAMES).certFile;
+// As `npm start` sets it: Node's thread pool has room for every query the server runs at once.
+process.env.UV_THREADPOOL_SIZE ??= "64";
 
 export default defineConfig({
   resolve: {

@@ -45,6 +45,8 @@ export interface HistoryEntry {
   connectionUsable: boolean;
   queryId: string | null;
   status: RunStatus;
+  /** Running, but still waiting for a free slot. */
+  waiting?: boolean;
   rowCount: number;
   hasResult: boolean;
   truncated: boolean;

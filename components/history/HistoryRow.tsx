@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { openTabAction } from "@/app/(workspace)/editor/actions";
+import { cancelRunAction, openTabAction } from "@/app/(workspace)/editor/actions";
 import { historySqlAction } from "@/app/(workspace)/history/actions";
 import { type HistoryEntry, STATUS_LABELS, titleFromSql } from "@/lib/history";
 import { formatCount, formatDuration } from "@/lib/results/format";
@@ -57,6 +57,16 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
     setBusy(false);
   }
 
+  /** Members see only their own runs and admins everyone's: whoever sees a running one may stop it. */
+  async function cancel() {
+    setBusy(true);
+    setProblem(null);
+    const result = await cancelRunAction({ runId: entry.id });
+    if (result.ok) router.refresh();
+    else setProblem(result.error);
+    setBusy(false);
+  }
+
   const toggleButton = (
     <button type="button" className="link" onClick={() => void toggle()} aria-expanded={expanded}>
       {expanded ? "Show less" : "Show all"}
@@ -78,7 +88,9 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
         {entry.truncated && <span className="muted small"> (truncated)</span>}
       </td>
       <td>
-        <span className={`status status-${entry.status}`}>{STATUS_LABELS[entry.status]}</span>
+        <span className={`status status-${entry.status}`}>
+          {entry.waiting ? "Waiting" : STATUS_LABELS[entry.status]}
+        </span>
         {errorText && (
           <div className={`history-error${expanded ? " expanded" : ""}`}>
             <span className={`history-error-text ${entry.error ? "error-text" : "muted"}`}>{errorText}</span>
@@ -91,6 +103,11 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
         {long && toggleButton}
       </td>
       <td className="actions">
+        {entry.status === "running" && (
+          <button type="button" onClick={() => void cancel()} disabled={busy}>
+            Cancel
+          </button>
+        )}
         <button type="button" onClick={() => void openInEditor()} disabled={busy}>
           Open in editor
         </button>

@@ -45,7 +45,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
     <section className="results" aria-label="Results">
       <div className="result-bar">
         <span className={`status status-${run.status}`} role="status">
-          {statusText(run.status)}
+          {run.waiting ? "Waiting…" : statusText(run.status)}
         </span>
         {hasRows && (
           <span>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/app/(workspace)/editor/actions";
 import type { ActionResult } from "@/lib/action-result";
 import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/paging";
+import { hasNews, pollDelay, QUICK_ANSWER_MS } from "@/lib/results/poll";
 import type { Page, RunView, SortSpec } from "@/lib/results/types";
 
 export interface RunnerState {
@@ -58,12 +59,15 @@ export function useRun(lane: string) {
   const follow = useCallback(
     async (initial: RunView): Promise<RunView | null> => {
       let view = initial;
+      // Answers in a row that came at once with no news: the server is not holding the poll.
+      let quick = 0;
       while (view.status === "running") {
+        const asked = performance.now();
         const result = await runStateAction({ runId: view.id, knownRows: view.rowCount, waitMs: 1000 });
         if (stateRef.current.run?.id !== view.id) return null;
         if (!result.ok) {
           setState((s) => ({ ...s, problem: result.error }));
-          await new Promise((r) => setTimeout(r, 1000));
+          await sleep(1000);
           continue;
         }
         const previous = view;
@@ -75,6 +79,8 @@ export function useRun(lane: string) {
         if (view.rowCount !== previous.rowCount && shown < pageSize && view.rowCount > pageIndex * pageSize + shown) {
           void loadPage(view.id, pageIndex, pageSize, sort);
         }
+        quick = hasNews(previous, view) || performance.now() - asked >= QUICK_ANSWER_MS ? 0 : quick + 1;
+        if (view.status === "running" && pollDelay(quick) > 0) await sleep(pollDelay(quick));
       }
       return view;
     },
@@ -149,6 +155,10 @@ export function useRun(lane: string) {
   );
 
   return { state, start, launch, cancel, goTo, restore, show };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Milliseconds since `since` (a client timestamp), ticking while `active`. */

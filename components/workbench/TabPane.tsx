@@ -136,7 +136,8 @@ export function TabPane({
                 ■ Cancel
               </button>
               <span className="running" role="status" aria-live="polite">
-                <span className="spinner" aria-hidden /> Running… {formatDuration(elapsed)}
+                <span className="spinner" aria-hidden /> {state.run?.waiting ? "Waiting…" : "Running…"}{" "}
+                {formatDuration(elapsed)}
               </span>
             </>
           )}

@@ -44,6 +44,8 @@ export interface SortSpec {
 export interface RunView {
   id: string;
   status: RunStatus;
+  /** Running, but still waiting for a free slot (its message says where it stands). */
+  waiting: boolean;
   columns: ResultColumn[];
   /** Rows stored so far; final once the run has ended. */
   rowCount: number;

@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { parseDuration } from "@/lib/duration";
 import { LOG_LEVELS } from "./log";
 
 /**
@@ -40,7 +41,23 @@ const schema = z.object({
     .string()
     .regex(/^\d+(\.\d+)?\s*[KMGT]i?B$/i)
     .default("10GB"),
+  /** Statements running at once on this server (runs and full downloads); more wait in a queue. */
   LAKEBOOK_MAX_CONCURRENT_RUNS: z.coerce.number().int().positive().default(16),
+  /** Statements one member runs at once; their further runs wait for their own to end. */
+  LAKEBOOK_MAX_RUNS_PER_USER: z.coerce.number().int().positive().default(4),
+  /** Longest a run (or a full download) may execute, in seconds: "90s", "30m", "2h" or a number of seconds. */
+  LAKEBOOK_STATEMENT_TIMEOUT: z
+    .string()
+    .default("1h")
+    .transform((text, ctx) => {
+      const seconds = parseDuration(text);
+      // Databricks accepts at most two days (172800 s) for STATEMENT_TIMEOUT.
+      if (seconds === null || seconds > 172_800) {
+        ctx.addIssue({ code: "custom", message: 'a duration from 1s to 48h, such as "90s", "30m" or "2h"' });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
   /** PostgreSQL for the metadata store; unset means embedded PGlite in the data directory. */
   DATABASE_URL: z.string().url().optional(),
   /** 32-byte master key (hex or base64) sealing stored secrets; generated into the data directory if unset. */

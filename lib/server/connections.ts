@@ -4,6 +4,7 @@ import type { z } from "zod";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { ConnectionView } from "@/lib/connections";
 import type { connectionInput } from "@/lib/schemas";
+import { config } from "./config";
 import { open, seal } from "./crypto/seal";
 import {
   deleteConnection,
@@ -158,6 +159,7 @@ export async function engineFor(user: User, connectionId: string): Promise<Engin
   const engine = new DatabricksEngine({
     ...engineOptions(row),
     auth: authFor(row.authType, row.clientId, await openSecret(row)),
+    statementTimeoutSeconds: config().LAKEBOOK_STATEMENT_TIMEOUT,
   });
   engines.set(key, { version: row.updatedAt.getTime(), engine });
   return engine;

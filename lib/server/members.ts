@@ -7,6 +7,7 @@ import type { Db } from "./db/client";
 import { acceptInvitation, findOpenInvitation, insertInvitation } from "./db/queries/invitations";
 import { findUser, findUserByEmail, insertUser, listUsers, updateUser } from "./db/queries/users";
 import type { User } from "./db/schema";
+import { cancelRunsOf } from "./runs/runs";
 
 const INVITATION_DAYS = 7;
 
@@ -41,7 +42,8 @@ export async function joinWithInvitation(db: Db, token: string, name: string, pa
 
 /**
  * Changes another member's role or access. A server always keeps at least one
- * active admin, and disabling someone ends their sessions at once.
+ * active admin, and disabling someone ends their sessions and stops their
+ * queries (running or waiting) at once.
  */
 export async function changeMember(
   db: Db,
@@ -62,5 +64,6 @@ export async function changeMember(
     ...(change.disabled === true ? { sessionsValidAfter: new Date() } : {}),
   });
   if (!updated) throw new UserError(NOT_FOUND);
+  if (change.disabled === true) await cancelRunsOf(userId, "Cancelled: an admin disabled this member.");
   return updated;
 }

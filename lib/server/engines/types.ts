@@ -84,7 +84,13 @@ export class EngineError extends Error {
 
   constructor(
     message: string,
-    readonly details: { position?: number; sqlState?: string; cancelled?: boolean } = {},
+    readonly details: {
+      position?: number;
+      sqlState?: string;
+      cancelled?: boolean;
+      /** The warehouse stopped the statement at its own statement timeout. */
+      timedOut?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = "EngineError";

@@ -16,6 +16,7 @@ import { connectionNames, listConnections } from "../connections";
 import { likePattern } from "../db/queries/saved-queries";
 import { runs, type User, users } from "../db/schema";
 import { runtime } from "../runtime";
+import { liveRun } from "./runs";
 
 export type Viewer = Pick<User, "id" | "role">;
 
@@ -84,6 +85,8 @@ export async function listHistory(viewer: User, filters: HistoryFilters): Promis
   const usableIds = new Set(usable.map((c) => c.id));
   const entries: HistoryEntry[] = page.map((row) => ({
     ...row,
+    // A run of this server's shows where it stands now (waiting, the queue's message).
+    ...(row.status === "running" ? liveRun(row.id) : null),
     startedAt: row.startedAt.toISOString(),
     durationMs: row.finishedAt ? row.finishedAt.getTime() - row.startedAt.getTime() : null,
     connectionName: names.get(row.connectionId) ?? "(removed connection)",

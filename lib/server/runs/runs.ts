@@ -18,6 +18,8 @@ import type { RunRecord } from "./catalog";
 import { chartData } from "./chart";
 import { saveRunEnd } from "./final-save";
 import type { ResultWriter } from "./result-store";
+import { runSlots, type Slot, waitMessage } from "./slots";
+import { armStatementTimeout, timedOut, timeoutMessage } from "./timeout";
 
 /**
  * Who runs: the signed-in user. A run, its pages and download belong to them;
@@ -31,16 +33,25 @@ interface ActiveRun {
   lane: string;
   controller: AbortController;
   waiters: Set<() => void>;
+  /** Its turn on an engine: waiting in the queue, then held until its session is closed. */
+  slot: Slot;
 }
 
-// Runs in progress in this process, by id.
-const holder = globalThis as { __lakebookActiveRuns?: Map<string, ActiveRun> };
+/** A full download (see allRowsCsv): a statement of its member's on an engine, outside any run. */
+interface ActiveDownload {
+  owner: string;
+  controller: AbortController;
+}
+
+// Runs in progress in this process (waiting or running), by id, and full downloads.
+const holder = globalThis as {
+  __lakebookActiveRuns?: Map<string, ActiveRun>;
+  __lakebookDownloads?: Set<ActiveDownload>;
+};
 holder.__lakebookActiveRuns ??= new Map();
+holder.__lakebookDownloads ??= new Set();
 const active = holder.__lakebookActiveRuns;
-/** Full downloads running in this process (see allRowsCsv), each holding an engine statement. */
-const downloads = globalThis as { __lakebookFullDownloads?: { running: number } };
-downloads.__lakebookFullDownloads ??= { running: 0 };
-const fullDownloads = downloads.__lakebookFullDownloads;
+const downloads = holder.__lakebookDownloads;
 
 /** How long starting a run waits for its first page before answering "running". */
 const FIRST_PAGE_WAIT_MS = 2_000;
@@ -75,19 +86,14 @@ export async function startRun(
       `The statement is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.LAKEBOOK_MAX_SQL_BYTES)}. Load large data from a table or file instead of pasting it.`,
     );
   }
-  const rt = await runtime();
   const statements = splitStatements(input.sql, engine.dialect);
   if (statements.length === 0) throw new UserError("There is no SQL to run: write a statement first.");
+  // From here to active.set nothing awaits: parallel calls see each other's lane and slot.
   const lane = `${actor.id}:${input.lane}`;
-  const running = [...active.values()].filter((run) => run.record.status === "running");
-  if (running.some((run) => run.lane === lane)) {
+  if ([...active.values()].some((run) => run.lane === lane)) {
     throw new UserError("A query is already running in this editor. Cancel it or wait for it to finish.");
   }
-  if (running.length + fullDownloads.running >= limits.LAKEBOOK_MAX_CONCURRENT_RUNS) {
-    throw new UserError(
-      `The server is already running ${running.length + fullDownloads.running} queries. Try again in a moment.`,
-    );
-  }
+  const slot = runSlots().take(actor.id);
 
   const record: RunRecord = {
     id: randomUUID().replaceAll("-", ""),
@@ -100,19 +106,36 @@ export async function startRun(
     columns: [],
     rowCount: 0,
     truncated: false,
-    message: null,
+    message: slot.wait && waitMessage(slot.wait),
     statementCount: statements.length,
     error: null,
     startedAt: new Date(),
     finishedAt: null,
     firstPageMs: null,
   };
-  const run: ActiveRun = { record, lane, controller: new AbortController(), waiters: new Set() };
-  await rt.catalog.save(record);
+  const run: ActiveRun = { record, lane, controller: new AbortController(), waiters: new Set(), slot };
   active.set(record.id, run);
+  slot.onWait = (wait) => {
+    record.message = waitMessage(wait);
+    notify(run);
+  };
+  let rt: Runtime;
+  try {
+    rt = await runtime();
+    await rt.catalog.save(record);
+  } catch (error) {
+    slot.release();
+    active.delete(record.id);
+    throw error;
+  }
   void execute(rt, engine, run, statements);
 
-  await waitFor(run, () => record.status !== "running" || record.firstPageMs !== null, FIRST_PAGE_WAIT_MS);
+  // A run that waits for a slot answers at once, so that the editor can say so.
+  await waitFor(
+    run,
+    () => record.status !== "running" || record.firstPageMs !== null || slot.state === "waiting",
+    FIRST_PAGE_WAIT_MS,
+  );
   const page =
     record.columns.length > 0 && record.rowCount > 0
       ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize })
@@ -121,13 +144,20 @@ export async function startRun(
 }
 
 async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: Statement[]): Promise<void> {
-  const { record, controller } = run;
+  const { record, controller, slot } = run;
   const limits = config();
   let session: EngineSession | null = null;
   let writer: ResultWriter | null = null;
   let current: Statement = statements[0];
   let outcome: RunRecord["status"] = "failed";
+  let disarm = () => {};
   try {
+    const granted = await slot.whenGranted(controller.signal);
+    record.message = null;
+    if (!granted || controller.signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
+    notify(run);
+    // The timeout counts from here: the time spent waiting for a slot is not the statement's.
+    disarm = armStatementTimeout(controller);
     // While a warehouse starts, the run says so instead of only "running".
     let waitingMessage: string | null = null;
     const progress = {
@@ -183,12 +213,18 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
       await writer.finish().catch((e) => console.error("run cleanup failed:", e));
       record.rowCount = writer.visibleRows;
     }
-    const cancelled = EngineError.is(error) && error.details.cancelled === true;
+    const stopped = timedOut(controller.signal, error);
+    const cancelled = !stopped && EngineError.is(error) && error.details.cancelled === true;
     outcome = cancelled ? "cancelled" : "failed";
-    if (!cancelled) record.error = runError(error, record.sql, current);
+    if (stopped) record.error = { message: timeoutMessage() };
+    else if (cancelled) record.message = (controller.signal.reason as Partial<StopReason>)?.note ?? record.message;
+    else record.error = runError(error, record.sql, current);
   } finally {
+    disarm();
     await writer?.close().catch((e) => console.error("run cleanup failed:", e));
     await session?.close().catch(() => {});
+    // The engine is done with it (or never started): the next run may go.
+    slot.release();
     const finishedAt = new Date();
     record.firstPageMs ??= record.columns.length > 0 ? finishedAt.getTime() - record.startedAt.getTime() : null;
     // The end becomes visible only once it is stored (retried until it is), so whoever sees it can rely on it.
@@ -222,16 +258,41 @@ function runError(error: unknown, sql: string, statement: Statement): RunError {
   return out;
 }
 
+/** Why someone else stopped a member's run, as the run's message says. */
+interface StopReason {
+  note: string;
+}
+
+/**
+ * Stops a run, waiting or running: its member may, and so may an admin
+ * (whose History lists everyone's running queries).
+ */
 export async function cancelRun(actor: Actor, id: string): Promise<RunView> {
-  const record = await readable(actor, id);
   const run = active.get(id);
-  if (record.owner !== actor.id) throw new UserError("Only the person who started a run can cancel it.");
+  const record = actor.role === "admin" ? (run?.record ?? (await anyRun(id))) : await readable(actor, id);
+  if (record.owner !== actor.id && actor.role !== "admin")
+    throw new UserError("Only the person who started a run, or an admin, can cancel it.");
   if (run) {
-    run.controller.abort();
+    run.controller.abort(record.owner === actor.id ? undefined : ({ note: "Cancelled by an admin." } as StopReason));
     await waitFor(run, () => run.record.status !== "running", 5_000);
     return runView(run.record);
   }
   return runView(record);
+}
+
+/** Stops every run (waiting or running) and full download of a member, e.g. when they are disabled. */
+export async function cancelRunsOf(userId: string, note: string): Promise<void> {
+  const reason: StopReason = { note };
+  for (const download of downloads) if (download.owner === userId) download.controller.abort(reason);
+  const theirs = [...active.values()].filter((run) => run.record.owner === userId);
+  for (const run of theirs) run.controller.abort(reason);
+  await Promise.all(theirs.map((run) => waitFor(run, () => run.record.status !== "running", 5_000)));
+}
+
+/** What History shows of a run this process is running: whether it waits, and its message now. */
+export function liveRun(id: string): { waiting: boolean; message: string | null } | null {
+  const run = active.get(id);
+  return run ? { waiting: run.slot.state === "waiting", message: run.record.message } : null;
 }
 
 /**
@@ -242,9 +303,11 @@ export async function runState(actor: Actor, id: string, knownRows: number, wait
   const record = await readable(actor, id);
   const run = active.get(id);
   if (run) {
+    // News is also a new message: the queue moved, or the warehouse is starting.
+    const message = record.message;
     await waitFor(
       run,
-      () => record.status !== "running" || record.rowCount !== knownRows,
+      () => record.status !== "running" || record.rowCount !== knownRows || record.message !== message,
       Math.min(waitMs, MAX_WAIT_MS),
     );
   }
@@ -294,7 +357,7 @@ export async function csvDownload(
 }
 
 export function fullDownloadsRunning(): number {
-  return fullDownloads.running;
+  return downloads.size;
 }
 
 /**
@@ -309,6 +372,8 @@ export async function allRowsCsv(
   actor: Actor,
   id: string,
   engineOf: (connectionId: string) => Promise<Engine>,
+  /** The request's signal: a download left while it waits for a slot leaves the queue. */
+  leave?: AbortSignal,
 ): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
   const record = await readable(actor, id);
   if (!record.truncated) return csvDownload(actor, id);
@@ -322,24 +387,31 @@ export async function allRowsCsv(
       "Only a single query can run again for a full download. Run its last statement on its own, then download.",
     );
   }
-  const limits = config();
-  const running = [...active.values()].filter((run) => run.record.status === "running").length;
-  if (running + fullDownloads.running >= limits.LAKEBOOK_MAX_CONCURRENT_RUNS) {
-    throw new UserError(
-      `The server is already running ${running + fullDownloads.running} queries. Try again in a moment.`,
-    );
-  }
-  fullDownloads.running += 1;
-  const controller = new AbortController();
+  // A statement on an engine like a run's: it takes a slot of its member's, waiting if need be.
+  const slot = runSlots().take(actor.id);
+  const download: ActiveDownload = { owner: actor.id, controller: new AbortController() };
+  const { controller } = download;
+  downloads.add(download);
+  const stopOnLeave = () => controller.abort();
+  leave?.addEventListener("abort", stopOnLeave, { once: true });
   let session: EngineSession | null = null;
+  let disarm = () => {};
   let done = false;
   const finish = () => {
     if (done) return;
     done = true;
-    fullDownloads.running -= 1;
-    void session?.close().catch(() => {});
+    disarm();
+    leave?.removeEventListener("abort", stopOnLeave);
+    downloads.delete(download);
+    const closing = session?.close().catch(() => {});
+    // The slot is free once the statement's session is closed.
+    void Promise.resolve(closing).then(() => slot.release());
   };
   try {
+    if (!(await slot.whenGranted(controller.signal)) || controller.signal.aborted) {
+      throw new UserError("The download was stopped before it started.");
+    }
+    disarm = armStatementTimeout(controller);
     session = await engine.openSession({ signal: controller.signal });
     const result = await session.execute(statements[0].text, controller.signal);
     if (result.kind !== "rows") throw new UserError("The statement no longer returns rows.");
@@ -354,7 +426,7 @@ export async function allRowsCsv(
     return { record, body };
   } catch (error) {
     finish();
-    throw error;
+    throw timedOut(controller.signal, error) ? new UserError(timeoutMessage()) : error;
   }
 }
 
@@ -368,6 +440,13 @@ async function stored(actor: Actor, id: string): Promise<RunRecord> {
     throw new UserError(
       `This result is no longer stored: results are kept for ${config().LAKEBOOK_RESULT_TTL_HOURS} hours. Run the query again.`,
     );
+  return record;
+}
+
+/** Any run, for an admin. */
+async function anyRun(id: string): Promise<RunRecord> {
+  const record = /^[0-9a-f]{32}$/.test(id) ? await (await runtime()).catalog.load(id) : null;
+  if (!record) throw new UserError(NOT_FOUND);
   return record;
 }
 
@@ -393,6 +472,7 @@ export function runView(record: RunRecord): RunView {
   return {
     id: record.id,
     status: record.status,
+    waiting: active.get(record.id)?.slot.state === "waiting",
     columns: record.columns,
     rowCount: record.rowCount,
     truncated: record.truncated,
@@ -444,16 +524,16 @@ export function stopTakingRuns(message: string): void {
 }
 
 /**
- * Cancels every run in progress in this process (each engine stops its
- * statement), with `reason` as the run's message. Resolves once every one has
- * ended and stored its end, or after `waitMs`; with the number cancelled.
+ * Cancels every run in progress in this process, waiting or running (each
+ * engine stops its statement), and every full download, with `reason` as the
+ * run's message. Resolves once every run has ended and stored its end, or
+ * after `waitMs`; with the number of runs cancelled.
  */
 export async function cancelAllRuns(reason: string, waitMs: number): Promise<number> {
+  const stop: StopReason = { note: reason };
+  for (const download of downloads) download.controller.abort(stop);
   const runs = [...active.values()];
-  for (const run of runs) {
-    run.record.message = reason;
-    run.controller.abort();
-  }
+  for (const run of runs) run.controller.abort(stop);
   await Promise.all(runs.map((run) => waitFor(run, () => !active.has(run.record.id), waitMs)));
   return runs.length;
 }

@@ -136,6 +136,19 @@ export class Operation {
     }
   }
 
+  /**
+   * Ends the statement in TIMEDOUT_STATE if it still executes after `seconds`,
+   * as a warehouse does at its statement timeout.
+   */
+  limitTo(seconds: number): void {
+    const timer = setTimeout(() => {
+      if (this.state !== TOperationState.RUNNING_STATE) return;
+      this.state = TOperationState.TIMEDOUT_STATE;
+      this.interrupt();
+    }, seconds * 1000);
+    void this.ready.finally(() => clearTimeout(timer));
+  }
+
   /** Stops a running statement (DuckDB interrupt) or drops a finished one's remaining rows. */
   cancel(): void {
     const wasRunning = this.state === TOperationState.RUNNING_STATE;

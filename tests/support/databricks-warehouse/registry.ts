@@ -9,6 +9,8 @@ export interface WarehouseStats {
   runningStatements: number;
   cancelledStatements: string[];
   executedStatements: string[];
+  /** Each ExecuteStatement's queryTimeout and its session's STATEMENT_TIMEOUT, in seconds (0: unset). */
+  statementTimeouts: { queryTimeout: number; session: number }[];
 }
 
 const uuid = (guid: Buffer) =>
@@ -28,6 +30,7 @@ export class Registry {
   readonly sessions = new Map<string, Session>();
   readonly executed: string[] = [];
   readonly cancelled: string[] = [];
+  readonly timeouts: { queryTimeout: number; session: number }[] = [];
   private readonly running = new Set<Operation>();
 
   /** Counts the operation as running until DuckDB has finished (or abandoned) its statement. */
@@ -90,6 +93,7 @@ export class Registry {
       runningStatements: this.running.size,
       cancelledStatements: [...this.cancelled],
       executedStatements: [...this.executed],
+      statementTimeouts: [...this.timeouts],
     };
   }
 }

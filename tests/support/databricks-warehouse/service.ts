@@ -82,6 +82,7 @@ export function createService(instance: DuckDBInstance, registry: Registry) {
         catalog: catalog ?? DEFAULT_NAMESPACE.catalog,
         schema: initial?.schemaName ?? DEFAULT_NAMESPACE.schema,
       });
+      session.statementTimeout = Number(req.configuration?.STATEMENT_TIMEOUT ?? 0) || 0;
       registry.add(session);
       return {
         status: ok(),
@@ -119,6 +120,10 @@ export function createService(instance: DuckDBInstance, registry: Registry) {
           streamStatement(connection, toDuckdbSql(bindParameters(req.statement, req.parameters ?? []))),
         ),
       );
+      // The smaller of the statement's queryTimeout and the session's STATEMENT_TIMEOUT, as set.
+      const timeouts = [int64ToNumber(req.queryTimeout, 0), session.statementTimeout].filter((t) => t > 0);
+      registry.timeouts.push({ queryTimeout: int64ToNumber(req.queryTimeout, 0), session: session.statementTimeout });
+      if (timeouts.length > 0) operation.limitTo(Math.min(...timeouts));
       return answer(operation, req);
     }),
 

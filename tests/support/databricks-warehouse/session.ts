@@ -23,6 +23,8 @@ export class Session {
   readonly guid = newGuid();
   readonly secret = randomBytes(16);
   readonly operations = new Map<string, Operation>();
+  /** STATEMENT_TIMEOUT from the session's configuration, in seconds (0: none). */
+  statementTimeout = 0;
   private busy = false;
 
   private constructor(

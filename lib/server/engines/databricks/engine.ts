@@ -31,6 +31,12 @@ export interface DatabricksOptions {
   startupWaitMs?: number;
   /** Where the driver's messages go: the server's log unless given. */
   logger?: Logger;
+  /**
+   * The warehouse's own statement timeout, in seconds: STATEMENT_TIMEOUT for
+   * the session (what SQL warehouses honour) and each statement's queryTimeout
+   * (what clusters honour). It holds even if this server goes away mid-query.
+   */
+  statementTimeoutSeconds?: number;
 }
 
 /** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
@@ -110,6 +116,7 @@ export class DatabricksEngine implements Engine {
           client.openSession({
             initialCatalog: this.options.defaultCatalog ?? undefined,
             initialSchema: this.options.defaultSchema ?? undefined,
+            configuration: this.timeout ? { STATEMENT_TIMEOUT: String(this.timeout) } : undefined,
           }),
         progress,
       );
@@ -168,6 +175,11 @@ export class DatabricksEngine implements Engine {
         throw databricksError(retryError);
       }
     }
+  }
+
+  /** @internal for DatabricksSession: the statement timeout in seconds, if any. */
+  get timeout(): number | undefined {
+    return this.options.statementTimeoutSeconds;
   }
 
   /** @internal for DatabricksSession */
@@ -287,7 +299,12 @@ class DatabricksSession implements EngineSession {
     let operation: IOperation;
     try {
       operation = await this.engine.whileStarting(
-        () => this.session.executeStatement(sql, { runAsync: true, maxRows: FIRST_ROWS }),
+        () =>
+          this.session.executeStatement(sql, {
+            runAsync: true,
+            maxRows: FIRST_ROWS,
+            queryTimeout: this.engine.timeout,
+          }),
         progress,
       );
     } catch (error) {

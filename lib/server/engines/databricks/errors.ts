@@ -24,6 +24,8 @@ export function databricksError(error: unknown): EngineError {
     );
   if (status === 503 || status === 429)
     return new EngineError("The warehouse is starting or busy (HTTP 503). Try again in a minute.");
+  if (e?.errorCode === "TIMEOUT")
+    return new EngineError("The warehouse stopped the query at its statement timeout.", { timedOut: true });
   if (e?.errorCode === "CANCELED" || (/cancel/i.test(e?.message ?? "") && e?.response))
     return new EngineError("Query cancelled", { cancelled: true });
   const code = e?.code ?? "";

@@ -42,7 +42,7 @@ async function download(context: Context, all: boolean): Promise<Response> {
   try {
     const user = await requireUser();
     const { record, body } = all
-      ? await allRowsCsv(user, id, (connectionId) => engineFor(user, connectionId))
+      ? await allRowsCsv(user, id, (connectionId) => engineFor(user, connectionId), request.signal)
       : await csvDownload(user, id);
     const name = csvFileName(record.sql, record.startedAt);
     return new Response(body, {
