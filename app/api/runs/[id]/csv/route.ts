@@ -27,17 +27,17 @@ export async function GET(request: Request, context: Context) {
       headers: { Allow: "POST", "Content-Type": "text/plain; charset=utf-8" },
     });
   }
-  return download(context, false);
+  return download(request, context, false);
 }
 
 export async function POST(request: Request, context: Context) {
   if (!isSameOrigin(request)) {
     return new Response(CROSS_SITE, { status: 403, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
-  return download(context, true);
+  return download(request, context, true);
 }
 
-async function download(context: Context, all: boolean): Promise<Response> {
+async function download(request: Request, context: Context, all: boolean): Promise<Response> {
   const { id } = await context.params;
   try {
     const user = await requireUser();
