@@ -13,6 +13,7 @@ process.env.LAKEBOOK_RESULTS_BUDGET_PER_USER = "3MB";
 
 const runs = await import("@/lib/server/runs/runs");
 const notebooks = await import("@/lib/server/notebooks");
+const tabs = await import("@/lib/server/tabs");
 const { runtime } = await import("@/lib/server/runtime");
 const { directoryBytes } = await import("@/lib/server/runs/budget");
 const { TABLE_BYTES } = await import("@/lib/server/runs/chunk-bytes");
@@ -102,6 +103,18 @@ describe("the result store's storage budget", () => {
     await run(user, hashes(ROWS, 4));
     expect((await view(user, newer.id)).resultRemoved).toBe("space");
     expect((await view(user, older.id)).resultRemoved).toBeNull();
+  });
+
+  it("keeps the last result of an open editor tab over results only in the history", async () => {
+    const user = await createTestUser();
+    const tab = await tabs.openDraftTab(user, { title: "Kept", sql: ONE_MB, connectionId: "builtin" });
+    const started = await tabs.runInTab(user, { sql: ONE_MB, connectionId: "builtin", lane: tab.id, pageSize: 10 });
+    const tabRun = await settleRun(runs.runState, user, started.run.id);
+    const history = [];
+    for (let i = 0; i < 4; i++) history.push(await run(user, hashes(ROWS, 30 + i)));
+    expect((await view(user, tabRun.id)).resultRemoved).toBeNull();
+    expect((await view(user, history[0].id)).resultRemoved).toBe("space");
+    expect((await view(user, history[1].id)).resultRemoved).toBe("space");
   });
 
   it("stops a result larger than the member's budget with 'truncated: storage budget', keeping what fit", async () => {
