@@ -4,6 +4,7 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StoredColumn } from "@/lib/server/engines/types";
+import { TABLE_BYTES } from "@/lib/server/runs/chunk-bytes";
 import { type Caps, ResultStore } from "@/lib/server/runs/result-store";
 
 // Results larger than one stage (one row group) exercise staging and moving.
@@ -178,5 +179,52 @@ describe("the result store's CSV download", () => {
     await expect
       .poll(() => fs.readdirSync(path.join(dir, "tmp")).filter((f) => f.endsWith(".csv")), { timeout: 10_000 })
       .toEqual([]);
+  });
+});
+
+describe("the result store's ledger across restarts", () => {
+  it("knows what each result holds after a restart, and measures a result a crash cut off", async () => {
+    const ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-store-ledger-"));
+    try {
+      const first = await ResultStore.open({ dir: ledgerDir, memoryLimit: "64MB", budget: roomy });
+      const { runId: kept, writer } = await storeResult(
+        "SELECT i, 'row ' || i AS label FROM range(300000) t(i)",
+        undefined,
+        first,
+      );
+      const held = first.budget.holding(kept);
+      expect(held).toMatchObject({ owner: "owner", rows: 300_000 });
+      expect(held?.bytes).toBe(TABLE_BYTES + writer.bytes);
+      // A writer that never closes, as when the process dies mid-run.
+      const cutOff = (++runs).toString(16).padStart(32, "0");
+      const connection = await source.connect();
+      const result = await connection.stream("SELECT i FROM range(200000) t(i)");
+      const [storageType] = result.columnTypes();
+      const orphan = await first.createWriter(cutOff, "owner", [{ name: "i", type: "BIGINT", storageType }], {
+        maxRows: 1e9,
+        maxBytes: 1e12,
+      });
+      for (let i = 0; i < 70; i++) {
+        const chunk = await result.fetchChunk();
+        if (chunk) await orphan.append(chunk);
+      }
+      await orphan.finish();
+      connection.closeSync();
+      first.close();
+
+      const second = await ResultStore.open({ dir: ledgerDir, memoryLimit: "64MB", budget: roomy });
+      try {
+        expect(second.budget.holding(kept)).toMatchObject({ owner: "owner", rows: 300_000, bytes: held?.bytes });
+        expect(second.unmeasured).toEqual([cutOff]);
+        await second.measure(cutOff, "owner");
+        // Read back, it is measured as its writer would have: 9 bytes a BIGINT and the table's block.
+        expect(second.budget.holding(cutOff)).toMatchObject({ rows: orphan.visibleRows });
+        expect(second.budget.holding(cutOff)?.bytes).toBe(TABLE_BYTES + orphan.visibleRows * 9);
+      } finally {
+        second.close();
+      }
+    } finally {
+      fs.rmSync(ledgerDir, { recursive: true, force: true });
+    }
   });
 });

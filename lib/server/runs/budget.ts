@@ -43,10 +43,11 @@ export function describeLimits(limits: BudgetLimits): string {
 /** Bytes of the files in a directory and below. */
 export function directoryBytes(dir: string): number {
   let total = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile()) continue;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
     try {
-      total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+      if (entry.isDirectory()) total += directoryBytes(file);
+      else if (entry.isFile()) total += fs.statSync(file).size;
     } catch {
       // Removed meanwhile.
     }
@@ -99,14 +100,18 @@ export class StoreBudget {
   constructor(readonly limits: BudgetLimits) {}
 
   /** Starts holding bytes under `key`; a writer or download holds it pinned. */
-  open(key: string, owner: string, options: { bytes?: number; rows?: number; file?: boolean; pinned?: boolean } = {}) {
+  open(
+    key: string,
+    owner: string,
+    options: { bytes?: number; rows?: number; usedAt?: number; file?: boolean; pinned?: boolean } = {},
+  ) {
     this.release(key);
     const entry: Entry = {
       key,
       owner,
       bytes: 0,
       rows: options.rows ?? 0,
-      usedAt: Date.now(),
+      usedAt: options.usedAt ?? Date.now(),
       pins: options.pinned ? 1 : 0,
       file: options.file ?? false,
     };

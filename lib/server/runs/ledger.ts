@@ -76,12 +76,10 @@ export async function settleLedgerRow(
   runId: string,
   values: { bytes: number; rows: number; cut: "budget" | null },
 ): Promise<void> {
-  await connection.run("UPDATE ledger SET bytes = $2, rows = $3, cut = $4, final = true WHERE run_id = $1", [
-    runId,
-    values.bytes,
-    values.rows,
-    values.cut,
-  ]);
+  await connection.run(
+    "UPDATE ledger SET bytes = $2, rows = $3, cut = $4, final = true, used_at = now()::TIMESTAMP WHERE run_id = $1",
+    [runId, values.bytes, values.rows, values.cut],
+  );
 }
 
 export async function setLedgerBytes(connection: DuckDBConnection, runId: string, bytes: number): Promise<void> {

@@ -229,8 +229,7 @@ export class ResultStore {
       const ledger = await readLedger(setup);
       const store = new ResultStore(instance, tempDir, budget, ledger.unmeasured);
       for (const row of ledger.rows) {
-        budget.open(row.runId, row.owner, { bytes: row.bytes, rows: row.rows });
-        budget.touch(row.runId);
+        budget.open(row.runId, row.owner, { bytes: row.bytes, rows: row.rows, usedAt: row.usedAt });
         if (row.cut === "budget") store.cutByBudget.add(row.runId);
       }
       return store;
