@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, resultStatus, runSql, test } from "./support/app";
+import { expect, focusEditor, resultStatus, runSql, test } from "./support/app";
 import { E2E_RESULTS_BUDGET_PER_USER } from "./support/constants";
 import { signUpMember } from "./support/members";
 
@@ -23,7 +23,9 @@ test("a notebook cell whose result was removed to free space says so, and runs a
   await cleo.getByRole("button", { name: "New notebook" }).click();
   await expect(cleo).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
   const link = cleo.url();
-  await cell(cleo, 1).getByRole("textbox", { name: "SQL of cell 1" }).click();
+  // The new notebook's starter cell: its SQL replaced by ours.
+  await focusEditor(cell(cleo, 1));
+  await cleo.keyboard.press("ControlOrMeta+a");
   await cleo.keyboard.insertText(`${BIG} -- ${tag}`);
   await expect(cleo.locator(".save-status")).toHaveText("All changes saved");
   await cleo.getByRole("button", { name: "▶ Run all" }).click();
