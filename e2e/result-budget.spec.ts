@@ -7,15 +7,15 @@ function cell(page: Page, n: number) {
   return page.getByRole("region", { name: new RegExp(`^Cell ${n} \\((SQL|Markdown)\\)$`) });
 }
 
-/** Rows of 1 KB text: a result of about 120 MB by the budget's measure, so two pass a member's 200 MB. */
-const BIG = "SELECT i, repeat('x', 1000) AS pad FROM range(120000) t(i)";
+/** Rows of 1 KB text: a result of about 240 MB by the budget's measure, so two pass a member's 400 MB. */
+const BIG = "SELECT i, repeat('x', 1000) AS pad FROM range(240000) t(i)";
 
 test("a notebook cell whose result was removed to free space says so, and runs again", async ({
   app: ada,
   browser,
 }) => {
   test.setTimeout(180_000);
-  expect(E2E_RESULTS_BUDGET_PER_USER).toBe("200MB");
+  expect(E2E_RESULTS_BUDGET_PER_USER).toBe("400MB");
   const tag = `budget_${Date.now().toString(36)}`;
   const cleo = await signUpMember(ada, browser, `Cleo ${tag}`, `cleo-${tag}@example.com`);
 
@@ -29,7 +29,7 @@ test("a notebook cell whose result was removed to free space says so, and runs a
   await cleo.keyboard.insertText(`${BIG} -- ${tag}`);
   await expect(cleo.locator(".save-status")).toHaveText("All changes saved");
   await cleo.getByRole("button", { name: "▶ Run all" }).click();
-  await expect(cell(cleo, 1).locator(".result-bar")).toContainText("120,000 rows", { timeout: 60_000 });
+  await expect(cell(cleo, 1).locator(".result-bar")).toContainText("240,000 rows", { timeout: 60_000 });
 
   // The same rows again in the editor: Cleo's share has no room for both, and nothing else of hers is left.
   await cleo.goto("/");

@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { formatByteSize } from "@/lib/byte-size";
+import { log } from "../log";
 
 /**
  * How much disk the result store may use. `results` holds stored results and
@@ -206,8 +207,13 @@ export class StoreBudget {
         const shortfall = this.shortfall(entry, bytes);
         return shortfall ? evict(shortfall) : 1;
       });
-      this.evicting = round.catch(() => 0);
-      if ((await round) === 0) return this.tryCharge(key, bytes);
+      // A failure to make room (the metadata store unreachable) leaves the writer without it, not failing.
+      const freed = round.catch((error: unknown) => {
+        log.error("could not remove results to make room", error);
+        return 0;
+      });
+      this.evicting = freed;
+      if ((await freed) === 0) return this.tryCharge(key, bytes);
     }
   }
 
