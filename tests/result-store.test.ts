@@ -4,11 +4,14 @@ import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import type { StoredColumn } from "@/lib/server/engines/types";
+import { TABLE_BYTES } from "@/lib/server/runs/chunk-bytes";
 import { type Caps, ResultStore } from "@/lib/server/runs/result-store";
 
 // Results larger than one stage (one row group) exercise staging and moving.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-store-"));
-const store = await ResultStore.open({ dir, memoryLimit: "64MB" });
+/** Budgets far above what these tests store (tests/result-budget.test.ts tests small ones). */
+const roomy = { results: 1e12, perMember: 1e12, files: 1e12 };
+const store = await ResultStore.open({ dir, memoryLimit: "64MB", budget: roomy });
 const source = await DuckDBInstance.create(":memory:");
 let runs = 0;
 
@@ -28,7 +31,7 @@ async function storeResult(sql: string, caps: Caps = { maxRows: 1e9, maxBytes: 1
     .columnTypes()
     .map((storageType, i) => ({ name: names[i], type: storageType.toString(), storageType }));
   const seen: number[] = [];
-  const writer = await into.createWriter(runId, columns, caps, () => seen.push(writer.visibleRows));
+  const writer = await into.createWriter(runId, "owner", columns, caps, () => seen.push(writer.visibleRows));
   try {
     for (;;) {
       const chunk = await result.fetchChunk();
@@ -76,7 +79,7 @@ describe("the result store's writer", () => {
       await connection.run("CREATE TABLE r_ffffffffffffffffffffffffffffffff AS SELECT i AS c0 FROM range(1000) t(i)");
       connection.closeSync();
       old.closeSync();
-      const reopened = await ResultStore.open({ dir: oldDir, memoryLimit: "64MB" });
+      const reopened = await ResultStore.open({ dir: oldDir, memoryLimit: "64MB", budget: roomy });
       try {
         const before = await reopened.page("f".repeat(32), 1, { offset: 990, limit: 5 });
         expect(before.rows).toEqual([["990"], ["991"], ["992"], ["993"], ["994"]]);
@@ -127,7 +130,7 @@ describe("the result store's writer", () => {
     const connection = await source.connect();
     const result = await connection.stream("SELECT i FROM range(300000) t(i)");
     const [storageType] = result.columnTypes();
-    const writer = await store.createWriter(runId, [{ name: "i", type: "BIGINT", storageType }], {
+    const writer = await store.createWriter(runId, "owner", [{ name: "i", type: "BIGINT", storageType }], {
       maxRows: 1e9,
       maxBytes: 1e12,
     });
@@ -155,7 +158,7 @@ describe("the result store's CSV download", () => {
     // 1.1M rows: segments of 1, 1, 2, 4 and 4 row groups, and a last short one.
     const rows = 1_100_000;
     const { runId } = await storeResult(`SELECT i, 'row ' || i AS label FROM range(${rows}) t(i)`);
-    const csv = await text(store.csv(runId, rows, "i,label\r\n"));
+    const csv = await text(store.csv(runId, rows, "i,label\r\n", "owner"));
     const lines = csv.split("\r\n");
     expect(lines.at(-1)).toBe("");
     expect(lines.length - 2).toBe(rows);
@@ -168,7 +171,7 @@ describe("the result store's CSV download", () => {
   it("stops writing and removes its files when the reader goes away", async () => {
     const rows = 1_000_000;
     const { runId } = await storeResult(`SELECT i FROM range(${rows}) t(i)`);
-    const reader = store.csv(runId, rows, "i\r\n").getReader();
+    const reader = store.csv(runId, rows, "i\r\n", "owner").getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value).startsWith("i\r\n")).toBe(true);
     await reader.read();
@@ -176,5 +179,52 @@ describe("the result store's CSV download", () => {
     await expect
       .poll(() => fs.readdirSync(path.join(dir, "tmp")).filter((f) => f.endsWith(".csv")), { timeout: 10_000 })
       .toEqual([]);
+  });
+});
+
+describe("the result store's ledger across restarts", () => {
+  it("knows what each result holds after a restart, and measures a result a crash cut off", async () => {
+    const ledgerDir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-store-ledger-"));
+    try {
+      const first = await ResultStore.open({ dir: ledgerDir, memoryLimit: "64MB", budget: roomy });
+      const { runId: kept, writer } = await storeResult(
+        "SELECT i, 'row ' || i AS label FROM range(300000) t(i)",
+        undefined,
+        first,
+      );
+      const held = first.budget.holding(kept);
+      expect(held).toMatchObject({ owner: "owner", rows: 300_000 });
+      expect(held?.bytes).toBe(TABLE_BYTES + writer.bytes);
+      // A writer that never closes, as when the process dies mid-run.
+      const cutOff = (++runs).toString(16).padStart(32, "0");
+      const connection = await source.connect();
+      const result = await connection.stream("SELECT i FROM range(200000) t(i)");
+      const [storageType] = result.columnTypes();
+      const orphan = await first.createWriter(cutOff, "owner", [{ name: "i", type: "BIGINT", storageType }], {
+        maxRows: 1e9,
+        maxBytes: 1e12,
+      });
+      for (let i = 0; i < 70; i++) {
+        const chunk = await result.fetchChunk();
+        if (chunk) await orphan.append(chunk);
+      }
+      await orphan.finish();
+      connection.closeSync();
+      first.close();
+
+      const second = await ResultStore.open({ dir: ledgerDir, memoryLimit: "64MB", budget: roomy });
+      try {
+        expect(second.budget.holding(kept)).toMatchObject({ owner: "owner", rows: 300_000, bytes: held?.bytes });
+        expect(second.unmeasured).toEqual([cutOff]);
+        await second.measure(cutOff, "owner");
+        // Read back, it is measured as its writer would have: 9 bytes a BIGINT and the table's block.
+        expect(second.budget.holding(cutOff)).toMatchObject({ rows: orphan.visibleRows });
+        expect(second.budget.holding(cutOff)?.bytes).toBe(TABLE_BYTES + orphan.visibleRows * 9);
+      } finally {
+        second.close();
+      }
+    } finally {
+      fs.rmSync(ledgerDir, { recursive: true, force: true });
+    }
   });
 });

@@ -31,7 +31,7 @@ export function CellResult({
 }) {
   const [editingChart, setEditingChart] = useState(false);
   const run = state.run;
-  const chartable = run?.status === "succeeded" && run.columns.length > 0;
+  const chartable = run?.status === "succeeded" && run.columns.length > 0 && run.resultRemoved === null;
   return (
     <div className="cell-result">
       {run && ranBy && run.status !== "running" && (

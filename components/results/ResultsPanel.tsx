@@ -40,7 +40,8 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
   }
 
   const running = run.status === "running";
-  const hasRows = run.columns.length > 0;
+  // A result removed from the store keeps its run (status, counts) but has no rows to show.
+  const hasRows = run.columns.length > 0 && run.resultRemoved === null;
   return (
     <section className="results" aria-label="Results">
       <div className="result-bar">
@@ -69,9 +70,18 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
           {state.problem}
         </p>
       )}
-      {run.truncated && (
+      {run.resultRemoved && (
+        <p className="notice" role="note">
+          {run.resultRemoved === "space"
+            ? "Result removed to free space — run again to see it."
+            : "This result has expired and is no longer stored — run again to see it."}
+        </p>
+      )}
+      {run.truncated && !run.resultRemoved && (
         <div className="notice" role="note">
-          Result truncated at {formatCount(run.rowCount)} rows: the server stores at most this much of one result.
+          {run.truncatedBy === "budget"
+            ? `Truncated: storage budget. ${formatCount(run.rowCount)} rows were stored; the server has no more room for results, even after removing older ones.`
+            : `Result truncated at ${formatCount(run.rowCount)} rows: the server stores at most this much of one result.`}
           {!running && (
             <>
               {" "}

@@ -136,7 +136,9 @@ export function useRun(lane: string) {
       const startedAt = Date.parse(run.startedAt);
       setState((s) => ({ ...s, run, page: null, pageIndex: 0, sort: null, problem: null, startedAt }));
       if (run.status === "running") void follow(run);
-      if (run.columns.length > 0 && run.rowCount > 0) void loadPage(run.id, 0, stateRef.current.pageSize, null);
+      if (run.columns.length > 0 && run.rowCount > 0 && run.resultRemoved === null) {
+        void loadPage(run.id, 0, stateRef.current.pageSize, null);
+      }
     },
     [follow, loadPage],
   );

@@ -8,6 +8,8 @@ export const E2E_SERVER_LOG = ".lakebook-e2e-server.log";
 export const E2E_TRIPS_ROWS = 2_000_000;
 /** The server's row cap, above the sample trips, so that a test can cut a result at it. */
 export const E2E_RESULT_MAX_ROWS = 2_500_000;
+/** Each member's share of the stored results, small enough that a test can fill it (result-budget.spec.ts). */
+export const E2E_RESULTS_BUDGET_PER_USER = "400MB";
 
 /** The first admin, created through the setup page by first-run.setup.ts. */
 export const ADMIN = { name: "Ada Admin", email: "ada@example.com", password: "correct horse battery staple" };

@@ -9,6 +9,8 @@ const view: RunView = {
   columns: [],
   rowCount: 10,
   truncated: false,
+  truncatedBy: null,
+  resultRemoved: null,
   message: null,
   statementCount: 1,
   error: null,

@@ -49,8 +49,15 @@ export interface RunView {
   columns: ResultColumn[];
   /** Rows stored so far; final once the run has ended. */
   rowCount: number;
-  /** Set when the result cap stopped storing rows. */
+  /** Set when a cap or the storage budget stopped storing rows. */
   truncated: boolean;
+  /**
+   * What stopped it: the server's cap on one result, or the storage budget
+   * (no room left for results, even after removing older ones).
+   */
+  truncatedBy: "cap" | "budget" | null;
+  /** The stored rows are gone: expired after the retention period, or removed to free space for newer results. */
+  resultRemoved: "expired" | "space" | null;
   /** What a statement without a result set did, e.g. "INSERT: 2 rows affected". */
   message: string | null;
   statementCount: number;

@@ -1,8 +1,19 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { parseByteSize } from "@/lib/byte-size";
 import { parseDuration } from "@/lib/duration";
 import { LOG_LEVELS } from "./log";
+
+/** A size such as "20GB" or "512MiB" (or plain bytes), at least 1 MB; read as bytes. */
+const byteSize = z.string().transform((text, ctx) => {
+  const bytes = parseByteSize(text);
+  if (bytes === null || bytes < 1e6) {
+    ctx.addIssue({ code: "custom", message: 'expected a size of at least 1MB, such as "20GB" or "512MiB"' });
+    return z.NEVER;
+  }
+  return bytes;
+});
 
 /**
  * Every setting Lakebook reads from the environment, validated once at start-up.
@@ -19,6 +30,14 @@ const schema = z.object({
     .int()
     .positive()
     .default(4 * 1024 ** 3),
+  /**
+   * Disk the result store may use (stored results, their sort indexes and
+   * download files), and the part of it one member's results may take.
+   * Unset: derived from the free space of the data directory at start (see
+   * lib/server/runs/budget.ts).
+   */
+  LAKEBOOK_RESULTS_BUDGET: byteSize.optional(),
+  LAKEBOOK_RESULTS_BUDGET_PER_USER: byteSize.optional(),
   /** Stored results older than this are deleted. */
   LAKEBOOK_RESULT_TTL_HOURS: z.coerce.number().positive().default(24),
   LAKEBOOK_MAX_SQL_BYTES: z.coerce

@@ -11,6 +11,7 @@ import { DuckDBEngine } from "./engines/duckdb/engine";
 import { openWarehouse } from "./engines/duckdb/warehouse";
 import type { Engine } from "./engines/types";
 import { log } from "./log";
+import { budgetLimits, describeLimits } from "./runs/budget";
 import { RunCatalog } from "./runs/catalog";
 import { savePendingEnds } from "./runs/final-save";
 import { type Heartbeat, registerInstance, startHeartbeat } from "./runs/instances";
@@ -51,6 +52,11 @@ async function start(): Promise<Runtime> {
   const dir = dataDir();
   const threads = settings.LAKEBOOK_THREADS;
   const secretKey = loadSecretKey(dir, settings.LAKEBOOK_SECRET_KEY);
+  const resultsDir = path.join(dir, "results");
+  const budget = budgetLimits(resultsDir, {
+    total: settings.LAKEBOOK_RESULTS_BUDGET,
+    perMember: settings.LAKEBOOK_RESULTS_BUDGET_PER_USER,
+  });
   const [warehouse, store, metadata] = await Promise.all([
     openWarehouse({
       dir: path.join(dir, "warehouse"),
@@ -59,7 +65,7 @@ async function start(): Promise<Runtime> {
       tempLimit: settings.LAKEBOOK_WAREHOUSE_TEMP_LIMIT,
       tripsRows: settings.LAKEBOOK_SAMPLE_TRIPS_ROWS,
     }),
-    ResultStore.open({ dir: path.join(dir, "results"), memoryLimit: settings.LAKEBOOK_RESULTS_MEMORY }),
+    ResultStore.open({ dir: resultsDir, memoryLimit: settings.LAKEBOOK_RESULTS_MEMORY, budget }),
     openDb({ url: settings.DATABASE_URL, dir: path.join(dir, "metadata") }),
   ]);
   const catalog = new RunCatalog(metadata.db, store, instanceId(dir));
@@ -74,6 +80,7 @@ async function start(): Promise<Runtime> {
     heartbeat: startHeartbeat(metadata.db, catalog.instanceId, savePendingEnds),
     closeMetadata: () => metadata.close(),
   };
+  log.info(`result store budget: ${describeLimits(budget)}`);
   await createAdminFromEnv(rt.db);
   await sweepExpired(rt);
   setInterval(() => void sweepExpired(rt).catch((e) => log.error("result cleanup failed", e)), 15 * 60_000).unref();

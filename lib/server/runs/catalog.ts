@@ -3,6 +3,7 @@ import { and, eq, inArray } from "drizzle-orm";
 import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
 import type { Db } from "../db/client";
 import { notebookCells, runs } from "../db/schema";
+import { evict } from "./eviction";
 import type { ResultStore } from "./result-store";
 
 /** What the server keeps about a run, beside its stored rows. */
@@ -25,8 +26,12 @@ export interface RunRecord {
   startedAt: Date;
   finishedAt: Date | null;
   firstPageMs: number | null;
-  /** Its stored rows were removed after the retention period; the record stays as history. */
+  /** Its stored rows were removed (after the retention period, or to free space); the record stays as history. */
   resultExpired?: boolean;
+  /** The stored rows were removed to free space for newer results (see eviction.ts). */
+  removedForSpace?: boolean;
+  /** `truncated` by the storage budget rather than the caps on one result. */
+  cutByBudget?: boolean;
 }
 
 /**
@@ -54,6 +59,30 @@ export class RunCatalog {
         error: { message: "The server restarted while this query was running." },
       })
       .where(and(eq(runs.instanceId, this.instanceId), eq(runs.status, "running")));
+    await this.measureUnknownResults();
+    // The budget makes room by removing results; which ones follows from the notebooks and tabs that show them.
+    this.store.budget.evict = (shortfall) => evict(this.db, this.store, shortfall);
+  }
+
+  /**
+   * Results stored before the budget's ledger existed, or cut off by a crash
+   * while written, are measured once (see ledger.ts); a result without a run
+   * record is dropped, as `expire` would.
+   */
+  private async measureUnknownResults(): Promise<void> {
+    const ids = this.store.unmeasured;
+    if (ids.length === 0) return;
+    const owners = new Map(
+      (await this.db.select({ id: runs.id, owner: runs.userId }).from(runs).where(inArray(runs.id, ids))).map((r) => [
+        r.id,
+        r.owner,
+      ]),
+    );
+    for (const id of ids) {
+      const owner = owners.get(id);
+      if (owner) await this.store.measure(id, owner);
+      else await this.store.drop(id);
+    }
   }
 
   async save(run: RunRecord): Promise<void> {
@@ -87,6 +116,8 @@ export class RunCatalog {
   async loadMany(ids: string[]): Promise<RunRecord[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.select().from(runs).where(inArray(runs.id, ids));
+    const removed = rows.filter((row) => row.resultExpired).map((row) => row.id);
+    const forSpace = removed.length > 0 ? await this.store.removedForSpace(removed) : new Set<string>();
     return rows.map((row) => ({
       id: row.id,
       owner: row.userId,
@@ -105,6 +136,8 @@ export class RunCatalog {
       finishedAt: row.finishedAt,
       firstPageMs: row.firstPageMs,
       resultExpired: row.resultExpired,
+      removedForSpace: forSpace.has(row.id),
+      cutByBudget: row.truncated && this.store.cutShortByBudget(row.id),
     }));
   }
 
@@ -137,8 +170,10 @@ export class RunCatalog {
           .where(inArray(notebookCells.lastRunId, stored))
       ).map((r) => r.id),
     );
+    // A result being written or downloaded waits for the next sweep.
     const old = stored.filter((id) => {
       const run = known.get(id);
+      if (this.store.budget.isPinned(id)) return false;
       return !run || (run.status !== "running" && run.startedAt < cutoff && !pinned.has(id));
     });
     for (const id of old) await this.store.drop(id);

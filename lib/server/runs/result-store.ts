@@ -1,23 +1,30 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import {
-  type DuckDBAppender,
-  type DuckDBConnection,
-  type DuckDBDataChunk,
-  DuckDBInstance,
-  DuckDBTypeId,
-} from "@duckdb/node-api";
+import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance, type DuckDBType } from "@duckdb/node-api";
+import { UserError } from "@/lib/action-result";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
 import { duckdbSettings } from "../engines/duckdb/warehouse";
 import type { StoredColumn } from "../engines/types";
 import { releaseNativeMemory } from "../native-memory";
+import { type BudgetLimits, StoreBudget } from "./budget";
+import { chunkBytes } from "./chunk-bytes";
+import {
+  closeLedgerRow,
+  LEDGER_SQL,
+  measureResult,
+  openLedgerRow,
+  readLedger,
+  removedForSpace,
+  setLedgerBytes,
+  sortIndexBytes,
+} from "./ledger";
+import { type Caps, type Cut, ResultWriter, ROW_GROUP } from "./result-writer";
 import {
   cellSql,
   createTableSql,
   csvCopySql,
   csvSegmentSql,
-  moveStageSql,
   pageSql,
   resultTable,
   STAGING,
@@ -27,9 +34,13 @@ import {
   stageTable,
 } from "./store-sql";
 
+export type { Caps, Cut } from "./result-writer";
+export { ResultWriter } from "./result-writer";
+
 export interface StoreOptions {
   dir: string;
   memoryLimit: string;
+  budget: BudgetLimits;
 }
 
 /**
@@ -43,15 +54,8 @@ export interface StoreOptions {
  */
 const STORE_THREADS = 1;
 
-export interface Caps {
-  maxRows: number;
-  maxBytes: number;
-}
-
 /** Longest text a page carries for one cell; longer values are fetched alone. */
 export const PAGE_CLIP_CHARS = 4096;
-/** Rows of a DuckDB row group. */
-const ROW_GROUP = 122_880;
 /**
  * A download is written by DuckDB's CSV writer in segments of whole row groups,
  * two at a time ahead of the one streaming out: under the store's memory limit
@@ -72,6 +76,19 @@ function csvSegmentRows(from: number, rowCount: number): number {
   const groups = Math.floor(Math.min(from, (rowCount - from) / (2 * CSV_SEGMENTS_AHEAD)) / ROW_GROUP);
   return Math.min(CSV_SEGMENT_ROWS, Math.max(1, groups) * ROW_GROUP);
 }
+/**
+ * A download file is charged at this many times the bytes of its rows before
+ * it is written (CSV text of a value takes at most about 3x its bytes, a
+ * blob's \x escapes 4x), then at its true size.
+ */
+const CSV_BYTES_FACTOR = 4;
+/** How long a download file waits for room before the download fails. */
+const FILE_WAIT_MS = 30_000;
+
+function fileKey(file: string): string {
+  return `file:${file}`;
+}
+
 /** Bytes streamed between collections of the spent read buffers (see native-memory.ts). */
 const CSV_RELEASE_BYTES = 8 * 1024 * 1024;
 
@@ -169,16 +186,26 @@ function csvFileStream(
 export class ResultStore {
   /** Sort indexes built or being built, by table name. */
   private readonly sortIndexes = new Map<string, Promise<void>>();
+  /** Stored results the storage budget cut short. */
+  private readonly cutByBudget = new Set<string>();
+  private reclaiming: Promise<void> | null = null;
+  private reclaimAgain = false;
+  private closed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly tempDir: string,
+    /** What the store holds against its budget (see budget.ts). */
+    readonly budget: StoreBudget,
+    /** Results stored before the ledger knew them, or whose writer never finished: see `measure`. */
+    readonly unmeasured: string[],
   ) {}
 
   static async open(options: StoreOptions): Promise<ResultStore> {
     const tempDir = path.join(options.dir, "tmp");
     fs.rmSync(tempDir, { recursive: true, force: true });
     fs.mkdirSync(tempDir, { recursive: true });
+    const { results, files } = options.budget;
     const instance = await DuckDBInstance.create(path.join(options.dir, "results.duckdb"), {
       ...duckdbSettings(options.memoryLimit, path.join(tempDir, "spill"), STORE_THREADS),
       // Only this server reads the file, with this DuckDB: write it in the newest
@@ -187,41 +214,95 @@ export class ResultStore {
       // 0.36 s; 10M rows: 5.1 -> 4.6 CPU-seconds in DuckDB alone, same size).
       // A file made before keeps its format.
       storage_compatibility_version: "latest",
+      // Small results wait in the WAL until a checkpoint: with a small budget,
+      // checkpoint sooner than DuckDB's 16 MB so the WAL stays a small part of it.
+      checkpoint_threshold: `${Math.max(256, Math.min(16_000, Math.floor(results / 16 / 1000)))}KB`,
+      // Spill (large sorts) is bounded apart from the budget: DuckDB's default is 90% of the free disk.
+      max_temp_directory_size: `${Math.max(1000, Math.floor((results + files) / 4 / 1e6))}MB`,
     });
-    // Stages of results being written (see ResultWriter); never on disk.
     const setup = await instance.connect();
     try {
+      // Stages of results being written (see ResultWriter); never on disk.
       await setup.run(`ATTACH ':memory:' AS ${STAGING}`);
+      await setup.run(LEDGER_SQL);
+      const budget = new StoreBudget(options.budget);
+      const ledger = await readLedger(setup);
+      const store = new ResultStore(instance, tempDir, budget, ledger.unmeasured);
+      for (const row of ledger.rows) {
+        budget.open(row.runId, row.owner, { bytes: row.bytes, rows: row.rows, usedAt: row.usedAt });
+        if (row.cut === "budget") store.cutByBudget.add(row.runId);
+      }
+      return store;
     } finally {
       setup.closeSync();
     }
-    return new ResultStore(instance, tempDir);
+  }
+
+  /**
+   * Measures a result the ledger does not know (stored by an earlier version,
+   * or cut off by a crash while written) and holds it for `owner`.
+   */
+  async measure(runId: string, owner: string): Promise<void> {
+    const connection = await this.instance.connect();
+    try {
+      const row = await measureResult(connection, runId, resultTable(runId), owner);
+      this.budget.open(runId, owner, { bytes: row.bytes, rows: row.rows });
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async connect(): Promise<DuckDBConnection> {
     return this.instance.connect();
   }
 
+  /** A writer for a run's result, held for `owner` in the budget and pinned while it writes. */
   async createWriter(
     runId: string,
+    owner: string,
     columns: StoredColumn[],
     caps: Caps,
     onVisible: () => void = () => {},
   ): Promise<ResultWriter> {
     const table = resultTable(runId);
-    const storageTypes = columns.map((c) => c.storageType.toString());
+    const types = columns.map((c) => c.storageType);
+    this.budget.open(runId, owner, { pinned: true });
     const writer = await this.instance.connect();
     let mover: DuckDBConnection | null = null;
     try {
       mover = await this.instance.connect();
-      await writer.run(createTableSql(table, storageTypes));
+      await openLedgerRow(writer, runId, owner, 0);
+      await writer.run(createTableSql(table, types.map(String)));
+      const budget = {
+        ledger: this.budget,
+        key: runId,
+        settled: (cut: Cut | null) => {
+          if (cut === "budget") this.cutByBudget.add(runId);
+        },
+      };
+      const stored = new ResultWriter(writer, mover, table, types, caps, budget, onVisible);
+      return stored;
     } catch (error) {
+      this.budget.release(runId);
       writer.closeSync();
       mover?.closeSync();
       throw error;
     }
-    const typeIds = columns.map((c) => c.storageType.typeId);
-    return new ResultWriter(writer, mover, table, storageTypes, caps, typeIds, onVisible);
+  }
+
+  /** Whether the storage budget cut this run's stored result short. */
+  cutShortByBudget(runId: string): boolean {
+    return this.cutByBudget.has(runId);
+  }
+
+  /** Of these runs, those whose results were removed to free space (the rest expired). */
+  async removedForSpace(runIds: string[]): Promise<Set<string>> {
+    const connection = await this.instance.connect();
+    try {
+      return await removedForSpace(connection, runIds);
+    } finally {
+      connection.closeSync();
+    }
   }
 
   async page(
@@ -230,6 +311,7 @@ export class ResultStore {
     window: { offset: number; limit: number },
     sort?: SortSpec | null,
   ): Promise<Page> {
+    this.budget.touch(runId);
     const index = sort ? await this.sortIndex(runId, sort) : null;
     const sql = pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, index);
     const rows = await this.read(sql);
@@ -247,6 +329,7 @@ export class ResultStore {
   }
 
   async cell(runId: string, rowId: number, column: number): Promise<Cell> {
+    this.budget.touch(runId);
     const rows = await this.read(cellSql(resultTable(runId), rowId, column));
     return rows.length === 0 ? null : (rows[0][0] as Cell);
   }
@@ -255,28 +338,39 @@ export class ResultStore {
    * The stored rows as CSV bytes, produced in segments by DuckDB's CSV writer
    * into temporary files. The next segments are written while the current one
    * streams out, and a consumer that stops reading stops the production.
+   * The result is pinned meanwhile (never removed to free space), and each
+   * file is charged to the budget's download files for `downloader`.
    */
-  csv(runId: string, rowCount: number, header: string): ReadableStream<Uint8Array> {
+  csv(runId: string, rowCount: number, header: string, downloader: string): ReadableStream<Uint8Array> {
     const table = resultTable(runId);
     let next = 0;
     // Segments being written, in order; each resolves to its file.
     const ahead: Promise<string>[] = [];
     const files = new Set<string>();
+    // Removed to free space between the caller's check and now: nothing left to read.
+    if (!this.budget.pin(runId))
+      throw new UserError("This result was just removed to free space. Run the query again.");
+    const held = this.budget.holding(runId);
+    const rowBytes = held && held.rows > 0 ? held.bytes / held.rows : 0;
+    // A segment takes at most half of the room for download files, so two downloads can always go on.
+    const maxRows = Math.max(1, Math.floor(this.budget.limits.files / 2 / (CSV_BYTES_FACTOR * Math.max(1, rowBytes))));
     const produce = async (from: number, to: number): Promise<string> => {
       const file = path.join(this.tempDir, `${runId}-${from}-${Math.random().toString(36).slice(2)}.csv`);
       files.add(file);
+      await this.chargeFile(file, downloader, CSV_BYTES_FACTOR * rowBytes * (to - from));
       const connection = await this.instance.connect();
       try {
         await connection.run(csvSegmentSql(table, from, to, file));
       } finally {
         connection.closeSync();
       }
+      this.fileWritten(file);
       return file;
     };
     const fill = () => {
       while (ahead.length < CSV_SEGMENTS_AHEAD && next < rowCount) {
         const from = next;
-        next = Math.min(rowCount, from + csvSegmentRows(from, rowCount));
+        next = Math.min(rowCount, from + Math.min(maxRows, csvSegmentRows(from, rowCount)));
         const segment = produce(from, next);
         segment.catch(() => {}); // Reported when awaited in pull; never an unhandled rejection.
         ahead.push(segment);
@@ -291,13 +385,42 @@ export class ResultStore {
         fill();
         return file;
       },
-      sent: (file) => files.delete(file),
+      sent: (file) => {
+        files.delete(file);
+        this.budget.release(fileKey(file));
+      },
       // Let in-flight segments finish before removing their files.
       end: async () => {
         await Promise.allSettled(ahead);
-        for (const file of files) fs.rmSync(file, { force: true });
+        for (const file of files) {
+          fs.rmSync(file, { force: true });
+          this.budget.release(fileKey(file));
+        }
+        this.budget.unpin(runId);
       },
     });
+  }
+
+  /**
+   * Charges a download file before it is written, at `estimate` bytes (its
+   * true size once written, see `fileWritten`). Files never remove results: a
+   * file that finds no room waits for other downloads to free some, then fails.
+   */
+  private async chargeFile(file: string, downloader: string, estimate: number): Promise<void> {
+    const key = fileKey(file);
+    this.budget.open(key, downloader, { file: true });
+    if (!(await this.budget.chargeFile(key, Math.ceil(estimate), FILE_WAIT_MS))) {
+      this.budget.release(key);
+      throw new UserError(
+        "The server has no room for download files right now: other downloads are using it. Try again in a moment.",
+      );
+    }
+  }
+
+  private fileWritten(file: string): void {
+    const key = fileKey(file);
+    const held = this.budget.holding(key);
+    if (held) this.budget.forceCharge(key, fs.statSync(file).size - held.bytes);
   }
 
   /**
@@ -312,11 +435,13 @@ export class ResultStore {
    */
   csvOfBatches(
     key: string,
-    storageTypes: string[],
+    types: DuckDBType[],
     batches: AsyncIterable<DuckDBDataChunk>,
     header: string,
-    { stop, onEnd }: { stop: () => void; onEnd: () => void },
+    { stop, onEnd, downloader }: { stop: () => void; onEnd: () => void; downloader: string },
   ): ReadableStream<Uint8Array> {
+    const storageTypes = types.map(String);
+    const maxStageBytes = Math.max(1, this.budget.limits.files / 2 / CSV_BYTES_FACTOR);
     const source = batches[Symbol.asyncIterator]();
     const files = new Set<string>();
     const stages = new Set<string>();
@@ -333,7 +458,10 @@ export class ResultStore {
       if (ended) return;
       ended = true;
       await Promise.allSettled(ahead);
-      for (const file of files) fs.rmSync(file, { force: true });
+      for (const file of files) {
+        fs.rmSync(file, { force: true });
+        this.budget.release(fileKey(file));
+      }
       await source.return?.().catch(() => {});
       if (appender) {
         for (const stage of stages) await appender.run(`DROP TABLE IF EXISTS ${stage}`).catch(() => {});
@@ -342,7 +470,7 @@ export class ResultStore {
       onEnd();
     };
     /** Appends the next stage's rows from the engine; the stage, or null once there are no more rows. */
-    const readStage = async (): Promise<{ table: string; file: string } | null> => {
+    const readStage = async (): Promise<{ table: string; file: string; bytes: number } | null> => {
       if (exhausted || ended) return null;
       const n = stageCount++;
       const stage = stageTable(`f_${key}`, n);
@@ -351,8 +479,10 @@ export class ResultStore {
       await appender.run(createTableSql(stage.qualified, storageTypes));
       const append = await appender.createAppender(stage.name, "main", stage.catalog);
       let rows = 0;
+      let bytes = 0;
       try {
-        while (rows < ROW_GROUP) {
+        // A stage of very wide rows ends sooner, so that its file stays within reach of the budget.
+        while (rows < ROW_GROUP && bytes < maxStageBytes) {
           const { value, done } = await source.next();
           if (done) {
             exhausted = true;
@@ -360,19 +490,21 @@ export class ResultStore {
           }
           append.appendDataChunk(value);
           rows += value.rowCount;
+          bytes += chunkBytes(value, types);
           if (++chunks % 16 === 0) releaseNativeMemory();
         }
       } finally {
         append.closeSync();
       }
-      if (rows > 0) return { table: stage.qualified, file: path.join(this.tempDir, `${key}-all-${n}.csv`) };
+      if (rows > 0) return { table: stage.qualified, file: path.join(this.tempDir, `${key}-all-${n}.csv`), bytes };
       await appender.run(`DROP TABLE ${stage.qualified}`);
       stages.delete(stage.qualified);
       return null;
     };
     /** Writes a stage as CSV on a connection of its own, so that reading the next stage goes on meanwhile. */
-    const writeStage = async (stage: { table: string; file: string }): Promise<string> => {
+    const writeStage = async (stage: { table: string; file: string; bytes: number }): Promise<string> => {
       files.add(stage.file);
+      await this.chargeFile(stage.file, downloader, CSV_BYTES_FACTOR * stage.bytes);
       const writer = await this.instance.connect();
       try {
         await writer.run(csvCopySql(`SELECT * FROM ${stage.table}`, stage.file));
@@ -381,6 +513,7 @@ export class ResultStore {
       } finally {
         writer.closeSync();
       }
+      this.fileWritten(stage.file);
       return stage.file;
     };
     const fill = () => {
@@ -399,7 +532,10 @@ export class ResultStore {
         if (file !== null) fill();
         return file;
       },
-      sent: (file) => files.delete(file),
+      sent: (file) => {
+        files.delete(file);
+        this.budget.release(fileKey(file));
+      },
       end,
       stop,
     });
@@ -414,7 +550,7 @@ export class ResultStore {
     const index = sortIndexTable(runId, sort);
     let building = this.sortIndexes.get(index);
     if (!building) {
-      building = this.exec(sortIndexSql(resultTable(runId), index, sort));
+      building = this.buildSortIndex(runId, index, sort);
       this.sortIndexes.set(index, building);
       building.catch(() => this.sortIndexes.delete(index));
     }
@@ -422,7 +558,41 @@ export class ResultStore {
     return index;
   }
 
-  async drop(runId: string): Promise<void> {
+  /** A sort index is charged to the result it sorts (and so to its owner), with the result pinned meanwhile. */
+  private async buildSortIndex(runId: string, index: string, sort: SortSpec): Promise<void> {
+    const build = sortIndexSql(resultTable(runId), index, sort);
+    const held = this.budget.holding(runId);
+    const [[exists]] = await this.read(
+      `SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() AND table_name = '${index}'`,
+    );
+    if (!held || exists) return this.exec(build);
+    const bytes = sortIndexBytes(held.rows);
+    this.budget.pin(runId);
+    try {
+      if (!(await this.budget.charge(runId, bytes))) {
+        throw new UserError(
+          "There is no room left in the result store to sort this result. Sort it in the query (ORDER BY) and run it again.",
+        );
+      }
+      try {
+        await this.exec(build);
+      } catch (error) {
+        this.budget.forceCharge(runId, -bytes);
+        throw error;
+      }
+      const connection = await this.instance.connect();
+      try {
+        await setLedgerBytes(connection, runId, this.budget.holding(runId)?.bytes ?? 0);
+      } finally {
+        connection.closeSync();
+      }
+    } finally {
+      this.budget.unpin(runId);
+    }
+  }
+
+  /** Removes a run's stored rows and sort indexes; `space`: to free space (the run will say so). */
+  async remove(runId: string, reason: "space" | "expired"): Promise<void> {
     for (const [name] of await this.read(sortIndexesOfSql(runId))) {
       const index = String(name);
       if (!/^o_[0-9a-f]{32}_\d+_[ad]$/.test(index)) continue;
@@ -430,6 +600,63 @@ export class ResultStore {
       await this.exec(`DROP TABLE IF EXISTS ${index}`);
     }
     await this.exec(`DROP TABLE IF EXISTS ${resultTable(runId)}`);
+    const connection = await this.instance.connect();
+    try {
+      await closeLedgerRow(connection, runId, reason);
+    } finally {
+      connection.closeSync();
+    }
+    this.budget.release(runId);
+    this.cutByBudget.delete(runId);
+    this.reclaim();
+  }
+
+  async drop(runId: string): Promise<void> {
+    await this.remove(runId, "expired");
+  }
+
+  /**
+   * Lets DuckDB reuse the blocks of dropped tables. Dropped blocks are free
+   * only after a checkpoint, and DuckDB skips its own while the WAL is small
+   * (a DROP writes little): without this the file grew by every result ever
+   * stored. DuckDB refuses a CHECKPOINT while another transaction is open, so
+   * it is retried, with a growing pause, until one gets through.
+   */
+  reclaim(): void {
+    if (this.reclaiming) {
+      this.reclaimAgain = true;
+      return;
+    }
+    this.reclaiming = (async () => {
+      let pause = 10;
+      do {
+        this.reclaimAgain = false;
+        while (!this.closed) {
+          try {
+            await this.exec("CHECKPOINT");
+            break;
+          } catch {
+            await new Promise((resolve) => setTimeout(resolve, pause).unref());
+            pause = Math.min(pause * 2, 500);
+          }
+        }
+      } while (this.reclaimAgain && !this.closed);
+    })().finally(() => {
+      this.reclaiming = null;
+    });
+  }
+
+  /** Resolves once the blocks of removed results can be reused (see `reclaim`), or after `timeoutMs`. */
+  async reclaimed(timeoutMs = Number.POSITIVE_INFINITY): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.reclaiming && Date.now() < deadline) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        if (Number.isFinite(timeoutMs)) timer = setTimeout(resolve, deadline - Date.now());
+      });
+      await Promise.race([this.reclaiming, timeout]);
+      clearTimeout(timer);
+    }
   }
 
   async exec(sql: string): Promise<void> {
@@ -451,177 +678,7 @@ export class ResultStore {
   }
 
   close(): void {
+    this.closed = true;
     this.instance.closeSync();
   }
-}
-
-/**
- * Rows a stage collects before DuckDB moves it into the stored table: one row
- * group. The last move runs after the final batch, so a smaller stage ends a
- * run sooner (1M rows: 0.39 s -> 0.37 s in DuckDB alone; no change at 10M) and
- * holds half the rows of wide results in memory.
- */
-const STAGE_ROWS = ROW_GROUP;
-/** Appended rows become readable at least this often while a run streams. */
-const MOVE_INTERVAL_MS = 400;
-
-interface Stage {
-  table: string;
-  appender: DuckDBAppender;
-  rows: number;
-}
-
-/**
- * Appends a run's batches to its table, in two steps so that the JavaScript
- * thread does only the cheap one: batches go to a staging table in memory,
- * and DuckDB moves each stage into the stored table with `INSERT … SELECT` on
- * its own threads (compressing and writing to disk) while the next stage
- * fills. One move runs at a time, so rows keep their order and at most two
- * stages are in memory. Rows are readable once their move has committed:
- * `visibleRows` counts them, and `onVisible` is called after each move. The
- * first batch is moved at once, for a quick first page. The writer stops at
- * the row or (estimated) byte cap.
- */
-export class ResultWriter {
-  /** Rows accepted (staged or stored). */
-  rows = 0;
-  /** Rows stored and readable by pages and downloads. */
-  visibleRows = 0;
-  bytes = 0;
-  capped = false;
-  private chunks = 0;
-  private bytesPerRow = 0;
-  private stages = 0;
-  private stage: Stage | null = null;
-  private moving: Promise<void> | null = null;
-  private movedAt = 0;
-  private failure: { error: unknown } | null = null;
-  /** Stage tables not yet moved and dropped, for cleanup after a failure. */
-  private readonly pending = new Set<string>();
-
-  constructor(
-    private readonly writer: DuckDBConnection,
-    private readonly mover: DuckDBConnection,
-    private readonly table: string,
-    private readonly storageTypes: string[],
-    private readonly caps: Caps,
-    private readonly typeIds: DuckDBTypeId[],
-    private readonly onVisible: () => void,
-  ) {}
-
-  /** Appends a batch; resolves false once a cap is reached (the batch may be cut). */
-  async append(chunk: DuckDBDataChunk): Promise<boolean> {
-    if (this.failure) throw this.failure.error;
-    if (this.capped) return false;
-    if (this.chunks % 64 === 0) this.bytesPerRow = estimateRowBytes(chunk, this.typeIds);
-    const byRows = this.caps.maxRows - this.rows;
-    const byBytes = Math.floor((this.caps.maxBytes - this.bytes) / Math.max(1, this.bytesPerRow));
-    const room = Math.max(0, Math.min(byRows, byBytes));
-    if (chunk.rowCount > room) {
-      chunk.rowCount = room;
-      this.capped = true;
-    }
-    if (chunk.rowCount > 0) {
-      this.stage ??= await this.openStage();
-      this.stage.appender.appendDataChunk(chunk);
-      this.stage.rows += chunk.rowCount;
-    }
-    this.rows += chunk.rowCount;
-    this.bytes += chunk.rowCount * this.bytesPerRow;
-    this.chunks += 1;
-    if (this.chunks % 16 === 0) releaseNativeMemory();
-    const rows = this.stage?.rows ?? 0;
-    const due = this.moving === null && performance.now() - this.movedAt >= MOVE_INTERVAL_MS;
-    if (rows >= STAGE_ROWS || (rows > 0 && (due || this.visibleRows === 0))) await this.move();
-    return !this.capped;
-  }
-
-  /** Moves everything staged into the stored table and waits until it is readable. */
-  async finish(): Promise<void> {
-    await this.move();
-    await this.moving;
-    if (this.failure) throw this.failure.error;
-  }
-
-  /** Drops stages left behind by a failure or cancel; the stored rows stay. */
-  async close(): Promise<void> {
-    try {
-      await this.moving;
-      this.stage?.appender.closeSync();
-      this.stage = null;
-      for (const table of this.pending) await this.writer.run(`DROP TABLE IF EXISTS ${table}`);
-    } finally {
-      this.writer.closeSync();
-      this.mover.closeSync();
-    }
-  }
-
-  private async openStage(): Promise<Stage> {
-    const stage = stageTable(this.table, this.stages++);
-    await this.writer.run(createTableSql(stage.qualified, this.storageTypes));
-    this.pending.add(stage.qualified);
-    const appender = await this.writer.createAppender(stage.name, "main", stage.catalog);
-    return { table: stage.qualified, appender, rows: 0 };
-  }
-
-  /** Starts moving the current stage once the previous move is done (one at a time keeps the order). */
-  private async move(): Promise<void> {
-    const stage = this.stage;
-    if (!stage) return;
-    this.stage = null;
-    stage.appender.closeSync();
-    await this.moving;
-    if (this.failure) throw this.failure.error;
-    this.moving = this.mover.run(moveStageSql(stage.table, this.table)).then(
-      () => {
-        this.pending.delete(stage.table);
-        this.visibleRows += stage.rows;
-        this.movedAt = performance.now();
-        this.moving = null;
-        this.onVisible();
-      },
-      (error: unknown) => {
-        this.failure = { error };
-        this.moving = null;
-      },
-    );
-  }
-}
-
-const FIXED_WIDTH: Partial<Record<DuckDBTypeId, number>> = {
-  [DuckDBTypeId.BOOLEAN]: 1,
-  [DuckDBTypeId.TINYINT]: 1,
-  [DuckDBTypeId.UTINYINT]: 1,
-  [DuckDBTypeId.SMALLINT]: 2,
-  [DuckDBTypeId.USMALLINT]: 2,
-  [DuckDBTypeId.INTEGER]: 4,
-  [DuckDBTypeId.UINTEGER]: 4,
-  [DuckDBTypeId.FLOAT]: 4,
-  [DuckDBTypeId.DATE]: 4,
-  [DuckDBTypeId.ENUM]: 4,
-  [DuckDBTypeId.HUGEINT]: 16,
-  [DuckDBTypeId.UHUGEINT]: 16,
-  [DuckDBTypeId.UUID]: 16,
-  [DuckDBTypeId.INTERVAL]: 16,
-};
-const VARIABLE = new Set([DuckDBTypeId.VARCHAR, DuckDBTypeId.BLOB, DuckDBTypeId.BIT, DuckDBTypeId.BIGNUM]);
-
-/** Approximate in-memory bytes per row of a batch, sampling string lengths. */
-function estimateRowBytes(chunk: DuckDBDataChunk, typeIds: DuckDBTypeId[]): number {
-  if (chunk.rowCount === 0) return 1;
-  let total = 0;
-  for (let c = 0; c < chunk.columnCount; c++) {
-    const typeId = typeIds[c];
-    const fixed = FIXED_WIDTH[typeId];
-    if (fixed !== undefined) {
-      total += fixed * chunk.rowCount;
-    } else if (VARIABLE.has(typeId) || typeId >= DuckDBTypeId.LIST) {
-      let length = 0;
-      for (const value of chunk.getColumnValues(c)) length += value === null ? 0 : String(value).length + 4;
-      total += VARIABLE.has(typeId) ? length : length + 8 * chunk.rowCount;
-    } else {
-      total += 8 * chunk.rowCount;
-    }
-  }
-  return Math.max(1, Math.ceil(total / chunk.rowCount));
 }

@@ -182,6 +182,7 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
       let notifiedAt = 0;
       const stored = await rt.store.createWriter(
         record.id,
+        record.owner,
         result.columns,
         { maxRows: limits.LAKEBOOK_RESULT_MAX_ROWS, maxBytes: limits.LAKEBOOK_RESULT_MAX_BYTES },
         () => {
@@ -200,6 +201,7 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
         if (!(await stored.append(chunk))) {
           // The cap is reached: stop reading; closing the session ends the statement.
           record.truncated = true;
+          record.cutByBudget = stored.cut === "budget";
           break;
         }
       }
@@ -353,7 +355,7 @@ export async function csvDownload(
     throw new UserError("The query is still running; download its result when it has finished.");
   if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
   const rt = await runtime();
-  return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name))) };
+  return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name)), actor.id) };
 }
 
 export function fullDownloadsRunning(): number {
@@ -418,10 +420,10 @@ export async function allRowsCsv(
     const rt = await runtime();
     const body = rt.store.csvOfBatches(
       randomUUID().replaceAll("-", ""),
-      result.columns.map((c) => c.storageType.toString()),
+      result.columns.map((c) => c.storageType),
       result.batches,
       csvLine(result.columns.map((c) => c.name)),
-      { stop: () => controller.abort(), onEnd: finish },
+      { stop: () => controller.abort(), onEnd: finish, downloader: actor.id },
     );
     return { record, body };
   } catch (error) {
@@ -436,6 +438,8 @@ export async function allRowsCsv(
  */
 async function stored(actor: Actor, id: string): Promise<RunRecord> {
   const record = await readable(actor, id);
+  if (record.removedForSpace)
+    throw new UserError("This result was removed to free space for newer results. Run the query again.");
   if (record.resultExpired)
     throw new UserError(
       `This result is no longer stored: results are kept for ${config().LAKEBOOK_RESULT_TTL_HOURS} hours. Run the query again.`,
@@ -476,6 +480,8 @@ export function runView(record: RunRecord): RunView {
     columns: record.columns,
     rowCount: record.rowCount,
     truncated: record.truncated,
+    truncatedBy: record.truncated ? (record.cutByBudget ? "budget" : "cap") : null,
+    resultRemoved: record.removedForSpace ? "space" : record.resultExpired ? "expired" : null,
     message: record.message,
     statementCount: record.statementCount,
     error: record.error,
