@@ -189,6 +189,12 @@ export async function startServer({ cwd, dataDir, env = {}, logFile, startupTime
   return server;
 }
 
+/** After a failure: the end of the server's log, where its side of the story is. */
+export function printServerLog(logFile) {
+  const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim() : "";
+  if (text) console.error(`--- server log (last 40 lines) ---\n${text.split("\n").slice(-40).join("\n")}`);
+}
+
 /** CPU seconds all processes on the machine have used so far (busy time of /proc/stat, all cores). */
 export function machineBusySeconds() {
   const line = fs.readFileSync("/proc/stat", "utf8").split("\n")[0];
