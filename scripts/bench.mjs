@@ -387,7 +387,7 @@ async function measureScan(tmpRoot) {
     step = `table scan, run ${rep}: starting the server`;
     if (rep === 1) log("table scan: the first server generates the sample catalog (5M trips)...");
     const logFile = path.join(tmpRoot, `server-scan-${rep}.log`);
-    const server = await startServer({ cwd, dataDir, env: {}, logFile, startupTimeoutMs: 300_000 });
+    const server = await startServer({ cwd, dataDir, env: {}, logFile, startupTimeoutMs: 600_000 });
     const out = { rep };
     try {
       const client = new Client(server.base, cwd);

@@ -200,8 +200,6 @@ async function openSession(ctx, index) {
     dataDir,
     env: { LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000", LAKEBOOK_BENCH_PROBES: "1" },
     logFile,
-    // Start-up takes seconds on a quiet machine, minutes on a busy one.
-    startupTimeoutMs: 300_000,
   });
   try {
     const client = new Client(server.base, ctx.cwd);

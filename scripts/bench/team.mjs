@@ -118,8 +118,6 @@ export async function measureTeam(ctx) {
     dataDir,
     env: { LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000", LAKEBOOK_BENCH_PROBES: "1" },
     logFile,
-    // Start-up takes seconds on a quiet machine, minutes on a busy one.
-    startupTimeoutMs: 300_000,
   });
   let loops = [];
   try {
