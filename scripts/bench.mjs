@@ -13,9 +13,18 @@
 //   BENCH_REPORT=out.json npm run bench  # print the tables of a saved run again, measuring nothing
 //   BENCH_SCAN=0 npm run bench           # skip the query over the 5M-row sample table
 //   BENCH_FULL=0 npm run bench           # skip the download of every row past the row cap
+//   BENCH_SIZES=0 npm run bench          # skip the result-size phases (e.g. to run only the two below)
+//   BENCH_HOSTILE=0 npm run bench        # skip the event-loop delay under hostile input (statements,
+//                                        #   notebook imports, titles at the input limits)
+//   BENCH_HOSTILE_TIMEOUT_S=120          # a hostile input unanswered this long counts as blocking the server
+//   BENCH_TEAM=0 npm run bench           # skip "a team at once" (20 members paging, 2 storing 10M rows,
+//                                        #   1 flooding runs); BENCH_TEAM_THINK_MS=500 between a member's pages
+//   BENCH_SMOKE=1 npm run bench          # every phase at tiny sizes, 1 repetition, no waiting for quiet,
+//                                        #   BENCH_SCAN=0 BENCH_FULL=0 unless set: checks the bench works
+//                                        #   (`npm test` runs it); exits 1 if a phase produced no figures
 //
 // Exits 0 once the figures are printed, whatever they are (a benchmark, not a
-// test); exits 1 only if something crashed.
+// test); exits 1 only if something crashed (or, with BENCH_SMOKE=1, produced no figures).
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -23,52 +32,54 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Client } from "./bench/client.mjs";
 import { directBaselineInChild } from "./bench/direct.mjs";
-import { cpuWatch, machineBusySeconds, procMemory, rssSampler, startServer, stopAllServers } from "./bench/server.mjs";
+import { measureHostile, reportHostile } from "./bench/hostile.mjs";
+import { benchQuery, PAGE_LIMIT, storeRun } from "./bench/runs.mjs";
+import {
+  cpuWatch,
+  machineBusySeconds,
+  printServerLog,
+  procMemory,
+  rssSampler,
+  startServer,
+  stopAllServers,
+} from "./bench/server.mjs";
+import { fmtMB, fmtS, log, median, percentile, sleep, table } from "./bench/stats.mjs";
+import { measureTeam, reportTeam } from "./bench/team.mjs";
 
 /** The app to measure: this checkout, or another one (e.g. an exported commit) given by BENCH_APP_DIR. */
 const cwd = path.resolve(process.env.BENCH_APP_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), ".."));
-const SIZES = (process.env.BENCH_SIZES ?? "1000000,10000000").split(",").map((s) => Number(s.trim()));
-const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 3));
-const PAGES = Number(process.env.BENCH_PAGES ?? 50);
-const PAGE_LIMIT = 100;
+/** Tiny sizes and one repetition, to check that every phase still works (see checkSmoke). */
+const SMOKE = process.env.BENCH_SMOKE === "1";
+const SIZES = (process.env.BENCH_SIZES ?? (SMOKE ? "20000" : "1000000,10000000"))
+  .split(",")
+  .map((s) => Number(s.trim()))
+  .filter((n) => n > 0);
+const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? (SMOKE ? 1 : 3)));
+const PAGES = Number(process.env.BENCH_PAGES ?? (SMOKE ? 10 : 50));
 const WARMUP_PAGES = 3;
 /** A phase is disturbed when other processes used more than this share of a core during it; it is measured again. */
 const DISTURBED = 0.25;
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = SMOKE ? 1 : 3;
 /** What Chromium sends with a download request. */
 const BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd";
 /** Longest wait for other jobs on the machine to finish before each measurement (s). */
-const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? 300);
+const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? (SMOKE ? 0 : 300));
 /** Also measure a query over a stored table (see measureScan); BENCH_SCAN=0 skips it. */
-const SCAN = process.env.BENCH_SCAN !== "0";
+const SCAN = (process.env.BENCH_SCAN ?? (SMOKE ? "0" : "1")) !== "0";
 /** Also measure downloading every row of a result cut at the cap (see measureFull); BENCH_FULL=0 skips it. */
-const FULL = process.env.BENCH_FULL !== "0";
+const FULL = (process.env.BENCH_FULL ?? (SMOKE ? "0" : "1")) !== "0";
+/** Event-loop delay under hostile input (scripts/bench/hostile.mjs); BENCH_HOSTILE=0 skips it. */
+const HOSTILE = process.env.BENCH_HOSTILE !== "0";
+/** A team at once (scripts/bench/team.mjs); BENCH_TEAM=0 skips it. */
+const TEAM = process.env.BENCH_TEAM !== "0";
 /** The row cap of the server that measures the full download. */
 const FULL_CAP_ROWS = 100_000;
-
-/** Trips-like rows over range(N): the same text runs in the app and in DuckDB directly. */
-function benchQuery(n) {
-  return `SELECT i AS trip_id, TIMESTAMP '2024-01-01' + to_microseconds((hash(i) % 31622400000000)::BIGINT) AS pickup, ((hash(i+1) % 9000)/100.0)::DECIMAL(10,2) AS fare, (hash(i+2) % 6)::INTEGER AS passengers, ['Cash','Card'][(1 + hash(i) % 2)::BIGINT] AS payment, round((hash(i+3) % 20000)/1000.0, 3)::DOUBLE AS distance FROM range(${n}) t(i)`;
-}
 
 /** What the bench is doing, for the watchdog's message. */
 let step = "starting";
 let tmpRootForCleanup = null;
 /** A whole bench that takes longer than this is stuck somewhere: stop and say where. */
-const WATCHDOG_MS = Number(process.env.BENCH_TIMEOUT_S ?? 1800) * 1000;
-
-const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Nearest-rank percentile. */
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
-}
-const median = (values) => {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const WATCHDOG_MS = Number(process.env.BENCH_TIMEOUT_S ?? (SMOKE ? 600 : 3600)) * 1000;
 
 function ensureBuild() {
   const buildId = path.join(cwd, ".next/BUILD_ID");
@@ -162,12 +173,6 @@ async function waitForQuiet() {
   }
 }
 
-/** After a failure: the end of the server's log, where its side of the story is. */
-function printServerLog(logFile) {
-  const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim() : "";
-  if (text) console.error(`--- server log (last 40 lines) ---\n${text.split("\n").slice(-40).join("\n")}`);
-}
-
 /**
  * Every action and the CSV route once on a tiny result, so that module loading
  * and first-call compilation are not in the measured figures.
@@ -176,16 +181,6 @@ async function warmUp(client) {
   const run = await storeRun(client, benchQuery(1000), "warmup");
   await client.data("pageAction", { runId: run.id, offset: 500, limit: PAGE_LIMIT, sort: null });
   await client.csv(run.id);
-}
-
-/** Runs `sql` through startRunAction and polls as the results panel does; returns the finished run. */
-async function storeRun(client, sql, lane = "bench") {
-  const started = await client.data("startRunAction", { connectionId: "builtin", sql, lane, pageSize: PAGE_LIMIT });
-  let run = started.data.run;
-  while (run.status === "running")
-    run = (await client.data("runStateAction", { runId: run.id, knownRows: run.rowCount, waitMs: 1000 })).data;
-  if (run.status !== "succeeded") throw new Error(`run ended ${run.status}: ${JSON.stringify(run.error)}`);
-  return run;
 }
 
 /** One run of the app at `n` rows on a server of its own; returns its figures. */
@@ -392,7 +387,7 @@ async function measureScan(tmpRoot) {
     step = `table scan, run ${rep}: starting the server`;
     if (rep === 1) log("table scan: the first server generates the sample catalog (5M trips)...");
     const logFile = path.join(tmpRoot, `server-scan-${rep}.log`);
-    const server = await startServer({ cwd, dataDir, env: {}, logFile, startupTimeoutMs: 300_000 });
+    const server = await startServer({ cwd, dataDir, env: {}, logFile, startupTimeoutMs: 600_000 });
     const out = { rep };
     try {
       const client = new Client(server.base, cwd);
@@ -542,18 +537,10 @@ function reportFull(full, stored) {
   console.log(table(["", "value"], rows));
 }
 
-const fmtS = (ms) => (ms == null ? "–" : `${(ms / 1000).toFixed(2)} s`);
-const fmtMB = (b) => (b == null ? "–" : `${(b / 1024 ** 2).toFixed(0)} MiB`);
 const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
 const list = (ms) => `${ms.map((x) => (x / 1000).toFixed(2)).join("/")} s`;
 const spread = (values) =>
   values.length > 1 ? ` (${(Math.min(...values) / 1000).toFixed(2)}–${(Math.max(...values) / 1000).toFixed(2)})` : "";
-
-function table(headers, rows) {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
-  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(" | ")} |`;
-  return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
-}
 
 /** The table-scan figures (see measureScan). */
 function reportScan(scan) {
@@ -575,7 +562,8 @@ function reportScan(scan) {
   console.log(table(["", "value"], rows));
 }
 
-function report(results, scan, full) {
+/** The result-size figures and their target rows (see measureSize). */
+function reportSizes(results, add) {
   const cols = results.map((r) => `${(r.rows / 1e6).toLocaleString("en-US")}M rows`);
   const row = (label, f) => [label, ...results.map(f)];
   const figures = [
@@ -624,8 +612,6 @@ function report(results, scan, full) {
   const small = results[0];
   const big = results[results.length - 1];
   const bigCol = cols[results.length - 1];
-  const targets = [];
-  const add = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
   add(
     `first page ≤ 0.2 × store time (${bigCol})`,
     `${fmtS(big.firstPageMs)} / ${fmtS(big.storeMs)} = ${(big.firstPageMs / big.storeMs).toFixed(3)}×`,
@@ -663,15 +649,29 @@ function report(results, scan, full) {
   add("page p95 well under 150 ms (worst size)", `${worst.toFixed(1)} ms`, "< 150 ms", worst < 150);
   for (const [i, r] of results.entries())
     add(`peak server RSS (${cols[i]})`, fmtMB(r.peakRss), "< 400 MiB", r.peakRss < 400 * 1024 ** 2);
+}
+
+/** Every table of a run's figures (or of a saved run's, BENCH_REPORT), then the targets; returns the target rows. */
+function report({ results = [], scan, full, hostile, team }) {
+  const targets = [];
+  const add = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
+  if (results.length > 0) reportSizes(results, add);
   if (scan) reportScan(scan);
   if (full)
     reportFull(
       full,
       results.find((r) => r.rows === full.rows),
     );
+  if (hostile) reportHostile(hostile, add);
+  if (team) reportTeam(team, add);
   console.log("\nTargets\n");
   console.log(table(["target", "measured", "goal", "result"], targets));
-  const busy = Math.max(...results.map((r) => r.otherCpuShare));
+  const busy = Math.max(
+    0,
+    ...results.map((r) => r.otherCpuShare),
+    ...(hostile?.inputs ?? []).map((r) => r.cpu.otherCpuS / r.cpu.wallS),
+    ...(team ? [team.cpu.otherCpuS / team.cpu.wallS] : []),
+  );
   if (busy > 0.15)
     console.log(
       `\nWARNING: other processes used up to ${(busy * 100).toFixed(0)}% of a core during a measured phase; the machine was not quiet, so timings are pessimistic.`,
@@ -684,37 +684,80 @@ async function main() {
     // Print the tables again from raw figures saved by BENCH_JSON, measuring nothing.
     const saved = JSON.parse(fs.readFileSync(process.env.BENCH_REPORT, "utf8"));
     log(`figures of ${process.env.BENCH_REPORT}; machine then: ${JSON.stringify(saved.machine)}`);
-    report(saved.results, saved.scan, saved.full);
+    report(saved);
     return;
   }
   const t0 = performance.now();
   const env = machine();
   log(
-    `machine: ${env.nproc} cores (${env.cpu}), ${env.memTotalGiB} GiB RAM, node ${env.node}, load average ${env.loadavg}`,
+    `machine: ${env.nproc} cores (${env.cpu}), ${env.memTotalGiB} GiB RAM, node ${env.node}, load average ${env.loadavg}` +
+      (SMOKE ? "; BENCH_SMOKE=1: tiny sizes, figures not comparable" : ""),
   );
   const build = ensureBuild();
   const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-bench-"));
   tmpRootForCleanup = tmpRoot;
-  const results = [];
-  let scan = null;
-  let full = null;
+  const figures = { machine: env, build, smoke: SMOKE, results: [], scan: null, full: null, hostile: null, team: null };
+  // What the phases in scripts/bench/ need from this one.
+  const ctx = {
+    cwd,
+    tmpRoot,
+    smoke: SMOKE,
+    waitForQuiet,
+    setStep: (text) => {
+      step = text;
+    },
+  };
   try {
-    for (const n of SIZES) results.push(await measureSize(n, tmpRoot));
-    if (SCAN) scan = await measureScan(tmpRoot);
-    if (FULL) full = await measureFull(Math.max(...SIZES), tmpRoot);
+    for (const n of SIZES) figures.results.push(await measureSize(n, tmpRoot));
+    if (SCAN) figures.scan = await measureScan(tmpRoot);
+    if (FULL && SIZES.length > 0) figures.full = await measureFull(Math.max(...SIZES), tmpRoot);
+    if (HOSTILE) figures.hostile = await measureHostile(ctx);
+    if (TEAM) figures.team = await measureTeam(ctx);
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });
   }
-  const targets = report(results, scan, full);
+  figures.targets = report(figures);
   log(
     `total ${((performance.now() - t0) / 1000).toFixed(0)} s${build.stale ? " (WARNING: build older than sources)" : ""}`,
   );
   if (process.env.BENCH_JSON) {
-    fs.writeFileSync(
-      process.env.BENCH_JSON,
-      `${JSON.stringify({ machine: env, build, results, scan, full, targets }, null, 2)}\n`,
-    );
+    fs.writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(figures, null, 2)}\n`);
     log(`raw figures written to ${process.env.BENCH_JSON}`);
+  }
+  if (SMOKE) checkSmoke(figures);
+}
+
+/**
+ * BENCH_SMOKE=1: every phase that was to run ran and produced figures. The
+ * targets are not checked (tiny sizes on a busy machine say nothing of them).
+ */
+function checkSmoke(figures) {
+  const finite = (x) => typeof x === "number" && Number.isFinite(x);
+  const problems = [];
+  for (const r of figures.results)
+    if (![r.storeMs, r.csvMs, r.page.p95, r.peakRss].every(finite)) problems.push(`${r.rows} rows: missing figures`);
+  if (HOSTILE) {
+    const inputs = figures.hostile?.inputs ?? [];
+    if (inputs.length < 2) problems.push("hostile inputs: none measured");
+    for (const r of inputs) {
+      // A server that stopped answering is a figure too ("> the timeout"), if a bad one.
+      if (!finite(r.ms) || (!r.blocked && !finite(r.cheap.maxMs)))
+        problems.push(`hostile input "${r.name}": no timing`);
+      if (!r.blocked && !(r.delay && finite(r.delay.maxMs) && finite(r.delay.p99Ms)))
+        problems.push(`hostile input "${r.name}": no event-loop delay (is /api/bench/event-loop in the build?)`);
+    }
+  }
+  if (TEAM) {
+    const t = figures.team;
+    if (!t || !finite(t.heavy.p95Ms) || !finite(t.peakRss) || !t.delay || t.flood.started === 0)
+      problems.push("team: missing figures");
+    else if (t.quiet.errors + t.heavy.errors > 0) problems.push(`team: pages failed (${t.pageErrors[0]?.message})`);
+  }
+  if (problems.length > 0) {
+    console.error(`bench smoke: FAILED\n  ${problems.join("\n  ")}`);
+    process.exitCode = 1;
+  } else {
+    log("bench smoke: every phase ran and produced figures");
   }
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: typecheck, lint, unit/integration tests (Vitest), a production
-// build, and browser tests (Playwright with the system Chromium). Ends with one
-// line `N passed, N failed` totalling every suite.
+// build, the benchmark at tiny sizes (so that it never silently breaks), and
+// browser tests (Playwright with the system Chromium). Ends with one line
+// `N passed, N failed` totalling every suite.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 
@@ -10,10 +11,10 @@ let passed = 0;
 let failed = 0;
 const summary = [];
 
-function step(name, command, args, count) {
+function step(name, command, args, count, extraEnv = {}) {
   const started = Date.now();
   console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, { stdio: "inherit", env });
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...env, ...extraEnv } });
   const ok = result.status === 0;
   const counted = count?.();
   if (counted) {
@@ -54,6 +55,8 @@ step(
 );
 const built = step("production build", "npx", ["next", "build"]);
 if (built) {
+  // Every phase of `npm run bench` at tiny sizes: it fails only if a phase crashed or produced no figures.
+  step("bench smoke", "node", ["scripts/bench.mjs"], undefined, { BENCH_SMOKE: "1" });
   step("browser tests", "npx", ["playwright", "test"], () => {
     const report = readJson("test-results/e2e.json");
     return report && { passed: report.stats.expected, failed: report.stats.unexpected + report.stats.flaky };

@@ -96,6 +96,11 @@ const schema = z.object({
   LAKEBOOK_OIDC_NAME: z.string().min(1).default("single sign-on"),
   /** The least severe messages the server log keeps (log.ts reads it before the rest is validated). */
   LAKEBOOK_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  /** `1`: GET /api/bench/event-loop answers the server's event-loop delay, for `npm run bench`; otherwise it is a 404. */
+  LAKEBOOK_BENCH_PROBES: z
+    .enum(["0", "1"])
+    .transform((v) => v === "1")
+    .default(false),
 });
 
 export type Config = z.infer<typeof schema>;

@@ -1,19 +1,29 @@
-// Talks to a running Lakebook server the way the browser does: the editor's
-// server actions over POST / (React Flight responses) and the CSV route.
+// Talks to a running Lakebook server the way the browser does: server actions
+// posted to their page (React Flight responses), sign-in, and the CSV route.
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
 
-const ACTIONS_FILE = "app/(workspace)/editor/actions.ts";
 /** No request of the bench should take this long; a stuck one fails the bench instead of hanging it. */
 const REQUEST_TIMEOUT_MS = 180_000;
 
-/** Action ids of the editor's server actions, from the build's manifest. */
+/**
+ * Every server action of the build, from its manifest: by exported name, its
+ * id and the page it is posted to (as the browser posts it: a page whose
+ * bundle holds the action).
+ */
 export function actionIds(cwd) {
   const manifest = JSON.parse(fs.readFileSync(path.join(cwd, ".next/server/server-reference-manifest.json"), "utf8"));
   const ids = {};
   for (const [id, entry] of Object.entries(manifest.node ?? {})) {
-    if (entry.filename === ACTIONS_FILE) ids[entry.exportedName] = id;
+    const workers = Object.keys(entry.workers ?? {});
+    // The workspace's own page when it has the action, else the first page that does.
+    const worker = workers.includes("app/(workspace)/page") ? "app/(workspace)/page" : (workers[0] ?? "app/page");
+    const page = `/${worker.replace(/^app\/?/, "").replace(/\/?page$/, "")}`
+      .replace(/\([^)]*\)\/?/g, "")
+      .replace(/\[[^\]]+\]/g, "x")
+      .replace(/\/$/, "");
+    ids[entry.exportedName] = { id, page: page || "/" };
   }
   for (const name of ["startRunAction", "runStateAction", "pageAction"]) {
     if (!ids[name]) throw new Error(`no action id for ${name} in the server reference manifest`);
@@ -22,16 +32,60 @@ export function actionIds(cwd) {
 }
 
 /**
- * The action's return value from a React Flight response. The model rows are
- * `<hex id>:<json>` lines; the action result is row 1 (row 0 is the response
- * envelope the client router reads).
+ * The action's return value from a React Flight response. Rows are
+ * `<hex id>:<json>\n`, or `<hex id>:T<hex byte length>,<text>` for a long
+ * string (no line end: the next row follows its bytes), referred to as
+ * `"$<hex id>"`. The action result is row 1 (row 0 is the response envelope
+ * the client router reads).
  */
-export function parseFlight(text) {
-  for (const line of text.split("\n")) {
-    const m = /^1:(.*)$/.exec(line);
-    if (m) return JSON.parse(m[1]);
+export function parseFlight(body) {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  const rows = new Map();
+  let at = 0;
+  while (at < bytes.length) {
+    const colon = bytes.indexOf(0x3a, at);
+    if (colon < 0) break;
+    const id = Number.parseInt(bytes.toString("latin1", at, colon), 16);
+    if (bytes[colon + 1] === 0x54 /* T */) {
+      const comma = bytes.indexOf(0x2c, colon);
+      const length = Number.parseInt(bytes.toString("latin1", colon + 2, comma), 16);
+      rows.set(id, { text: bytes.toString("utf8", comma + 1, comma + 1 + length) });
+      at = comma + 1 + length;
+    } else {
+      let end = bytes.indexOf(0x0a, colon);
+      if (end < 0) end = bytes.length;
+      rows.set(id, { json: bytes.toString("utf8", colon + 1, end) });
+      at = end + 1;
+    }
   }
-  throw new Error(`no action result (row 1) in the response:\n${text.slice(0, 500)}`);
+  const resolved = new Map();
+  const row = (id) => {
+    if (!resolved.has(id)) {
+      const r = rows.get(id);
+      if (!r) throw new Error(`the response has no row ${id}`);
+      resolved.set(id, r.text ?? revive(JSON.parse(r.json)));
+    }
+    return resolved.get(id);
+  };
+  const revive = (value) => {
+    if (typeof value === "string" && value.startsWith("$")) {
+      if (value.startsWith("$$")) return value.slice(1);
+      if (value === "$undefined") return undefined;
+      const ref = /^\$([0-9a-f]+)((?::[^:]+)*)$/.exec(value);
+      if (ref)
+        return ref[2]
+          .split(":")
+          .slice(1)
+          .reduce((v, key) => v?.[key], row(Number.parseInt(ref[1], 16)));
+      return value;
+    }
+    if (Array.isArray(value)) return value.map(revive);
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
+    return value;
+  };
+  if (!rows.has(1)) throw new Error(`no action result (row 1) in the response:\n${bytes.toString("utf8", 0, 500)}`);
+  return row(1);
 }
 
 /** The admin account every bench server is started with. */
@@ -45,10 +99,11 @@ export class Client {
   }
 
   /**
-   * Signs in as the bench's admin (created from LAKEBOOK_ADMIN_EMAIL/PASSWORD by
-   * startServer) through next-auth's credentials endpoint, as the sign-in form does.
+   * Signs in through next-auth's credentials endpoint, as the sign-in form
+   * does: as the bench's admin (created from LAKEBOOK_ADMIN_EMAIL/PASSWORD by
+   * startServer) unless another member's credentials are given.
    */
-  async init() {
+  async init({ email, password } = BENCH_ADMIN) {
     const timeout = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const csrf = await fetch(`${this.base}/api/auth/csrf`, { signal: timeout() });
     const { csrfToken } = await csrf.json();
@@ -57,42 +112,51 @@ export class Client {
       method: "POST",
       redirect: "manual",
       headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: jar.join("; ") },
-      body: new URLSearchParams({ csrfToken, email: BENCH_ADMIN.email, password: BENCH_ADMIN.password, json: "true" }),
+      body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
       signal: timeout(),
     });
     await res.arrayBuffer();
     const session = res.headers.getSetCookie().find((c) => c.startsWith("next-auth.session-token="));
-    if (!session) throw new Error(`signing in did not set a session cookie (status ${res.status})`);
+    if (!session) throw new Error(`signing in as ${email} did not set a session cookie (status ${res.status})`);
     this.cookie = session.split(";")[0];
   }
 
-  /** Calls a server action; returns { ms, value, raw } where value is the ActionResult. */
-  async call(name, args) {
+  /**
+   * Calls a server action; returns { ms, value } where value is the
+   * ActionResult. An HTTP error throws an Error with `status`.
+   */
+  async call(name, args, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+    const action = this.ids[name];
+    if (!action) throw new Error(`no server action named ${name} in this build`);
     const t0 = performance.now();
-    const res = await fetch(`${this.base}/`, {
+    const res = await fetch(`${this.base}${action.page}`, {
       method: "POST",
       headers: {
-        "Next-Action": this.ids[name],
+        "Next-Action": action.id,
         Accept: "text/x-component",
         "Content-Type": "text/plain;charset=UTF-8",
         Origin: this.base,
-        Cookie: this.cookie,
+        ...(this.cookie ? { Cookie: this.cookie } : {}),
       },
       body: JSON.stringify([args]),
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.timeout(timeoutMs),
     });
-    const raw = await res.text();
+    const body = Buffer.from(await res.arrayBuffer());
     const ms = performance.now() - t0;
-    if (!res.ok) throw new Error(`${name}: HTTP ${res.status}: ${raw.slice(0, 500)}`);
-    const value = parseFlight(raw);
-    return { ms, value, raw };
+    if (!res.ok)
+      throw Object.assign(new Error(`${name}: HTTP ${res.status}: ${body.toString("utf8", 0, 500)}`), {
+        status: res.status,
+        ms,
+      });
+    const value = parseFlight(body);
+    return { ms, value };
   }
 
   /** Like call(), but unwraps { ok, data } and throws on { ok: false }. */
-  async data(name, args) {
-    const { ms, value, raw } = await this.call(name, args);
+  async data(name, args, options) {
+    const { ms, value } = await this.call(name, args, options);
     if (value?.ok !== true) throw new Error(`${name} failed: ${JSON.stringify(value).slice(0, 500)}`);
-    return { ms, data: value.data, raw };
+    return { ms, data: value.data };
   }
 
   /**
@@ -103,13 +167,13 @@ export class Client {
    * the cap (`?all=1`: the query runs again). Returns { bytes, lines, ms, firstByteMs,
    * encoding }.
    */
-  csv(runId, { acceptEncoding, all = false } = {}) {
+  csv(runId, { acceptEncoding, all = false, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
       const headers = { Cookie: this.cookie, ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}) };
       const req = http.get(
         `${this.base}/api/runs/${runId}/csv${all ? "?all=1" : ""}`,
-        { headers, timeout: REQUEST_TIMEOUT_MS },
+        { headers, timeout: timeoutMs },
         (res) => {
           const encoding = res.headers["content-encoding"] ?? "identity";
           const countLines = encoding === "identity";
@@ -137,4 +201,18 @@ export class Client {
       req.on("error", reject);
     });
   }
+}
+
+/**
+ * The server's event-loop delay since the last reset (see
+ * app/api/bench/event-loop), in ms: { maxMs, p99Ms, meanMs, samples }. With
+ * `reset`, the server starts counting afresh after answering. Needs a server
+ * started with LAKEBOOK_BENCH_PROBES=1.
+ */
+export async function eventLoopDelay(base, { reset = false, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  const res = await fetch(`${base}/api/bench/event-loop${reset ? "?reset=1" : ""}`, {
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (!res.ok) throw new Error(`GET /api/bench/event-loop: HTTP ${res.status} (is LAKEBOOK_BENCH_PROBES=1 set?)`);
+  return res.json();
 }

@@ -109,9 +109,10 @@ export function procCpuSeconds(pid) {
 
 /**
  * Starts the app with `npm start` on a free port with the given data directory, waits until
- * it answers, and returns a handle. `env` is merged over the bench's env.
+ * it answers, and returns a handle. `env` is merged over the bench's env. Start-up takes
+ * seconds on a quiet machine and has taken a minute on a busy one; it is not a figure.
  */
-export async function startServer({ cwd, dataDir, env = {}, logFile, startupTimeoutMs = 60_000 }) {
+export async function startServer({ cwd, dataDir, env = {}, logFile, startupTimeoutMs = 300_000 }) {
   const port = await freePort();
   const log = fs.openSync(logFile, "a");
   // `npm start`, as the README starts the app, so that its Node options are measured too.
@@ -187,6 +188,12 @@ export async function startServer({ cwd, dataDir, env = {}, logFile, startupTime
     throw error;
   }
   return server;
+}
+
+/** After a failure: the end of the server's log, where its side of the story is. */
+export function printServerLog(logFile) {
+  const text = fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").trim() : "";
+  if (text) console.error(`--- server log (last 40 lines) ---\n${text.split("\n").slice(-40).join("\n")}`);
 }
 
 /** CPU seconds all processes on the machine have used so far (busy time of /proc/stat, all cores). */

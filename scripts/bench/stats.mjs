@@ -1,0 +1,34 @@
+// Small helpers every phase of the benchmark shares: logging, percentiles and
+// the tables of the report.
+
+export const log = (...args) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Nearest-rank percentile; null for no values. */
+export function percentile(values, p) {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1];
+}
+
+export const median = (values) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+export const fmtS = (ms) => (ms == null ? "–" : `${(ms / 1000).toFixed(2)} s`);
+export const fmtMs = (ms) => (ms == null ? "–" : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
+export const fmtMB = (b) => (b == null ? "–" : `${(b / 1024 ** 2).toFixed(0)} MiB`);
+/** A size as the input limits are written: KiB/MiB below 10 MB, else MB. */
+export const fmtSize = (b) =>
+  b >= 10e6
+    ? `${(b / 1e6).toFixed(0)} MB`
+    : b >= 1024 ** 2
+      ? `${(b / 1024 ** 2).toFixed(2)} MiB`
+      : `${(b / 1024).toFixed(0)} KiB`;
+
+export function table(headers, rows) {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(" | ")} |`;
+  return [line(headers), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)].join("\n");
+}
