@@ -19,13 +19,9 @@ export const median = (values) => {
 export const fmtS = (ms) => (ms == null ? "–" : `${(ms / 1000).toFixed(2)} s`);
 export const fmtMs = (ms) => (ms == null ? "–" : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`);
 export const fmtMB = (b) => (b == null ? "–" : `${(b / 1024 ** 2).toFixed(0)} MiB`);
-/** A size as the input limits are written: KiB/MiB below 10 MB, else MB. */
+/** A size as the input limits are written: KiB below 1 MiB, else MiB. */
 export const fmtSize = (b) =>
-  b >= 10e6
-    ? `${(b / 1e6).toFixed(0)} MB`
-    : b >= 1024 ** 2
-      ? `${(b / 1024 ** 2).toFixed(2)} MiB`
-      : `${(b / 1024).toFixed(0)} KiB`;
+  b >= 1024 ** 2 ? `${(b / 1024 ** 2).toFixed(b % 1024 ** 2 ? 2 : 0)} MiB` : `${(b / 1024).toFixed(0)} KiB`;
 
 export function table(headers, rows) {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
