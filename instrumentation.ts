@@ -7,12 +7,15 @@ import type { Instrumentation } from "next";
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ installErrorHandlers }, { installSignalHandlers }, { log }, { runtime }] = await Promise.all([
-    import("@/lib/server/process-errors"),
-    import("@/lib/server/shutdown"),
-    import("@/lib/server/log"),
-    import("@/lib/server/runtime"),
-  ]);
+  const [{ installClientAddressHook }, { installErrorHandlers }, { installSignalHandlers }, { log }, { runtime }] =
+    await Promise.all([
+      import("@/lib/server/auth/client-address-hook"),
+      import("@/lib/server/process-errors"),
+      import("@/lib/server/shutdown"),
+      import("@/lib/server/log"),
+      import("@/lib/server/runtime"),
+    ]);
+  installClientAddressHook();
   installErrorHandlers();
   installSignalHandlers();
   const started = Date.now();

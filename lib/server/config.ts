@@ -89,6 +89,23 @@ const schema = z.object({
     .positive()
     .max(24 * 30)
     .default(12),
+  /**
+   * Sign-in rate limits: failed attempts allowed per account (by email) and
+   * per client address within a window of this many seconds; past them, sign-in
+   * is refused with the wait until the window ends.
+   */
+  LAKEBOOK_SIGNIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  LAKEBOOK_SIGNIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(10),
+  LAKEBOOK_SIGNIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
+  /**
+   * `1`: Lakebook is behind one reverse proxy that appends the client's address
+   * to X-Forwarded-For; the last address there is the client's. Otherwise the
+   * address of the connection itself is used and X-Forwarded-For is ignored.
+   */
+  LAKEBOOK_TRUST_PROXY: z
+    .enum(["0", "1"])
+    .transform((v) => v === "1")
+    .default(false),
   /** Single sign-on through any OpenID Connect provider (Okta, Entra ID, Databricks…). */
   LAKEBOOK_OIDC_ISSUER: z.string().url().optional(),
   LAKEBOOK_OIDC_CLIENT_ID: z.string().min(1).optional(),

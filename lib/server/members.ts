@@ -5,6 +5,7 @@ import { hashPassword } from "./crypto/password";
 import { sha256 } from "./crypto/secret-key";
 import type { Db } from "./db/client";
 import { acceptInvitation, findOpenInvitation, insertInvitation } from "./db/queries/invitations";
+import { revokeUserSessions } from "./db/queries/sessions";
 import { findUser, findUserByEmail, insertUser, listUsers, updateUser } from "./db/queries/users";
 import type { User } from "./db/schema";
 import { cancelRunsOf } from "./runs/runs";
@@ -25,12 +26,22 @@ export async function invite(db: Db, admin: User, email: string, role: User["rol
   return token;
 }
 
+const INVITATION_INVALID = "This invitation link is not valid any more. Ask an admin for a new one.";
+
+/**
+ * Joins with an invitation. Whether the link may be used is checked before
+ * the password is hashed (a forged or used link costs the server no scrypt),
+ * and again inside the transaction that uses it.
+ */
 export async function joinWithInvitation(db: Db, token: string, name: string, password: string): Promise<string> {
   const hash = sha256(token);
+  const open = await findOpenInvitation(db, hash);
+  if (!open) throw new UserError(INVITATION_INVALID);
+  if (await findUserByEmail(db, open.email)) throw new UserError(`${open.email} is already a member. Sign in instead.`);
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const invitation = await findOpenInvitation(tx, hash);
-    if (!invitation) throw new UserError("This invitation link is not valid any more. Ask an admin for a new one.");
+    if (!invitation) throw new UserError(INVITATION_INVALID);
     if (await findUserByEmail(tx, invitation.email)) {
       throw new UserError(`${invitation.email} is already a member. Sign in instead.`);
     }
@@ -59,11 +70,9 @@ export async function changeMember(
     if (activeAdmins.length <= 1)
       throw new UserError("Lakebook needs at least one active admin. Make someone else an admin first.");
   }
-  const updated = await updateUser(db, userId, {
-    ...change,
-    ...(change.disabled === true ? { sessionsValidAfter: new Date() } : {}),
-  });
+  const updated = await updateUser(db, userId, change);
   if (!updated) throw new UserError(NOT_FOUND);
+  if (change.disabled === true) await revokeUserSessions(db, userId);
   if (change.disabled === true) await cancelRunsOf(userId, "Cancelled: an admin disabled this member.");
   return updated;
 }

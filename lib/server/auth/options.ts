@@ -1,12 +1,15 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { containsNul } from "@/lib/text-input";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { config, dataDir } from "../config";
-import { decoyHash, verifyPassword } from "../crypto/password";
 import { deriveKey, loadSecretKey } from "../crypto/secret-key";
-import { findUserByEmail, insertUser } from "../db/queries/users";
+import { findUser, findUserByEmail, insertUser } from "../db/queries/users";
+import { log } from "../log";
 import { runtime } from "../runtime";
+import { clientAddress } from "./client-address";
+import { checkCredentials, SignInRefused } from "./credentials";
+import { sessionIdOf, sessionUser, startSession } from "./sessions";
 
 export const OIDC_PROVIDER_ID = "oidc";
 
@@ -22,30 +25,43 @@ export function oidcConfigured(): boolean {
   return Boolean(c.LAKEBOOK_OIDC_ISSUER && c.LAKEBOOK_OIDC_CLIENT_ID && c.LAKEBOOK_OIDC_CLIENT_SECRET);
 }
 
-let cached: NextAuthOptions | undefined;
+const cached = new Map<boolean, NextAuthOptions>();
 
-export function authOptions(): NextAuthOptions {
-  cached ??= build();
-  return cached;
+/**
+ * next-auth's options; `secureCookies` (secure-cookies.ts) decides whether
+ * the cookies are Secure and `__Secure-`-named, per request.
+ */
+export function authOptions(secureCookies = false): NextAuthOptions {
+  let options = cached.get(secureCookies);
+  if (!options) {
+    options = build(secureCookies);
+    cached.set(secureCookies, options);
+  }
+  return options;
 }
 
-function build(): NextAuthOptions {
+function build(secureCookies: boolean): NextAuthOptions {
   const c = config();
   const providers: NextAuthOptions["providers"] = [
     CredentialsProvider({
       id: "credentials",
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(credentials) {
-        const email = credentials?.email?.trim() ?? "";
-        const password = credentials?.password ?? "";
-        if (!email || !password || password.length > 1024 || containsNul([email, password])) return null;
+      async authorize(credentials, request) {
         const { db } = await runtime();
-        const user = await findUserByEmail(db, email);
-        // Same work whether or not the account exists, so timing does not tell.
-        const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
-        if (!user?.passwordHash || !ok || user.disabled) return null;
-        return { id: user.id, email: user.email, name: user.name };
+        try {
+          const user = await checkCredentials(db, {
+            email: credentials?.email,
+            password: credentials?.password,
+            address: clientAddress(request?.headers ?? {}),
+          });
+          return user && { id: user.id, email: user.email, name: user.name };
+        } catch (error) {
+          // The message becomes the sign-in page's `?error=` code: only our own codes go there.
+          if (error instanceof SignInRefused) throw error;
+          log.error("sign-in failed on the server", error);
+          throw new Error("ServerError");
+        }
       },
     }),
   ];
@@ -82,6 +98,7 @@ function build(): NextAuthOptions {
   return {
     secret: authSecret(),
     providers,
+    useSecureCookies: secureCookies,
     session: { strategy: "jwt", maxAge: c.LAKEBOOK_SESSION_HOURS * 3600 },
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
@@ -96,28 +113,34 @@ function build(): NextAuthOptions {
         await insertUser(db, { email: user.email, name: user.name ?? user.email, passwordHash: null, role: "member" });
         return true;
       },
-      async jwt({ token, user }) {
-        if (user?.email) {
-          const { db } = await runtime();
-          const row = await findUserByEmail(db, user.email);
-          if (row) {
-            token.uid = row.id;
-            token.role = row.role;
-            token.name = row.name;
-            token.email = row.email;
-          }
+      /**
+       * At sign-in (`user` present) a server-side session starts and the
+       * cookie carries only its id (sessions.ts); on each refresh of the
+       * cookie the session must still be live, else next-auth clears it.
+       */
+      async jwt({ token, user, account }) {
+        const { db } = await runtime();
+        if (user) {
+          const row =
+            account?.provider === "credentials"
+              ? await findUser(db, user.id)
+              : user.email
+                ? await findUserByEmail(db, user.email)
+                : null;
+          if (!row) throw new Error("No account for this sign-in");
+          return { sid: await startSession(db, row.id) };
         }
-        return token;
+        const sid = sessionIdOf(token);
+        if (!sid || !(await sessionUser(db, sid))) throw new Error("The session has ended");
+        return { sid };
       },
-      async session({ session, token }) {
-        session.user = {
-          id: token.uid ?? "",
-          name: token.name ?? "",
-          email: token.email ?? "",
-          role: token.role ?? "member",
-        };
-        session.issuedAt = typeof token.iat === "number" ? token.iat : 0;
-        return session;
+      /** What GET /api/auth/session tells the browser: nothing beyond that a session exists. */
+      async session({ session }) {
+        return { expires: session.expires };
+      },
+      /** After sign-in and sign-out: only paths of this server (callback-path.ts). */
+      async redirect({ url, baseUrl }) {
+        return `${baseUrl}${safeCallbackPath(url, baseUrl)}`;
       },
     },
   };

@@ -1,27 +1,38 @@
 import "server-only";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { getServerSession } from "next-auth";
 import { UserError } from "@/lib/action-result";
-import { findUser, userCount } from "../db/queries/users";
+import { userCount } from "../db/queries/users";
 import type { User } from "../db/schema";
 import { runtime } from "../runtime";
 import { authOptions } from "./options";
+import { secureCookies } from "./secure-cookies";
+import { type SignedIn, signedInFromCookies } from "./sessions";
 
 export const SIGN_IN_REQUIRED = "Your session has ended. Sign in again to continue.";
 
 /**
- * The signed-in user, checked against the store on every call: a disabled
- * account, or a session older than the account's last sign-out everywhere,
- * is refused even while its cookie is still valid.
+ * The signed-in member and their session, checked against the store on every
+ * call (sessions.ts): a revoked or expired session, or a disabled member, is
+ * refused even while the cookie itself is still valid.
  */
-export async function currentUser(): Promise<User | null> {
-  const session = await getServerSession(authOptions());
-  if (!session?.user?.id) return null;
+export async function currentSession(): Promise<SignedIn | null> {
+  const secure = secureCookies(await headers());
+  const jar = Object.fromEntries((await cookies()).getAll().map((c) => [c.name, c.value]));
   const { db } = await runtime();
-  const user = await findUser(db, session.user.id);
-  if (!user || user.disabled) return null;
-  if (session.issuedAt * 1000 < user.sessionsValidAfter.getTime() - 1000) return null;
-  return user;
+  return signedInFromCookies(db, jar, { secret: authOptions(secure).secret ?? "", secureCookie: secure });
+}
+
+/** The signed-in member, or null. */
+export async function currentUser(): Promise<User | null> {
+  return (await currentSession())?.user ?? null;
+}
+
+/** The signed-in member and session, or a UserError asking to sign in again. */
+export async function requireSession(): Promise<SignedIn> {
+  const session = await currentSession();
+  if (!session) throw new UserError(SIGN_IN_REQUIRED);
+  return session;
 }
 
 export async function requireUser(): Promise<User> {

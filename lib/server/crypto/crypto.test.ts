@@ -58,7 +58,7 @@ describe("the master key", () => {
 describe("passwords", () => {
   it("are stored as salted scrypt hashes that verify", async () => {
     const hash = await hashPassword("correct horse battery staple");
-    expect(hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(hash).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(hash).not.toContain("correct horse");
     expect(await verifyPassword("correct horse battery staple", hash)).toBe(true);
     expect(await verifyPassword("correct horse battery stapler", hash)).toBe(false);

@@ -35,7 +35,7 @@ export const users = pgTable(
       .notNull()
       .default("member"),
     disabled: boolean("disabled").notNull().default(false),
-    /** Sessions issued before this instant are no longer valid (sign-out everywhere, disable, password change). */
+    /** No longer read: sessions end by revoking their rows in user_sessions. Kept until a migration drops it. */
     sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },

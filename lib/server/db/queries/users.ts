@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type User, users } from "../schema";
 
@@ -44,4 +44,17 @@ export async function updateUser(
 ): Promise<User | null> {
   const [row] = await db.update(users).set(changes).where(eq(users.id, id)).returning();
   return row ?? null;
+}
+
+/**
+ * Replaces a password hash only if it is still `expected`: a re-hash at a
+ * higher cost must not undo a password change made in the meantime.
+ */
+export async function replacePasswordHash(db: Db, id: string, expected: string, next: string): Promise<boolean> {
+  const rows = await db
+    .update(users)
+    .set({ passwordHash: next })
+    .where(and(eq(users.id, id), eq(users.passwordHash, expected)))
+    .returning({ id: users.id });
+  return rows.length === 1;
 }

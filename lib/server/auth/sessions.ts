@@ -1,0 +1,79 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { getToken, type JWT } from "next-auth/jwt";
+import { config } from "../config";
+import type { Db } from "../db/client";
+import { deleteEndedSessions, findLiveSessionUser, insertSession } from "../db/queries/sessions";
+import type { User } from "../db/schema";
+import { log } from "../log";
+
+/**
+ * Server-side sessions. A sign-in creates a row in `user_sessions` with an
+ * absolute end (now + LAKEBOOK_SESSION_HOURS); the session cookie (next-auth's
+ * encrypted JWT) carries nothing but the row's id, `sid`. Every request checks
+ * the row: refreshing the cookie (next-auth re-issues it on each
+ * GET /api/auth/session) never moves the end, and revoking the row (sign out
+ * everywhere, a password change or reset, an admin disabling the member) ends
+ * the session at once on every instance.
+ */
+
+/** A signed-in member and the session they use. */
+export interface SignedIn {
+  user: User;
+  sessionId: string;
+}
+
+/** Ended sessions are deleted at most this often (on sign-in), so the table holds only live ones and recent ends. */
+const PRUNE_INTERVAL_MS = 10 * 60_000;
+let lastPrune = 0;
+
+/** Starts a session for `userId` and returns its id, the only thing the cookie carries. */
+export async function startSession(db: Db, userId: string, now = new Date()): Promise<string> {
+  const id = randomBytes(24).toString("base64url");
+  const expiresAt = new Date(now.getTime() + config().LAKEBOOK_SESSION_HOURS * 3_600_000);
+  await insertSession(db, { id, userId, expiresAt });
+  if (now.getTime() - lastPrune > PRUNE_INTERVAL_MS) {
+    lastPrune = now.getTime();
+    await deleteEndedSessions(db, now).catch((error) => log.warn("could not delete ended sessions", error));
+  }
+  return id;
+}
+
+/** The member of a live session id, or null (unknown, revoked, past its end, member disabled). */
+export async function sessionUser(db: Db, sessionId: unknown, now = new Date()): Promise<User | null> {
+  if (typeof sessionId !== "string" || sessionId.length === 0 || sessionId.length > 64) return null;
+  return findLiveSessionUser(db, sessionId, now);
+}
+
+/** The session id a decoded cookie names, if any. */
+export function sessionIdOf(token: JWT | null): string | null {
+  const sid = token?.sid;
+  return typeof sid === "string" && sid.length > 0 && sid.length <= 64 ? sid : null;
+}
+
+/**
+ * Reads the session cookie from `cookies` (name → value, as the request
+ * carried them), decrypts and checks it with `secret`, and returns the member
+ * of its live session. A cookie made with another secret, tampered with, past
+ * its own expiry, without a session id, or naming a session that ended, gives null.
+ */
+export async function signedInFromCookies(
+  db: Db,
+  cookies: Record<string, string>,
+  options: { secret: string; secureCookie: boolean; now?: Date },
+): Promise<SignedIn | null> {
+  let token: JWT | null;
+  try {
+    token = await getToken({
+      req: { cookies, headers: {} } as never,
+      secret: options.secret,
+      secureCookie: options.secureCookie,
+    });
+  } catch {
+    return null;
+  }
+  const sessionId = sessionIdOf(token);
+  if (!sessionId) return null;
+  const user = await sessionUser(db, sessionId, options.now);
+  return user ? { user, sessionId } : null;
+}
