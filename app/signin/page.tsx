@@ -1,6 +1,8 @@
 import { redirect } from "next/navigation";
 import { AuthShell } from "@/components/auth/AuthShell";
 import { SignInForm } from "@/components/auth/SignInForm";
+import { safeCallbackPath } from "@/lib/auth/callback-path";
+import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { oidcConfigured } from "@/lib/server/auth/options";
 import { currentUser } from "@/lib/server/auth/session";
 import { config } from "@/lib/server/config";
@@ -9,38 +11,21 @@ import { runtime } from "@/lib/server/runtime";
 
 export const dynamic = "force-dynamic";
 
-const ERRORS: Record<string, string> = {
-  NoEmail: "Your identity provider did not share an email address, which Lakebook needs.",
-  AccessDenied: "This account cannot sign in. Ask an admin to enable it.",
-  OAuthSignin: "Single sign-on could not start. Try again, or ask an admin to check its settings.",
-  OAuthCallback: "Single sign-on did not complete. Try again.",
-};
-
 export default async function SignInPage({
   searchParams,
 }: {
-  searchParams: Promise<Record<string, string | undefined>>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { db } = await runtime();
   if ((await userCount(db)) === 0) redirect("/setup");
   const params = await searchParams;
-  const next = safeNext(params.callbackUrl);
+  // Only a path of this server, whatever the link says (lib/auth/callback-path.ts).
+  const next = safeCallbackPath(params.callbackUrl, process.env.NEXTAUTH_URL);
   if (await currentUser()) redirect(next);
-  const error = params.error ? (ERRORS[params.error] ?? "Sign-in failed. Try again.") : null;
+  const error = typeof params.error === "string" ? signInErrorMessage(params.error) : null;
   return (
     <AuthShell title="Sign in to Lakebook">
       <SignInForm next={next} sso={oidcConfigured() ? config().LAKEBOOK_OIDC_NAME : null} error={error} />
     </AuthShell>
   );
-}
-
-/** Only same-site paths: a sign-in link must not send people elsewhere. */
-function safeNext(value: string | undefined): string {
-  if (!value) return "/";
-  try {
-    const url = new URL(value, "http://lakebook.invalid");
-    return url.origin === "http://lakebook.invalid" ? `${url.pathname}${url.search}` : "/";
-  } catch {
-    return "/";
-  }
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
+import { signInErrorMessage } from "@/lib/auth/sign-in-errors";
 import { FormFooter, useSubmit } from "./fields";
 
 export function SignInForm({ next, sso, error }: { next: string; sso: string | null; error: string | null }) {
@@ -10,7 +11,7 @@ export function SignInForm({ next, sso, error }: { next: string; sso: string | n
       password: String(form.get("password") ?? ""),
       redirect: false,
     });
-    if (!result?.ok || result.error) return "That email and password do not match an active account.";
+    if (!result?.ok || result.error) return signInErrorMessage(result?.error ?? "CredentialsSignin");
     window.location.assign(next);
     return null;
   }, error);

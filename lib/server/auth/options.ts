@@ -99,7 +99,21 @@ function build(secureCookies: boolean): NextAuthOptions {
     secret: authSecret(),
     providers,
     useSecureCookies: secureCookies,
+    // next-auth's own messages go to the server log; a refused session cookie
+    // (ended, expired, forged) is routine, not an error.
+    logger: {
+      error: (code, metadata) =>
+        code === "JWT_SESSION_ERROR"
+          ? log.debug("a session cookie was refused", metadata)
+          : log.warn(`next-auth: ${code}`, metadata),
+      warn: (code) => log.warn(`next-auth: ${code}`),
+      debug: () => {},
+    },
     session: { strategy: "jwt", maxAge: c.LAKEBOOK_SESSION_HOURS * 3600 },
+    // next-auth seals the sign-in cookie for 30 days unless told otherwise; the
+    // session row's absolute end (sessions.ts) is what counts, this only keeps
+    // the cookie itself from outliving it by much.
+    jwt: { maxAge: c.LAKEBOOK_SESSION_HOURS * 3600 },
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
       async signIn({ user, account }) {

@@ -47,6 +47,8 @@ export class SignInLimits {
     try {
       await this.account.consume(keys.account);
     } catch (refusal) {
+      // Refused without a password check: not a guess, so the address gets its point back.
+      await this.address.reward(keys.address).catch(() => {});
       return waitOf(refusal);
     }
     return null;
