@@ -4,8 +4,10 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { sessionUser, startSession } from "@/lib/server/auth/sessions";
 import { type DbHandle, openDb } from "@/lib/server/db/client";
 import { openInvitations } from "@/lib/server/db/queries/invitations";
+import { findSession } from "@/lib/server/db/queries/sessions";
 import { findUserByEmail, insertUser, userCount } from "@/lib/server/db/queries/users";
 import type { User } from "@/lib/server/db/schema";
 import { changeMember, invite, joinWithInvitation } from "@/lib/server/members";
@@ -91,9 +93,11 @@ describe.each([
   });
 
   it("ends a member's sessions when they are disabled", async () => {
-    const before = new Date();
+    const session = await startSession(handle.db, admin.id);
+    expect((await sessionUser(handle.db, session))?.id).toBe(admin.id);
     const disabled = await changeMember(handle.db, admin.id, { disabled: true });
     expect(disabled.disabled).toBe(true);
-    expect(disabled.sessionsValidAfter.getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    expect(await sessionUser(handle.db, session)).toBeNull();
+    expect((await findSession(handle.db, session))?.revokedAt).not.toBeNull();
   });
 });

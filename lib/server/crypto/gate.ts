@@ -13,6 +13,7 @@ export const BUSY_MESSAGE = "The server is busy checking passwords. Try again in
  */
 export class Gate {
   private running = 0;
+  private started = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(
@@ -28,6 +29,7 @@ export class Gate {
     } else {
       this.running++;
     }
+    this.started++;
     try {
       return await task();
     } finally {
@@ -38,8 +40,8 @@ export class Gate {
     }
   }
 
-  /** Tasks running and waiting, for tests and diagnostics. */
-  get load(): { running: number; waiting: number } {
-    return { running: this.running, waiting: this.waiting.length };
+  /** Tasks running and waiting, and how many were ever started, for tests and diagnostics. */
+  get load(): { running: number; waiting: number; started: number } {
+    return { running: this.running, waiting: this.waiting.length, started: this.started };
   }
 }
