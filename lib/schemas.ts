@@ -73,6 +73,15 @@ export const joinInput = z.object({
   password: passwordSchema,
 });
 
+/** Sign-in and sessions: a member's own password, and an admin's reset link for a member. */
+export const changePasswordInput = z.object({
+  current: z.string().min(1, "Enter your current password.").max(1024, "That password is too long."),
+  next: passwordSchema,
+});
+export const noInput = z.object({});
+export const memberIdInput = z.object({ userId: z.string().max(64) });
+export const resetPasswordInput = z.object({ token: z.string().max(128), password: passwordSchema });
+
 /** The host of a pasted URL or host name: no scheme, no path. */
 function hostOfUrl(text: string): string {
   const bare = text.replace(/^https?:\/\//i, "");

@@ -3,7 +3,11 @@
 import { useRouter } from "next/navigation";
 import type React from "react";
 import { useState } from "react";
-import { changeMemberAction, inviteMemberAction } from "@/app/(workspace)/admin/members/actions";
+import {
+  changeMemberAction,
+  createPasswordResetAction,
+  inviteMemberAction,
+} from "@/app/(workspace)/admin/members/actions";
 
 interface Member {
   id: string;
@@ -32,6 +36,22 @@ export function MembersAdmin({
   const router = useRouter();
   const [problem, setProblem] = useState<string | null>(null);
   const [link, setLink] = useState<string | null>(null);
+  const [resetLink, setResetLink] = useState<{ email: string; url: string; hours: number } | null>(null);
+
+  async function createResetLink(member: Member) {
+    setProblem(null);
+    setResetLink(null);
+    const result = await createPasswordResetAction({ userId: member.id });
+    if (!result.ok) {
+      setProblem(result.error);
+      return;
+    }
+    setResetLink({
+      email: member.email,
+      url: `${window.location.origin}${result.data.path}`,
+      hours: result.data.hours,
+    });
+  }
 
   async function change(userId: string, change: { role?: Member["role"]; disabled?: boolean }) {
     setProblem(null);
@@ -105,12 +125,32 @@ export function MembersAdmin({
                   aria-label={`${m.disabled ? "Enable" : "Disable"} ${m.email}`}
                 >
                   {m.disabled ? "Enable" : "Disable"}
-                </button>
+                </button>{" "}
+                {m.id !== me && (
+                  <button
+                    type="button"
+                    onClick={() => void createResetLink(m)}
+                    aria-label={`Password-reset link for ${m.email}`}
+                  >
+                    Reset password
+                  </button>
+                )}
               </td>
             </tr>
           ))}
         </tbody>
       </table>
+
+      {resetLink && (
+        <p>
+          Send this link to {resetLink.email} (it works once, for {resetLink.hours} hours; their sessions end when they
+          use it):
+          <br />
+          <output className="invite-link" aria-label="Password-reset link">
+            {resetLink.url}
+          </output>
+        </p>
+      )}
 
       <h2>Invite a member</h2>
       <form className="form" onSubmit={inviteMember}>

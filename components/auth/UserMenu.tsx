@@ -1,15 +1,16 @@
 "use client";
 
+import Link from "next/link";
 import { signOut } from "next-auth/react";
 import { flushAllDrafts } from "@/components/workbench/drafts";
 
 export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
   return (
     <div className="user-menu">
-      <span title={email}>
+      <Link href="/account" title={`${email}: your account`} className="user-link">
         {name}
         {role === "admin" && <span className="badge">admin</span>}
-      </span>
+      </Link>
       <button
         type="button"
         className="ghost"

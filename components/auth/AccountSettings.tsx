@@ -1,0 +1,93 @@
+"use client";
+
+import { signOut } from "next-auth/react";
+import type React from "react";
+import { useState } from "react";
+import { changePasswordAction, signOutEverywhereAction } from "@/app/(workspace)/account/actions";
+import { flushAllDrafts } from "@/components/workbench/drafts";
+
+/** Changing one's password (which ends one's other sessions) and signing out everywhere. */
+export function AccountSettings({ hasPassword, sso }: { hasPassword: boolean; sso: string }) {
+  const [problem, setProblem] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  async function changePassword(event: React.FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const formElement = event.currentTarget;
+    const form = new FormData(formElement);
+    setProblem(null);
+    setDone(null);
+    setBusy(true);
+    const result = await changePasswordAction({
+      current: String(form.get("current") ?? ""),
+      next: String(form.get("next") ?? ""),
+    });
+    setBusy(false);
+    if (!result.ok) {
+      setProblem(result.error);
+      return;
+    }
+    formElement.reset();
+    const ended = result.data.endedSessions;
+    setDone(
+      `Your password is changed. ${ended === 0 ? "You had no other sessions." : `${ended} other session${ended === 1 ? "" : "s"} ended.`}`,
+    );
+  }
+
+  async function signOutEverywhere() {
+    setProblem(null);
+    setDone(null);
+    setBusy(true);
+    await flushAllDrafts();
+    const result = await signOutEverywhereAction({});
+    if (!result.ok) {
+      setBusy(false);
+      setProblem(result.error);
+      return;
+    }
+    await signOut({ callbackUrl: "/signin" });
+  }
+
+  return (
+    <>
+      <h2>Password</h2>
+      {hasPassword ? (
+        <form className="form" onSubmit={changePassword} aria-label="Change password">
+          <input type="text" name="username" autoComplete="username" hidden readOnly />
+          <label>
+            Current password
+            <input name="current" type="password" autoComplete="current-password" required />
+          </label>
+          <label>
+            New password <span className="muted small">(at least 12 characters)</span>
+            <input name="next" type="password" autoComplete="new-password" minLength={12} required />
+          </label>
+          <button type="submit" className="primary" disabled={busy}>
+            Change password
+          </button>
+          <p className="muted small">Your sessions on other devices end; this one stays signed in.</p>
+        </form>
+      ) : (
+        <p className="muted">You sign in with {sso}; your password is kept there.</p>
+      )}
+
+      <h2>Sessions</h2>
+      <p className="muted">Ends every session of yours, on every device, this one included.</p>
+      <button type="button" onClick={() => void signOutEverywhere()} disabled={busy}>
+        Sign out everywhere
+      </button>
+
+      {problem && (
+        <p className="error-banner" role="alert">
+          {problem}
+        </p>
+      )}
+      {done && (
+        <p className="ok-banner" role="status">
+          {done}
+        </p>
+      )}
+    </>
+  );
+}
