@@ -7,7 +7,7 @@ import { E2E_DATA_DIR, E2E_SERVER_LOG } from "./support/constants";
 
 const SESSION_ENDED = { ok: false, error: "Your session has ended. Sign in again to continue." };
 const NOT_FOUND = { ok: false, error: "Not found: it does not exist, or you do not have access to it." };
-const PUBLIC_ACTIONS = new Set(["createFirstAdminAction", "joinAction"]);
+const PUBLIC_ACTIONS = new Set(["createFirstAdminAction", "joinAction", "resetPasswordAction"]);
 
 function connection(overrides: Record<string, unknown>) {
   return {
@@ -29,7 +29,7 @@ test.describe("security", () => {
     for (const name of names.filter((n) => !PUBLIC_ACTIONS.has(n))) {
       expect(await callAction(context.request, name, {}), name).toEqual(SESSION_ENDED);
     }
-    // The two public ones do nothing for a stranger.
+    // The public ones do nothing for a stranger.
     expect(
       await callAction(context.request, "createFirstAdminAction", {
         name: "Mallory",
@@ -43,6 +43,9 @@ test.describe("security", () => {
         name: "M",
         password: "a long enough password",
       }),
+    ).toMatchObject({ ok: false, error: expect.stringMatching(/not valid any more/) });
+    expect(
+      await callAction(context.request, "resetPasswordAction", { token: "forged", password: "a long enough password" }),
     ).toMatchObject({ ok: false, error: expect.stringMatching(/not valid any more/) });
     await context.close();
   });
