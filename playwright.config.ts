@@ -82,7 +82,7 @@ export default defineConfig({
         LAKEBOOK_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
         LAKEBOOK_OIDC_NAME: E2E_OIDC.name,
         // A short sign-in window, so that a test can wait one out (e2e/sign-in-and-sessions.spec.ts).
-        LAKEBOOK_SIGNIN_WINDOW_SECONDS: "20",
+        LAKEBOOK_SIGNIN_WINDOW_SECONDS: "30",
       },
     },
   ],

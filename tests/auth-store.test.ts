@@ -122,6 +122,9 @@ describe.each([
     expect(fresh.consumedPoints).toBe(1);
     await limiter.reward("k", 5);
     expect((await limiter.get("k"))?.consumedPoints).toBe(0);
+    // A reward where no window is open opens none: the next failure starts the window.
+    await limiter.reward("fresh", 1);
+    expect(await limiter.get("fresh")).toBeNull();
     await db.update(rateLimits).set({ expiresAt: new Date(Date.now() - 1000) });
     await pruneRateLimits(db);
     expect(await db.select().from(rateLimits)).toEqual([]);

@@ -143,6 +143,18 @@ describe("sessions", () => {
     expect(await whoIs(client)).toBeNull();
   });
 
+  it("signing out ends the session on the server, so a copied cookie stops working too", async () => {
+    const ann = await member("ann");
+    const client = new AuthClient(options);
+    expect(await client.signIn(ann.email, PASSWORD)).toBeNull();
+    const copy = new AuthClient(options);
+    copy.cookies.set("next-auth.session-token", client.sessionCookie!);
+    expect(await whoIs(copy)).toBe(ann.id);
+    await client.signOut();
+    expect(client.sessionCookie).toBeUndefined();
+    expect(await whoIs(copy)).toBeNull();
+  });
+
   it("changing the password needs the current one and ends the other sessions, not this one", async () => {
     const ben = await member("ben");
     const [laptop, phone] = [new AuthClient(options), new AuthClient(options)];

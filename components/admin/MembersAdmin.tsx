@@ -130,7 +130,7 @@ export function MembersAdmin({
                   <button
                     type="button"
                     onClick={() => void createResetLink(m)}
-                    aria-label={`Password-reset link for ${m.email}`}
+                    aria-label={`Reset the password of ${m.email}`}
                   >
                     Reset password
                   </button>

@@ -31,6 +31,7 @@ export class MetadataRateLimiter extends RateLimiterStoreAbstract {
 
   /** Adds `points` (negative for a reward) to the key's counter, starting a new window if the last one ended. */
   async _upsert(key: string, points: number, msDuration: number, forceExpire = false): Promise<StoredCounter> {
+    if (points < 0 && !forceExpire) return this.giveBack(key, -points);
     const now = sql`clock_timestamp()`;
     const newExpiry =
       msDuration > 0 ? sql`${now} + make_interval(secs => ${msDuration / 1000}::float8)` : sql`NULL::timestamptz`;
@@ -50,6 +51,22 @@ export class MetadataRateLimiter extends RateLimiterStoreAbstract {
       })
       .returning({ points: rateLimits.points, msLeft: msLeft() });
     return row;
+  }
+
+  /**
+   * A reward: takes points off a counter whose window is still open, never
+   * below zero. It never opens a window (a successful sign-in must not start
+   * one for the failures that follow) and does nothing when there is none.
+   */
+  private async giveBack(key: string, points: number): Promise<StoredCounter> {
+    const [row] = await this.db
+      .update(rateLimits)
+      .set({ points: sql`GREATEST(0, ${rateLimits.points} - ${points}::int)` })
+      .where(
+        sql`${rateLimits.key} = ${key} AND (${rateLimits.expiresAt} IS NULL OR ${rateLimits.expiresAt} > clock_timestamp())`,
+      )
+      .returning({ points: rateLimits.points, msLeft: msLeft() });
+    return row ?? { points: 0, msLeft: null };
   }
 
   /** The key's counter while its window lasts, else null. */
