@@ -53,21 +53,23 @@ export function AccountSettings({ hasPassword, sso }: { hasPassword: boolean; ss
     <>
       <h2>Password</h2>
       {hasPassword ? (
-        <form className="form" onSubmit={changePassword} aria-label="Change password">
-          <input type="text" name="username" autoComplete="username" hidden readOnly />
-          <label>
-            Current password
-            <input name="current" type="password" autoComplete="current-password" required />
-          </label>
-          <label>
-            New password <span className="muted small">(at least 12 characters)</span>
-            <input name="next" type="password" autoComplete="new-password" minLength={12} required />
-          </label>
-          <button type="submit" className="primary" disabled={busy}>
-            Change password
-          </button>
-          <p className="muted small">Your sessions on other devices end; this one stays signed in.</p>
-        </form>
+        <>
+          <p className="muted">Changing it ends your sessions on other devices; this one stays signed in.</p>
+          <form className="form" onSubmit={changePassword} aria-label="Change password">
+            <input type="text" name="username" autoComplete="username" hidden readOnly />
+            <label>
+              Current password
+              <input name="current" type="password" autoComplete="current-password" required />
+            </label>
+            <label>
+              New password <span className="muted small">(at least 12 characters)</span>
+              <input name="next" type="password" autoComplete="new-password" minLength={12} required />
+            </label>
+            <button type="submit" className="primary" disabled={busy}>
+              Change password
+            </button>
+          </form>
+        </>
       ) : (
         <p className="muted">You sign in with {sso}; your password is kept there.</p>
       )}

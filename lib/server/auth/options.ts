@@ -9,7 +9,7 @@ import { log } from "../log";
 import { runtime } from "../runtime";
 import { clientAddress } from "./client-address";
 import { checkCredentials, SignInRefused } from "./credentials";
-import { sessionIdOf, sessionUser, startSession } from "./sessions";
+import { endSession, sessionIdOf, sessionUser, startSession } from "./sessions";
 
 export const OIDC_PROVIDER_ID = "oidc";
 
@@ -115,6 +115,13 @@ function build(secureCookies: boolean): NextAuthOptions {
     // the cookie itself from outliving it by much.
     jwt: { maxAge: c.LAKEBOOK_SESSION_HOURS * 3600 },
     pages: { signIn: "/signin", error: "/signin" },
+    events: {
+      /** Signing out ends the session on the server too: a copy of the cookie stops working with it. */
+      async signOut({ token }) {
+        const sid = sessionIdOf(token ?? null);
+        if (sid) await endSession((await runtime()).db, sid);
+      },
+    },
     callbacks: {
       async signIn({ user, account }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { getToken, type JWT } from "next-auth/jwt";
 import { config } from "../config";
 import type { Db } from "../db/client";
-import { deleteEndedSessions, findLiveSessionUser, insertSession } from "../db/queries/sessions";
+import { deleteEndedSessions, findLiveSessionUser, insertSession, revokeSession } from "../db/queries/sessions";
 import type { User } from "../db/schema";
 import { log } from "../log";
 
@@ -37,6 +37,11 @@ export async function startSession(db: Db, userId: string, now = new Date()): Pr
     await deleteEndedSessions(db, now).catch((error) => log.warn("could not delete ended sessions", error));
   }
   return id;
+}
+
+/** Ends one session (the Sign out button). */
+export async function endSession(db: Db, sessionId: string): Promise<void> {
+  await revokeSession(db, sessionId);
 }
 
 /** The member of a live session id, or null (unknown, revoked, past its end, member disabled). */

@@ -56,3 +56,11 @@ export async function revokeUserSessions(
 export async function deleteEndedSessions(db: Db, now: Date): Promise<void> {
   await db.delete(userSessions).where(or(lt(userSessions.expiresAt, now), isNotNull(userSessions.revokedAt)));
 }
+
+/** Ends one session (signing out). */
+export async function revokeSession(db: Db, sessionId: string): Promise<void> {
+  await db
+    .update(userSessions)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt)));
+}
