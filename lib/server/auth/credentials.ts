@@ -48,11 +48,13 @@ export async function checkCredentials(
     // Same work whether or not the account exists, so timing does not tell.
     ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()));
   } catch (error) {
+    // Not a guess: the attempt gets its points back, so a flood cannot lock others out this way.
+    await limits.giveBack(email, input.address);
     if (UserError.is(error)) throw new SignInRefused(BUSY);
     throw error;
   }
   if (!user?.passwordHash || !ok) return null;
-  await limits.succeeded(email, input.address);
+  await limits.giveBack(email, input.address);
   if (user.disabled) return null;
   if (needsRehash(user.passwordHash)) await upgradeHash(db, user.id, user.passwordHash, password);
   return user;

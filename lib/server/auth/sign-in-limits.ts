@@ -35,7 +35,7 @@ export class SignInLimits {
 
   /**
    * Takes an attempt for `email` from `address`: null when it may go ahead
-   * (then call `succeeded` if the password was right), else the seconds to wait.
+   * (then call `giveBack` if the password was right, or was never checked), else the seconds to wait.
    */
   async take(email: string, address: string): Promise<number | null> {
     const keys = { account: accountKey(email), address: addressKey(address) };
@@ -54,8 +54,8 @@ export class SignInLimits {
     return null;
   }
 
-  /** Gives back the points of an attempt whose password was right. */
-  async succeeded(email: string, address: string): Promise<void> {
+  /** Gives back the points of an attempt whose password was right, or that was refused before the check. */
+  async giveBack(email: string, address: string): Promise<void> {
     await Promise.all([this.account.reward(accountKey(email)), this.address.reward(addressKey(address))]).catch(
       (error) => log.warn("could not reset the sign-in counters", error),
     );
