@@ -1,3 +1,4 @@
+import { runSteps, type Steps } from "@/lib/steps";
 import type { SqlDialect } from "./split";
 
 export type TokenKind = "word" | "quoted" | "string" | "number" | "comment" | "space" | "symbol";
@@ -78,15 +79,26 @@ export function* tokens(sql: string, dialect: SqlDialect = "duckdb"): Generator<
  * The same tokens as `tokens`, handed to `visit` without allocating one object
  * each, for scanners on the request path; `visit` returns false to stop early.
  */
-export function scanTokens(
-  sql: string,
-  dialect: SqlDialect,
-  visit: (kind: TokenKind, start: number, end: number, open: boolean) => boolean | undefined,
-): void {
+export function scanTokens(sql: string, dialect: SqlDialect, visit: TokenVisitor): void {
+  runSteps(scanTokenSteps(sql, dialect, visit));
+}
+
+type TokenVisitor = (kind: TokenKind, start: number, end: number, open: boolean) => boolean | undefined;
+
+/** Tokens between which a pause is allowed. */
+const TOKENS_PER_STEP = 4096;
+
+/** `scanTokens` as steps (lib/steps.ts): yields every few thousand tokens, so a long text can be scanned in slices. */
+export function* scanTokenSteps(sql: string, dialect: SqlDialect, visit: TokenVisitor): Steps<void> {
   const cursor: Cursor = { kind: "space", end: 0, open: false };
+  let count = 0;
   for (let start = 0; start < sql.length; start = cursor.end) {
     readToken(sql, start, dialect, cursor);
     if (visit(cursor.kind, start, cursor.end, cursor.open) === false) return;
+    if (++count === TOKENS_PER_STEP) {
+      count = 0;
+      yield;
+    }
   }
 }
 
