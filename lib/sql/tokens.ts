@@ -85,18 +85,25 @@ export function scanTokens(sql: string, dialect: SqlDialect, visit: TokenVisitor
 
 type TokenVisitor = (kind: TokenKind, start: number, end: number, open: boolean) => boolean | undefined;
 
-/** Tokens between which a pause is allowed. */
+/** A pause is allowed after this many tokens or characters, whichever comes first. */
 const TOKENS_PER_STEP = 4096;
+const CHARS_PER_STEP = 64 * 1024;
 
-/** `scanTokens` as steps (lib/steps.ts): yields every few thousand tokens, so a long text can be scanned in slices. */
+/**
+ * `scanTokens` as steps (lib/steps.ts): yields every few thousand tokens or
+ * tens of KiB, so a long text can be scanned in slices. (One token is read at
+ * once: a 16 MiB unclosed comment is one tight, linear loop.)
+ */
 export function* scanTokenSteps(sql: string, dialect: SqlDialect, visit: TokenVisitor): Steps<void> {
   const cursor: Cursor = { kind: "space", end: 0, open: false };
   let count = 0;
+  let stepStart = 0;
   for (let start = 0; start < sql.length; start = cursor.end) {
     readToken(sql, start, dialect, cursor);
     if (visit(cursor.kind, start, cursor.end, cursor.open) === false) return;
-    if (++count === TOKENS_PER_STEP) {
+    if (++count === TOKENS_PER_STEP || cursor.end - stepStart >= CHARS_PER_STEP) {
       count = 0;
+      stepStart = cursor.end;
       yield;
     }
   }
