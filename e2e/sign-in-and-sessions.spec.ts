@@ -1,3 +1,4 @@
+import http from "node:http";
 import type { Browser, Page } from "@playwright/test";
 import { callAction } from "./support/actions";
 import { expect, test } from "./support/app";
@@ -258,4 +259,65 @@ test.describe("sign-in limits", () => {
     await expect(page).toHaveURL(`${BASE}/`);
     await page.context().close();
   });
+});
+
+/**
+ * One sign-in attempt sent from a chosen loopback address (127.0.0.x), with
+ * headers that claim to be someone else; returns next-auth's error code.
+ */
+async function attemptFrom(localAddress: string, email: string, claimed: string): Promise<string | null> {
+  const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<{ headers: http.IncomingHttpHeaders; body: string }>((resolve, reject) => {
+      const request = http.request(
+        { host: "127.0.0.1", port: E2E_PORT, method, path, localAddress, headers },
+        (response) => {
+          let text = "";
+          response.on("data", (chunk) => {
+            text += chunk;
+          });
+          response.on("end", () => resolve({ headers: response.headers, body: text }));
+        },
+      );
+      request.on("error", reject);
+      request.end(body);
+    });
+  const spoof = { "X-Forwarded-For": claimed, "X-Real-IP": claimed, "X-Lakebook-Client-Address": claimed };
+  const csrf = await send("GET", "/api/auth/csrf", spoof);
+  const cookie = (csrf.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
+  const form = new URLSearchParams({
+    email,
+    password: "guess",
+    csrfToken: (JSON.parse(csrf.body) as { csrfToken: string }).csrfToken,
+    json: "true",
+  });
+  const response = await send(
+    "POST",
+    "/api/auth/callback/credentials",
+    { ...spoof, cookie, "Content-Type": "application/x-www-form-urlencoded" },
+    form.toString(),
+  );
+  return new URL((JSON.parse(response.body) as { url: string }).url).searchParams.get("error");
+}
+
+test("the limit per client address counts the connection's address, whatever the headers claim", async ({
+  browser,
+}) => {
+  // 50 failures (the default limit) from 127.0.0.2, each claiming another address, at different accounts;
+  // two batches of 25, within what the server's hashing queue takes at once.
+  for (const batch of [0, 25]) {
+    const results = await Promise.all(
+      Array.from({ length: 25 }, (_, i) =>
+        attemptFrom("127.0.0.2", `nobody-${batch + i}@example.com`, `198.51.100.${batch + i}`),
+      ),
+    );
+    expect(results).toEqual(Array(25).fill("CredentialsSignin"));
+  }
+  expect(await attemptFrom("127.0.0.2", "someone-new@example.com", "203.0.113.99")).toMatch(/^RateLimited:\d+$/);
+  // Other addresses are not affected: another loopback address, and the browser's.
+  expect(await attemptFrom("127.0.0.3", "someone-new@example.com", "198.51.100.1")).toBe("CredentialsSignin");
+  const page = await freshPage(browser);
+  await page.goto("/signin");
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page).toHaveURL(`${BASE}/`);
+  await page.context().close();
 });
