@@ -143,6 +143,18 @@ describe("sessions", () => {
     expect(await whoIs(client)).toBeNull();
   });
 
+  it("with Secure cookies, the session cookie carries the __Secure- prefix and is read under that name only", async () => {
+    const ann = await member("ann");
+    const client = new AuthClient(authOptions(true));
+    expect(await client.signIn(ann.email, PASSWORD)).toBeNull();
+    const value = client.cookies.get("__Secure-next-auth.session-token");
+    expect(value).toBeDefined();
+    expect(client.secureFlags.get("__Secure-next-auth.session-token")).toBe(true);
+    const jar = Object.fromEntries(client.cookies);
+    expect((await signedInFromCookies(db, jar, { secret, secureCookie: true }))?.user.id).toBe(ann.id);
+    expect(await signedInFromCookies(db, jar, { secret, secureCookie: false })).toBeNull();
+  });
+
   it("signing out ends the session on the server, so a copied cookie stops working too", async () => {
     const ann = await member("ann");
     const client = new AuthClient(options);

@@ -5,7 +5,7 @@ import type { AuthOptions } from "next-auth";
 interface Cookie {
   name: string;
   value: string;
-  options?: { maxAge?: number; expires?: Date };
+  options?: { maxAge?: number; expires?: Date; secure?: boolean };
 }
 type Handler = (params: { req: Record<string, unknown>; options: AuthOptions }) => Promise<{
   status?: number;
@@ -26,6 +26,8 @@ const { AuthHandler } = createRequire(import.meta.url)(path.resolve("node_module
  */
 export class AuthClient {
   readonly cookies = new Map<string, string>();
+  /** Whether each cookie was set with the Secure attribute. */
+  readonly secureFlags = new Map<string, boolean>();
 
   constructor(
     private readonly options: AuthOptions,
@@ -52,6 +54,7 @@ export class AuthClient {
       const expired = cookie.options?.maxAge === 0 || cookie.value === "";
       if (expired) this.cookies.delete(cookie.name);
       else this.cookies.set(cookie.name, cookie.value);
+      this.secureFlags.set(cookie.name, cookie.options?.secure === true);
     }
     return response;
   }
