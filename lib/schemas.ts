@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { PAGE_SIZES } from "@/lib/results/paging";
 import { LEVELS } from "@/lib/sharing";
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
+import { z } from "@/lib/zod";
 
 /** Input of the server actions, shared by the forms that call them. */
 
