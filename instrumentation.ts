@@ -16,7 +16,16 @@ export async function register() {
   installErrorHandlers();
   installSignalHandlers();
   const started = Date.now();
-  await runtime();
+  try {
+    await runtime();
+  } catch (error) {
+    // A key that is missing or wrong: say why once, and do not serve (every secret would fail).
+    if ((error as Error)?.name === "StartupError") {
+      log.error(`Lakebook cannot start: ${(error as Error).message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
   log.info(`warehouse and result store ready in ${Date.now() - started} ms`);
 }
 
