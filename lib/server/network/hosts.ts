@@ -12,6 +12,8 @@ import { isIP } from "node:net";
 export function canonicalHost(text: string): string | null {
   const trimmed = text.trim();
   if (!trimmed || /[\s/\\?#@]/.test(trimmed)) return null;
+  // A port belongs in its own field (and the URL parser would drop ":443" silently).
+  if (!trimmed.startsWith("[") && trimmed.includes(":")) return null;
   let url: URL;
   try {
     url = new URL(`https://${trimmed}/`);

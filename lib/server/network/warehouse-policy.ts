@@ -32,9 +32,9 @@ export const REFUSED_CODE = "ELAKEBOOKREFUSED";
 
 /**
  * A connection the policy does not allow. `message` is the detail for admins
- * and the log; `memberMessage` what a member sees: for the host and port
- * lists, which say nothing about the network, the lists; for addresses, the
- * same words as any other failure to reach a warehouse.
+ * and the log; `memberMessage` what a member sees: that the host or port is
+ * not allowed (without the lists), or for addresses the same words as any
+ * other failure to reach a warehouse.
  */
 export class WarehouseRefusal extends Error {
   readonly code = REFUSED_CODE;
@@ -70,7 +70,9 @@ export function checkTarget(policy: WarehousePolicy, host: string, port: number)
       `"${host}" is not a server hostname.`,
       "Enter the server hostname, e.g. adb-1234.5.azuredatabricks.net.",
     );
-  const allowedList = `This server connects only to the warehouse hosts and ports its admins allow: ${policy.hosts.map((p) => p.text).join(", ") || "none"} on port ${describePorts(policy.ports)}.`;
+  // The lists themselves are the admins' business (they may name internal hosts).
+  const allowedList =
+    "This server connects only to the warehouse hosts and ports its admins allow. Ask an admin if this warehouse should be one of them.";
   if (!hostAllowed(canonical, policy.hosts))
     throw new WarehouseRefusal(
       `${canonical} is not in LAKEBOOK_ALLOWED_WAREHOUSE_HOSTS (${policy.hosts.map((p) => p.text).join(", ") || "empty"}).`,

@@ -83,7 +83,7 @@ export class DatabricksEngine implements Engine {
   failure(error: unknown): EngineError {
     const reveal = this.options.revealNetwork ?? true;
     const shown = databricksError(error, reveal);
-    if (!reveal && shown.message === UNREACHABLE)
+    if (!reveal && shown.message === UNREACHABLE && !EngineError.is(error))
       (this.options.logger ?? log).warn(`a member could not reach a warehouse: ${databricksError(error).message}`);
     return shown;
   }
