@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { config, dataDir } from "./config";
-import { type Keyring, loadKeyring, verifyKeyCheck } from "./crypto/keyring";
+import { type Keyring, loadKeyring, StartupError, verifyKeyCheck } from "./crypto/keyring";
 import { hashPassword } from "./crypto/password";
 import { type Db, openDb, underStartupLock } from "./db/client";
 import { insertUser, userCount } from "./db/queries/users";
@@ -47,6 +47,21 @@ export function runtime(): Promise<Runtime> {
     throw error;
   });
   return holder.__lakebookRuntime;
+}
+
+/**
+ * The server's start (instrumentation.ts): opens the runtime, and ends the
+ * process when it must not serve — a key that is missing or wrong would make
+ * every stored secret fail — after saying why.
+ */
+export async function startRuntime(): Promise<void> {
+  try {
+    await runtime();
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    log.error(`Lakebook cannot start: ${error.message}`);
+    process.exit(1);
+  }
 }
 
 async function start(): Promise<Runtime> {
