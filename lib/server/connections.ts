@@ -266,8 +266,11 @@ async function openSecret(row: Connection): Promise<string> {
   const { db, keys } = await runtime();
   const { plaintext, stale } = openWithKeyring(keys, row.sealedSecret, connectionContext(row.id));
   if (stale) {
-    await resealConnection(db, keys, row.id, row.sealedSecret, plaintext);
-    log.info(`sealed the secret of connection ${row.id} again under the current key`);
+    // The secret is open either way: a metadata store that fails now leaves it for the next use or keys:reseal.
+    await resealConnection(db, keys, row.id, row.sealedSecret, plaintext).then(
+      () => log.info(`sealed the secret of connection ${row.id} again under the current key`),
+      (error) => log.warn(`could not seal the secret of connection ${row.id} again under the current key`, error),
+    );
   }
   return plaintext;
 }
