@@ -1,7 +1,9 @@
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { connectionInput } from "@/lib/schemas";
 import { prepareTempDataDir } from "./support/env";
+import { HOSTILE_SQL, MIB } from "./support/hostile-sql";
 import { createTestUser } from "./support/users";
 
 /**
@@ -245,5 +247,50 @@ describe("a member's connection to the server's own network", () => {
       message: expect.stringMatching(/localhost resolves to .*loopback address/),
     });
     expect(WarehouseRefusal.is(new Error("x"))).toBe(false);
+  });
+});
+
+describe("hostile input", () => {
+  it("1 MiB host names of the worst characters are refused at once, and the server keeps serving", {
+    timeout: 20_000,
+  }, async () => {
+    const policy = { hosts: parseHostPatterns("*.cloud.databricks.com"), ports: parsePorts("443"), networks: [] };
+    const texts = [
+      ...Object.values(HOSTILE_SQL),
+      "a.".repeat(MIB / 2),
+      `${"x".repeat(MIB)}.cloud.databricks.com`,
+      "0x7f.".repeat(MIB / 5),
+      "\u0000\u202e.cloud.databricks.com",
+      "[".repeat(MIB),
+    ];
+    for (const text of texts) {
+      expect(() => checkTarget(policy, text, 443)).toThrow();
+      expect(connectionInput.safeParse(form(text)).success).toBe(false);
+    }
+    expect(await refusal(saveConnection(member, form("adb-1.azuredatabricks.net")))).toBe("saved");
+  });
+
+  it("a policy that is not one stops the start with the entry at fault", () => {
+    const started = (env: Record<string, string>) =>
+      spawnSync(
+        process.execPath,
+        [
+          "--conditions=react-server",
+          "--import",
+          "tsx",
+          "-e",
+          'import("./lib/server/config.ts").then((m) => (m.config ?? m.default.config)())',
+        ],
+        { env: { ...process.env, ...env }, encoding: "utf8", timeout: 60_000 },
+      ).stderr;
+    expect(started({ LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS: "10.0.0.0/8,nope" })).toContain(
+      'Invalid Lakebook configuration: LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS: "nope" is not an address range',
+    );
+    expect(started({ LAKEBOOK_ALLOWED_WAREHOUSE_HOSTS: "*" })).toContain(
+      'LAKEBOOK_ALLOWED_WAREHOUSE_HOSTS: "*" is not a host name',
+    );
+    expect(started({ LAKEBOOK_ALLOWED_WAREHOUSE_PORTS: "0" })).toContain(
+      'LAKEBOOK_ALLOWED_WAREHOUSE_PORTS: "0" is not a port',
+    );
   });
 });

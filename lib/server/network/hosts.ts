@@ -7,11 +7,11 @@ import { isIP } from "node:net";
  * `127.1` all become `127.0.0.1`, letters are lower-cased and international
  * names become their ASCII (punycode) form. A trailing dot is dropped. Null when
  * the text is not a bare host name (a port, a path, credentials, an empty
- * label).
+ * or over-long label).
  */
 export function canonicalHost(text: string): string | null {
   const trimmed = text.trim();
-  if (!trimmed || /[\s/\\?#@]/.test(trimmed)) return null;
+  if (!trimmed || trimmed.length > 300 || /[\s/\\?#@]/.test(trimmed)) return null;
   // A port belongs in its own field (and the URL parser would drop ":443" silently).
   if (!trimmed.startsWith("[") && trimmed.includes(":")) return null;
   let url: URL;
@@ -25,7 +25,8 @@ export function canonicalHost(text: string): string | null {
   if (!host) return null;
   if (host.startsWith("[")) return host;
   if (isIP(host)) return host;
-  if (host.split(".").some((label) => label === "")) return null;
+  // DNS: at most 253 characters, labels of 1 to 63.
+  if (host.length > 253 || host.split(".").some((label) => label === "" || label.length > 63)) return null;
   return host;
 }
 
