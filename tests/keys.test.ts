@@ -5,7 +5,9 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadKeyring, StartupError, verifyKeyCheck } from "@/lib/server/crypto/keyring";
 import { open } from "@/lib/server/crypto/seal";
+import { openDb } from "@/lib/server/db/client";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
 
 /**
@@ -199,4 +201,34 @@ describe("keys across servers on one PostgreSQL", () => {
     expect(old.code).toBe(1);
     expect(old.out).toContain("LAKEBOOK_SECRET_KEY is not the key this metadata store's secrets were sealed with.");
   }, 300_000);
+});
+
+describe("the key check on one server with PGlite", () => {
+  it("a lost key file or another key stops the start with a message naming it; a rotation passes", async () => {
+    const dir = fs.mkdtempSync(path.join(tmp, "pglite-"));
+    const metadata = await openDb({ dir: path.join(dir, "metadata") });
+    try {
+      const fromFile = loadKeyring(dir, { sharedMetadata: false });
+      expect(fromFile.source).toBe("file");
+      expect(await verifyKeyCheck(metadata.db, fromFile)).toEqual({ rotated: false });
+      // The same file next time: the same key.
+      expect(await verifyKeyCheck(metadata.db, loadKeyring(dir, { sharedMetadata: false }))).toEqual({
+        rotated: false,
+      });
+      fs.rmSync(path.join(dir, "secret.key"));
+      const lost = verifyKeyCheck(metadata.db, loadKeyring(dir, { sharedMetadata: false }));
+      await expect(lost).rejects.toThrow(StartupError);
+      await expect(lost).rejects.toThrow(/The key in the data directory \(secret\.key\) is not the key/);
+      const other = loadKeyring(dir, { key: KEY_B, sharedMetadata: false });
+      await expect(verifyKeyCheck(metadata.db, other)).rejects.toThrow(/^LAKEBOOK_SECRET_KEY is not the key/);
+      const rotating = { ...other, previous: fromFile.current };
+      expect(await verifyKeyCheck(metadata.db, rotating)).toEqual({ rotated: true });
+      expect(await verifyKeyCheck(metadata.db, other)).toEqual({ rotated: false });
+      expect(() => loadKeyring(dir, { key: "too-short-to-be-a-key-of-32-bytes", sharedMetadata: false })).toThrow(
+        /must be 32 bytes/,
+      );
+    } finally {
+      await metadata.close();
+    }
+  });
 });

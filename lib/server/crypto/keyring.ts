@@ -13,6 +13,8 @@ import { loadSecretKey, parseKey } from "./secret-key";
 export interface Keyring {
   current: Buffer;
   previous: Buffer | null;
+  /** Where the current key came from, for the messages that name it. */
+  source: "environment" | "file";
 }
 
 /** A start-up the server must refuse, with a message that says why and what to do. */
@@ -40,7 +42,11 @@ export function loadKeyring(
   try {
     const current = loadSecretKey(dataDir, env.key);
     const previous = env.previous ? parseKey(env.previous) : null;
-    return { current, previous: previous?.equals(current) ? null : previous };
+    return {
+      current,
+      previous: previous?.equals(current) ? null : previous,
+      source: env.key ? "environment" : "file",
+    };
   } catch (error) {
     throw new StartupError((error as Error).message);
   }
@@ -78,6 +84,10 @@ export async function verifyKeyCheck(db: Db, keys: Keyring): Promise<{ rotated: 
   try {
     opened = openWithKeyring(keys, row.value, CHECK_CONTEXT);
   } catch {
+    if (keys.source === "file")
+      throw new StartupError(
+        "The key in the data directory (secret.key) is not the key this metadata store's secrets were sealed with: the file was replaced or lost. Restore it, or set LAKEBOOK_SECRET_KEY to the key the store was set up with.",
+      );
     throw new StartupError(
       keys.previous
         ? "Neither LAKEBOOK_SECRET_KEY nor LAKEBOOK_SECRET_KEY_PREVIOUS is the key this metadata store's secrets were sealed with. Start with the key it was set up with (every instance needs the same one)."
