@@ -19,6 +19,7 @@ import { type Connection, connections, type User } from "./db/schema";
 import { DatabricksEngine } from "./engines/databricks/engine";
 import type { ConnectionCheck, Engine } from "./engines/types";
 import { log } from "./log";
+import { canonicalHost } from "./network/hosts";
 import { checkTarget, resolveChecked, WarehouseRefusal, warehousePolicy } from "./network/warehouse-policy";
 import { runtime } from "./runtime";
 
@@ -107,7 +108,8 @@ function changesWhereSecretGoes(
   next: { host: string; port: number; httpPath: string; authType: Connection["authType"]; clientId: string | null },
 ): boolean {
   return (
-    existing.host !== next.host ||
+    // Rows saved before hosts were stored canonical compare in that form.
+    (canonicalHost(existing.host) ?? existing.host) !== next.host ||
     Number(existing.port) !== next.port ||
     existing.httpPath !== next.httpPath ||
     existing.authType !== next.authType ||
