@@ -7,7 +7,7 @@ import type { Instrumentation } from "next";
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ installErrorHandlers }, { installSignalHandlers }, { log }, { runtime }] = await Promise.all([
+  const [{ installErrorHandlers }, { installSignalHandlers }, { log }, { startRuntime }] = await Promise.all([
     import("@/lib/server/process-errors"),
     import("@/lib/server/shutdown"),
     import("@/lib/server/log"),
@@ -16,7 +16,7 @@ export async function register() {
   installErrorHandlers();
   installSignalHandlers();
   const started = Date.now();
-  await runtime();
+  await startRuntime();
   log.info(`warehouse and result store ready in ${Date.now() - started} ms`);
 }
 

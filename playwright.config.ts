@@ -1,6 +1,7 @@
 import { defineConfig } from "@playwright/test";
 import {
   ADMIN_STATE,
+  E2E_ALLOWED_WAREHOUSE_HOSTS,
   E2E_DATA_DIR,
   E2E_OIDC,
   E2E_PORT,
@@ -81,6 +82,13 @@ export default defineConfig({
         LAKEBOOK_OIDC_CLIENT_ID: E2E_OIDC.clientId,
         LAKEBOOK_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
         LAKEBOOK_OIDC_NAME: E2E_OIDC.name,
+        // The Thrift test warehouse listens on a random port of 127.0.0.1 as `localhost`:
+        // allowed explicitly, as an admin allows a warehouse on a private network.
+        // 127.0.0.2 is named in the host list but not in the networks, so that
+        // connection-policy.spec.ts can show the address check refusing it.
+        LAKEBOOK_ALLOWED_WAREHOUSE_HOSTS: `${E2E_ALLOWED_WAREHOUSE_HOSTS},*.cloud.databricks.com,*.azuredatabricks.net,*.gcp.databricks.com`,
+        LAKEBOOK_ALLOWED_WAREHOUSE_PORTS: "*",
+        LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS: "127.0.0.1/32,::1/128",
       },
     },
   ],
