@@ -81,12 +81,13 @@ export async function decideSsoSignIn(
   policy: SsoPolicy,
   options: { linkUserId?: string } = {},
 ): Promise<SsoDecision> {
-  const problem = identityProblem(identity);
+  const trimmed = { ...identity, email: identity.email?.trim() || null };
+  const problem = identityProblem(trimmed);
   if (problem) return { ok: false, code: problem };
-  const email = asciiLower(identity.email ?? "");
+  const email = asciiLower(trimmed.email ?? "");
   for (let attempt = 0; ; attempt++) {
     try {
-      return await decideOnce(db, identity, email, policy, options.linkUserId);
+      return await decideOnce(db, trimmed, email, policy, options.linkUserId);
     } catch (error) {
       const raced = error instanceof Race || isUniqueViolation(error);
       if (!raced) throw error;
