@@ -89,7 +89,9 @@ describe("single sign-on claims", () => {
 
   it("reads LAKEBOOK_OIDC_ALLOWED_DOMAINS: lowercased, exact names, nothing else", () => {
     expect(parseAllowedDomains(undefined)).toEqual({ domains: [] });
-    expect(parseAllowedDomains(" Acme.TEST, @eu.acme.test,,acme.test ")).toEqual({ domains: ["acme.test", "eu.acme.test"] });
+    expect(parseAllowedDomains(" Acme.TEST, @eu.acme.test,,acme.test ")).toEqual({
+      domains: ["acme.test", "eu.acme.test"],
+    });
     for (const bad of ["*.acme.test", "acme.test/x", "ac me.test", "аcme.test", "-acme.test", "x".repeat(MIB)]) {
       expect(parseAllowedDomains(bad)).toHaveProperty("problem");
     }
@@ -174,7 +176,11 @@ describe.each([
     // The claim last seen is kept for admins, never used to match.
     expect((await findIdentity(db, ISSUER, "ada-sub"))?.email).toBe("ada.lovelace@elsewhere.test");
     // The same subject from another issuer is another identity.
-    const otherIssuer = await decideSsoSignIn(db, identity("ada-sub", "ada@acme.test", { issuer: "https://evil.example" }), ACME);
+    const otherIssuer = await decideSsoSignIn(
+      db,
+      identity("ada-sub", "ada@acme.test", { issuer: "https://evil.example" }),
+      ACME,
+    );
     expect(otherIssuer).toEqual({ ok: false, code: "SsoPasswordAccount" });
   });
 
@@ -184,7 +190,9 @@ describe.each([
       ok: false,
       code: "SsoLinkTaken",
     });
-    expect(await decideSsoSignIn(db, identity("ada-sub", "ada@acme.test"), ACME, { linkUserId: "no-such-user" })).toEqual({
+    expect(
+      await decideSsoSignIn(db, identity("ada-sub", "ada@acme.test"), ACME, { linkUserId: "no-such-user" }),
+    ).toEqual({
       ok: false,
       code: "SsoLinkTaken",
     });
@@ -201,7 +209,11 @@ describe.each([
     });
     await invite(db, admin, "Cy@Acme.test", "admin");
     const joined = await decideSsoSignIn(db, identity("cy", "CY@acme.test"), INVITED_ONLY);
-    expect(joined).toMatchObject({ ok: true, outcome: "joined-by-invitation", user: { email: "Cy@Acme.test", role: "admin" } });
+    expect(joined).toMatchObject({
+      ok: true,
+      outcome: "joined-by-invitation",
+      user: { email: "Cy@Acme.test", role: "admin" },
+    });
     expect(joined.ok && joined.user.passwordHash).toBeNull();
     expect((await openInvitations(db)).map((i) => i.email)).not.toContain("Cy@Acme.test");
     // Another identity with the same verified email: the account is bound to cy's subject already.
@@ -213,9 +225,21 @@ describe.each([
 
   it("allowed domains: exact domain after lowercasing, no subdomains, no lookalike suffixes", async () => {
     const joined = await decideSsoSignIn(db, identity("dee", "Dee@ACME.test"), ACME);
-    expect(joined).toMatchObject({ ok: true, outcome: "joined-by-domain", user: { email: "dee@acme.test", role: "member" } });
-    for (const email of ["eve@eu.acme.test", "eve@acme.test.evil.example", "eve@notacme.test", "eve@acme.test@evil.example"]) {
-      expect(await decideSsoSignIn(db, identity(`eve-${email}`, email), ACME)).toEqual({ ok: false, code: "SsoNotInvited" });
+    expect(joined).toMatchObject({
+      ok: true,
+      outcome: "joined-by-domain",
+      user: { email: "dee@acme.test", role: "member" },
+    });
+    for (const email of [
+      "eve@eu.acme.test",
+      "eve@acme.test.evil.example",
+      "eve@notacme.test",
+      "eve@acme.test@evil.example",
+    ]) {
+      expect(await decideSsoSignIn(db, identity(`eve-${email}`, email), ACME)).toEqual({
+        ok: false,
+        code: "SsoNotInvited",
+      });
     }
     // With no domains listed, the same address needs an invitation.
     expect(await decideSsoSignIn(db, identity("fay", "fay@acme.test"), INVITED_ONLY)).toEqual({
@@ -228,7 +252,10 @@ describe.each([
     const token = await invite(db, admin, "gil@other.test", "member");
     expect(await revokeInvitation(db, sha256(token))).toBe(true);
     expect(await revokeInvitation(db, sha256(token))).toBe(false);
-    expect(await decideSsoSignIn(db, identity("gil", "gil@other.test"), ACME)).toEqual({ ok: false, code: "SsoNotInvited" });
+    expect(await decideSsoSignIn(db, identity("gil", "gil@other.test"), ACME)).toEqual({
+      ok: false,
+      code: "SsoNotInvited",
+    });
     await expect(joinWithInvitation(db, token, "Gil", "a long enough password")).rejects.toThrow(/not valid any more/);
     expect(await findUserByEmail(db, "gil@other.test")).toBeNull();
   });
@@ -249,7 +276,9 @@ describe.each([
     expect(await identitiesOf(db, hal.id)).toHaveLength(1);
 
     await invite(db, admin, "ida@other.test", "member");
-    const twice = await Promise.all([0, 1, 2].map(() => decideSsoSignIn(db, identity("ida", "ida@other.test"), INVITED_ONLY)));
+    const twice = await Promise.all(
+      [0, 1, 2].map(() => decideSsoSignIn(db, identity("ida", "ida@other.test"), INVITED_ONLY)),
+    );
     const ida = (await findUserByEmail(db, "ida@other.test"))!;
     for (const result of twice) {
       if (result.ok) expect(result.user.id).toBe(ida.id);
@@ -275,10 +304,16 @@ describe.each([
   it("disabled members are refused, by subject and by email", async () => {
     const dee = (await findUserByEmail(db, "dee@acme.test"))!;
     await updateUser(db, dee.id, { disabled: true });
-    expect(await decideSsoSignIn(db, identity("dee", "dee@acme.test"), ACME)).toEqual({ ok: false, code: "SsoDisabled" });
+    expect(await decideSsoSignIn(db, identity("dee", "dee@acme.test"), ACME)).toEqual({
+      ok: false,
+      code: "SsoDisabled",
+    });
     const kim = await insertUser(db, { email: "kim@old.test", name: "Kim", passwordHash: null, role: "member" });
     await updateUser(db, kim.id, { disabled: true });
-    expect(await decideSsoSignIn(db, identity("kim", "kim@old.test"), ACME)).toEqual({ ok: false, code: "SsoDisabled" });
+    expect(await decideSsoSignIn(db, identity("kim", "kim@old.test"), ACME)).toEqual({
+      ok: false,
+      code: "SsoDisabled",
+    });
     expect(await decideSsoSignIn(db, identity("kim-link", "kim@old.test"), ACME, { linkUserId: kim.id })).toEqual({
       ok: false,
       code: "SsoDisabled",

@@ -40,7 +40,8 @@ export function parseAllowedDomains(value: string | undefined): { domains: strin
   for (const part of (value ?? "").split(",")) {
     const domain = asciiLower(part.trim()).replace(/^@/, "");
     if (!domain) continue;
-    if (!isDomainName(domain)) return { problem: `"${part.trim().slice(0, 80)}" is not an email domain such as example.com` };
+    if (!isDomainName(domain))
+      return { problem: `"${part.trim().slice(0, 80)}" is not an email domain such as example.com` };
     if (!domains.includes(domain)) domains.push(domain);
   }
   return { domains };

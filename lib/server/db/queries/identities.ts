@@ -14,7 +14,11 @@ export async function findIdentity(db: Db, issuer: string, subject: string): Pro
 
 /** The identities bound to one account, oldest first (for its account page and the bind-by-email rule). */
 export async function identitiesOf(db: Db, userId: string): Promise<UserIdentity[]> {
-  return db.select().from(userIdentities).where(eq(userIdentities.userId, userId)).orderBy(asc(userIdentities.createdAt));
+  return db
+    .select()
+    .from(userIdentities)
+    .where(eq(userIdentities.userId, userId))
+    .orderBy(asc(userIdentities.createdAt));
 }
 
 /**
