@@ -7,6 +7,7 @@ import {
   E2E_RESULT_MAX_ROWS,
   E2E_RESULTS_BUDGET_PER_USER,
   E2E_SERVER_LOG,
+  E2E_SSO_DOMAIN,
   E2E_TRIPS_ROWS,
   E2E_WAREHOUSE_TLS_DIR,
 } from "./e2e/support/constants";
@@ -81,6 +82,7 @@ export default defineConfig({
         LAKEBOOK_OIDC_CLIENT_ID: E2E_OIDC.clientId,
         LAKEBOOK_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
         LAKEBOOK_OIDC_NAME: E2E_OIDC.name,
+        LAKEBOOK_OIDC_ALLOWED_DOMAINS: E2E_SSO_DOMAIN,
       },
     },
   ],

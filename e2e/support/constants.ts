@@ -30,3 +30,5 @@ export const E2E_OIDC = {
   clientSecret: "lakebook-test-secret",
   name: "Acme SSO",
 };
+/** The email domain whose verified identities may join by single sign-on without an invitation (LAKEBOOK_OIDC_ALLOWED_DOMAINS). */
+export const E2E_SSO_DOMAIN = "sso.example";
