@@ -45,7 +45,7 @@ async function completeAtIssuer(page: Page, claims: Claims): Promise<void> {
 /** The sign-in page with a refusal, and nobody signed in. */
 async function expectRefused(page: Page, text: string, screenshot?: string): Promise<void> {
   await expect(page).toHaveURL(/\/signin\?error=Sso/);
-  await expect(page.getByRole("alert")).toHaveText(text);
+  await expect(page.locator(".error-banner")).toHaveText(text);
   if (screenshot) await page.screenshot({ path: `${SCREENS}/${screenshot}.png` });
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
@@ -177,7 +177,7 @@ test.describe("single sign-on", () => {
     const linkButton = admin.getByRole("button", { name: `Link single sign-on with ${E2E_OIDC.name}` });
     await admin.getByLabel("Your password").fill("not the password");
     await linkButton.click();
-    await expect(admin.getByRole("alert")).toHaveText("That is not your password.");
+    await expect(admin.locator(".error-banner")).toHaveText("That is not your password.");
     await admin.screenshot({ path: `${SCREENS}/account-sso-link.png`, fullPage: true });
 
     await admin.getByLabel("Your password").fill(ADMIN.password);
@@ -212,7 +212,7 @@ test.describe("single sign-on", () => {
     await bob.getByRole("button", { name: `Link single sign-on with ${E2E_OIDC.name}` }).click();
     await completeAtIssuer(bob, { email: "linker@example.com", sub: "ada-at-acme" });
     await expect(bob).toHaveURL(/\/account\/single-sign-on\?error=SsoLinkTaken$/);
-    await expect(bob.getByRole("alert")).toHaveText(SSO_ERRORS.SsoLinkTaken);
+    await expect(bob.locator(".error-banner")).toHaveText(SSO_ERRORS.SsoLinkTaken);
     // Still signed in as themselves, with nothing linked.
     await expect(bob.getByRole("banner")).toContainText("Lin Ker");
     await expect(bob.getByRole("table", { name: "Linked identities" })).toHaveCount(0);
