@@ -186,6 +186,8 @@ test.describe("single sign-on", () => {
     await expect(admin).toHaveURL(/\/account\/single-sign-on\?linked=1$/);
     await expect(admin.getByRole("status")).toContainText("Single sign-on is linked");
     await expect(admin.getByRole("table", { name: "Linked identities" })).toContainText(ADMIN.email);
+    // The link request is used up: the callback removed its cookie.
+    expect((await admin.context().cookies()).map((c) => c.name)).not.toContain("lakebook.sso-link");
     await admin.screenshot({ path: `${SCREENS}/account-sso-linked.png`, fullPage: true });
 
     const ada = await ssoSignIn(browser, { email: "ada.changed@example.com", sub: "ada-at-acme" });
