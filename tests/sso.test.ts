@@ -297,6 +297,16 @@ describe.each([
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(results.find((r) => !r.ok)).toEqual({ ok: false, code: "SsoBoundElsewhere" });
     const [binding] = await identitiesOf(db, old.id);
+    // The same identity signing in several times at once, on an account from before bindings: all sign in.
+    const older = await insertUser(db, { email: "mo@old.test", name: "Mo", passwordHash: null, role: "member" });
+    const same = await Promise.all(
+      [0, 1, 2, 3, 4].map(() => decideSsoSignIn(db, identity("mo", "mo@old.test"), INVITED_ONLY)),
+    );
+    for (const result of same) {
+      if (result.ok) expect(result.user.id).toBe(older.id);
+      else expect(result.code).toBe("SsoRetry");
+    }
+    expect(await identitiesOf(db, older.id)).toHaveLength(1);
     const result = await decideSsoSignIn(db, identity(binding.subject, "jo.new@old.test"), INVITED_ONLY);
     expect(result).toMatchObject({ ok: true, outcome: "bound", user: { id: old.id } });
   });

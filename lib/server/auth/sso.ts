@@ -186,7 +186,12 @@ async function bindByEmail(db: Db, userId: string, identity: SsoIdentity, email:
     if (!user) throw new Race();
     if (user.disabled) return { ok: false, code: "SsoDisabled" } as const;
     if (user.passwordHash) return { ok: false, code: "SsoPasswordAccount" } as const;
-    if ((await identitiesOf(tx, user.id)).length > 0) return { ok: false, code: "SsoBoundElsewhere" } as const;
+    const bound = await identitiesOf(tx, user.id);
+    // The same identity's parallel sign-in may have bound it a moment ago.
+    if (bound.some((i) => i.issuer === identity.issuer && i.subject === identity.subject)) {
+      return { ok: true, user, outcome: "bound" } as const;
+    }
+    if (bound.length > 0) return { ok: false, code: "SsoBoundElsewhere" } as const;
     if (!(await bindIdentity(tx, { issuer: identity.issuer, subject: identity.subject, userId: user.id, email }))) {
       throw new Race();
     }
