@@ -20,6 +20,8 @@ interface Claims {
   sub?: string;
   name?: string;
   verified?: boolean;
+  /** An `iss` claim the issuer adds to its userinfo answer. */
+  forgedIssuer?: string;
 }
 
 /** Signs in with single sign-on in a new browser; the page is wherever Lakebook sent it afterwards. */
@@ -39,6 +41,7 @@ async function completeAtIssuer(page: Page, claims: Claims): Promise<void> {
   if (claims.sub) await page.getByLabel("Subject").fill(claims.sub);
   if (claims.name) await page.getByLabel("Name").fill(claims.name);
   if (claims.verified === false) await page.getByLabel("Email verified").uncheck();
+  if (claims.forgedIssuer) await page.getByLabel("Forged issuer claim").fill(claims.forgedIssuer);
   await page.getByRole("button", { name: "Continue" }).click();
 }
 
@@ -77,6 +80,13 @@ test.describe("single sign-on", () => {
     await expect(page.getByRole("textbox", { name: "SQL editor" })).toBeAttached();
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/signin/);
+    await page.context().close();
+  });
+
+  test("an issuer claim in userinfo does not change who the identity is", async ({ browser }) => {
+    // Were the claim believed, this would be a new, unbound identity with Erin's email, and refused.
+    const page = await ssoSignIn(browser, { email: `erin@${E2E_SSO_DOMAIN}`, forgedIssuer: "https://evil.example" });
+    await expectSignedInAs(page, "Erin Single-Sign-On");
     await page.context().close();
   });
 

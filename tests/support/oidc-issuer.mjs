@@ -28,7 +28,8 @@ const provider = new Provider(issuer, {
       response_types: ["code"],
     },
   ],
-  claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+  // `iss` among the profile claims: a test can make userinfo carry a forged issuer claim.
+  claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name", "iss"] },
   async findAccount(_ctx, id) {
     const claims = accounts.get(id);
     if (!claims) return undefined;
@@ -46,6 +47,7 @@ function page(uid, error = "") {
 <p><label>Work email <input name="email" type="text" required autofocus></label></p>
 <p><label>Subject <input name="sub" type="text"></label> (empty: the email)</p>
 <p><label>Name <input name="name" type="text"></label></p>
+<p><label>Forged issuer claim <input name="forged_iss" type="text"></label> (sent in userinfo)</p>
 <p><label><input name="email_verified" type="checkbox" value="true" checked> Email verified</label></p>
 <button type="submit">Continue</button></form></body></html>`;
 }
@@ -77,6 +79,7 @@ const server = http.createServer(async (request, response) => {
       email,
       email_verified: form.get("email_verified") === "true",
       name: form.get("name") || names[email] || email,
+      ...(form.get("forged_iss") ? { iss: form.get("forged_iss") } : {}),
     });
     const grant = new provider.Grant({ accountId: sub, clientId: details.params.client_id });
     grant.addOIDCScope(String(details.params.scope ?? "openid"));
