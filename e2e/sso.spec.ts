@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import type { Browser, Page } from "@playwright/test";
 import { SSO_ERRORS } from "@/lib/auth/sso-errors";
+import { callAction } from "./support/actions";
 import { expect, test } from "./support/app";
 import { ADMIN, E2E_OIDC, E2E_SSO_DOMAIN } from "./support/constants";
 
@@ -228,6 +229,24 @@ test.describe("single sign-on", () => {
     // Still signed in as themselves, with nothing linked.
     await expect(bob.getByRole("banner")).toContainText("Lin Ker");
     await expect(bob.getByRole("table", { name: "Linked identities" })).toHaveCount(0);
+
+    // A hostile member: no revoking, no oversized or forged input; the admin's own revoke of nothing is explained.
+    expect(await callAction(bob.request, "revokeInvitationAction", { id: "a".repeat(64) })).toEqual({
+      ok: false,
+      error: "Only an admin can do this.",
+    });
+    expect(await callAction(bob.request, "startSsoLinkAction", { password: "x".repeat(1024 * 1024) })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/too long/),
+    });
+    expect(await callAction(admin.request, "revokeInvitationAction", { id: "../../etc" })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/Not an invitation/),
+    });
+    expect(await callAction(admin.request, "revokeInvitationAction", { id: "a".repeat(64) })).toEqual({
+      ok: false,
+      error: "This invitation is not open any more: it was used, revoked or has expired.",
+    });
     await context.close();
   });
 });
