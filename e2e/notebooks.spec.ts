@@ -270,4 +270,71 @@ test.describe("notebooks", () => {
     await expect(other.getByRole("region", { name: /^Cell \d+/ })).toHaveCount(3);
     await other.close();
   });
+
+  test("imports up to 16 MiB with a clear answer past it, from the page and from a direct request", async ({
+    page,
+  }) => {
+    const tag = `imp${Date.now()}`;
+    await page.goto("/notebooks");
+    const input = page.getByLabel("Import .ipynb or .sql…");
+
+    // Over the limit: the page refuses before sending a byte.
+    await input.setInputFiles({ name: "huge.sql", mimeType: "text/plain", buffer: Buffer.alloc(17 * 1024 * 1024, 32) });
+    await expect(page.locator(".new-notebook").getByRole("alert")).toHaveText(
+      "The file is 17.8 MB, over the import limit of 16.8 MB. Split it into several notebooks to import it.",
+    );
+
+    // A request that skips the page is stopped by the server at the limit, with the same message.
+    const direct = await page.request.post("/api/notebooks/import?filename=huge.sql&connection=builtin", {
+      data: Buffer.alloc(17 * 1024 * 1024, 32),
+      headers: { "Content-Type": "application/octet-stream", Origin: new URL(page.url()).origin },
+    });
+    expect(direct.status()).toBe(413);
+    expect(await direct.json()).toEqual({
+      ok: false,
+      error: "The file is 17.8 MB, over the import limit of 16.8 MB. Split it into several notebooks to import it.",
+    });
+
+    // From another site: refused before anything is read.
+    const crossSite = await page.request.post("/api/notebooks/import?filename=a.sql&connection=builtin", {
+      data: "SELECT 1",
+      headers: { "Content-Type": "application/octet-stream", Origin: "https://evil.example" },
+    });
+    expect(crossSite.status()).toBe(403);
+
+    // A file that makes a notebook too large to save: read whole, refused with why.
+    const cells = Array.from({ length: 300 }, () => ({ cell_type: "code", source: `%sql\n${"x".repeat(32 * 1024)}` }));
+    await input.setInputFiles({
+      name: "many.ipynb",
+      mimeType: "application/x-ipynb+json",
+      buffer: Buffer.from(JSON.stringify({ nbformat: 4, metadata: {}, cells })),
+    });
+    await expect(page.locator(".new-notebook").getByRole("alert")).toContainText("a notebook holds at most 8,388,608");
+
+    // JSON's \u0000 is a NUL once parsed: refused, nothing created.
+    await input.setInputFiles({
+      name: `${tag}.ipynb`,
+      mimeType: "application/x-ipynb+json",
+      buffer: Buffer.from(
+        JSON.stringify({ nbformat: 4, metadata: {}, cells: [{ cell_type: "code", source: "%sql\nSELECT '\u0000'" }] }),
+      ),
+    });
+    await expect(page.locator(".new-notebook").getByRole("alert")).toContainText("NUL character");
+    await expect(page.getByRole("link", { name: tag })).toHaveCount(0);
+
+    // The largest notebook that can be saved (8 MiB of cells in a 16 MiB-limit file) imports and opens.
+    const largest = Array.from({ length: 4 }, (_, i) => ({
+      cell_type: "code",
+      source: `%sql\nSELECT ${i + 1} AS n -- ${"x".repeat(2 * 1024 * 1024 - 40)}`,
+    }));
+    await input.setInputFiles({
+      name: `${tag}.ipynb`,
+      mimeType: "application/x-ipynb+json",
+      buffer: Buffer.from(JSON.stringify({ nbformat: 4, metadata: {}, cells: largest })),
+    });
+    await expect(page).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
+    await expect(page.getByRole("region", { name: /^Cell \d+ \(SQL\)$/ })).toHaveCount(4);
+    await expect(cell(page, 1)).toContainText("SELECT 1 AS n");
+    await page.screenshot({ path: "test-results/notebook-imported-largest.png" });
+  });
 });

@@ -20,6 +20,12 @@ const { and, eq } = await import("drizzle-orm");
 
 type User = Awaited<ReturnType<typeof createTestUser>>;
 
+/** Imports a file as `user` and opens the notebook it made. */
+async function importAndOpen(user: User, input: Parameters<typeof notebooks.importNotebookFile>[1]) {
+  const { id } = await notebooks.importNotebookFile(user, input);
+  return notebooks.getNotebook(user, id);
+}
+
 const CHART: ChartSpec = { kind: "line", x: "n", y: ["n"], group: null, aggregate: "sum" };
 
 let alice: User;
@@ -384,7 +390,7 @@ describe("import and export", () => {
 
     const ipynb = await notebooks.exportNotebookFile(alice, nb.id, "ipynb");
     expect(ipynb.filename).toBe("Trips review.ipynb");
-    const fromIpynb = await notebooks.importNotebookFile(bob, {
+    const fromIpynb = await importAndOpen(bob, {
       filename: ipynb.filename,
       text: ipynb.text,
       connectionId: "builtin",
@@ -395,7 +401,7 @@ describe("import and export", () => {
 
     const sql = await notebooks.exportNotebookFile(alice, nb.id, "sql");
     expect(sql.filename).toBe("Trips review.sql");
-    const fromSql = await notebooks.importNotebookFile(bob, {
+    const fromSql = await importAndOpen(bob, {
       filename: sql.filename,
       text: sql.text,
       connectionId: team,
@@ -421,19 +427,19 @@ describe("import and export", () => {
     const edited = file.text.replace(team, "no-such-connection");
     expect(edited).not.toBe(file.text);
 
-    const byBob = await notebooks.importNotebookFile(bob, {
+    const byBob = await importAndOpen(bob, {
       filename: "m.ipynb",
       text: file.text,
       connectionId: "builtin",
     });
     expect(byBob.cells.map((c) => c.connectionId)).toEqual([null, team, null]);
-    const unknown = await notebooks.importNotebookFile(bob, {
+    const unknown = await importAndOpen(bob, {
       filename: "m.ipynb",
       text: edited,
       connectionId: "builtin",
     });
     expect(unknown.cells.map((c) => c.connectionId)).toEqual([null, null, null]);
-    const byAlice = await notebooks.importNotebookFile(alice, {
+    const byAlice = await importAndOpen(alice, {
       filename: "m.ipynb",
       text: file.text,
       connectionId: "builtin",
@@ -441,21 +447,17 @@ describe("import and export", () => {
     expect(byAlice.cells.map((c) => c.connectionId)).toEqual([personal, team, null]);
 
     // The notebook's own connection must be one the importer may use.
-    expect(
-      await refusal(
-        notebooks.importNotebookFile(bob, { filename: "m.ipynb", text: file.text, connectionId: personal }),
-      ),
-    ).toBe(NOT_FOUND);
+    expect(await refusal(importAndOpen(bob, { filename: "m.ipynb", text: file.text, connectionId: personal }))).toBe(
+      NOT_FOUND,
+    );
   });
 
   it("refuses a file that is not a notebook, and creates nothing", async () => {
     const { db } = await runtime();
     const before = await db.$count(schema.notebooks);
-    expect(
-      await refusal(
-        notebooks.importNotebookFile(bob, { filename: "a.ipynb", text: "{ nope", connectionId: "builtin" }),
-      ),
-    ).toMatch(/not valid JSON/);
+    expect(await refusal(importAndOpen(bob, { filename: "a.ipynb", text: "{ nope", connectionId: "builtin" }))).toMatch(
+      /not valid JSON/,
+    );
     expect(await db.$count(schema.notebooks)).toBe(before);
   });
 });

@@ -2,12 +2,28 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { createNotebookAction, importNotebookAction } from "@/app/(workspace)/notebooks/actions";
+import { createNotebookAction } from "@/app/(workspace)/notebooks/actions";
+import type { ActionResult } from "@/lib/action-result";
 import type { ConnectionView } from "@/lib/connections";
 import { newCell } from "@/lib/notebooks/cells";
+import { fileTooLarge, MAX_IMPORT_BYTES } from "@/lib/notebooks/import-limit";
 
-/** Files larger than this are refused before they are sent. */
-const MAX_IMPORT_BYTES = 8 * 1024 * 1024;
+/** Sends the file as it is (no JSON around it) to the import route; the server answers like an action. */
+async function importNotebookFile(file: File, connectionId: string): Promise<ActionResult<{ id: string }>> {
+  const params = new URLSearchParams({ filename: file.name, connection: connectionId });
+  try {
+    const response = await fetch(`/api/notebooks/import?${params}`, {
+      method: "POST",
+      body: file,
+      headers: { "Content-Type": "application/octet-stream" },
+    });
+    const type = response.headers.get("content-type") ?? "";
+    if (type.startsWith("application/json")) return (await response.json()) as ActionResult<{ id: string }>;
+    return { ok: false, error: `The server could not import the file (HTTP ${response.status}). Try again.` };
+  } catch {
+    return { ok: false, error: "The server could not be reached. Check your connection and try again." };
+  }
+}
 
 /** Creates an empty notebook, or one from a Jupyter (.ipynb) or .sql file. */
 export function NewNotebook({ connections }: { connections: ConnectionView[] }) {
@@ -30,9 +46,10 @@ export function NewNotebook({ connections }: { connections: ConnectionView[] }) 
 
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    if (file.size > MAX_IMPORT_BYTES) return setProblem("That file is larger than 8 MB; split it to import it.");
+    if (file.size > MAX_IMPORT_BYTES) return setProblem(fileTooLarge(file.size));
     setBusy(true);
-    const result = await importNotebookAction({ filename: file.name, text: await file.text(), connectionId });
+    setProblem(null);
+    const result = await importNotebookFile(file, connectionId);
     if (result.ok) router.push(`/notebooks/${result.data.id}`);
     else setProblem(result.error);
     setBusy(false);

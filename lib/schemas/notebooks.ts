@@ -54,11 +54,6 @@ export const listNotebooksInput = z.object({
   offset: z.number().int().min(0).max(1_000_000).default(0),
 });
 export const runCellInput = z.object({ notebookId: id, cellId: uuid, pageSize });
-export const importNotebookInput = z.object({
-  filename: z.string().max(255),
-  text: z.string().max(MAX_NOTEBOOK_CHARS * 2, "The file is too large to import."),
-  connectionId: id,
-});
 export const exportNotebookInput = z.object({ notebookId: id, format: z.enum(["ipynb", "sql"]) });
 export const cellToQueryInput = z.object({
   notebookId: id,

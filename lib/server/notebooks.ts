@@ -2,10 +2,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { eq, inArray } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
-import { exportNotebook, importNotebook } from "@/lib/notebooks/formats";
+import { exportNotebook, importNotebookSteps } from "@/lib/notebooks/formats";
 import type { CellRun, NotebookConflict, NotebookContent, NotebookListItem, NotebookView } from "@/lib/notebooks/types";
 import type { Page, RunView } from "@/lib/results/types";
 import type { Level } from "@/lib/sharing";
+import { runStepsSliced } from "@/lib/steps";
 import { findAuthorized, listedLevel } from "./auth/permissions";
 import { engineFor, listConnections, requireConnection } from "./connections";
 import {
@@ -24,6 +25,7 @@ import { type Notebook, runs, type User, users } from "./db/schema";
 import { createQuery } from "./queries";
 import { runView, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
+import { timeSlicer } from "./time-slice";
 
 /** The notebook, if the user has at least `needed` on it; anything else is "not found" or a clear refusal. */
 export async function notebookFor(user: User, id: string, needed: Level) {
@@ -188,15 +190,20 @@ export async function runCell(
   return started;
 }
 
+/**
+ * Makes a notebook from an uploaded file's text (already size-checked by the
+ * caller) and answers only its id: the importer opens it next, and sending an
+ * 8 MiB notebook back would double the work.
+ */
 export async function importNotebookFile(
   user: User,
   input: { filename: string; text: string; connectionId: string },
-): Promise<NotebookView> {
+): Promise<{ id: string }> {
   await requireConnection(user, input.connectionId);
-  const imported = importNotebook(input.filename, input.text);
+  const imported = await runStepsSliced(importNotebookSteps(input.filename, input.text), timeSlicer());
   // A connection named in the file is kept only if this user may use it here.
   const usable = new Set((await listConnections(user)).map((c) => c.id));
-  return createNotebook(user, {
+  const content: NotebookContent = {
     title: imported.title,
     connectionId: input.connectionId,
     cells: imported.cells.map((cell) => ({
@@ -207,7 +214,11 @@ export async function importNotebookFile(
         cell.kind === "sql" && cell.connectionId && usable.has(cell.connectionId) ? cell.connectionId : null,
       chart: cell.kind === "sql" ? (cell.chart ?? null) : null,
     })),
-  });
+  };
+  await checkConnections(user, content, new Set());
+  const { db } = await runtime();
+  const notebook = await insertNotebook(db, user.id, content);
+  return { id: notebook.id };
 }
 
 export async function exportNotebookFile(user: User, id: string, format: "ipynb" | "sql") {

@@ -1,4 +1,5 @@
-import { scanTokens } from "./tokens";
+import { runSteps, type Steps } from "@/lib/steps";
+import { scanTokenSteps } from "./tokens";
 
 /** A statement cut out of the editor's text, with where it starts there. */
 export interface Statement {
@@ -15,6 +16,11 @@ export type SqlDialect = "duckdb" | "databricks";
  * comment-only pieces are dropped. One pass over the tokens: linear in the text.
  */
 export function splitStatements(sql: string, dialect: SqlDialect = "duckdb"): Statement[] {
+  return runSteps(splitStatementSteps(sql, dialect));
+}
+
+/** `splitStatements` as steps (lib/steps.ts), for long texts split in slices. */
+export function* splitStatementSteps(sql: string, dialect: SqlDialect): Steps<Statement[]> {
   const out: Statement[] = [];
   let pieceStart = 0;
   let significant = false;
@@ -23,7 +29,7 @@ export function splitStatements(sql: string, dialect: SqlDialect = "duckdb"): St
     const text = raw.trim();
     if (significant && text !== "") out.push({ text, offset: pieceStart + raw.length - raw.trimStart().length });
   };
-  scanTokens(sql, dialect, (kind, start, end) => {
+  yield* scanTokenSteps(sql, dialect, (kind, start, end) => {
     if (kind === "symbol" && sql.charCodeAt(start) === 59 /* ; */) {
       cut(start);
       pieceStart = end;

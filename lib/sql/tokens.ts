@@ -1,3 +1,4 @@
+import { runSteps, type Steps } from "@/lib/steps";
 import type { SqlDialect } from "./split";
 
 export type TokenKind = "word" | "quoted" | "string" | "number" | "comment" | "space" | "symbol";
@@ -78,15 +79,33 @@ export function* tokens(sql: string, dialect: SqlDialect = "duckdb"): Generator<
  * The same tokens as `tokens`, handed to `visit` without allocating one object
  * each, for scanners on the request path; `visit` returns false to stop early.
  */
-export function scanTokens(
-  sql: string,
-  dialect: SqlDialect,
-  visit: (kind: TokenKind, start: number, end: number, open: boolean) => boolean | undefined,
-): void {
+export function scanTokens(sql: string, dialect: SqlDialect, visit: TokenVisitor): void {
+  runSteps(scanTokenSteps(sql, dialect, visit));
+}
+
+type TokenVisitor = (kind: TokenKind, start: number, end: number, open: boolean) => boolean | undefined;
+
+/** A pause is allowed after this many tokens or characters, whichever comes first. */
+const TOKENS_PER_STEP = 4096;
+const CHARS_PER_STEP = 64 * 1024;
+
+/**
+ * `scanTokens` as steps (lib/steps.ts): yields every few thousand tokens or
+ * tens of KiB, so a long text can be scanned in slices. (One token is read at
+ * once: a 16 MiB unclosed comment is one tight, linear loop.)
+ */
+export function* scanTokenSteps(sql: string, dialect: SqlDialect, visit: TokenVisitor): Steps<void> {
   const cursor: Cursor = { kind: "space", end: 0, open: false };
+  let count = 0;
+  let stepStart = 0;
   for (let start = 0; start < sql.length; start = cursor.end) {
     readToken(sql, start, dialect, cursor);
     if (visit(cursor.kind, start, cursor.end, cursor.open) === false) return;
+    if (++count === TOKENS_PER_STEP || cursor.end - stepStart >= CHARS_PER_STEP) {
+      count = 0;
+      stepStart = cursor.end;
+      yield;
+    }
   }
 }
 

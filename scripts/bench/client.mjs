@@ -152,6 +152,35 @@ export class Client {
     return { ms, value };
   }
 
+  /**
+   * Imports a notebook file through POST /api/notebooks/import, as the
+   * notebooks page does: the file is the raw body. Returns { ms, status, value }
+   * where value is the route's { ok, data } or { ok: false, error }.
+   */
+  async importNotebook(filename, text, connectionId, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+    const t0 = performance.now();
+    const params = new URLSearchParams({ filename, connection: connectionId });
+    const res = await fetch(`${this.base}/api/notebooks/import?${params}`, {
+      method: "POST",
+      headers: {
+        "Content-Type": "application/octet-stream",
+        Origin: this.base,
+        ...(this.cookie ? { Cookie: this.cookie } : {}),
+      },
+      body: text,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = await res.text();
+    const ms = performance.now() - t0;
+    let value;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      value = { ok: false, error: `HTTP ${res.status}: ${body.slice(0, 200)}` };
+    }
+    return { ms, status: res.status, value };
+  }
+
   /** Like call(), but unwraps { ok, data } and throws on { ok: false }. */
   async data(name, args, options) {
     const { ms, value } = await this.call(name, args, options);

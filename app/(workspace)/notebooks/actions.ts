@@ -3,7 +3,6 @@
 import {
   cellToQueryInput,
   chartDataInput,
-  importNotebookInput,
   listNotebooksInput,
   notebookContentInput,
   notebookIdInput,
@@ -15,7 +14,6 @@ import {
   cellToQuery,
   createNotebook,
   getNotebook,
-  importNotebookFile,
   listUserNotebooks,
   removeNotebook,
   runCell,
@@ -44,8 +42,6 @@ export const deleteNotebookAction = action(notebookIdInput, (input, user) => rem
 export const runCellAction = action(runCellInput, (input, user) =>
   runCell(user, input.notebookId, input.cellId, input.pageSize),
 );
-
-export const importNotebookAction = action(importNotebookInput, (input, user) => importNotebookFile(user, input));
 
 export const cellToQueryAction = action(cellToQueryInput, async (input, user) => {
   const query = await cellToQuery(user, input.notebookId, input.cellId, input);

@@ -1,8 +1,12 @@
 import { UserError } from "@/lib/action-result";
 import type { ImportedNotebook, NotebookContent } from "@/lib/notebooks/types";
 import { MAX_CELLS, MAX_NOTEBOOK_CHARS } from "@/lib/schemas/notebooks";
-import { exportIpynb, importIpynb } from "./ipynb";
-import { DATABRICKS_HEADER, exportSqlFile, importSqlFile } from "./sql-file";
+import { runSteps, type Steps } from "@/lib/steps";
+import { MAX_DRAFT_CHARS } from "@/lib/tabs";
+import { containsNul, NUL_MESSAGE } from "@/lib/text-input";
+import { fileTooLarge, MAX_IMPORT_BYTES } from "../import-limit";
+import { exportIpynb, importIpynbSteps } from "./ipynb";
+import { DATABRICKS_HEADER, exportSqlFile, importSqlFileSteps } from "./sql-file";
 
 /** Notebook files Lakebook reads and writes: Jupyter notebooks and Databricks-style .sql files. */
 
@@ -15,8 +19,7 @@ export interface ExportedNotebook {
 }
 
 const MIME_TYPES: Record<NotebookFormat, string> = { ipynb: "application/x-ipynb+json", sql: "application/sql" };
-/** A file's text may be larger than the notebook it makes (JSON quoting, outputs), within reason. */
-const MAX_FILE_CHARS = MAX_NOTEBOOK_CHARS * 2;
+const MAX_FILE_CHARS = MAX_IMPORT_BYTES;
 const MAX_TITLE_CHARS = 200;
 const UNTITLED = "Imported notebook";
 
@@ -27,16 +30,46 @@ export function exportNotebook(content: NotebookContent, format: NotebookFormat)
 
 /** Reads an uploaded file; throws UserError with a message for the person who chose it. */
 export function importNotebook(filename: string, text: string): ImportedNotebook {
-  if (text.length > MAX_FILE_CHARS) throw new UserError("The file is too large to import.");
+  return runSteps(importNotebookSteps(filename, text));
+}
+
+/** `importNotebook` as steps (lib/steps.ts), which the server runs in slices. */
+export function* importNotebookSteps(filename: string, text: string): Steps<ImportedNotebook> {
+  if (text.length > MAX_FILE_CHARS) throw new UserError(fileTooLarge());
   if (text.trim() === "") throw new UserError("The file is empty.");
   const fallbackTitle = titleFromFilename(filename);
   const notebook =
-    formatOf(filename, text) === "ipynb" ? importIpynb(text, fallbackTitle) : importSqlFile(text, fallbackTitle);
+    formatOf(filename, text) === "ipynb"
+      ? yield* importIpynbSteps(text, fallbackTitle)
+      : yield* importSqlFileSteps(text, fallbackTitle);
   if (notebook.cells.length > MAX_CELLS) {
     throw new UserError(`The file has ${notebook.cells.length} cells; a notebook holds at most ${MAX_CELLS}.`);
   }
+  checkSizes(notebook);
+  // JSON can spell a NUL as \u0000; PostgreSQL text cannot store one.
+  if (containsNul(notebook)) throw new UserError(NUL_MESSAGE);
   return { ...notebook, title: clampTitle(notebook.title) };
 }
+
+/** The notebook the file makes must be one that can be saved: each cell and the whole within their limits. */
+function checkSizes(notebook: ImportedNotebook): void {
+  let total = 0;
+  for (const [index, cell] of notebook.cells.entries()) {
+    if (cell.source.length > MAX_DRAFT_CHARS) {
+      throw new UserError(
+        `Cell ${index + 1} of the file holds ${count(cell.source.length)} characters; a cell holds at most ${count(MAX_DRAFT_CHARS)}.`,
+      );
+    }
+    total += cell.source.length;
+  }
+  if (total > MAX_NOTEBOOK_CHARS) {
+    throw new UserError(
+      `The file's cells hold ${count(total)} characters; a notebook holds at most ${count(MAX_NOTEBOOK_CHARS)}. Split it into several notebooks to import it.`,
+    );
+  }
+}
+
+const count = (n: number) => n.toLocaleString("en-US");
 
 /** By extension; a file without a known one is recognised by how it starts. */
 function formatOf(filename: string, text: string): NotebookFormat {

@@ -228,7 +228,7 @@ describe("ipynb import", () => {
   it("rejects absurd sizes", () => {
     const many = Array.from({ length: 5001 }, () => ({ cell_type: "markdown", source: "", metadata: {} }));
     expect(() => importNotebook("a.ipynb", ipynb(many))).toThrow("The file has 5001 cells; a notebook holds at most");
-    expect(() => importNotebook("a.ipynb", " ".repeat(17 * 1024 * 1024))).toThrow("too large");
+    expect(() => importNotebook("a.ipynb", " ".repeat(17 * 1024 * 1024))).toThrow("larger than the import limit");
   });
 
   it("throws UserError so the action can show the message", () => {

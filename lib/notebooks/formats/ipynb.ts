@@ -1,6 +1,7 @@
 import { UserError } from "@/lib/action-result";
 import type { ImportedNotebook, NotebookCell, NotebookContent } from "@/lib/notebooks/types";
 import { chartSpecInput } from "@/lib/schemas/notebooks";
+import { runSteps, type Steps } from "@/lib/steps";
 
 /**
  * Jupyter notebooks (nbformat 4.5). SQL cells travel as `%sql` code cells, the
@@ -59,6 +60,11 @@ export function exportIpynb(content: NotebookContent): string {
 }
 
 export function importIpynb(text: string, fallbackTitle: string): ImportedNotebook {
+  return runSteps(importIpynbSteps(text, fallbackTitle));
+}
+
+/** `importIpynb` as steps (lib/steps.ts): one parse of the JSON, then a pause allowed after each cell. */
+export function* importIpynbSteps(text: string, fallbackTitle: string): Steps<ImportedNotebook> {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -75,7 +81,12 @@ export function importIpynb(text: string, fallbackTitle: string): ImportedNotebo
   }
   const metadata = isRecord(doc.metadata) ? doc.metadata : {};
   const language = notebookLanguage(metadata);
-  const cells = doc.cells.map((cell, index) => importCell(cell, index, language));
+  yield;
+  const cells: ImportedCell[] = [];
+  for (const [index, cell] of doc.cells.entries()) {
+    cells.push(importCell(cell, index, language));
+    yield;
+  }
   return { title: notebookTitle(metadata) ?? fallbackTitle, cells };
 }
 

@@ -1,6 +1,7 @@
 import type { ImportedNotebook, NotebookContent } from "@/lib/notebooks/types";
-import { splitStatements } from "@/lib/sql/split";
-import { scanTokens } from "@/lib/sql/tokens";
+import { splitStatementSteps } from "@/lib/sql/split";
+import { scanTokenSteps } from "@/lib/sql/tokens";
+import { runSteps, type Steps } from "@/lib/steps";
 import { cellFromCode, type ImportedCell, toLf } from "./ipynb";
 
 /**
@@ -30,27 +31,36 @@ export function exportSqlFile(content: NotebookContent): string {
  * still mean commands, as some export tools strip the header.
  */
 export function importSqlFile(text: string, fallbackTitle: string): ImportedNotebook {
+  return runSteps(importSqlFileSteps(text, fallbackTitle));
+}
+
+/** `importSqlFile` as steps (lib/steps.ts): the server reads a 16 MiB file in slices. */
+export function* importSqlFileSteps(text: string, fallbackTitle: string): Steps<ImportedNotebook> {
   const lines = toLf(text.replace(/^\uFEFF/, "")).split("\n");
+  yield;
   // The file's last newline ends its last line; it is not an empty line of the last cell.
   if (lines.length > 1 && lines.at(-1) === "") lines.pop();
   const title = fallbackTitle;
-  if (lines[0].trimEnd() === DATABRICKS_HEADER) return { title, cells: commandCells(lines.slice(1)) };
-  if (lines.some((line) => line.trimEnd() === SEPARATOR)) return { title, cells: commandCells(lines) };
-  return { title, cells: statementCells(lines.join("\n")) };
+  if (lines[0].trimEnd() === DATABRICKS_HEADER) return { title, cells: yield* commandCells(lines.slice(1)) };
+  if (lines.some((line) => line.trimEnd() === SEPARATOR)) return { title, cells: yield* commandCells(lines) };
+  return { title, cells: yield* statementCells(lines.join("\n")) };
 }
 
-function commandCells(lines: string[]): ImportedCell[] {
+function* commandCells(lines: string[]): Steps<ImportedCell[]> {
   if (lines.length === 0) return [];
   // An unterminated quote would hide every later separator; then split on every separator line, as Databricks does.
-  const strict = splitCommands(lines, true);
-  const groups = strict.endsOutside ? strict.groups : splitCommands(lines, false).groups;
-  return groups.map((group, index) => {
+  const strict = yield* splitCommands(lines, true);
+  const groups = strict.endsOutside ? strict.groups : (yield* splitCommands(lines, false)).groups;
+  const cells: ImportedCell[] = [];
+  for (const [index, group] of groups.entries()) {
     // The export puts one blank line on each side of a separator; it is not part of the cells.
     let cell = group;
     if (index > 0 && cell[0] === "") cell = cell.slice(1);
     if (index < groups.length - 1 && cell.at(-1) === "") cell = cell.slice(0, -1);
-    return commandCell(cell);
-  });
+    cells.push(commandCell(cell));
+    yield;
+  }
+  return cells;
 }
 
 /**
@@ -58,8 +68,11 @@ function commandCells(lines: string[]): ImportedCell[] {
  * string literal or block comment of a SQL cell is SQL, so such cells survive a
  * round trip.
  */
-function splitCommands(lines: string[], respectLiterals: boolean): { groups: string[][]; endsOutside: boolean } {
-  const inside = respectLiterals ? linesInsideLiterals(lines) : null;
+function* splitCommands(
+  lines: string[],
+  respectLiterals: boolean,
+): Steps<{ groups: string[][]; endsOutside: boolean }> {
+  const inside = respectLiterals ? yield* linesInsideLiterals(lines) : null;
   const groups: string[][] = [[]];
   lines.forEach((line, index) => {
     if (inside?.lines[index] !== 1 && line.trimEnd() === SEPARATOR) groups.push([]);
@@ -73,7 +86,7 @@ function splitCommands(lines: string[], respectLiterals: boolean): { groups: str
  * Spark SQL reads the text (one pass over its tokens), and whether one of those
  * runs to the end unclosed.
  */
-function linesInsideLiterals(lines: string[]): { lines: Uint8Array; open: boolean } {
+function* linesInsideLiterals(lines: string[]): Steps<{ lines: Uint8Array; open: boolean }> {
   const text = lines.join("\n");
   const starts: number[] = [];
   let offset = 0;
@@ -84,7 +97,7 @@ function linesInsideLiterals(lines: string[]): { lines: Uint8Array; open: boolea
   const inside = new Uint8Array(lines.length);
   let open = false;
   let next = 0; // the first line that starts after the current token's start
-  scanTokens(text, "databricks", (kind, start, end, unclosed) => {
+  yield* scanTokenSteps(text, "databricks", (kind, start, end, unclosed) => {
     const spans = kind === "string" || kind === "quoted" || (kind === "comment" && text.startsWith("/*", start));
     if (!spans) return true;
     while (next < starts.length && starts[next] <= start) next++;
@@ -109,8 +122,8 @@ function commandCell(lines: string[]): ImportedCell {
   return /^%[A-Za-z]/.test(code) ? cellFromCode(code, "sql") : { kind: "sql", source };
 }
 
-function statementCells(text: string): ImportedCell[] {
-  const statements = splitStatements(text, "databricks");
+function* statementCells(text: string): Steps<ImportedCell[]> {
+  const statements = yield* splitStatementSteps(text, "databricks");
   // Nothing but comments: keep them rather than lose them.
   if (statements.length === 0) return [{ kind: "sql", source: text.trim() }];
   const last = statements[statements.length - 1];

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, ilike, inArray, ne, notInArray, or, type SQL, sql } from "drizzle-orm";
 import type { NotebookContent } from "@/lib/notebooks/types";
+import { timeSlicer } from "../../time-slice";
 import type { Db } from "../client";
 import { type Notebook, type NotebookCellRow, notebookCells, notebooks, permissions, users } from "../schema";
 import { reachesUser, sharedWithUser } from "./permissions";
@@ -77,6 +78,15 @@ export async function updateNotebookIfVersion(
   });
 }
 
+/**
+ * Cells are written in multi-row statements of bounded size, with a turn of
+ * the event loop between them when they take long: a 500-cell, 8 MiB notebook
+ * is a few statements, and PGlite (which runs on this thread) never holds the
+ * loop for the whole of it.
+ */
+const CELL_BATCH_CHARS = 512 * 1024;
+const CELL_BATCH_ROWS = 100;
+
 async function writeCells(tx: Tx, notebookId: string, content: NotebookContent): Promise<void> {
   const ids = content.cells.map((c) => c.id);
   await tx
@@ -86,26 +96,51 @@ async function writeCells(tx: Tx, notebookId: string, content: NotebookContent):
         ? and(eq(notebookCells.notebookId, notebookId), notInArray(notebookCells.id, ids))
         : eq(notebookCells.notebookId, notebookId),
     );
-  for (const [position, cell] of content.cells.entries()) {
-    const fields = {
-      position,
-      kind: cell.kind,
-      source: cell.source,
-      connectionId: cell.kind === "sql" ? cell.connectionId : null,
-      chart: cell.kind === "sql" ? cell.chart : null,
-      // A Markdown cell has no result; dropping the link lets the old result expire.
-      ...(cell.kind === "markdown" ? { lastRunId: null } : {}),
-    };
+  const rows = content.cells.map((cell, position) => ({
+    id: cell.id,
+    notebookId,
+    position,
+    kind: cell.kind,
+    source: cell.source,
+    connectionId: cell.kind === "sql" ? cell.connectionId : null,
+    chart: cell.kind === "sql" ? cell.chart : null,
+  }));
+  const pause = timeSlicer();
+  for (const batch of batches(rows)) {
     await tx
       .insert(notebookCells)
-      .values({ id: cell.id, notebookId, ...fields })
+      .values(batch)
       // A cell id belongs to one notebook: a forged id naming another notebook's cell changes nothing there.
       .onConflictDoUpdate({
         target: notebookCells.id,
-        set: fields,
+        set: {
+          position: sql`excluded.position`,
+          kind: sql`excluded.kind`,
+          source: sql`excluded.source`,
+          connectionId: sql`excluded.connection_id`,
+          chart: sql`excluded.chart`,
+          // A Markdown cell has no result; dropping the link lets the old result expire.
+          lastRunId: sql`case when excluded.kind = 'markdown' then null else ${notebookCells.lastRunId} end`,
+        },
         setWhere: eq(notebookCells.notebookId, notebookId),
       });
+    await pause();
   }
+}
+
+function* batches<T extends { source: string }>(rows: T[]): Generator<T[]> {
+  let batch: T[] = [];
+  let chars = 0;
+  for (const row of rows) {
+    if (batch.length > 0 && (batch.length >= CELL_BATCH_ROWS || chars + row.source.length > CELL_BATCH_CHARS)) {
+      yield batch;
+      batch = [];
+      chars = 0;
+    }
+    batch.push(row);
+    chars += row.source.length;
+  }
+  if (batch.length > 0) yield batch;
 }
 
 export async function setCellRun(db: Db, notebookId: string, cellId: string, runId: string): Promise<void> {
