@@ -8,6 +8,7 @@ import {
   E2E_RESULT_MAX_ROWS,
   E2E_RESULTS_BUDGET_PER_USER,
   E2E_SERVER_LOG,
+  E2E_SSO_DOMAIN,
   E2E_TRIPS_ROWS,
   E2E_WAREHOUSE_TLS_DIR,
 } from "./e2e/support/constants";
@@ -89,6 +90,7 @@ export default defineConfig({
         LAKEBOOK_ALLOWED_WAREHOUSE_HOSTS: `${E2E_ALLOWED_WAREHOUSE_HOSTS},*.cloud.databricks.com,*.azuredatabricks.net,*.gcp.databricks.com`,
         LAKEBOOK_ALLOWED_WAREHOUSE_PORTS: "*",
         LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS: "127.0.0.1/32,::1/128",
+        LAKEBOOK_OIDC_ALLOWED_DOMAINS: E2E_SSO_DOMAIN,
       },
     },
   ],

@@ -72,6 +72,12 @@ export const joinInput = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(200),
   password: passwordSchema,
 });
+/** An open invitation to withdraw, named by the hash of its token (the token itself is never stored). */
+export const revokeInvitationInput = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, "Not an invitation.") });
+/** The member's current password, confirming that they link single sign-on to their account. */
+export const ssoLinkInput = z.object({
+  password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
+});
 
 /** The host of a pasted URL or host name: no scheme, no path. */
 function hostOfUrl(text: string): string {

@@ -1,6 +1,7 @@
 import { redirect } from "next/navigation";
 import { AuthShell } from "@/components/auth/AuthShell";
 import { SignInForm } from "@/components/auth/SignInForm";
+import { SSO_ERRORS } from "@/lib/auth/sso-errors";
 import { oidcConfigured } from "@/lib/server/auth/options";
 import { currentUser } from "@/lib/server/auth/session";
 import { config } from "@/lib/server/config";
@@ -10,6 +11,7 @@ import { runtime } from "@/lib/server/runtime";
 export const dynamic = "force-dynamic";
 
 const ERRORS: Record<string, string> = {
+  ...SSO_ERRORS,
   NoEmail: "Your identity provider did not share an email address, which Lakebook needs.",
   AccessDenied: "This account cannot sign in. Ask an admin to enable it.",
   OAuthSignin: "Single sign-on could not start. Try again, or ask an admin to check its settings.",

@@ -3,13 +3,29 @@
 import { signOut } from "next-auth/react";
 import { flushAllDrafts } from "@/components/workbench/drafts";
 
-export function UserMenu({ name, email, role }: { name: string; email: string; role: string }) {
+export function UserMenu({
+  name,
+  email,
+  role,
+  sso = false,
+}: {
+  name: string;
+  email: string;
+  role: string;
+  /** Single sign-on is set up: link to Account › Single sign-on. */
+  sso?: boolean;
+}) {
   return (
     <div className="user-menu">
       <span title={email}>
         {name}
         {role === "admin" && <span className="badge">admin</span>}
       </span>
+      {sso && (
+        <a className="user-menu-link" href="/account/single-sign-on">
+          Single sign-on
+        </a>
+      )}
       <button
         type="button"
         className="ghost"

@@ -1,6 +1,7 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { parseAllowedDomains } from "@/lib/auth/email-domains";
 import { parseByteSize } from "@/lib/byte-size";
 import { parseDuration } from "@/lib/duration";
 import { LOG_LEVELS } from "./log";
@@ -126,6 +127,22 @@ const schema = z.object({
   LAKEBOOK_OIDC_CLIENT_ID: z.string().min(1).optional(),
   LAKEBOOK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   LAKEBOOK_OIDC_NAME: z.string().min(1).default("single sign-on"),
+  /**
+   * Email domains whose verified single sign-on identities may join without an
+   * invitation (comma list, exact match; subdomains only when listed). Empty:
+   * "invited only", the default (lib/server/auth/sso.ts).
+   */
+  LAKEBOOK_OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const parsed = parseAllowedDomains(text);
+      if ("problem" in parsed) {
+        ctx.addIssue({ code: "custom", message: parsed.problem });
+        return z.NEVER;
+      }
+      return parsed.domains;
+    }),
   /** The least severe messages the server log keeps (log.ts reads it before the rest is validated). */
   LAKEBOOK_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** `1`: GET /api/bench/event-loop answers the server's event-loop delay, for `npm run bench`; otherwise it is a 404. */

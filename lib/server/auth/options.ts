@@ -5,10 +5,11 @@ import { containsNul } from "@/lib/text-input";
 import { config, dataDir } from "../config";
 import { decoyHash, verifyPassword } from "../crypto/password";
 import { deriveKey, loadSecretKey } from "../crypto/secret-key";
-import { findUserByEmail, insertUser } from "../db/queries/users";
+import { findUserByEmail } from "../db/queries/users";
 import { runtime } from "../runtime";
+import { OIDC_PROVIDER_ID, oidcProvider, ssoSignIn } from "./oidc";
 
-export const OIDC_PROVIDER_ID = "oidc";
+export { OIDC_PROVIDER_ID } from "./oidc";
 
 /** The session cookie's signing secret: NEXTAUTH_SECRET, else derived from the server's master key. */
 function authSecret(): string {
@@ -49,35 +50,7 @@ function build(): NextAuthOptions {
       },
     }),
   ];
-  if (oidcConfigured()) {
-    const issuer = c.LAKEBOOK_OIDC_ISSUER!.replace(/\/$/, "");
-    providers.push({
-      id: OIDC_PROVIDER_ID,
-      name: c.LAKEBOOK_OIDC_NAME,
-      type: "oauth",
-      wellKnown: `${issuer}/.well-known/openid-configuration`,
-      clientId: c.LAKEBOOK_OIDC_CLIENT_ID,
-      clientSecret: c.LAKEBOOK_OIDC_CLIENT_SECRET,
-      authorization: { params: { scope: "openid email profile" } },
-      idToken: true,
-      // Many issuers put only `sub` in the ID token: add name and email from userinfo.
-      userinfo: {
-        async request({ client, tokens }) {
-          const info = tokens.access_token ? await client.userinfo(tokens.access_token) : {};
-          const claims = (tokens as { claims(): Record<string, unknown> }).claims();
-          return { ...claims, ...info };
-        },
-      },
-      checks: ["pkce", "state"],
-      profile(profile: { sub: string; email?: string; name?: string; preferred_username?: string }) {
-        return {
-          id: profile.sub,
-          email: profile.email ?? null,
-          name: profile.name ?? profile.preferred_username ?? null,
-        };
-      },
-    });
-  }
+  if (oidcConfigured()) providers.push(oidcProvider());
 
   return {
     secret: authSecret(),
@@ -85,16 +58,10 @@ function build(): NextAuthOptions {
     session: { strategy: "jwt", maxAge: c.LAKEBOOK_SESSION_HOURS * 3600 },
     pages: { signIn: "/signin", error: "/signin" },
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
-        // Single sign-on: the identity provider vouches for the email; members
-        // are created on first sign-in, disabled ones are refused.
-        if (!user.email) return "/signin?error=NoEmail";
-        const { db } = await runtime();
-        const existing = await findUserByEmail(db, user.email);
-        if (existing) return !existing.disabled;
-        await insertUser(db, { email: user.email, name: user.name ?? user.email, passwordHash: null, role: "member" });
-        return true;
+        // Single sign-on: bound by issuer and subject, never matched by email alone (sso.ts).
+        return ssoSignIn(user, profile as Record<string, unknown> | undefined);
       },
       async jwt({ token, user }) {
         if (user?.email) {

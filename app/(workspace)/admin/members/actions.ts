@@ -1,7 +1,9 @@
 "use server";
 
-import { inviteInput, memberChangeInput } from "@/lib/schemas";
+import { UserError } from "@/lib/action-result";
+import { inviteInput, memberChangeInput, revokeInvitationInput } from "@/lib/schemas";
 import { adminAction } from "@/lib/server/actions/safe-action";
+import { revokeInvitation } from "@/lib/server/db/queries/invitations";
 import { changeMember, invite } from "@/lib/server/members";
 import { runtime } from "@/lib/server/runtime";
 
@@ -13,4 +15,12 @@ export const inviteMemberAction = adminAction(inviteInput, async ({ email, role 
 export const changeMemberAction = adminAction(memberChangeInput, async ({ userId, role, disabled }) => {
   const user = await changeMember((await runtime()).db, userId, { role, disabled });
   return { id: user.id, role: user.role, disabled: user.disabled };
+});
+
+/** Withdraws an open invitation: its link no longer lets anyone join, with a password or with single sign-on. */
+export const revokeInvitationAction = adminAction(revokeInvitationInput, async ({ id }) => {
+  if (!(await revokeInvitation((await runtime()).db, id))) {
+    throw new UserError("This invitation is not open any more: it was used, revoked or has expired.");
+  }
+  return { revoked: true };
 });
