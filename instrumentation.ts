@@ -7,7 +7,7 @@ import type { Instrumentation } from "next";
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
-  const [{ installClientAddressHook }, { installErrorHandlers }, { installSignalHandlers }, { log }, { runtime }] =
+  const [{ installClientAddressHook }, { installErrorHandlers }, { installSignalHandlers }, { log }, { startRuntime }] =
     await Promise.all([
       import("@/lib/server/auth/client-address-hook"),
       import("@/lib/server/process-errors"),
@@ -19,7 +19,7 @@ export async function register() {
   installErrorHandlers();
   installSignalHandlers();
   const started = Date.now();
-  await runtime();
+  await startRuntime();
   log.info(`warehouse and result store ready in ${Date.now() - started} ms`);
 }
 

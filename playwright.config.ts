@@ -1,12 +1,14 @@
 import { defineConfig } from "@playwright/test";
 import {
   ADMIN_STATE,
+  E2E_ALLOWED_WAREHOUSE_HOSTS,
   E2E_DATA_DIR,
   E2E_OIDC,
   E2E_PORT,
   E2E_RESULT_MAX_ROWS,
   E2E_RESULTS_BUDGET_PER_USER,
   E2E_SERVER_LOG,
+  E2E_SSO_DOMAIN,
   E2E_TRIPS_ROWS,
   E2E_WAREHOUSE_TLS_DIR,
 } from "./e2e/support/constants";
@@ -81,6 +83,14 @@ export default defineConfig({
         LAKEBOOK_OIDC_CLIENT_ID: E2E_OIDC.clientId,
         LAKEBOOK_OIDC_CLIENT_SECRET: E2E_OIDC.clientSecret,
         LAKEBOOK_OIDC_NAME: E2E_OIDC.name,
+        // The Thrift test warehouse listens on a random port of 127.0.0.1 as `localhost`:
+        // allowed explicitly, as an admin allows a warehouse on a private network.
+        // 127.0.0.2 is named in the host list but not in the networks, so that
+        // connection-policy.spec.ts can show the address check refusing it.
+        LAKEBOOK_ALLOWED_WAREHOUSE_HOSTS: `${E2E_ALLOWED_WAREHOUSE_HOSTS},*.cloud.databricks.com,*.azuredatabricks.net,*.gcp.databricks.com`,
+        LAKEBOOK_ALLOWED_WAREHOUSE_PORTS: "*",
+        LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS: "127.0.0.1/32,::1/128",
+        LAKEBOOK_OIDC_ALLOWED_DOMAINS: E2E_SSO_DOMAIN,
         // A short sign-in window, so that a test can wait one out (e2e/sign-in-and-sessions.spec.ts).
         LAKEBOOK_SIGNIN_WINDOW_SECONDS: "30",
       },

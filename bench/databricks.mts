@@ -37,10 +37,13 @@ const { startTestWarehouse } = await import("../tests/support/databricks-warehou
 const { DatabricksEngine } = await import("../lib/server/engines/databricks/engine");
 const runs = await import("../lib/server/runs/runs");
 const { runtime } = await import("../lib/server/runtime");
+const { createTestUser } = await import("../tests/support/users");
 
 console.log(`Generating ${ROWS.toLocaleString("en-US")} trips in the test warehouse…`);
 const warehouse = await startTestWarehouse({ tripsRows: ROWS, certificateDir: TLS_DIR });
 await runtime();
+// Runs belong to a member of the metadata store (the runs table's foreign key).
+const me = await createTestUser("member", "bench");
 
 async function rawDriver(): Promise<{ rows: number; seconds: number }> {
   const client = new DBSQLClient({ logger: new DBSQLLogger({ level: LogLevel.error }) });
@@ -75,7 +78,6 @@ async function throughApp(): Promise<{ rows: number; seconds: number; firstPageM
     auth: { type: "token", token: warehouse.token },
   });
   await engine.testConnection();
-  const me = { id: "bench" };
   const started = performance.now();
   const { run } = await runs.startRun(me, { sql: SQL, connectionId: "bench", lane: "bench", pageSize: 100 }, engine);
   let view = run;

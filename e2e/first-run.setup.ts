@@ -1,5 +1,4 @@
-import { test as setup } from "@playwright/test";
-import { expect } from "./support/app";
+import { expect, test as setup } from "./support/app";
 import { ADMIN, ADMIN_STATE } from "./support/constants";
 
 setup("the first visitor creates the admin account, signs out and in again", async ({ page }) => {

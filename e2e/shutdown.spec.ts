@@ -18,6 +18,8 @@ const POSTGRES = process.env.LAKEBOOK_TEST_POSTGRES ?? "postgres://postgres@127.
 const database = `lakebook_shutdown_${randomBytes(4).toString("hex")}`;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-shutdown-"));
 const ADMIN = { email: "shutdown-admin@example.com", password: "a long enough password" };
+/** The same key at every start of the server on this database (required with DATABASE_URL). */
+const SECRET_KEY = randomBytes(32).toString("hex");
 const LONG = "SELECT count(*) FROM range(100000000000) a, range(10) b WHERE a.range % 7 = b.range";
 
 async function sql<T extends pg.QueryResultRow>(text: string, db = database, values: unknown[] = []): Promise<T[]> {
@@ -64,6 +66,8 @@ async function startServer(port: number): Promise<Server> {
         LAKEBOOK_DATA_DIR: dataDir,
         LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000",
         DATABASE_URL: url.toString(),
+        // Required with DATABASE_URL: every server sharing the metadata store seals with the same key.
+        LAKEBOOK_SECRET_KEY: SECRET_KEY,
         LAKEBOOK_ADMIN_EMAIL: ADMIN.email,
         LAKEBOOK_ADMIN_PASSWORD: ADMIN.password,
       },

@@ -1,7 +1,7 @@
-import { z } from "zod";
 import { PAGE_SIZES } from "@/lib/results/paging";
 import { LEVELS } from "@/lib/sharing";
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
+import { z } from "@/lib/zod";
 
 /** Input of the server actions, shared by the forms that call them. */
 
@@ -71,6 +71,12 @@ export const joinInput = z.object({
   token: z.string().max(128),
   name: z.string().trim().min(1, "Enter your name.").max(200),
   password: passwordSchema,
+});
+/** An open invitation to withdraw, named by the hash of its token (the token itself is never stored). */
+export const revokeInvitationInput = z.object({ id: z.string().regex(/^[0-9a-f]{64}$/, "Not an invitation.") });
+/** The member's current password, confirming that they link single sign-on to their account. */
+export const ssoLinkInput = z.object({
+  password: z.string().min(1, "Enter your password.").max(1024, "That password is too long."),
 });
 
 /** Sign-in and sessions: a member's own password, and an admin's reset link for a member. */

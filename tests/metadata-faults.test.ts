@@ -31,6 +31,8 @@ const url = new URL(POSTGRES);
 url.pathname = `/${database}`;
 prepareTempDataDir();
 process.env.DATABASE_URL = url.toString();
+// Servers sharing a PostgreSQL must be given their key.
+process.env.LAKEBOOK_SECRET_KEY = randomBytes(32).toString("hex");
 
 const runs = await import("@/lib/server/runs/runs");
 const { listHistory } = await import("@/lib/server/runs/history");

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
-import { prepareTempDataDir } from "./support/env";
+import { allowLocalWarehouse, prepareTempDataDir } from "./support/env";
 import { createTestUser } from "./support/users";
 
 /**
@@ -11,6 +11,7 @@ import { createTestUser } from "./support/users";
  * closed, and no run is left "running".
  */
 const dataDir = prepareTempDataDir();
+allowLocalWarehouse();
 
 const runs = await import("@/lib/server/runs/runs");
 const { runtime } = await import("@/lib/server/runtime");

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { UserMenu } from "@/components/auth/UserMenu";
 import { workspaceNav } from "@/components/ui/nav";
 import { TopBar } from "@/components/ui/TopBar";
+import { oidcConfigured } from "@/lib/server/auth/options";
 import { pageUser } from "@/lib/server/auth/session";
 
 /** Every workspace page needs a signed-in member; a brand-new server first needs its admin. */
@@ -9,7 +10,10 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   const user = await pageUser();
   return (
     <>
-      <TopBar nav={workspaceNav(user.role)} right={<UserMenu name={user.name} email={user.email} role={user.role} />} />
+      <TopBar
+        nav={workspaceNav(user.role)}
+        right={<UserMenu name={user.name} email={user.email} role={user.role} sso={oidcConfigured()} />}
+      />
       {children}
     </>
   );

@@ -7,6 +7,7 @@ import {
   changeMemberAction,
   createPasswordResetAction,
   inviteMemberAction,
+  revokeInvitationAction,
 } from "@/app/(workspace)/admin/members/actions";
 
 interface Member {
@@ -19,6 +20,8 @@ interface Member {
 }
 
 interface PendingInvitation {
+  /** The hash of the invitation's token: names it without being its link. */
+  id: string;
   email: string;
   role: string;
   expiresAt: string;
@@ -56,6 +59,13 @@ export function MembersAdmin({
   async function change(userId: string, change: { role?: Member["role"]; disabled?: boolean }) {
     setProblem(null);
     const result = await changeMemberAction({ userId, ...change });
+    if (!result.ok) setProblem(result.error);
+    router.refresh();
+  }
+
+  async function revoke(invitation: PendingInvitation) {
+    setProblem(null);
+    const result = await revokeInvitationAction({ id: invitation.id });
     if (!result.ok) setProblem(result.error);
     router.refresh();
   }
@@ -181,13 +191,38 @@ export function MembersAdmin({
       {invitations.length > 0 && (
         <>
           <h2>Open invitations</h2>
-          <ul>
-            {invitations.map((i) => (
-              <li key={`${i.email}-${i.expiresAt}`}>
-                {i.email} ({i.role}), until {new Date(i.expiresAt).toLocaleDateString()}
-              </li>
-            ))}
-          </ul>
+          <p className="muted small">
+            An invitation lets its email join once, with a password through its link or with single sign-on. Revoke it
+            to withdraw both.
+          </p>
+          <table className="list" aria-label="Open invitations">
+            <thead>
+              <tr>
+                <th>Email</th>
+                <th>Role</th>
+                <th>Valid until</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {invitations.map((i) => (
+                <tr key={i.id}>
+                  <td>{i.email}</td>
+                  <td>{i.role}</td>
+                  <td>{new Date(i.expiresAt).toLocaleDateString()}</td>
+                  <td>
+                    <button
+                      type="button"
+                      onClick={() => void revoke(i)}
+                      aria-label={`Revoke the invitation of ${i.email}`}
+                    >
+                      Revoke
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
         </>
       )}
     </>

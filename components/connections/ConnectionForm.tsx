@@ -16,6 +16,8 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
   const [authType, setAuthType] = useState(existing?.authType ?? "token");
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
+  // Changing where the connection goes needs the secret typed again (the server refuses otherwise).
+  const [moved, setMoved] = useState(false);
 
   function values(form: HTMLFormElement) {
     const data = new FormData(form);
@@ -55,12 +57,26 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
     else setResult({ ok: false, text: answer.error });
   }
 
+  function noteMove(form: HTMLFormElement) {
+    if (!existing) return;
+    const next = values(form);
+    setMoved(
+      next.host.trim().toLowerCase() !== existing.host ||
+        next.port !== existing.port ||
+        next.httpPath.trim() !== existing.httpPath ||
+        next.authType !== existing.authType ||
+        (next.authType === "oauth-m2m" && (next.clientId ?? "").trim() !== (existing.clientId ?? "")),
+    );
+  }
+
   const secretLabel = authType === "token" ? "Personal access token" : "Client secret";
   const stored = existing?.secretHint !== undefined && existing?.secretHint !== null;
+  const keepStored = stored && !moved;
   return (
     <form
       className="connection-form"
       onSubmit={save}
+      onChange={(event) => noteMove(event.currentTarget)}
       aria-label={existing ? `Edit ${existing.name}` : "New connection"}
     >
       <h2>{existing ? `Edit ${existing.name}` : "New Databricks connection"}</h2>
@@ -99,12 +115,21 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
           name="secret"
           type="password"
           autoComplete="new-password"
-          required={!stored}
+          required={!keepStored}
+          aria-describedby={stored && moved ? "secret-again" : undefined}
           placeholder={
-            stored ? `Stored${existing?.secretHint ? ` (ends in ${existing.secretHint})` : ""}; type to replace` : ""
+            keepStored
+              ? `Stored${existing?.secretHint ? ` (ends in ${existing.secretHint})` : ""}; type to replace`
+              : ""
           }
         />
       </label>
+      {stored && moved && (
+        <p id="secret-again" className="field-note">
+          A changed hostname, port, HTTP path, authentication or client ID needs the{" "}
+          {authType === "token" ? "token" : "client secret"} again: the stored one stays with the old warehouse.
+        </p>
+      )}
       <label>
         Default catalog
         <input name="defaultCatalog" defaultValue={existing?.defaultCatalog ?? ""} placeholder="main" />

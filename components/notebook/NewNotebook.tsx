@@ -6,7 +6,7 @@ import { createNotebookAction } from "@/app/(workspace)/notebooks/actions";
 import type { ActionResult } from "@/lib/action-result";
 import type { ConnectionView } from "@/lib/connections";
 import { newCell } from "@/lib/notebooks/cells";
-import { fileTooLarge, MAX_IMPORT_BYTES } from "@/lib/notebooks/import-limit";
+import { fileTooLarge, MAX_IMPORT_BYTES } from "@/lib/notebooks/limits";
 
 /** Sends the file as it is (no JSON around it) to the import route; the server answers like an action. */
 async function importNotebookFile(file: File, connectionId: string): Promise<ActionResult<{ id: string }>> {

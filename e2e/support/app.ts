@@ -1,10 +1,59 @@
-import { test as base, expect, type Locator, type Page } from "@playwright/test";
+import { type BrowserContext, test as base, expect, type Locator, type Page } from "@playwright/test";
+
+/**
+ * Content-Security-Policy violations seen in any browser context of this
+ * worker: the page reports each one (a `securitypolicyviolation` event) to the
+ * console, where the context's listener collects it.
+ */
+const cspViolations: string[] = [];
+const CSP_MARK = "[csp-violation]";
+
+async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.addInitScript((mark) => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      console.error(
+        `${mark} ${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${location.pathname} (from ${event.sourceFile}:${event.lineNumber})`,
+      );
+    });
+  }, CSP_MARK);
+  context.on("console", (message) => {
+    const text = message.text();
+    if (text.startsWith(CSP_MARK) || /Content Security Policy/i.test(text)) cspViolations.push(text);
+  });
+}
 
 /**
  * Every test fails if the page reaches beyond this machine (CDNs, fonts,
- * telemetry) or throws an uncaught error.
+ * telemetry), throws an uncaught error, or breaks the Content-Security-Policy
+ * in any browser context it opens.
  */
-export const test = base.extend<{ app: Page }>({
+export const test = base.extend<{ app: Page; cspGuard: undefined }, { watchedBrowser: undefined }>({
+  // Contexts a test opens itself (browser.newContext) are watched too.
+  watchedBrowser: [
+    async ({ browser }, use) => {
+      const newContext = browser.newContext.bind(browser);
+      browser.newContext = async (options) => {
+        const context = await newContext(options);
+        await watchCsp(context);
+        return context;
+      };
+      await use(undefined);
+    },
+    { scope: "worker", auto: true },
+  ],
+  context: async ({ context }, use) => {
+    await watchCsp(context);
+    await use(context);
+  },
+  cspGuard: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads which fixtures a fixture needs from this pattern.
+    async ({}, use) => {
+      cspViolations.length = 0;
+      await use(undefined);
+      expect(cspViolations, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
   app: async ({ page }, use) => {
     const outside: string[] = [];
     const errors: string[] = [];

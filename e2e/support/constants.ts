@@ -30,3 +30,9 @@ export const E2E_OIDC = {
   clientSecret: "lakebook-test-secret",
   name: "Acme SSO",
 };
+
+/** Warehouse hosts the server under test allows besides the Databricks domains (playwright.config.ts). */
+export const E2E_ALLOWED_WAREHOUSE_HOSTS = "localhost,127.0.0.1,127.0.0.2";
+
+/** The email domain whose verified identities may join by single sign-on without an invitation (LAKEBOOK_OIDC_ALLOWED_DOMAINS). */
+export const E2E_SSO_DOMAIN = "sso.example";

@@ -6,12 +6,15 @@
  * say something of its choosing. Shared by the sign-in page and its form.
  */
 
+import { SSO_ERRORS } from "./sso-errors";
+
 /** Thrown by sign-in when an account or client address has failed too often; carries the wait in seconds. */
 export const RATE_LIMITED = "RateLimited";
 /** Thrown when the server's password checks are all busy and the queue is full. */
 export const BUSY = "Busy";
 
 const MESSAGES: Record<string, string> = {
+  ...SSO_ERRORS,
   CredentialsSignin: "That email and password do not match an active account.",
   NoEmail: "Your identity provider did not share an email address, which Lakebook needs.",
   AccessDenied: "This account cannot sign in. Ask an admin to enable it.",

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { RUN_STATUSES } from "@/lib/history";
+import { z } from "@/lib/zod";
 
 /**
  * Filters of the history page, read from its URL. A value that makes no sense

@@ -1,13 +1,12 @@
-import { z } from "zod";
+import { MAX_CELLS, MAX_NOTEBOOK_CHARS } from "@/lib/notebooks/limits";
 import { AGGREGATES, CHART_KINDS } from "@/lib/notebooks/types";
 import { PAGE_SIZES } from "@/lib/results/paging";
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
+import { z } from "@/lib/zod";
 
 /** Input of the notebook actions. */
 
-export const MAX_CELLS = 500;
-/** The whole notebook's text, so one save stays a sane size. */
-export const MAX_NOTEBOOK_CHARS = 8 * 1024 * 1024;
+export { MAX_CELLS, MAX_NOTEBOOK_CHARS };
 
 const id = z.string().max(64);
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "Invalid cell id.");

@@ -1,9 +1,12 @@
 import "server-only";
 import path from "node:path";
 import { z } from "zod";
+import { parseAllowedDomains } from "@/lib/auth/email-domains";
 import { parseByteSize } from "@/lib/byte-size";
 import { parseDuration } from "@/lib/duration";
 import { LOG_LEVELS } from "./log";
+import { parseNetworks } from "./network/addresses";
+import { parseHostPatterns, parsePorts } from "./network/hosts";
 
 /** A size such as "20GB" or "512MiB" (or plain bytes), at least 1 MB; read as bytes. */
 const byteSize = z.string().transform((text, ctx) => {
@@ -14,6 +17,21 @@ const byteSize = z.string().transform((text, ctx) => {
   }
   return bytes;
 });
+
+/** A comma-separated list read by `parse`, whose error names the entry at fault. */
+function listOf<T>(parse: (text: string) => T) {
+  return (text: string, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(text);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: (error as Error).message });
+      return z.NEVER;
+    }
+  };
+}
+
+/** The Databricks cloud domains: AWS, Azure and Google Cloud workspaces. */
+export const DEFAULT_WAREHOUSE_HOSTS = "*.cloud.databricks.com,*.azuredatabricks.net,*.gcp.databricks.com";
 
 /**
  * Every setting Lakebook reads from the environment, validated once at start-up.
@@ -79,8 +97,23 @@ const schema = z.object({
     }),
   /** PostgreSQL for the metadata store; unset means embedded PGlite in the data directory. */
   DATABASE_URL: z.string().url().optional(),
-  /** 32-byte master key (hex or base64) sealing stored secrets; generated into the data directory if unset. */
+  /**
+   * 32-byte master key (hex or base64) sealing stored secrets; generated into
+   * the data directory if unset, which only a single server with PGlite may do
+   * (runtime.ts refuses to start with DATABASE_URL and no key).
+   */
   LAKEBOOK_SECRET_KEY: z.string().min(32).optional(),
+  /** The key before a rotation: what it sealed still opens, and is sealed again under the new key. */
+  LAKEBOOK_SECRET_KEY_PREVIOUS: z.string().min(32).optional(),
+  /**
+   * Where connections may go (lib/server/network/warehouse-policy.ts): host
+   * patterns (`*.` matches one or more labels before a domain), ports or
+   * ranges (`*` for any), and address ranges (CIDR) that are private,
+   * loopback or otherwise refused by default but allowed here.
+   */
+  LAKEBOOK_ALLOWED_WAREHOUSE_HOSTS: z.string().default(DEFAULT_WAREHOUSE_HOSTS).transform(listOf(parseHostPatterns)),
+  LAKEBOOK_ALLOWED_WAREHOUSE_PORTS: z.string().default("443").transform(listOf(parsePorts)),
+  LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS: z.string().default("").transform(listOf(parseNetworks)),
   /** Unattended installs: the first admin account, created at start-up when no user exists. */
   LAKEBOOK_ADMIN_EMAIL: z.string().email().optional(),
   LAKEBOOK_ADMIN_PASSWORD: z.string().min(12).optional(),
@@ -111,6 +144,22 @@ const schema = z.object({
   LAKEBOOK_OIDC_CLIENT_ID: z.string().min(1).optional(),
   LAKEBOOK_OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   LAKEBOOK_OIDC_NAME: z.string().min(1).default("single sign-on"),
+  /**
+   * Email domains whose verified single sign-on identities may join without an
+   * invitation (comma list, exact match; subdomains only when listed). Empty:
+   * "invited only", the default (lib/server/auth/sso.ts).
+   */
+  LAKEBOOK_OIDC_ALLOWED_DOMAINS: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const parsed = parseAllowedDomains(text);
+      if ("problem" in parsed) {
+        ctx.addIssue({ code: "custom", message: parsed.problem });
+        return z.NEVER;
+      }
+      return parsed.domains;
+    }),
   /** The least severe messages the server log keeps (log.ts reads it before the rest is validated). */
   LAKEBOOK_LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
   /** `1`: GET /api/bench/event-loop answers the server's event-loop delay, for `npm run bench`; otherwise it is a 404. */

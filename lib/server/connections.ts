@@ -5,7 +5,9 @@ import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { ConnectionView } from "@/lib/connections";
 import type { connectionInput } from "@/lib/schemas";
 import { config } from "./config";
-import { open, seal } from "./crypto/seal";
+import { openWithKeyring } from "./crypto/keyring";
+import { connectionContext, resealConnection } from "./crypto/reseal";
+import { seal } from "./crypto/seal";
 import {
   deleteConnection,
   findConnection,
@@ -16,6 +18,9 @@ import {
 import { type Connection, connections, type User } from "./db/schema";
 import { DatabricksEngine } from "./engines/databricks/engine";
 import type { ConnectionCheck, Engine } from "./engines/types";
+import { log } from "./log";
+import { canonicalHost } from "./network/hosts";
+import { checkTarget, resolveChecked, WarehouseRefusal, warehousePolicy } from "./network/warehouse-policy";
 import { runtime } from "./runtime";
 
 export const BUILTIN_ID = "builtin";
@@ -66,6 +71,56 @@ async function manageable(user: User, id: string): Promise<Connection> {
 
 type ConnectionInput = z.infer<typeof connectionInput>;
 
+/** Whether network detail (what failed, which address) may be shown to this user: admins only. */
+function revealsNetwork(user: User): boolean {
+  return user.role === "admin";
+}
+
+/**
+ * The host the policy allows for this input, in canonical form, or a
+ * UserError: the detail for admins, for members nothing about the network.
+ * With `resolve`, the name's addresses are checked too; a name that does not
+ * resolve now is let through (every connection checks again as it connects).
+ */
+async function allowedHost(user: User, host: string, port: number, resolve: boolean): Promise<string> {
+  const policy = warehousePolicy();
+  try {
+    const canonical = checkTarget(policy, host, port);
+    if (resolve)
+      await resolveChecked(policy, canonical).catch((error) => {
+        if (WarehouseRefusal.is(error)) throw error;
+      });
+    return canonical;
+  } catch (error) {
+    if (!WarehouseRefusal.is(error)) throw error;
+    if (!revealsNetwork(user)) log.warn(`refused a member's warehouse connection: ${error.message}`);
+    throw new UserError(revealsNetwork(user) ? error.message : error.memberMessage);
+  }
+}
+
+/**
+ * The fields that decide where a stored secret is sent: changing any of them
+ * needs the secret typed again, so no one (an admin's session included) can
+ * send a secret someone else stored to a host of their choosing.
+ */
+function changesWhereSecretGoes(
+  existing: Connection,
+  next: { host: string; port: number; httpPath: string; authType: Connection["authType"]; clientId: string | null },
+): boolean {
+  return (
+    // Rows saved before hosts were stored canonical compare in that form.
+    (canonicalHost(existing.host) ?? existing.host) !== next.host ||
+    Number(existing.port) !== next.port ||
+    existing.httpPath !== next.httpPath ||
+    existing.authType !== next.authType ||
+    (existing.clientId ?? null) !== (next.authType === "oauth-m2m" ? next.clientId : null)
+  );
+}
+
+function secretAgainMessage(authType: Connection["authType"]): string {
+  return `Enter the ${authType === "token" ? "access token" : "client secret"} again: a changed server hostname, port, HTTP path, authentication type or client ID needs it.`;
+}
+
 export async function saveConnection(user: User, input: ConnectionInput): Promise<ConnectionView> {
   const { db, secretKey } = await runtime();
   // Editing: the stored connection decides who may change it; then what it becomes.
@@ -76,13 +131,17 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
     );
   }
   const secret = input.secret?.trim() ?? "";
+  const host = await allowedHost(user, input.host, input.port, true);
+  const clientId = input.authType === "oauth-m2m" ? (input.clientId ?? null) : null;
+  if (existing && !secret && changesWhereSecretGoes(existing, { ...input, host, clientId }))
+    throw new UserError(secretAgainMessage(input.authType));
   const fields = {
     name: input.name,
-    host: input.host,
+    host,
     port: String(input.port),
     httpPath: input.httpPath,
     authType: input.authType,
-    clientId: input.authType === "oauth-m2m" ? (input.clientId ?? null) : null,
+    clientId,
     defaultCatalog: input.defaultCatalog || null,
     defaultSchema: input.defaultSchema || null,
     scope: input.scope,
@@ -95,14 +154,16 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
       id,
       ...fields,
       ownerId: user.id,
-      sealedSecret: seal(secretKey, secret, `connection:${id}`),
+      sealedSecret: seal(secretKey, secret, connectionContext(id)),
       secretHint: hint(secret),
     });
     return view(row, true);
   }
   const row = await updateConnection(db, existing.id, {
     ...fields,
-    ...(secret ? { sealedSecret: seal(secretKey, secret, `connection:${existing.id}`), secretHint: hint(secret) } : {}),
+    ...(secret
+      ? { sealedSecret: seal(secretKey, secret, connectionContext(existing.id)), secretHint: hint(secret) }
+      : {}),
   });
   if (!row) throw new UserError(NOT_FOUND);
   forgetEngine(existing.id);
@@ -121,19 +182,35 @@ export async function checkConnection(user: User, input: ConnectionInput | { id:
     if (input.id === BUILTIN_ID) return (await runtime()).engine.testConnection();
     return (await engineFor(user, input.id)).testConnection();
   }
+  let host: string;
+  try {
+    host = await allowedHost(user, input.host, input.port, false);
+  } catch (error) {
+    if (UserError.is(error)) return { ok: false, message: error.message };
+    throw error;
+  }
   let secret = input.secret?.trim() ?? "";
-  if (!secret && input.id) secret = await openSecret(await manageable(user, input.id));
+  if (!secret && input.id) {
+    const existing = await manageable(user, input.id);
+    const clientId = input.authType === "oauth-m2m" ? (input.clientId ?? null) : null;
+    if (changesWhereSecretGoes(existing, { ...input, host, clientId }))
+      return { ok: false, message: secretAgainMessage(input.authType) };
+    secret = await openSecret(existing);
+  }
   if (!secret)
     return { ok: false, message: input.authType === "token" ? "Enter the access token." : "Enter the client secret." };
   const engine = new DatabricksEngine({
     ...engineOptions({
       ...input,
+      host,
       port: String(input.port),
       defaultCatalog: input.defaultCatalog ?? null,
       defaultSchema: input.defaultSchema ?? null,
     }),
     auth: authFor(input.authType, input.clientId ?? null, secret),
     startupWaitMs: 20_000,
+    policy: warehousePolicy(),
+    revealNetwork: revealsNetwork(user),
   });
   try {
     return await engine.testConnection();
@@ -152,7 +229,8 @@ const engines = holder.__lakebookEngines;
 export async function engineFor(user: User, connectionId: string): Promise<Engine> {
   if (connectionId === BUILTIN_ID) return (await runtime()).engine;
   const row = await usable(user, connectionId);
-  const key = `${row.id}/${user.id}`;
+  // The role is part of the key: what an engine's errors reveal depends on it.
+  const key = `${row.id}/${user.id}/${user.role}`;
   const cached = engines.get(key);
   if (cached && cached.version === row.updatedAt.getTime()) return cached.engine;
   if (cached) void cached.engine.close();
@@ -160,6 +238,8 @@ export async function engineFor(user: User, connectionId: string): Promise<Engin
     ...engineOptions(row),
     auth: authFor(row.authType, row.clientId, await openSecret(row)),
     statementTimeoutSeconds: config().LAKEBOOK_STATEMENT_TIMEOUT,
+    policy: warehousePolicy(),
+    revealNetwork: revealsNetwork(user),
   });
   engines.set(key, { version: row.updatedAt.getTime(), engine });
   return engine;
@@ -180,8 +260,21 @@ function forgetEngine(connectionId: string): void {
   }
 }
 
+/**
+ * A connection's secret. One sealed under the previous key (a rotation in
+ * progress) is sealed again under the current key as it is used.
+ */
 async function openSecret(row: Connection): Promise<string> {
-  return open((await runtime()).secretKey, row.sealedSecret, `connection:${row.id}`);
+  const { db, keys } = await runtime();
+  const { plaintext, stale } = openWithKeyring(keys, row.sealedSecret, connectionContext(row.id));
+  if (stale) {
+    // The secret is open either way: a metadata store that fails now leaves it for the next use or keys:reseal.
+    await resealConnection(db, keys, row.id, row.sealedSecret, plaintext).then(
+      () => log.info(`sealed the secret of connection ${row.id} again under the current key`),
+      (error) => log.warn(`could not seal the secret of connection ${row.id} again under the current key`, error),
+    );
+  }
+  return plaintext;
 }
 
 function engineOptions(c: Pick<Connection, "host" | "port" | "httpPath" | "defaultCatalog" | "defaultSchema">) {

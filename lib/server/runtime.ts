@@ -3,9 +3,9 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { config, dataDir } from "./config";
+import { type Keyring, loadKeyring, StartupError, verifyKeyCheck } from "./crypto/keyring";
 import { hashPassword } from "./crypto/password";
-import { loadSecretKey } from "./crypto/secret-key";
-import { type Db, openDb } from "./db/client";
+import { type Db, openDb, underStartupLock } from "./db/client";
 import { insertUser, userCount } from "./db/queries/users";
 import { DuckDBEngine } from "./engines/duckdb/engine";
 import { openWarehouse } from "./engines/duckdb/warehouse";
@@ -23,7 +23,9 @@ export interface Runtime {
   store: ResultStore;
   catalog: RunCatalog;
   db: Db;
+  /** The current key; `keys` has the previous one too during a rotation. */
   secretKey: Buffer;
+  keys: Keyring;
   heartbeat: Heartbeat;
   /** Closes the metadata store (shutdown.ts). */
   closeMetadata(): Promise<void>;
@@ -47,11 +49,30 @@ export function runtime(): Promise<Runtime> {
   return holder.__lakebookRuntime;
 }
 
+/**
+ * The server's start (instrumentation.ts): opens the runtime, and ends the
+ * process when it must not serve — a key that is missing or wrong would make
+ * every stored secret fail — after saying why.
+ */
+export async function startRuntime(): Promise<void> {
+  try {
+    await runtime();
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    log.error(`Lakebook cannot start: ${error.message}`);
+    process.exit(1);
+  }
+}
+
 async function start(): Promise<Runtime> {
   const settings = config();
   const dir = dataDir();
   const threads = settings.LAKEBOOK_THREADS;
-  const secretKey = loadSecretKey(dir, settings.LAKEBOOK_SECRET_KEY);
+  const keys = loadKeyring(dir, {
+    key: settings.LAKEBOOK_SECRET_KEY,
+    previous: settings.LAKEBOOK_SECRET_KEY_PREVIOUS,
+    sharedMetadata: Boolean(settings.DATABASE_URL),
+  });
   const resultsDir = path.join(dir, "results");
   const budget = budgetLimits(resultsDir, {
     total: settings.LAKEBOOK_RESULTS_BUDGET,
@@ -68,6 +89,13 @@ async function start(): Promise<Runtime> {
     ResultStore.open({ dir: resultsDir, memoryLimit: settings.LAKEBOOK_RESULTS_MEMORY, budget }),
     openDb({ url: settings.DATABASE_URL, dir: path.join(dir, "metadata") }),
   ]);
+  // Before anything else reads the metadata store: a wrong key stops the start here.
+  const adminHash = await adminPasswordHash(metadata.db);
+  await underStartupLock(metadata.db, async (tx) => {
+    const { rotated } = await verifyKeyCheck(tx, keys);
+    if (rotated) log.info("the secret key changed: stored secrets are sealed again under the new key as they are used");
+    await createAdminFromEnv(tx, adminHash);
+  });
   const catalog = new RunCatalog(metadata.db, store, instanceId(dir));
   await catalog.init();
   await registerInstance(metadata.db, catalog.instanceId);
@@ -76,22 +104,37 @@ async function start(): Promise<Runtime> {
     store,
     catalog,
     db: metadata.db,
-    secretKey,
+    secretKey: keys.current,
+    keys,
     heartbeat: startHeartbeat(metadata.db, catalog.instanceId, savePendingEnds),
     closeMetadata: () => metadata.close(),
   };
   log.info(`result store budget: ${describeLimits(budget)}`);
-  await createAdminFromEnv(rt.db);
   await sweepExpired(rt);
   setInterval(() => void sweepExpired(rt).catch((e) => log.error("result cleanup failed", e)), 15 * 60_000).unref();
   return rt;
 }
 
-/** Unattended installs name the first admin in the environment instead of the setup page. */
-async function createAdminFromEnv(db: Db): Promise<void> {
+/**
+ * The hash for the admin from the environment, when one may be created: done
+ * before the start-up lock is taken, so servers starting together do not wait
+ * on each other's hashing.
+ */
+async function adminPasswordHash(db: Db): Promise<string | null> {
   const { LAKEBOOK_ADMIN_EMAIL: email, LAKEBOOK_ADMIN_PASSWORD: password } = config();
-  if (!email || !password || (await userCount(db)) > 0) return;
-  await insertUser(db, { email, name: email.split("@")[0], passwordHash: await hashPassword(password), role: "admin" });
+  if (!email || !password || (await userCount(db)) > 0) return null;
+  return hashPassword(password);
+}
+
+/**
+ * Unattended installs name the first admin in the environment instead of the
+ * setup page. Runs under the start-up lock: of servers starting together,
+ * exactly one creates the account.
+ */
+async function createAdminFromEnv(db: Db, passwordHash: string | null): Promise<void> {
+  const { LAKEBOOK_ADMIN_EMAIL: email } = config();
+  if (!email || !passwordHash || (await userCount(db)) > 0) return;
+  await insertUser(db, { email, name: email.split("@")[0], passwordHash, role: "admin" });
   log.info(`created the admin account ${email} from LAKEBOOK_ADMIN_EMAIL`);
 }
 

@@ -10,3 +10,17 @@ export function prepareTempDataDir(tripsRows = 20_000): string {
   process.env.LAKEBOOK_THREADS = "2";
   return dir;
 }
+
+/**
+ * Lets connections reach the Thrift test warehouse (tests/support/databricks-warehouse):
+ * it listens on a random port of 127.0.0.1 as `localhost`, which the default
+ * policy refuses — the host list, the port and the loopback address all need
+ * allowing, as an admin would for a warehouse on a private network. Set
+ * before server modules load.
+ */
+export function allowLocalWarehouse(): void {
+  process.env.LAKEBOOK_ALLOWED_WAREHOUSE_HOSTS =
+    "localhost,*.cloud.databricks.com,*.azuredatabricks.net,*.gcp.databricks.com";
+  process.env.LAKEBOOK_ALLOWED_WAREHOUSE_PORTS = "*";
+  process.env.LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS = "127.0.0.1/32,::1/128";
+}

@@ -13,7 +13,7 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     return (
       <AuthShell
         title="Invitation not valid"
-        lead="This link has expired or was already used. Ask an admin for a new one."
+        lead="This link has expired, was already used, or was revoked by an admin. Ask an admin for a new one."
       />
     );
   }

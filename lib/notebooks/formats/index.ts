@@ -4,7 +4,7 @@ import { MAX_CELLS, MAX_NOTEBOOK_CHARS } from "@/lib/schemas/notebooks";
 import { runSteps, type Steps } from "@/lib/steps";
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
 import { containsNul, NUL_MESSAGE } from "@/lib/text-input";
-import { fileTooLarge, MAX_IMPORT_BYTES } from "../import-limit";
+import { fileTooLarge, MAX_IMPORT_BYTES } from "../limits";
 import { exportIpynb, importIpynbSteps } from "./ipynb";
 import { DATABRICKS_HEADER, exportSqlFile, importSqlFileSteps } from "./sql-file";
 

@@ -29,16 +29,27 @@ export async function changePassword(
   input: { current: string; next: string },
 ): Promise<{ endedSessions: number }> {
   if (!user.passwordHash) throw new UserError("You sign in with single sign-on; your password is kept there.");
-  const wait = await signInLimits(db).takeForAccount(user.email);
-  if (wait !== null) throw new UserError(tooManyAttempts(wait));
-  if (!(await verifyPassword(input.current, user.passwordHash)))
-    throw new UserError("That is not your current password.");
-  await signInLimits(db).accountSucceeded(user.email);
+  await confirmPassword(db, user, input.current, "That is not your current password.");
   const passwordHash = await hashPassword(input.next);
   return db.transaction(async (tx) => {
     await updateUser(tx, user.id, { passwordHash });
     return { endedSessions: await revokeUserSessions(tx, user.id, { except: sessionId }) };
   });
+}
+
+/**
+ * Checks a signed-in member's password before something only they may do
+ * (changing it, linking single sign-on). A wrong one counts against the
+ * account's sign-in limit, so a borrowed session cannot be used to guess it;
+ * beyond the limit the check is refused without hashing.
+ */
+export async function confirmPassword(db: Db, user: User, password: string, wrong: string): Promise<void> {
+  if (!user.passwordHash) throw new UserError(wrong);
+  const limits = signInLimits(db);
+  const wait = await limits.takeForAccount(user.email);
+  if (wait !== null) throw new UserError(tooManyAttempts(wait));
+  if (!(await verifyPassword(password, user.passwordHash))) throw new UserError(wrong);
+  await limits.accountSucceeded(user.email);
 }
 
 /** Ends every session of the member, the one they use included. */

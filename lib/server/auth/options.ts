@@ -4,14 +4,15 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
 import { config, dataDir } from "../config";
 import { deriveKey, loadSecretKey } from "../crypto/secret-key";
-import { findUser, findUserByEmail, insertUser } from "../db/queries/users";
+import { findUser } from "../db/queries/users";
 import { log } from "../log";
 import { runtime } from "../runtime";
 import { clientAddress } from "./client-address";
 import { checkCredentials, SignInRefused } from "./credentials";
+import { OIDC_PROVIDER_ID, oidcProvider, ssoSignIn } from "./oidc";
 import { endSession, sessionIdOf, sessionUser, startSession } from "./sessions";
 
-export const OIDC_PROVIDER_ID = "oidc";
+export { OIDC_PROVIDER_ID } from "./oidc";
 
 /** The session cookie's signing secret: NEXTAUTH_SECRET, else derived from the server's master key. */
 function authSecret(): string {
@@ -65,35 +66,7 @@ function build(secureCookies: boolean): NextAuthOptions {
       },
     }),
   ];
-  if (oidcConfigured()) {
-    const issuer = c.LAKEBOOK_OIDC_ISSUER!.replace(/\/$/, "");
-    providers.push({
-      id: OIDC_PROVIDER_ID,
-      name: c.LAKEBOOK_OIDC_NAME,
-      type: "oauth",
-      wellKnown: `${issuer}/.well-known/openid-configuration`,
-      clientId: c.LAKEBOOK_OIDC_CLIENT_ID,
-      clientSecret: c.LAKEBOOK_OIDC_CLIENT_SECRET,
-      authorization: { params: { scope: "openid email profile" } },
-      idToken: true,
-      // Many issuers put only `sub` in the ID token: add name and email from userinfo.
-      userinfo: {
-        async request({ client, tokens }) {
-          const info = tokens.access_token ? await client.userinfo(tokens.access_token) : {};
-          const claims = (tokens as { claims(): Record<string, unknown> }).claims();
-          return { ...claims, ...info };
-        },
-      },
-      checks: ["pkce", "state"],
-      profile(profile: { sub: string; email?: string; name?: string; preferred_username?: string }) {
-        return {
-          id: profile.sub,
-          email: profile.email ?? null,
-          name: profile.name ?? profile.preferred_username ?? null,
-        };
-      },
-    });
-  }
+  if (oidcConfigured()) providers.push(oidcProvider());
 
   return {
     secret: authSecret(),
@@ -123,32 +96,23 @@ function build(secureCookies: boolean): NextAuthOptions {
       },
     },
     callbacks: {
-      async signIn({ user, account }) {
+      async signIn({ user, account, profile }) {
         if (account?.provider !== OIDC_PROVIDER_ID) return true;
-        // Single sign-on: the identity provider vouches for the email; members
-        // are created on first sign-in, disabled ones are refused.
-        if (!user.email) return "/signin?error=NoEmail";
-        const { db } = await runtime();
-        const existing = await findUserByEmail(db, user.email);
-        if (existing) return !existing.disabled;
-        await insertUser(db, { email: user.email, name: user.name ?? user.email, passwordHash: null, role: "member" });
-        return true;
+        // Single sign-on: bound by issuer and subject, never matched by email alone (sso.ts).
+        return ssoSignIn(user, profile as Record<string, unknown> | undefined);
       },
       /**
        * At sign-in (`user` present) a server-side session starts and the
        * cookie carries only its id (sessions.ts); on each refresh of the
        * cookie the session must still be live, else next-auth clears it.
        */
-      async jwt({ token, user, account }) {
+      async jwt({ token, user }) {
         const { db } = await runtime();
         if (user) {
-          const row =
-            account?.provider === "credentials"
-              ? await findUser(db, user.id)
-              : user.email
-                ? await findUserByEmail(db, user.email)
-                : null;
-          if (!row) throw new Error("No account for this sign-in");
+          // `user.id` is the account's: from `authorize` for a password, and
+          // for single sign-on `ssoSignIn` made it the bound account (oidc.ts).
+          const row = await findUser(db, user.id);
+          if (!row || row.disabled) throw new Error("No active account for this sign-in");
           return { sid: await startSession(db, row.id) };
         }
         const sid = sessionIdOf(token);

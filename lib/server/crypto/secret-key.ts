@@ -23,7 +23,8 @@ export function loadSecretKey(dataDir: string, fromEnv: string | undefined): Buf
   }
 }
 
-function parseKey(text: string): Buffer {
+/** A 32-byte key from 64 hex characters or base64. */
+export function parseKey(text: string): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, "hex") : Buffer.from(text, "base64");
   if (key.length !== 32) throw new Error("LAKEBOOK_SECRET_KEY must be 32 bytes (64 hex characters or base64).");
   return key;

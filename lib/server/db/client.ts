@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import v8 from "node:v8";
+import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { log } from "../log";
 import * as schema from "./schema";
@@ -16,6 +17,15 @@ export interface DbHandle {
 }
 
 const MIGRATIONS = path.join(process.cwd(), "lib/server/db/migrations");
+
+/**
+ * PostgreSQL advisory-lock keys (any 64-bit numbers no other application on
+ * the database uses): servers that start together take turns to migrate the
+ * schema and to run the start-up step, instead of both creating the same
+ * tables or the same first admin, where one of them would fail to start.
+ */
+const MIGRATION_LOCK = 7_420_120_001;
+const STARTUP_LOCK = 7_420_120_002;
 
 const CONNECT_TIMEOUT_MS = 10_000;
 /**
@@ -77,7 +87,10 @@ export async function openDb(options: { url?: string; dir: string }): Promise<Db
     migrator.on("error", (error) => log.warn("metadata store: the migration connection failed", error));
     await migrator.connect();
     try {
+      // Session-level: held until unlocked, or until this connection ends if the server dies meanwhile.
+      await migrator.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
       await migrate(drizzle(migrator, { schema }), { migrationsFolder: MIGRATIONS });
+      await migrator.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]);
     } finally {
       await migrator.end().catch(() => {});
     }
@@ -107,4 +120,17 @@ export async function openDb(options: { url?: string; dir: string }): Promise<Db
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
   return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+}
+
+/**
+ * Runs `work` in a transaction holding the start-up lock (see STARTUP_LOCK):
+ * one server at a time checks the key and creates the admin from the
+ * environment. PGlite has one connection and one server; the lock costs
+ * nothing there.
+ */
+export async function underStartupLock<T>(db: Db, work: (tx: Db) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${STARTUP_LOCK})`);
+    return work(tx as unknown as Db);
+  });
 }

@@ -1,8 +1,10 @@
 "use server";
 
-import { inviteInput, memberChangeInput, memberIdInput } from "@/lib/schemas";
+import { UserError } from "@/lib/action-result";
+import { inviteInput, memberChangeInput, memberIdInput, revokeInvitationInput } from "@/lib/schemas";
 import { adminAction } from "@/lib/server/actions/safe-action";
 import { createPasswordReset, RESET_LINK_HOURS } from "@/lib/server/auth/account";
+import { revokeInvitation } from "@/lib/server/db/queries/invitations";
 import { changeMember, invite } from "@/lib/server/members";
 import { runtime } from "@/lib/server/runtime";
 
@@ -20,4 +22,12 @@ export const createPasswordResetAction = adminAction(memberIdInput, async ({ use
 export const changeMemberAction = adminAction(memberChangeInput, async ({ userId, role, disabled }) => {
   const user = await changeMember((await runtime()).db, userId, { role, disabled });
   return { id: user.id, role: user.role, disabled: user.disabled };
+});
+
+/** Withdraws an open invitation: its link no longer lets anyone join, with a password or with single sign-on. */
+export const revokeInvitationAction = adminAction(revokeInvitationInput, async ({ id }) => {
+  if (!(await revokeInvitation((await runtime()).db, id))) {
+    throw new UserError("This invitation is not open any more: it was used, revoked or has expired.");
+  }
+  return { revoked: true };
 });

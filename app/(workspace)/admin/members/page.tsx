@@ -26,7 +26,12 @@ export default async function MembersPage() {
           disabled: u.disabled,
           sso: !u.passwordHash,
         }))}
-        invitations={invitations.map((i) => ({ email: i.email, role: i.role, expiresAt: i.expiresAt.toISOString() }))}
+        invitations={invitations.map((i) => ({
+          id: i.tokenHash,
+          email: i.email,
+          role: i.role,
+          expiresAt: i.expiresAt.toISOString(),
+        }))}
       />
     </main>
   );

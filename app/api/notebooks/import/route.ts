@@ -1,5 +1,5 @@
 import { UserError } from "@/lib/action-result";
-import { fileTooLarge, MAX_IMPORT_BYTES } from "@/lib/notebooks/import-limit";
+import { fileTooLarge, MAX_IMPORT_BYTES } from "@/lib/notebooks/limits";
 import { failureMessage } from "@/lib/server/actions/safe-action";
 import { isSameOrigin } from "@/lib/server/actions/same-origin";
 import { requireUser, SIGN_IN_REQUIRED } from "@/lib/server/auth/session";

@@ -4,7 +4,8 @@ import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { DuckDBDataChunk } from "@duckdb/node-api";
 import { leadingKeyword } from "@/lib/sql/statement-kind";
-import type { Logger } from "../../log";
+import { type Logger, log } from "../../log";
+import { checkTarget, resolveChecked, UNREACHABLE, type WarehousePolicy } from "../../network/warehouse-policy";
 import type {
   ColumnInfo,
   ConnectionCheck,
@@ -17,6 +18,7 @@ import type {
 } from "../types";
 import { EngineError } from "../types";
 import { databricksError, isExpiredSession } from "./errors";
+import { guardClient } from "./guarded-connection";
 import { driverLogger } from "./logger";
 import { type ColumnPlan, columnPlan } from "./types";
 
@@ -37,6 +39,15 @@ export interface DatabricksOptions {
    * (what clusters honour). It holds even if this server goes away mid-query.
    */
   statementTimeoutSeconds?: number;
+  /**
+   * Where the engine may connect (lib/server/network/warehouse-policy.ts):
+   * checked before the first request, and on every socket the driver opens.
+   * Connections members and admins save always have one; tests that drive the
+   * engine directly against the local test warehouse may leave it out.
+   */
+  policy?: WarehousePolicy;
+  /** False for members who are not admins: failures to reach the warehouse read the same (errors.ts). */
+  revealNetwork?: boolean;
 }
 
 /** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
@@ -68,6 +79,15 @@ export class DatabricksEngine implements Engine {
 
   constructor(private readonly options: DatabricksOptions) {}
 
+  /** @internal What the driver threw, as the member using this engine may read it. */
+  failure(error: unknown): EngineError {
+    const reveal = this.options.revealNetwork ?? true;
+    const shown = databricksError(error, reveal);
+    if (!reveal && shown.message === UNREACHABLE && !EngineError.is(error))
+      (this.options.logger ?? log).warn(`a member could not reach a warehouse: ${databricksError(error).message}`);
+    return shown;
+  }
+
   private connect(): Promise<DBSQLClient> {
     this.client ??= (async () => {
       const { auth } = this.options;
@@ -77,7 +97,13 @@ export class DatabricksEngine implements Engine {
       // Date (which drops microseconds) or a float.
       (client.getConfig() as { useArrowNativeTypes?: boolean }).useArrowNativeTypes = false;
       client.on("error", () => {});
-      const { host, port, httpPath } = this.options;
+      const { port, httpPath, policy } = this.options;
+      let { host } = this.options;
+      if (policy) {
+        host = checkTarget(policy, host, port);
+        await resolveChecked(policy, host);
+        guardClient(client, policy);
+      }
       const wait = this.options.startupWaitMs ?? 120_000;
       await client.connect({
         host,
@@ -99,7 +125,7 @@ export class DatabricksEngine implements Engine {
       return client;
     })().catch((error) => {
       this.client = null;
-      throw databricksError(error);
+      throw this.failure(error);
     });
     return this.client;
   }
@@ -121,7 +147,7 @@ export class DatabricksEngine implements Engine {
         progress,
       );
     } catch (error) {
-      throw databricksError(error);
+      throw this.failure(error);
     }
   }
 
@@ -164,7 +190,7 @@ export class DatabricksEngine implements Engine {
       return result;
     } catch (error) {
       void session.close().catch(() => {});
-      if (!isExpiredSession(error)) throw databricksError(error);
+      if (!isExpiredSession(error)) throw this.failure(error);
       session = await this.session(true);
       try {
         const result = await work(session);
@@ -172,7 +198,7 @@ export class DatabricksEngine implements Engine {
         return result;
       } catch (retryError) {
         void session.close().catch(() => {});
-        throw databricksError(retryError);
+        throw this.failure(retryError);
       }
     }
   }
@@ -254,7 +280,7 @@ export class DatabricksEngine implements Engine {
       });
       return { ok: true, detail: version };
     } catch (error) {
-      return { ok: false, message: EngineError.is(error) ? error.message : databricksError(error).message };
+      return { ok: false, message: this.failure(error).message };
     }
   }
 
@@ -315,7 +341,7 @@ class DatabricksSession implements EngineSession {
         this.session = await this.engine.renew();
         return this.execute(sql, signal, progress);
       }
-      throw databricksError(error);
+      throw this.engine.failure(error);
     }
     const cancel = () => void operation.cancel().catch(() => {});
     signal.addEventListener("abort", cancel, { once: true });
@@ -339,13 +365,13 @@ class DatabricksSession implements EngineSession {
       return {
         kind: "rows",
         columns: plans.map((p, i) => ({ name: names[i], type: p.type, storageType: p.storageType })),
-        batches: batches(operation, names, plans, signal, cancel),
+        batches: batches(operation, names, plans, signal, cancel, this.engine),
       };
     } catch (error) {
       signal.removeEventListener("abort", cancel);
       await operation.close().catch(() => {});
       if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
-      throw EngineError.is(error) ? error : databricksError(error);
+      throw this.engine.failure(error);
     }
   }
 
@@ -360,6 +386,7 @@ async function* batches(
   plans: ColumnPlan[],
   signal: AbortSignal,
   cancel: () => void,
+  engine: DatabricksEngine,
 ): AsyncGenerator<DuckDBDataChunk> {
   const types = plans.map((p) => p.storageType);
   try {
@@ -371,7 +398,7 @@ async function* batches(
           unknown
         >[];
       } catch (error) {
-        throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : databricksError(error);
+        throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : engine.failure(error);
       }
       if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
       // DuckDB chunks hold at most 2048 rows.

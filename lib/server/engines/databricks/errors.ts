@@ -1,48 +1,97 @@
 import "server-only";
+import { REFUSED_CODE, UNREACHABLE, WarehouseRefusal } from "../../network/warehouse-policy";
 import { EngineError } from "../types";
+
+/** System errors that mean the warehouse could not be reached, or the connection to it was lost. */
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "EPIPE",
+]);
+/** HTTP statuses a Databricks warehouse answers, whose meaning a member needs to fix their connection. */
+const WAREHOUSE_STATUSES = new Set([401, 403, 404, 429, 503]);
 
 /**
  * Turns what the driver throws into a message a person can act on. Never
  * includes request details, which could carry the token.
+ *
+ * `revealNetwork` is false for members who are not admins: every failure to
+ * reach the warehouse — no such host, refused, timed out, reset, a TLS
+ * failure, an unexpected HTTP status, an address the policy refuses — then
+ * reads the same "Could not reach the warehouse.", so that testing
+ * connections tells nothing about the server's network. Admins (and the log)
+ * get the detail.
  */
-export function databricksError(error: unknown): EngineError {
+export function databricksError(error: unknown, revealNetwork = true): EngineError {
+  if (EngineError.is(error)) return error;
+  if (WarehouseRefusal.is(error)) return new EngineError(revealNetwork ? error.message : error.memberMessage);
+  const detail = classify(error);
+  if (detail.network && !revealNetwork) return new EngineError(UNREACHABLE);
+  return detail.error;
+}
+
+function classify(error: unknown): { error: EngineError; network: boolean } {
   const e = error as {
+    name?: string;
     message?: string;
     statusCode?: number;
     code?: string;
     errorCode?: string;
     response?: { sqlState?: string; displayMessage?: string; errorMessage?: string };
   };
+  const network = (message: string) => ({ error: new EngineError(message), network: true });
   const status = e?.statusCode;
   if (status === 401 || status === 403)
-    return new EngineError(
-      `The warehouse rejected the credentials (HTTP ${status}). Check the token or the service principal's secret.`,
-    );
+    return {
+      error: new EngineError(
+        `The warehouse rejected the credentials (HTTP ${status}). Check the token or the service principal's secret.`,
+      ),
+      network: false,
+    };
   if (status === 404)
-    return new EngineError(
-      "No SQL warehouse answers at this HTTP path (HTTP 404). Copy the HTTP path from the warehouse's Connection details.",
-    );
+    return {
+      error: new EngineError(
+        "No SQL warehouse answers at this HTTP path (HTTP 404). Copy the HTTP path from the warehouse's Connection details.",
+      ),
+      network: false,
+    };
   if (status === 503 || status === 429)
-    return new EngineError("The warehouse is starting or busy (HTTP 503). Try again in a minute.");
+    return {
+      error: new EngineError("The warehouse is starting or busy (HTTP 503). Try again in a minute."),
+      network: false,
+    };
+  if (typeof status === "number" && !WAREHOUSE_STATUSES.has(status))
+    return network(`The warehouse host answered HTTP ${status}, which no SQL warehouse answers.`);
   if (e?.errorCode === "TIMEOUT")
-    return new EngineError("The warehouse stopped the query at its statement timeout.", { timedOut: true });
+    return {
+      error: new EngineError("The warehouse stopped the query at its statement timeout.", { timedOut: true }),
+      network: false,
+    };
   if (e?.errorCode === "CANCELED" || (/cancel/i.test(e?.message ?? "") && e?.response))
-    return new EngineError("Query cancelled", { cancelled: true });
+    return { error: new EngineError("Query cancelled", { cancelled: true }), network: false };
   const code = e?.code ?? "";
-  if (code === "ECONNRESET" || /socket hang up/i.test(e?.message ?? "")) {
-    return new EngineError("The connection to the warehouse was lost (ECONNRESET). Run the query again.");
-  }
-  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ETIMEDOUT"].includes(code)) {
-    return new EngineError(
-      `The warehouse host cannot be reached (${code}). Check the server hostname and the network.`,
+  if (code === REFUSED_CODE)
+    return network(
+      "The warehouse host resolved to an address this server does not connect to (see LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS).",
     );
-  }
-  if (/CERT|SSL|TLS|self[- ]signed|certificate/i.test(`${code} ${e?.message ?? ""}`)) {
-    return new EngineError(`The warehouse's TLS certificate was not accepted (${code || "TLS error"}).`);
-  }
+  if (code === "ECONNRESET" || /socket hang up/i.test(e?.message ?? ""))
+    return network("The connection to the warehouse was lost (ECONNRESET). Run the query again.");
+  if (NETWORK_CODES.has(code))
+    return network(`The warehouse host cannot be reached (${code}). Check the server hostname and the network.`);
+  if (/CERT|SSL|TLS|self[- ]signed|certificate/i.test(`${code} ${e?.message ?? ""}`))
+    return network(`The warehouse's TLS certificate was not accepted (${code || "TLS error"}).`);
+  // node-fetch's errors for sockets and time-outs the codes above do not name.
+  if (e?.name === "FetchError")
+    return network(`The warehouse host cannot be reached (${code || "network error"}). Check the server hostname.`);
   const sqlState = e?.response?.sqlState;
   const message = e?.response?.displayMessage ?? e?.response?.errorMessage ?? e?.message ?? String(error);
-  return new EngineError(message.trim(), sqlState ? { sqlState } : {});
+  return { error: new EngineError(message.trim(), sqlState ? { sqlState } : {}), network: false };
 }
 
 /**

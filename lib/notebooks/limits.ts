@@ -1,5 +1,13 @@
 import { formatByteSize } from "@/lib/byte-size";
-import { MAX_NOTEBOOK_CHARS } from "@/lib/schemas/notebooks";
+
+/**
+ * How large a notebook may be, in a module of its own so that the browser can
+ * check a file before sending it without loading the schemas (zod).
+ */
+
+export const MAX_CELLS = 500;
+/** The whole notebook's text, so one save stays a sane size. */
+export const MAX_NOTEBOOK_CHARS = 8 * 1024 * 1024;
 
 /**
  * The largest notebook file an import reads. A file may be larger than the

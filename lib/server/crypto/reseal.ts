@@ -1,0 +1,67 @@
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Db } from "../db/client";
+import { connections } from "../db/schema";
+import { type Keyring, openWithKeyring, verifyKeyCheck } from "./keyring";
+import { seal } from "./seal";
+
+/** The authenticated context a connection's secret is sealed with: it opens only in its own row. */
+export function connectionContext(id: string): string {
+  return `connection:${id}`;
+}
+
+/**
+ * Stores a secret the previous key opened, sealed under the current key. Only
+ * if the row still holds what was read (another server may have sealed it
+ * again, or someone saved a new secret), and without touching `updatedAt`,
+ * which names the version of the connection its engines were built for.
+ */
+export async function resealConnection(
+  db: Db,
+  keys: Keyring,
+  id: string,
+  was: string,
+  plaintext: string,
+): Promise<void> {
+  await db
+    .update(connections)
+    .set({ sealedSecret: seal(keys.current, plaintext, connectionContext(id)) })
+    .where(and(eq(connections.id, id), eq(connections.sealedSecret, was)));
+}
+
+export interface ResealReport {
+  /** Secrets that were sealed under the previous key and now are under the current one. */
+  resealed: number;
+  /** Secrets already sealed under the current key. */
+  current: number;
+  /** Connections whose secret neither key opens (their names, to enter the secret again). */
+  unreadable: string[];
+  /** Whether the key check was sealed again. */
+  checkRotated: boolean;
+}
+
+/**
+ * Seals every stored secret under the current key (`npm run keys:reseal`),
+ * so that LAKEBOOK_SECRET_KEY_PREVIOUS can be removed afterwards.
+ */
+export async function resealAll(db: Db, keys: Keyring): Promise<ResealReport> {
+  const { rotated } = await verifyKeyCheck(db, keys);
+  const report: ResealReport = { resealed: 0, current: 0, unreadable: [], checkRotated: rotated };
+  const rows = await db
+    .select({ id: connections.id, name: connections.name, sealedSecret: connections.sealedSecret })
+    .from(connections);
+  for (const row of rows) {
+    try {
+      const opened = openWithKeyring(keys, row.sealedSecret, connectionContext(row.id));
+      if (!opened.stale) {
+        report.current += 1;
+        continue;
+      }
+      await resealConnection(db, keys, row.id, row.sealedSecret, opened.plaintext);
+      report.resealed += 1;
+    } catch {
+      report.unreadable.push(row.name);
+    }
+  }
+  return report;
+}
