@@ -1,15 +1,11 @@
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MetadataRateLimiter, pruneRateLimits } from "@/lib/server/auth/rate-limit-store";
 import { SignInLimits } from "@/lib/server/auth/sign-in-limits";
 import { hashingGate } from "@/lib/server/crypto/password";
-import { type DbHandle, openDb } from "@/lib/server/db/client";
+import type { DbHandle } from "@/lib/server/db/client";
 import { findUser, insertUser } from "@/lib/server/db/queries/users";
 import { rateLimits, type User } from "@/lib/server/db/schema";
+import { metadataStores } from "./support/metadata-stores";
 
 /**
  * The parts of sign-in that live in the metadata store, on embedded PGlite
@@ -25,41 +21,10 @@ const { createPasswordReset, resetPassword, passwordResetTarget, RESET_LINK_HOUR
 const { invite, joinWithInvitation } = await import("@/lib/server/members");
 const { verifyPassword } = await import("@/lib/server/crypto/password");
 
-const POSTGRES = process.env.LAKEBOOK_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const database = `lakebook_auth_${randomBytes(4).toString("hex")}`;
-const cleanups: (() => Promise<void>)[] = [];
-
-async function pglite(): Promise<DbHandle[]> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-auth-"));
-  const handle = await openDb({ dir });
-  cleanups.push(() => handle.close());
-  return [handle];
-}
-
+const stores = metadataStores("auth");
+const pglite = async (): Promise<DbHandle[]> => [await stores.pglite()];
 /** Two handles (two connection pools, as two servers have) on one PostgreSQL database. */
-async function postgres(): Promise<DbHandle[]> {
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = `/${database}`;
-  const first = await openDb({ url: url.toString(), dir: "unused" });
-  const second = await openDb({ url: url.toString(), dir: "unused" });
-  cleanups.push(async () => {
-    await first.close();
-    await second.close();
-    const drop = new pg.Client({ connectionString: POSTGRES });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${database}`);
-    await drop.end();
-  });
-  return [first, second];
-}
-
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const postgres = (): Promise<DbHandle[]> => stores.postgres(2);
 
 const refusalOf = (promise: Promise<unknown>) =>
   promise.then(

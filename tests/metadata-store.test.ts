@@ -1,53 +1,20 @@
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { sessionUser, startSession } from "@/lib/server/auth/sessions";
-import { type DbHandle, openDb } from "@/lib/server/db/client";
+import type { DbHandle } from "@/lib/server/db/client";
 import { openInvitations } from "@/lib/server/db/queries/invitations";
 import { findSession } from "@/lib/server/db/queries/sessions";
 import { findUserByEmail, insertUser, userCount } from "@/lib/server/db/queries/users";
 import type { User } from "@/lib/server/db/schema";
 import { changeMember, invite, joinWithInvitation } from "@/lib/server/members";
+import { metadataStores } from "./support/metadata-stores";
 
 /**
  * The metadata store behaves the same on embedded PGlite and on a real
  * PostgreSQL (running on 127.0.0.1:5432 on these machines).
  */
-const POSTGRES = process.env.LAKEBOOK_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const database = `lakebook_test_${randomBytes(4).toString("hex")}`;
-const cleanups: (() => Promise<void>)[] = [];
-
-async function pglite(): Promise<DbHandle> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-meta-"));
-  const handle = await openDb({ dir });
-  cleanups.push(() => handle.close());
-  return handle;
-}
-
-async function postgres(): Promise<DbHandle> {
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = `/${database}`;
-  const handle = await openDb({ url: url.toString(), dir: "unused" });
-  cleanups.push(async () => {
-    await handle.close();
-    const drop = new pg.Client({ connectionString: POSTGRES });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${database}`);
-    await drop.end();
-  });
-  return handle;
-}
-
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const stores = metadataStores("meta");
+const pglite = stores.pglite;
+const postgres = async (): Promise<DbHandle> => (await stores.postgres())[0];
 
 describe.each([
   ["PGlite", pglite],

@@ -1,22 +1,18 @@
-import { randomBytes } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseAllowedDomains } from "@/lib/auth/email-domains";
 import { ssoErrorText } from "@/lib/auth/sso-errors";
 import { mergeClaims } from "@/lib/server/auth/oidc";
 import { decideSsoSignIn, identityFromClaims, type SsoIdentity, type SsoPolicy } from "@/lib/server/auth/sso";
 import { linkToken, readLinkToken } from "@/lib/server/auth/sso-link";
 import { sha256 } from "@/lib/server/crypto/secret-key";
-import { type DbHandle, openDb } from "@/lib/server/db/client";
+import type { DbHandle } from "@/lib/server/db/client";
 import { findIdentity, identitiesOf } from "@/lib/server/db/queries/identities";
 import { openInvitations, revokeInvitation } from "@/lib/server/db/queries/invitations";
 import { findUser, findUserByEmail, insertUser, listUsers, updateUser } from "@/lib/server/db/queries/users";
 import type { User } from "@/lib/server/db/schema";
 import { invite, joinWithInvitation } from "@/lib/server/members";
 import { prepareTempDataDir } from "./support/env";
+import { metadataStores } from "./support/metadata-stores";
 
 /**
  * The single sign-on decision table (lib/server/auth/sso.ts) on embedded
@@ -27,41 +23,14 @@ import { prepareTempDataDir } from "./support/env";
 
 prepareTempDataDir(1_000);
 
-const POSTGRES = process.env.LAKEBOOK_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const database = `lakebook_sso_${randomBytes(4).toString("hex")}`;
-const cleanups: (() => Promise<void>)[] = [];
+const stores = metadataStores("sso");
 const ISSUER = "https://login.acme.test";
 const INVITED_ONLY: SsoPolicy = { allowedDomains: [] };
 const ACME: SsoPolicy = { allowedDomains: ["acme.test"] };
 const MIB = 1024 * 1024;
 
-async function pglite(): Promise<DbHandle> {
-  const handle = await openDb({ dir: fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-sso-")) });
-  cleanups.push(() => handle.close());
-  return handle;
-}
-
-async function postgres(): Promise<DbHandle> {
-  const admin = new pg.Client({ connectionString: POSTGRES });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  const url = new URL(POSTGRES);
-  url.pathname = `/${database}`;
-  const handle = await openDb({ url: url.toString(), dir: "unused" });
-  cleanups.push(async () => {
-    await handle.close();
-    const drop = new pg.Client({ connectionString: POSTGRES });
-    await drop.connect();
-    await drop.query(`DROP DATABASE IF EXISTS ${database}`);
-    await drop.end();
-  });
-  return handle;
-}
-
-afterAll(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup();
-});
+const pglite = stores.pglite;
+const postgres = async (): Promise<DbHandle> => (await stores.postgres())[0];
 
 function identity(subject: string, email: string | null, more: Partial<SsoIdentity> = {}): SsoIdentity {
   return { issuer: ISSUER, subject, email, emailVerified: true, name: `Person ${subject.slice(0, 20)}`, ...more };
