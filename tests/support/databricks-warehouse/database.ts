@@ -9,7 +9,7 @@ import { MAIN_CATALOG } from "./sql-rewrite";
  */
 export async function openDatabase(tripsRows: number): Promise<DuckDBInstance> {
   const instance = await DuckDBInstance.create(":memory:", {
-    // Never reach for the network to fetch an extension (TOOLCHAIN.md).
+    // Never reach for the network to fetch an extension (the machines it runs on may have no internet).
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
     // Structured errors: the type and subtype decide the SQLSTATE (errors.ts).

@@ -27,7 +27,7 @@ export function warehouseFiles(dir: string) {
 
 export function duckdbSettings(memoryLimit: string, tempDir: string, threads?: number): Record<string, string> {
   return {
-    // Never reach for the network to fetch an extension (TOOLCHAIN.md).
+    // Never reach for the network to fetch an extension (the machines it runs on may have no internet).
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
     memory_limit: memoryLimit,
