@@ -99,6 +99,19 @@ export function procMemory(pid) {
   return { hwm: kb("VmHWM"), rss: kb("VmRSS"), name: /^Name:\s+(.*)$/m.exec(text)?.[1] ?? "?" };
 }
 
+/**
+ * Starts `pid`'s VmHWM again from its current RSS (Linux: `5` to clear_refs),
+ * so that a peak is measured for one phase only. False when not allowed.
+ */
+export function resetPeakMemory(pid) {
+  try {
+    fs.writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** CPU seconds (user + system) used so far by `pid`. */
 export function procCpuSeconds(pid) {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
