@@ -6,8 +6,7 @@ import { UNREACHABLE } from "../../network/warehouse-policy";
 import type { ColumnInfo, ConnectionCheck, Engine, EngineSession, FoundTable, Progress, TableInfo } from "../types";
 import { EngineError } from "../types";
 import { databricksError } from "./errors";
-import type { DatabricksOptions } from "./options";
-import { whileStarting } from "./retries";
+import { type DatabricksOptions, STARTUP_WAIT_MS } from "./options";
 import { DatabricksSession } from "./session";
 import { SessionPool } from "./session-pool";
 
@@ -26,47 +25,13 @@ export class DatabricksEngine implements Engine {
     this.pool = new SessionPool(options, (error) => this.failure(error));
   }
 
-  /** @internal What the driver threw, as the member using this engine may read it. */
-  failure(error: unknown): EngineError {
-    const reveal = this.options.revealNetwork ?? true;
-    const shown = databricksError(error, reveal);
-    if (!reveal && shown.message === UNREACHABLE && !EngineError.is(error))
-      (this.options.logger ?? log).warn(`a member could not reach a warehouse: ${databricksError(error).message}`);
-    return shown;
-  }
-
-  /**
-   * Retries a request the warehouse refused with HTTP 503/429 while it starts.
-   * The driver retries only polls and metadata calls, never OpenSession or
-   * ExecuteStatement; those are safe to repeat because the warehouse did not
-   * accept them.
-   */
-  whileStarting<T>(request: () => Promise<T>, progress?: Progress): Promise<T> {
-    return whileStarting(request, this.options.startupWaitMs ?? 120_000, progress);
-  }
-
   async openSession(progress?: Progress): Promise<EngineSession> {
-    return new DatabricksSession(this, await this.pool.session(false, progress));
-  }
-
-  /** Runs `work` on a pooled session; once more on a new session if the old one expired. */
-  withSession<T>(work: (session: IDBSQLSession) => Promise<T>): Promise<T> {
-    return this.pool.withSession(work);
-  }
-
-  /** @internal for DatabricksSession: the statement timeout in seconds, if any. */
-  get timeout(): number | undefined {
-    return this.options.statementTimeoutSeconds;
-  }
-
-  /** @internal for DatabricksSession */
-  renew(): Promise<IDBSQLSession> {
-    return this.pool.session(true);
-  }
-
-  /** @internal for DatabricksSession */
-  giveBack(session: IDBSQLSession): void {
-    this.pool.release(session);
+    return new DatabricksSession(await this.pool.acquire(false, progress), {
+      pool: this.pool,
+      failure: (error) => this.failure(error),
+      timeoutSeconds: this.options.statementTimeoutSeconds,
+      startupWaitMs: this.options.startupWaitMs ?? STARTUP_WAIT_MS,
+    });
   }
 
   listCatalogs(): Promise<string[]> {
@@ -120,7 +85,7 @@ export class DatabricksEngine implements Engine {
 
   async testConnection(): Promise<ConnectionCheck> {
     try {
-      const version = await this.withSession(async (session) => {
+      const version = await this.pool.withSession(async (session) => {
         const operation = await session.executeStatement("SELECT 1 AS ok", { runAsync: true });
         try {
           await operation.fetchAll();
@@ -139,13 +104,22 @@ export class DatabricksEngine implements Engine {
     return this.pool.close();
   }
 
+  /** What the driver threw, as the member using this engine may read it. */
+  private failure(error: unknown): EngineError {
+    const reveal = this.options.revealNetwork ?? true;
+    const shown = databricksError(error, reveal);
+    if (!reveal && shown.message === UNREACHABLE && !EngineError.is(error))
+      (this.options.logger ?? log).warn(`a member could not reach a warehouse: ${databricksError(error).message}`);
+    return shown;
+  }
+
   /** A metadata call's rows, all of them or the first `maxRows`. */
   private metadata<T>(
     request: (s: IDBSQLSession) => Promise<IOperation>,
     map: (row: Record<string, unknown>) => T,
     maxRows?: number,
   ): Promise<T[]> {
-    return this.withSession(async (session) => {
+    return this.pool.withSession(async (session) => {
       const operation = await request(session);
       try {
         const rows = (

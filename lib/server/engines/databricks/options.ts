@@ -29,3 +29,6 @@ export interface DatabricksOptions {
   /** False for members who are not admins: failures to reach the warehouse read the same (errors.ts). */
   revealNetwork?: boolean;
 }
+
+/** How long to keep retrying while a warehouse starts, unless the options say otherwise. */
+export const STARTUP_WAIT_MS = 120_000;

@@ -6,7 +6,7 @@ import type { EngineError, Progress } from "../types";
 import { isExpiredSession } from "./errors";
 import { guardClient } from "./guarded-connection";
 import { driverLogger } from "./logger";
-import type { DatabricksOptions } from "./options";
+import { type DatabricksOptions, STARTUP_WAIT_MS } from "./options";
 import { whileStarting } from "./retries";
 
 const IDLE_SESSIONS = 4;
@@ -40,7 +40,7 @@ export class SessionPool {
         await resolveChecked(policy, host);
         guardClient(client, policy);
       }
-      const wait = this.options.startupWaitMs ?? 120_000;
+      const wait = this.options.startupWaitMs ?? STARTUP_WAIT_MS;
       await client.connect({
         host,
         port,
@@ -66,7 +66,8 @@ export class SessionPool {
     return this.client;
   }
 
-  async session(fresh = false, progress?: Progress): Promise<IDBSQLSession> {
+  /** An idle session, or a new one when there is none or `fresh` is asked for. */
+  async acquire(fresh = false, progress?: Progress): Promise<IDBSQLSession> {
     if (!fresh) {
       const pooled = this.idle.pop();
       if (pooled) return pooled;
@@ -82,7 +83,7 @@ export class SessionPool {
               ? { STATEMENT_TIMEOUT: String(this.options.statementTimeoutSeconds) }
               : undefined,
           }),
-        this.options.startupWaitMs ?? 120_000,
+        this.options.startupWaitMs ?? STARTUP_WAIT_MS,
         progress,
       );
     } catch (error) {
@@ -90,6 +91,7 @@ export class SessionPool {
     }
   }
 
+  /** Keeps the session for the next caller, or closes it when enough are kept. */
   release(session: IDBSQLSession): void {
     if (this.idle.length < IDLE_SESSIONS) this.idle.push(session);
     else void session.close().catch(() => {});
@@ -97,7 +99,7 @@ export class SessionPool {
 
   /** Runs `work` on a pooled session; once more on a new session if the old one expired. */
   async withSession<T>(work: (session: IDBSQLSession) => Promise<T>): Promise<T> {
-    let session = await this.session();
+    let session = await this.acquire();
     try {
       const result = await work(session);
       this.release(session);
@@ -105,7 +107,7 @@ export class SessionPool {
     } catch (error) {
       void session.close().catch(() => {});
       if (!isExpiredSession(error)) throw this.failure(error);
-      session = await this.session(true);
+      session = await this.acquire(true);
       try {
         const result = await work(session);
         this.release(session);

@@ -5,8 +5,9 @@ import { DuckDBDataChunk } from "@duckdb/node-api";
 import { leadingKeyword } from "@/lib/sql/statement-kind";
 import type { EngineSession, Progress, StatementResult } from "../types";
 import { EngineError } from "../types";
-import type { DatabricksEngine } from "./engine";
 import { isExpiredSession } from "./errors";
+import { whileStarting } from "./retries";
+import type { SessionPool } from "./session-pool";
 import { type ColumnPlan, columnPlan } from "./types";
 
 /** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
@@ -25,24 +26,38 @@ interface ThriftSchema {
   }[];
 }
 
+/** What a session needs from the engine that opened it, handed over so that the engine exposes nothing for it. */
+export interface SessionContext {
+  /** Where the session came from: it goes back there, and a new one comes from there when it expires. */
+  pool: Pick<SessionPool, "acquire" | "release">;
+  /** What the driver threw, as the member using the engine may read it. */
+  failure: (error: unknown) => EngineError;
+  /** The warehouse's statement timeout in seconds, if any. */
+  timeoutSeconds: number | undefined;
+  /** How long to keep retrying a statement while the warehouse starts. */
+  startupWaitMs: number;
+}
+
+/** One warehouse session held for a run: statements in order, one reopen if it expired. */
 export class DatabricksSession implements EngineSession {
   private retried = false;
 
   constructor(
-    private readonly engine: DatabricksEngine,
     private session: IDBSQLSession,
+    private readonly context: SessionContext,
   ) {}
 
   async execute(sql: string, signal: AbortSignal, progress?: Progress): Promise<StatementResult> {
     let operation: IOperation;
     try {
-      operation = await this.engine.whileStarting(
+      operation = await whileStarting(
         () =>
           this.session.executeStatement(sql, {
             runAsync: true,
             maxRows: FIRST_ROWS,
-            queryTimeout: this.engine.timeout,
+            queryTimeout: this.context.timeoutSeconds,
           }),
+        this.context.startupWaitMs,
         progress,
       );
     } catch (error) {
@@ -50,10 +65,10 @@ export class DatabricksSession implements EngineSession {
         // An idle session expired on the warehouse: reopen once and retry.
         this.retried = true;
         void this.session.close().catch(() => {});
-        this.session = await this.engine.renew();
+        this.session = await this.context.pool.acquire(true);
         return this.execute(sql, signal, progress);
       }
-      throw this.engine.failure(error);
+      throw this.context.failure(error);
     }
     const cancel = () => void operation.cancel().catch(() => {});
     signal.addEventListener("abort", cancel, { once: true });
@@ -77,18 +92,18 @@ export class DatabricksSession implements EngineSession {
       return {
         kind: "rows",
         columns: plans.map((p, i) => ({ name: names[i], type: p.type, storageType: p.storageType })),
-        batches: batches(operation, names, plans, signal, cancel, this.engine),
+        batches: batches(operation, names, plans, signal, cancel, this.context.failure),
       };
     } catch (error) {
       signal.removeEventListener("abort", cancel);
       await operation.close().catch(() => {});
       if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
-      throw this.engine.failure(error);
+      throw this.context.failure(error);
     }
   }
 
   async close(): Promise<void> {
-    this.engine.giveBack(this.session);
+    this.context.pool.release(this.session);
   }
 }
 
@@ -98,7 +113,7 @@ async function* batches(
   plans: ColumnPlan[],
   signal: AbortSignal,
   cancel: () => void,
-  engine: DatabricksEngine,
+  failure: (error: unknown) => EngineError,
 ): AsyncGenerator<DuckDBDataChunk> {
   const types = plans.map((p) => p.storageType);
   try {
@@ -110,7 +125,7 @@ async function* batches(
           unknown
         >[];
       } catch (error) {
-        throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : engine.failure(error);
+        throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : failure(error);
       }
       if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
       // DuckDB chunks hold at most 2048 rows.
