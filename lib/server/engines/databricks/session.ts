@@ -1,0 +1,200 @@
+import "server-only";
+import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
+import type IOperation from "@databricks/sql/dist/contracts/IOperation";
+import { DuckDBDataChunk } from "@duckdb/node-api";
+import { leadingKeyword } from "@/lib/sql/statement-kind";
+import type { EngineSession, Progress, StatementResult } from "../types";
+import { EngineError } from "../types";
+import { isExpiredSession } from "./errors";
+import { whileStarting } from "./retries";
+import type { SessionPool } from "./session-pool";
+import { type ColumnPlan, columnPlan } from "./types";
+
+/** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
+const FETCH_ROWS = 50_000;
+/** Rows returned with the statement itself (direct results): a first page, quickly. */
+const FIRST_ROWS = 2_048;
+
+interface ThriftSchema {
+  columns: {
+    columnName: string;
+    typeDesc: {
+      types: {
+        primitiveEntry?: { type: number; typeQualifiers?: { qualifiers?: Record<string, { i32Value?: number }> } };
+      }[];
+    };
+  }[];
+}
+
+/** What a session needs from the engine that opened it, handed over so that the engine exposes nothing for it. */
+export interface SessionContext {
+  /** Where the session came from: it goes back there, and a new one comes from there when it expires. */
+  pool: Pick<SessionPool, "acquire" | "release">;
+  /** What the driver threw, as the member using the engine may read it. */
+  failure: (error: unknown) => EngineError;
+  /** The warehouse's statement timeout in seconds, if any. */
+  timeoutSeconds: number | undefined;
+  /** How long to keep retrying a statement while the warehouse starts. */
+  startupWaitMs: number;
+}
+
+/** One warehouse session held for a run: statements in order, one reopen if it expired. */
+export class DatabricksSession implements EngineSession {
+  private retried = false;
+
+  constructor(
+    private session: IDBSQLSession,
+    private readonly context: SessionContext,
+  ) {}
+
+  async execute(sql: string, signal: AbortSignal, progress?: Progress): Promise<StatementResult> {
+    let operation: IOperation;
+    try {
+      operation = await whileStarting(
+        () =>
+          this.session.executeStatement(sql, {
+            runAsync: true,
+            maxRows: FIRST_ROWS,
+            queryTimeout: this.context.timeoutSeconds,
+          }),
+        this.context.startupWaitMs,
+        progress,
+      );
+    } catch (error) {
+      if (!this.retried && isExpiredSession(error)) {
+        // An idle session expired on the warehouse: reopen once and retry.
+        this.retried = true;
+        void this.session.close().catch(() => {});
+        this.session = await this.context.pool.acquire(true);
+        return this.execute(sql, signal, progress);
+      }
+      throw this.context.failure(error);
+    }
+    const cancel = () => void operation.cancel().catch(() => {});
+    signal.addEventListener("abort", cancel, { once: true });
+    if (signal.aborted) cancel();
+    try {
+      const schema = (await operation.getSchema({ progress: false })) as ThriftSchema | null;
+      const plans = (schema?.columns ?? []).map(planFor);
+      if (plans.length === 0) {
+        await operation.fetchAll().catch(() => {});
+        await operation.close().catch(() => {});
+        signal.removeEventListener("abort", cancel);
+        return { kind: "done", statement: firstWord(sql) };
+      }
+      const names = (schema?.columns ?? []).map((c) => c.columnName);
+      const repeated = firstRepeated(names);
+      // The driver hands rows over as objects keyed by column name: a repeated name would show one column's values twice.
+      if (repeated !== undefined)
+        throw new EngineError(
+          `The result has more than one column named "${repeated}". Give each column its own name with AS, e.g. SELECT a.id AS a_id, b.id AS b_id.`,
+        );
+      return {
+        kind: "rows",
+        columns: plans.map((p, i) => ({ name: names[i], type: p.type, storageType: p.storageType })),
+        batches: batches(operation, names, plans, signal, cancel, this.context.failure),
+      };
+    } catch (error) {
+      signal.removeEventListener("abort", cancel);
+      await operation.close().catch(() => {});
+      if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
+      throw this.context.failure(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.context.pool.release(this.session);
+  }
+}
+
+async function* batches(
+  operation: IOperation,
+  names: string[],
+  plans: ColumnPlan[],
+  signal: AbortSignal,
+  cancel: () => void,
+  failure: (error: unknown) => EngineError,
+): AsyncGenerator<DuckDBDataChunk> {
+  const types = plans.map((p) => p.storageType);
+  try {
+    for (;;) {
+      let rows: Record<string, unknown>[];
+      try {
+        rows = (await operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true })) as Record<
+          string,
+          unknown
+        >[];
+      } catch (error) {
+        throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : failure(error);
+      }
+      if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
+      // DuckDB chunks hold at most 2048 rows.
+      for (let start = 0; start < rows.length; start += 2048) {
+        const slice = rows.slice(start, start + 2048);
+        const chunk = DuckDBDataChunk.create(types, slice.length);
+        chunk.setColumns(
+          plans.map((plan, c) =>
+            slice.map((row) => {
+              const value = row[names[c]];
+              return value === null || value === undefined ? null : plan.convert(value);
+            }),
+          ),
+        );
+        yield chunk;
+      }
+      if (!(await operation.hasMoreRows())) return;
+    }
+  } finally {
+    signal.removeEventListener("abort", cancel);
+    await operation.close().catch(() => {});
+  }
+}
+
+const TYPE_NAMES: Record<number, string> = {
+  0: "BOOLEAN_TYPE",
+  1: "TINYINT_TYPE",
+  2: "SMALLINT_TYPE",
+  3: "INT_TYPE",
+  4: "BIGINT_TYPE",
+  5: "FLOAT_TYPE",
+  6: "DOUBLE_TYPE",
+  7: "STRING_TYPE",
+  8: "TIMESTAMP_TYPE",
+  9: "BINARY_TYPE",
+  10: "ARRAY_TYPE",
+  11: "MAP_TYPE",
+  12: "STRUCT_TYPE",
+  13: "UNION_TYPE",
+  14: "USER_DEFINED_TYPE",
+  15: "DECIMAL_TYPE",
+  16: "NULL_TYPE",
+  17: "DATE_TYPE",
+  18: "VARCHAR_TYPE",
+  19: "CHAR_TYPE",
+  20: "INTERVAL_YEAR_MONTH_TYPE",
+  21: "INTERVAL_DAY_TIME_TYPE",
+};
+
+function planFor(column: ThriftSchema["columns"][number]): ColumnPlan {
+  const entry = column.typeDesc.types[0]?.primitiveEntry;
+  const qualifiers = entry?.typeQualifiers?.qualifiers ?? {};
+  return columnPlan(
+    TYPE_NAMES[entry?.type ?? 7] ?? "STRING_TYPE",
+    qualifiers.precision?.i32Value,
+    qualifiers.scale?.i32Value,
+  );
+}
+
+/** The first name that occurs twice; a Set, as results can have many thousands of columns. */
+function firstRepeated(names: string[]): string | undefined {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
+}
+
+function firstWord(sql: string): string {
+  return leadingKeyword(sql, "databricks") || "STATEMENT";
+}
