@@ -3,8 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { cancelRunAction, openTabAction } from "@/app/(workspace)/editor/actions";
-import { historySqlAction } from "@/app/(workspace)/history/actions";
+import { cancelRunAction, openTabAction } from "@/lib/actions/editor";
+import { historySqlAction } from "@/lib/actions/history";
 import { type HistoryEntry, STATUS_LABELS, titleFromSql } from "@/lib/history";
 import { formatCount, formatDuration } from "@/lib/results/format";
 
