@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { ChartEditor } from "@/components/charts/ChartEditor";
 import { ChartView } from "@/components/charts/ChartView";
-import { chartDataAction } from "@/lib/actions/notebooks";
+import { chartDataAction } from "@/lib/actions/runs";
 import type { ChartData } from "@/lib/charts/types";
 import type { ChartSpec } from "@/lib/notebooks/types";
 import type { ResultColumn } from "@/lib/results/types";

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "react";
 import type { ErrorMarker } from "@/components/editor/MonacoSqlEditor";
 import { SqlEditor } from "@/components/editor/SqlEditor";
 import { useElapsed, useRun } from "@/components/results/useRun";
-import { runCellAction } from "@/lib/actions/notebooks";
+import { runCellAction } from "@/lib/actions/runs";
 import type { ConnectionView } from "@/lib/connections";
 import type { CellRun, NotebookCell } from "@/lib/notebooks/types";
 import type { RunView } from "@/lib/results/types";

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { ActionResult } from "@/lib/action-result";
-import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/lib/actions/editor";
+import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/lib/actions/runs";
 import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/paging";
 import { hasNews, pollDelay, QUICK_ANSWER_MS } from "@/lib/results/poll";
 import type { Page, RunView, SortSpec } from "@/lib/results/types";

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useState } from "react";
 import { Dialog } from "@/components/ui/Dialog";
 import type { ActionResult } from "@/lib/action-result";
-import { grantsAction, principalsAction, shareAction, unshareAction } from "@/lib/actions/queries";
+import { grantsAction, principalsAction, shareAction, unshareAction } from "@/lib/actions/sharing";
 import { type Grant, LEVEL_LABELS, LEVELS, type Level, type ObjectKind, type Principal } from "@/lib/sharing";
 
 /**
