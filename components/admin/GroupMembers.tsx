@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import type React from "react";
 import { useState } from "react";
-import { addGroupMemberAction, removeGroupMemberAction } from "@/app/(workspace)/admin/groups/actions";
+import { addGroupMemberAction, removeGroupMemberAction } from "@/lib/actions/groups";
 import type { GroupMemberView, GroupView } from "@/lib/groups";
 
 /** One group's members: add anyone from the member list by name or email, remove them again. */

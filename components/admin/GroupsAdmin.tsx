@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type React from "react";
 import { useState } from "react";
-import { createGroupAction, deleteGroupAction, renameGroupAction } from "@/app/(workspace)/admin/groups/actions";
+import { createGroupAction, deleteGroupAction, renameGroupAction } from "@/lib/actions/groups";
 import type { GroupMemberView, GroupView } from "@/lib/groups";
 import { GroupMembers } from "./GroupMembers";
 

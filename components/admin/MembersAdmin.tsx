@@ -8,7 +8,7 @@ import {
   createPasswordResetAction,
   inviteMemberAction,
   revokeInvitationAction,
-} from "@/app/(workspace)/admin/members/actions";
+} from "@/lib/actions/members";
 
 interface Member {
   id: string;

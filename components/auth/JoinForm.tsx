@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { joinAction } from "@/app/invite/[token]/actions";
+import { joinAction } from "@/lib/actions/auth";
 import { FormFooter, NameField, NewPasswordField, useSubmit } from "./fields";
 
 export function JoinForm({ token, email }: { token: string; email: string }) {

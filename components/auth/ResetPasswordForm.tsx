@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { resetPasswordAction } from "@/app/reset/[token]/actions";
+import { resetPasswordAction } from "@/lib/actions/auth";
 import { FormFooter, NewPasswordField, useSubmit } from "./fields";
 
 /** The new password of an admin's reset link; on success the member is signed in with it. */

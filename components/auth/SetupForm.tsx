@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { createFirstAdminAction } from "@/app/setup/actions";
+import { createFirstAdminAction } from "@/lib/actions/auth";
 import { FormFooter, NameField, NewPasswordField, useSubmit } from "./fields";
 
 export function SetupForm() {

@@ -1,7 +1,7 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { startSsoLinkAction } from "@/app/(workspace)/account/single-sign-on/actions";
+import { startSsoLinkAction } from "@/lib/actions/account";
 import { FormFooter, useSubmit } from "./fields";
 
 /** Confirms the member's password, then sends them to the issuer to link the identity they sign in with there. */

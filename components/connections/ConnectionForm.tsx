@@ -2,7 +2,7 @@
 
 import type React from "react";
 import { useState } from "react";
-import { saveConnectionAction, testConnectionAction } from "@/app/(workspace)/connections/actions";
+import { saveConnectionAction, testConnectionAction } from "@/lib/actions/connections";
 import type { ConnectionView } from "@/lib/connections";
 
 interface Props {

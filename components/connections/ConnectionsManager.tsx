@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { deleteConnectionAction, testConnectionAction } from "@/app/(workspace)/connections/actions";
+import { deleteConnectionAction, testConnectionAction } from "@/lib/actions/connections";
 import type { ConnectionView } from "@/lib/connections";
 import { ConnectionForm } from "./ConnectionForm";
 

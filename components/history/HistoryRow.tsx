@@ -3,8 +3,9 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { cancelRunAction, openTabAction } from "@/app/(workspace)/editor/actions";
-import { historySqlAction } from "@/app/(workspace)/history/actions";
+import { historySqlAction } from "@/lib/actions/history";
+import { cancelRunAction } from "@/lib/actions/runs";
+import { openTabAction } from "@/lib/actions/tabs";
 import { type HistoryEntry, STATUS_LABELS, titleFromSql } from "@/lib/history";
 import { formatCount, formatDuration } from "@/lib/results/format";
 

@@ -1,9 +1,9 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { chartDataAction } from "@/app/(workspace)/notebooks/actions";
 import { ChartEditor } from "@/components/charts/ChartEditor";
 import { ChartView } from "@/components/charts/ChartView";
+import { chartDataAction } from "@/lib/actions/runs";
 import type { ChartData } from "@/lib/charts/types";
 import type { ChartSpec } from "@/lib/notebooks/types";
 import type { ResultColumn } from "@/lib/results/types";

@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { runCellAction } from "@/app/(workspace)/notebooks/actions";
 import type { ErrorMarker } from "@/components/editor/MonacoSqlEditor";
 import { SqlEditor } from "@/components/editor/SqlEditor";
 import { useElapsed, useRun } from "@/components/results/useRun";
+import { runCellAction } from "@/lib/actions/runs";
 import type { ConnectionView } from "@/lib/connections";
 import type { CellRun, NotebookCell } from "@/lib/notebooks/types";
 import type { RunView } from "@/lib/results/types";

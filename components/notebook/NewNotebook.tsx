@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { createNotebookAction } from "@/app/(workspace)/notebooks/actions";
 import type { ActionResult } from "@/lib/action-result";
+import { createNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
 import { newCell } from "@/lib/notebooks/cells";
 import { fileTooLarge, MAX_IMPORT_BYTES } from "@/lib/notebooks/limits";

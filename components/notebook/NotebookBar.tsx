@@ -2,8 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { deleteNotebookAction } from "@/app/(workspace)/notebooks/actions";
 import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
+import { deleteNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
 import type { NotebookContent, NotebookView } from "@/lib/notebooks/types";
 import { LEVEL_LABELS } from "@/lib/sharing";

@@ -2,10 +2,10 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { cellToQueryAction, createNotebookAction } from "@/app/(workspace)/notebooks/actions";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
 import { ConflictDialog } from "@/components/workbench/ConflictDialog";
 import { type QueryDetails, QueryDetailsDialog } from "@/components/workbench/QueryDetailsDialog";
+import { cellToQueryAction, createNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
 import {
   changeKind,

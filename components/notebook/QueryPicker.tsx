@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { getQueryAction, listQueriesAction } from "@/app/(workspace)/queries/actions";
 import { Dialog } from "@/components/ui/Dialog";
+import { getQueryAction, listQueriesAction } from "@/lib/actions/queries";
 import type { QueryListItem } from "@/lib/queries";
 
 /** Picks one of the user's or their team's saved queries, to become a notebook cell. */

@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { saveNotebookAction } from "@/app/(workspace)/notebooks/actions";
+import { saveNotebookAction } from "@/lib/actions/notebooks";
 import type { NotebookContent, NotebookView } from "@/lib/notebooks/types";
 
 /** Edits are saved this long after the last keystroke. */

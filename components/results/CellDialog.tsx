@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
-import { cellAction } from "@/app/(workspace)/editor/actions";
+import { cellAction } from "@/lib/actions/runs";
 import type { Cell } from "@/lib/results/types";
 
 export interface OpenCell {

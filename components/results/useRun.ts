@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/app/(workspace)/editor/actions";
 import type { ActionResult } from "@/lib/action-result";
+import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/lib/actions/runs";
 import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/paging";
 import { hasNews, pollDelay, QUICK_ANSWER_MS } from "@/lib/results/poll";
 import type { Page, RunView, SortSpec } from "@/lib/results/types";

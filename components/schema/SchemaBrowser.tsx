@@ -1,14 +1,14 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import type { ActionResult } from "@/lib/action-result";
 import {
   listCatalogsAction,
   listColumnsAction,
   listSchemasAction,
   listTablesAction,
   searchTablesAction,
-} from "@/app/(workspace)/schema/actions";
-import type { ActionResult } from "@/lib/action-result";
+} from "@/lib/actions/catalog";
 import type { ConnectionView } from "@/lib/connections";
 import type { SqlDialect } from "@/lib/sql/split";
 import { quoteIdentifier } from "./names";

@@ -1,9 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { grantsAction, principalsAction, shareAction, unshareAction } from "@/app/(workspace)/queries/actions";
 import { Dialog } from "@/components/ui/Dialog";
 import type { ActionResult } from "@/lib/action-result";
+import { grantsAction, principalsAction, shareAction, unshareAction } from "@/lib/actions/sharing";
 import { type Grant, LEVEL_LABELS, LEVELS, type Level, type ObjectKind, type Principal } from "@/lib/sharing";
 
 /**

@@ -1,7 +1,6 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { deleteQueryAction } from "@/app/(workspace)/queries/actions";
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
 import { SqlEditor } from "@/components/editor/SqlEditor";
 import { ResultsPanel } from "@/components/results/ResultsPanel";
@@ -9,6 +8,7 @@ import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
 import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
+import { deleteQueryAction } from "@/lib/actions/queries";
 import type { ConnectionView } from "@/lib/connections";
 import { formatDuration } from "@/lib/results/format";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";

@@ -1,8 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { queryVersionAction, queryVersionsAction } from "@/app/(workspace)/queries/actions";
 import { Dialog } from "@/components/ui/Dialog";
+import { queryVersionAction, queryVersionsAction } from "@/lib/actions/queries";
 import type { QueryVersionView } from "@/lib/queries";
 import { formatTime } from "./time";
 

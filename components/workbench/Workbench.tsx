@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
-import { closeTabAction, openTabAction } from "@/app/(workspace)/editor/actions";
+import { closeTabAction, openTabAction } from "@/lib/actions/tabs";
 import type { ConnectionView } from "@/lib/connections";
 import type { EditorTabView } from "@/lib/tabs";
 import { TabPane } from "./TabPane";

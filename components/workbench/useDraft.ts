@@ -1,7 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
-import { saveDraftAction } from "@/app/(workspace)/editor/actions";
+import { saveDraftAction } from "@/lib/actions/tabs";
 import type { EditorTabView } from "@/lib/tabs";
 import { clearBackup, type DraftBackup, readBackup, registerFlush, writeBackup } from "./drafts";
 

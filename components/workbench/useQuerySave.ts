@@ -1,8 +1,8 @@
 "use client";
 
 import { useCallback, useMemo, useState } from "react";
-import { linkTabAction } from "@/app/(workspace)/editor/actions";
-import { createQueryAction, saveQueryAction } from "@/app/(workspace)/queries/actions";
+import { createQueryAction, saveQueryAction } from "@/lib/actions/queries";
+import { linkTabAction } from "@/lib/actions/tabs";
 import type { SaveConflict } from "@/lib/queries";
 import type { EditorTabView } from "@/lib/tabs";
 import type { ConflictChoice } from "./ConflictDialog";

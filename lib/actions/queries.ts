@@ -1,16 +1,6 @@
 "use server";
 
-import {
-  createQueryInput,
-  grantsInput,
-  listQueriesInput,
-  principalsInput,
-  queryIdInput,
-  queryVersionInput,
-  saveQueryInput,
-  shareInput,
-  unshareInput,
-} from "@/lib/schemas";
+import { createQueryInput, listQueriesInput, queryIdInput, queryVersionInput, saveQueryInput } from "@/lib/schemas";
 import { action } from "@/lib/server/actions/safe-action";
 import {
   createQuery,
@@ -21,7 +11,6 @@ import {
   removeQuery,
   saveQuery,
 } from "@/lib/server/queries";
-import { findPrincipals, listGrants, share, unshare } from "@/lib/server/sharing";
 import { linkTab } from "@/lib/server/tabs";
 
 const PAGE = 50;
@@ -54,15 +43,3 @@ export const queryVersionsAction = action(queryIdInput, (input, user) => queryVe
 export const queryVersionAction = action(queryVersionInput, (input, user) =>
   queryVersion(user, input.queryId, input.version),
 );
-
-export const grantsAction = action(grantsInput, (input, user) => listGrants(user, input.kind, input.id));
-
-export const shareAction = action(shareInput, (input, user) =>
-  share(user, input.kind, input.id, input.principal, input.level),
-);
-
-export const unshareAction = action(unshareInput, (input, user) =>
-  unshare(user, input.kind, input.id, input.principal),
-);
-
-export const principalsAction = action(principalsInput, (input, user) => findPrincipals(user, input.search));

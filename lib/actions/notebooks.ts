@@ -2,11 +2,9 @@
 
 import {
   cellToQueryInput,
-  chartDataInput,
   listNotebooksInput,
   notebookContentInput,
   notebookIdInput,
-  runCellInput,
   saveNotebookInput,
 } from "@/lib/schemas/notebooks";
 import { action } from "@/lib/server/actions/safe-action";
@@ -16,10 +14,8 @@ import {
   getNotebook,
   listUserNotebooks,
   removeNotebook,
-  runCell,
   saveNotebook,
 } from "@/lib/server/notebooks";
-import { readChart } from "@/lib/server/runs/runs";
 
 const PAGE = 50;
 
@@ -39,13 +35,7 @@ export const saveNotebookAction = action(saveNotebookInput, (input, user) =>
 
 export const deleteNotebookAction = action(notebookIdInput, (input, user) => removeNotebook(user, input.notebookId));
 
-export const runCellAction = action(runCellInput, (input, user) =>
-  runCell(user, input.notebookId, input.cellId, input.pageSize),
-);
-
 export const cellToQueryAction = action(cellToQueryInput, async (input, user) => {
   const query = await cellToQuery(user, input.notebookId, input.cellId, input);
   return { id: query.id, title: query.title };
 });
-
-export const chartDataAction = action(chartDataInput, (input, user) => readChart(user, input.runId, input.chart));

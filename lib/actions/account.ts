@@ -1,12 +1,24 @@
 "use server";
 
 import { UserError } from "@/lib/action-result";
-import { ssoLinkInput } from "@/lib/schemas";
+import { changePasswordInput, noInput, ssoLinkInput } from "@/lib/schemas";
 import { action } from "@/lib/server/actions/safe-action";
-import { confirmPassword } from "@/lib/server/auth/account";
+import { changePassword, confirmPassword, signOutEverywhere } from "@/lib/server/auth/account";
 import { oidcConfigured } from "@/lib/server/auth/options";
+import { requireSession } from "@/lib/server/auth/session";
 import { startLink } from "@/lib/server/auth/sso-link";
 import { runtime } from "@/lib/server/runtime";
+
+/** Changes the member's own password (the current one is required); their other sessions end, this one stays. */
+export const changePasswordAction = action(changePasswordInput, async ({ current, next }) => {
+  const { user, sessionId } = await requireSession();
+  return changePassword((await runtime()).db, user, sessionId, { current, next });
+});
+
+/** Ends every session of the member, this one included; the browser then clears its cookie. */
+export const signOutEverywhereAction = action(noInput, async (_input, user) => {
+  return { endedSessions: await signOutEverywhere((await runtime()).db, user) };
+});
 
 /**
  * First step of linking single sign-on to a password account: the member
