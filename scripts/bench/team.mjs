@@ -83,6 +83,8 @@ function pageLoop(member, run, rows, phase) {
   const errors = [];
   let stopped = false;
   const done = (async () => {
+    // Members do not start together: a first page at a random moment of one think time.
+    await sleep(THINK_MS * Math.random());
     while (!stopped) {
       const during = phase.name;
       try {
