@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { connectionInput } from "@/lib/schemas";
+import { connectionInput } from "@/lib/schemas/connections";
 import { prepareTempDataDir } from "./support/env";
 import { HOSTILE_SQL, MIB } from "./support/hostile-sql";
 import { createTestUser } from "./support/users";

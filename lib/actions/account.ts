@@ -1,7 +1,7 @@
 "use server";
 
 import { UserError } from "@/lib/action-result";
-import { changePasswordInput, noInput, ssoLinkInput } from "@/lib/schemas";
+import { changePasswordInput, noInput, ssoLinkInput } from "@/lib/schemas/members";
 import { action } from "@/lib/server/actions/safe-action";
 import { changePassword, confirmPassword, signOutEverywhere } from "@/lib/server/auth/account";
 import { oidcConfigured } from "@/lib/server/auth/options";

@@ -7,7 +7,7 @@
 
 import { sql } from "drizzle-orm";
 import type { ActionResult } from "@/lib/action-result";
-import { accountInput, joinInput, resetPasswordInput } from "@/lib/schemas";
+import { accountInput, joinInput, resetPasswordInput } from "@/lib/schemas/members";
 import { failureMessage } from "@/lib/server/actions/safe-action";
 import { resetPassword } from "@/lib/server/auth/account";
 import { hashPassword } from "@/lib/server/crypto/password";

@@ -1,6 +1,6 @@
 "use server";
 
-import { catalogsInput, columnsInput, schemasInput, searchTablesInput, tablesInput } from "@/lib/schemas";
+import { catalogsInput, columnsInput, schemasInput, searchTablesInput, tablesInput } from "@/lib/schemas/catalog";
 import { action } from "@/lib/server/actions/safe-action";
 import { engineFor } from "@/lib/server/connections";
 

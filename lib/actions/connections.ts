@@ -1,7 +1,7 @@
 "use server";
 
 import { z } from "zod";
-import { connectionIdInput, connectionInput } from "@/lib/schemas";
+import { connectionIdInput, connectionInput } from "@/lib/schemas/connections";
 import { action } from "@/lib/server/actions/safe-action";
 import { checkConnection, removeConnection, saveConnection } from "@/lib/server/connections";
 

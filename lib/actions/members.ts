@@ -1,7 +1,7 @@
 "use server";
 
 import { UserError } from "@/lib/action-result";
-import { inviteInput, memberChangeInput, memberIdInput, revokeInvitationInput } from "@/lib/schemas";
+import { inviteInput, memberChangeInput, memberIdInput, revokeInvitationInput } from "@/lib/schemas/members";
 import { adminAction } from "@/lib/server/actions/safe-action";
 import { createPasswordReset, RESET_LINK_HOURS } from "@/lib/server/auth/account";
 import { revokeInvitation } from "@/lib/server/db/queries/invitations";

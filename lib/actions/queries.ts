@@ -1,6 +1,12 @@
 "use server";
 
-import { createQueryInput, listQueriesInput, queryIdInput, queryVersionInput, saveQueryInput } from "@/lib/schemas";
+import {
+  createQueryInput,
+  listQueriesInput,
+  queryIdInput,
+  queryVersionInput,
+  saveQueryInput,
+} from "@/lib/schemas/queries";
 import { action } from "@/lib/server/actions/safe-action";
 import {
   createQuery,

@@ -4,8 +4,8 @@
 // runs a cell; both then follow the run with the same state, page, cell,
 // chart and cancel actions.
 
-import { cellInput, pageInput, runIdInput, runStateInput, startRunInput } from "@/lib/schemas";
 import { chartDataInput, runCellInput } from "@/lib/schemas/notebooks";
+import { cellInput, pageInput, runIdInput, runStateInput, startRunInput } from "@/lib/schemas/runs";
 import { action } from "@/lib/server/actions/safe-action";
 import { runCell } from "@/lib/server/notebooks";
 import { cancelRun, readCell, readChart, readPage, runState } from "@/lib/server/runs/runs";

@@ -2,7 +2,7 @@
 
 // Sharing of saved queries and notebooks alike: `kind` says which.
 
-import { grantsInput, principalsInput, shareInput, unshareInput } from "@/lib/schemas";
+import { grantsInput, principalsInput, shareInput, unshareInput } from "@/lib/schemas/sharing";
 import { action } from "@/lib/server/actions/safe-action";
 import { findPrincipals, listGrants, share, unshare } from "@/lib/server/sharing";
 

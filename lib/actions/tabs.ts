@@ -1,6 +1,6 @@
 "use server";
 
-import { draftInput, linkTabInput, openTabInput, tabIdInput } from "@/lib/schemas";
+import { draftInput, linkTabInput, openTabInput, tabIdInput } from "@/lib/schemas/queries";
 import { action } from "@/lib/server/actions/safe-action";
 import { queryFor } from "@/lib/server/queries";
 import { closeTab, linkTab, openDraftTab, openQueryTab, saveDraft } from "@/lib/server/tabs";

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { z } from "zod";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { ConnectionView } from "@/lib/connections";
-import type { connectionInput } from "@/lib/schemas";
+import type { connectionInput } from "@/lib/schemas/connections";
 import { config } from "./config";
 import { openWithKeyring } from "./crypto/keyring";
 import { connectionContext, resealConnection } from "./crypto/reseal";

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MIB } from "@/tests/support/hostile-sql";
-import { connectionInput, inviteInput } from "./schemas";
+import { connectionInput } from "./connections";
+import { inviteInput } from "./members";
 
 const connection = { name: "Warehouse", httpPath: "/sql/1.0/warehouses/abc", authType: "token", scope: "personal" };
 
