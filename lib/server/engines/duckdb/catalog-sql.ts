@@ -1,5 +1,5 @@
 import "server-only";
-import { sqlString } from "./warehouse";
+import { sqlString } from "@/lib/sql/quote";
 
 /**
  * SQL for browsing the built-in warehouse's catalog. Pure builders: values are

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { sampleDataSql } from "@/lib/samples";
+import { sqlString } from "@/lib/sql/quote";
 
 export interface WarehouseOptions {
   dir: string;
@@ -116,8 +117,4 @@ function runChild(script: string, input: string): Promise<void> {
     );
     child.stdin.end(input);
   });
-}
-
-export function sqlString(value: string): string {
-  return `'${value.replaceAll("'", "''")}'`;
 }
