@@ -56,7 +56,7 @@ step(
 const built = step("production build", "npx", ["next", "build"]);
 if (built) {
   // Every phase of `npm run bench` at tiny sizes: it fails only if a phase crashed or produced no figures.
-  step("bench smoke", "node", ["scripts/bench.mjs"], undefined, { BENCH_SMOKE: "1" });
+  step("bench smoke", "node", ["--import", "tsx", "bench/main.mts"], undefined, { BENCH_SMOKE: "1" });
   // The Databricks path too (the real driver against the Thrift test warehouse), at 20,000 rows.
   step("bench smoke, Databricks path", "npm", ["run", "bench:databricks"], undefined, { BENCH_SMOKE: "1" });
   step("browser tests", "npx", ["playwright", "test"], () => {

@@ -7,14 +7,72 @@ import path from "node:path";
 /** No request of the bench should take this long; a stuck one fails the bench instead of hanging it. */
 const REQUEST_TIMEOUT_MS = 180_000;
 
+/** A run as the browser sees it (runStateAction, startRunAction): the fields the bench reads. */
+export interface RunView {
+  id: string;
+  status: "running" | "succeeded" | "failed" | "cancelled";
+  rowCount: number;
+  truncated: boolean;
+  columns: unknown[];
+  elapsedMs: number | null;
+  firstPageMs: number | null;
+  message?: string | null;
+  error?: { message: string } | null;
+}
+
+/** A page of a stored result (pageAction): values as text. */
+export interface Page {
+  rows: (string | null)[][];
+}
+
+/** What the bench reads from each action's data; other actions' data is not read. */
+export interface ActionData {
+  startRunAction: { run: RunView; page: Page | null };
+  runStateAction: RunView;
+  pageAction: Page;
+  inviteMemberAction: { path: string };
+}
+export type DataOf<K extends string> = K extends keyof ActionData ? ActionData[K] : unknown;
+
+/** What a server action returns. */
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
+
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+/** An action that answered with an HTTP error. */
+export type HttpError = Error & { status: number; ms: number };
+
+/** A CSV download, counted as it streamed. */
+export interface CsvFigures {
+  bytes: number;
+  lines: number | null;
+  ms: number;
+  firstByteMs: number | null;
+  encoding: string;
+}
+
+/** The server's event-loop delay (app/api/bench/event-loop), in ms. */
+export interface LoopDelay {
+  maxMs: number;
+  p99Ms: number;
+  meanMs: number;
+  samples: number;
+}
+
+type ActionIds = Record<string, { id: string; page: string }>;
+
 /**
  * Every server action of the build, from its manifest: by exported name, its
  * id and the page it is posted to (as the browser posts it: a page whose
  * bundle holds the action).
  */
-export function actionIds(cwd) {
-  const manifest = JSON.parse(fs.readFileSync(path.join(cwd, ".next/server/server-reference-manifest.json"), "utf8"));
-  const ids = {};
+export function actionIds(cwd: string): ActionIds {
+  const manifest: { node?: Record<string, { exportedName: string; workers?: Record<string, unknown> }> } = JSON.parse(
+    fs.readFileSync(path.join(cwd, ".next/server/server-reference-manifest.json"), "utf8"),
+  );
+  const ids: ActionIds = {};
   for (const [id, entry] of Object.entries(manifest.node ?? {})) {
     const workers = Object.keys(entry.workers ?? {});
     // The workspace's own page when it has the action, else the first page that does.
@@ -38,9 +96,9 @@ export function actionIds(cwd) {
  * `"$<hex id>"`. The action result is row 1 (row 0 is the response envelope
  * the client router reads).
  */
-export function parseFlight(body) {
+export function parseFlight(body: Buffer | string): unknown {
   const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-  const rows = new Map();
+  const rows = new Map<number, { text?: string; json?: string }>();
   let at = 0;
   while (at < bytes.length) {
     const colon = bytes.indexOf(0x3a, at);
@@ -58,16 +116,16 @@ export function parseFlight(body) {
       at = end + 1;
     }
   }
-  const resolved = new Map();
-  const row = (id) => {
+  const resolved = new Map<number, unknown>();
+  const row = (id: number): unknown => {
     if (!resolved.has(id)) {
       const r = rows.get(id);
       if (!r) throw new Error(`the response has no row ${id}`);
-      resolved.set(id, r.text ?? revive(JSON.parse(r.json)));
+      resolved.set(id, r.text ?? revive(JSON.parse(r.json as string)));
     }
     return resolved.get(id);
   };
-  const revive = (value) => {
+  const revive = (value: unknown): unknown => {
     if (typeof value === "string" && value.startsWith("$")) {
       if (value.startsWith("$$")) return value.slice(1);
       if (value === "$undefined") return undefined;
@@ -76,7 +134,10 @@ export function parseFlight(body) {
         return ref[2]
           .split(":")
           .slice(1)
-          .reduce((v, key) => v?.[key], row(Number.parseInt(ref[1], 16)));
+          .reduce(
+            (v: unknown, key) => (v as Record<string, unknown> | undefined)?.[key],
+            row(Number.parseInt(ref[1], 16)),
+          );
       return value;
     }
     if (Array.isArray(value)) return value.map(revive);
@@ -92,7 +153,13 @@ export function parseFlight(body) {
 export const BENCH_ADMIN = { email: "bench@example.com", password: "bench password, long enough" };
 
 export class Client {
-  constructor(base, cwd) {
+  readonly base: string;
+  readonly ids: ActionIds;
+  cookie: string | null;
+  /** A team member's name (team.mts). */
+  name?: string;
+
+  constructor(base: string, cwd: string) {
     this.base = base;
     this.ids = actionIds(cwd);
     this.cookie = null;
@@ -103,7 +170,7 @@ export class Client {
    * does: as the bench's admin (created from LAKEBOOK_ADMIN_EMAIL/PASSWORD by
    * startServer) unless another member's credentials are given.
    */
-  async init({ email, password } = BENCH_ADMIN) {
+  async init({ email, password }: { email: string; password: string } = BENCH_ADMIN): Promise<void> {
     const timeout = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const csrf = await fetch(`${this.base}/api/auth/csrf`, { signal: timeout() });
     const { csrfToken } = await csrf.json();
@@ -125,7 +192,11 @@ export class Client {
    * Calls a server action; returns { ms, value } where value is the
    * ActionResult. An HTTP error throws an Error with `status`.
    */
-  async call(name, args, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  async call<K extends string>(
+    name: K,
+    args: unknown,
+    { timeoutMs = REQUEST_TIMEOUT_MS }: CallOptions = {},
+  ): Promise<{ ms: number; value: ActionResult<DataOf<K>> }> {
     const action = this.ids[name];
     if (!action) throw new Error(`no server action named ${name} in this build`);
     const t0 = performance.now();
@@ -148,7 +219,7 @@ export class Client {
         status: res.status,
         ms,
       });
-    const value = parseFlight(body);
+    const value = parseFlight(body) as ActionResult<DataOf<K>>;
     return { ms, value };
   }
 
@@ -157,7 +228,12 @@ export class Client {
    * notebooks page does: the file is the raw body. Returns { ms, status, value }
    * where value is the route's { ok, data } or { ok: false, error }.
    */
-  async importNotebook(filename, text, connectionId, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  async importNotebook(
+    filename: string,
+    text: string,
+    connectionId: string,
+    { timeoutMs = REQUEST_TIMEOUT_MS }: CallOptions = {},
+  ): Promise<{ ms: number; status: number; value: ActionResult<unknown> }> {
     const t0 = performance.now();
     const params = new URLSearchParams({ filename, connection: connectionId });
     const res = await fetch(`${this.base}/api/notebooks/import?${params}`, {
@@ -172,7 +248,7 @@ export class Client {
     });
     const body = await res.text();
     const ms = performance.now() - t0;
-    let value;
+    let value: ActionResult<unknown>;
     try {
       value = JSON.parse(body);
     } catch {
@@ -182,7 +258,11 @@ export class Client {
   }
 
   /** Like call(), but unwraps { ok, data } and throws on { ok: false }. */
-  async data(name, args, options) {
+  async data<K extends string>(
+    name: K,
+    args: unknown,
+    options?: CallOptions,
+  ): Promise<{ ms: number; data: DataOf<K> }> {
     const { ms, value } = await this.call(name, args, options);
     if (value?.ok !== true) throw new Error(`${name} failed: ${JSON.stringify(value).slice(0, 500)}`);
     return { ms, data: value.data };
@@ -196,10 +276,20 @@ export class Client {
    * the cap (`?all=1`: the query runs again). Returns { bytes, lines, ms, firstByteMs,
    * encoding }.
    */
-  csv(runId, { acceptEncoding, all = false, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  csv(
+    runId: string,
+    {
+      acceptEncoding,
+      all = false,
+      timeoutMs = REQUEST_TIMEOUT_MS,
+    }: { acceptEncoding?: string; all?: boolean } & CallOptions = {},
+  ): Promise<CsvFigures> {
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
-      const headers = { Cookie: this.cookie, ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}) };
+      const headers = {
+        Cookie: this.cookie as string,
+        ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}),
+      };
       const req = http.get(
         `${this.base}/api/runs/${runId}/csv${all ? "?all=1" : ""}`,
         { headers, timeout: timeoutMs },
@@ -208,8 +298,8 @@ export class Client {
           const countLines = encoding === "identity";
           let bytes = 0;
           let lines = 0;
-          let firstByteMs = null;
-          res.on("data", (chunk) => {
+          let firstByteMs: number | null = null;
+          res.on("data", (chunk: Buffer) => {
             firstByteMs ??= performance.now() - t0;
             bytes += chunk.length;
             if (countLines) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
@@ -238,7 +328,10 @@ export class Client {
  * `reset`, the server starts counting afresh after answering. Needs a server
  * started with LAKEBOOK_BENCH_PROBES=1.
  */
-export async function eventLoopDelay(base, { reset = false, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+export async function eventLoopDelay(
+  base: string,
+  { reset = false, timeoutMs = REQUEST_TIMEOUT_MS }: { reset?: boolean } & CallOptions = {},
+): Promise<LoopDelay> {
   const res = await fetch(`${base}/api/bench/event-loop${reset ? "?reset=1" : ""}`, {
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -6,9 +6,10 @@
 // member waits meanwhile.
 import { createRequire } from "node:module";
 import path from "node:path";
-import { Client, eventLoopDelay } from "./client.mjs";
+import { type ActionResult, Client, type DataOf, eventLoopDelay, type LoopDelay, type RunView } from "./client.mjs";
+import type { AddTarget, PhaseContext } from "./context.mjs";
 import { benchQuery, randomPage, settle, storeRun } from "./runs.mjs";
-import { cpuWatch, printServerLog, startServer } from "./server.mjs";
+import { type BenchServer, type CpuFigures, cpuWatch, printServerLog, startServer } from "./server.mjs";
 import { fmtMs, fmtS, fmtSize, log, percentile, sleep, table } from "./stats.mjs";
 
 /** LAKEBOOK_MAX_SQL_BYTES's default, which the bench's servers keep. */
@@ -28,12 +29,47 @@ const TAIL_MS = 300;
 /** The bench's target. */
 export const MAX_DELAY_TARGET_MS = 100;
 
+type HostileContext = PhaseContext & { hostileTimeoutMs: number };
+
+/** A server with the probes on and its two signed-in sessions (see openSession). */
+interface Session {
+  server: BenchServer;
+  client: Client;
+  cheap: Client;
+  small: RunView;
+  probes: boolean;
+  logFile: string;
+  lane: () => string;
+  lastRun: RunView | null;
+  callOptions: { timeoutMs: number };
+}
+
+/** One hostile input and how to send it; `send` returns a short outcome. */
+interface Input {
+  name: string;
+  bytes: number;
+  send: (session: Session) => Promise<{ outcome: string }>;
+}
+
+/** One input's figures (see underAttack). */
+export interface HostileFigures {
+  name: string;
+  bytes: number;
+  probes: boolean;
+  ms: number;
+  outcome: string;
+  blocked: boolean;
+  delay: LoopDelay | null;
+  cheap: { count: number; p50Ms: number | null; maxMs: number | null };
+  cpu: CpuFigures;
+}
+
 /** `unit` repeated between `head` and `tail` to `chars` characters in all (ASCII, so also bytes). */
-const fill = (head, unit, tail, chars) =>
+const fill = (head: string, unit: string, tail: string, chars: number): string =>
   head + unit.repeat(Math.max(0, Math.floor((chars - head.length - tail.length) / unit.length))) + tail;
 
 /** The server-action body limit of the checkout (next.config.js), in bytes: what a request may carry at all. */
-function bodyLimit(cwd) {
+function bodyLimit(cwd: string): number {
   const config = createRequire(import.meta.url)(path.join(cwd, "next.config.js"));
   const text = String(config.experimental?.serverActions?.bodySizeLimit ?? "1mb");
   const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)$/i.exec(text.trim());
@@ -42,7 +78,7 @@ function bodyLimit(cwd) {
 }
 
 /** A Jupyter notebook of `chars` characters: code cells of `%sql` statements whose one string is full of comment openers. */
-function ipynb(chars, cells) {
+function ipynb(chars: number, cells: number): string {
   const per = Math.floor(chars / cells) - 120;
   const cell = {
     cell_type: "code",
@@ -55,27 +91,27 @@ function ipynb(chars, cells) {
 }
 
 /** A Databricks source notebook (.sql with the header) of `chars` characters, `cells` commands. */
-function databricksSql(chars, cells) {
+function databricksSql(chars: number, cells: number): string {
   const per = Math.floor(chars / cells) - 30;
   const command = fill("SELECT '", "/* -- ", "' AS x", per);
   return `-- Databricks notebook source\n${Array(cells).fill(command).join("\n\n-- COMMAND ----------\n\n")}\n`;
 }
 
 /** A plain .sql file (no header: split into statements) of `chars` characters, statements of about 32 KiB. */
-function plainSql(chars) {
+function plainSql(chars: number): string {
   const statement = fill("SELECT '", "/* ", "' AS x;\n", 32 * 1024);
   return statement.repeat(Math.max(1, Math.floor(chars / statement.length)));
 }
 
 /** A plain .sql file that is one unclosed comment full of comment openers. */
-const unclosedSql = (chars) => fill("SELECT 1 /* ", "/* ", "", chars);
+const unclosedSql = (chars: number): string => fill("SELECT 1 /* ", "/* ", "", chars);
 
 /**
  * The hostile inputs, largest first where the limits allow. Each `send`
  * returns a short outcome ("run succeeded", "refused: …", "HTTP 413"); an
  * input that the server rejects is as much a finding as one it accepts.
  */
-function hostileInputs({ smoke, bodyBytes }) {
+function hostileInputs({ smoke, bodyBytes }: { smoke: boolean; bodyBytes: number }): Input[] {
   const sqlBytes = smoke ? 64 * 1024 : MAX_SQL_BYTES - 16;
   const nameChars = smoke ? 64 * 1024 : 1024 * 1024;
   const draftChars = smoke ? 64 * 1024 : MAX_DRAFT_CHARS;
@@ -92,33 +128,37 @@ function hostileInputs({ smoke, bodyBytes }) {
     });
 
   // An answer that is not the action's (Next.js refuses a body over its limit with a 500) says so, with the body's size.
-  const call = async (s, name, args) => {
+  const call = async <K extends string>(
+    s: Session,
+    name: K,
+    args: unknown,
+  ): Promise<{ value: ActionResult<DataOf<K>>; http?: boolean }> => {
     try {
       return await s.client.call(name, args, s.callOptions);
     } catch (error) {
-      if (!error.status) throw error;
+      if (!(error as { status?: number }).status) throw error;
       const body = Buffer.byteLength(JSON.stringify([args]));
       const over = body > bodyBytes ? ` (a ${fmtSize(body)} body, over the limit)` : "";
-      return { value: { ok: false, error: `HTTP ${error.status}${over}` }, http: true };
+      return { value: { ok: false, error: `HTTP ${(error as { status: number }).status}${over}` }, http: true };
     }
   };
-  const run = (sql) => async (s) => {
+  const run = (sql: string) => async (s: Session) => {
     const started = await call(s, "startRunAction", { connectionId: "builtin", sql, lane: s.lane(), pageSize: 100 });
     if (!started.value.ok) return { outcome: `${started.http ? "" : "refused: "}${started.value.error}` };
     const end = await settle(s.client, started.value.data.run);
     if (end.status === "succeeded") s.lastRun = end;
     return { outcome: `run ${end.status}${end.error ? `: ${end.error.message}` : ""}` };
   };
-  const action = (name, args) => async (s) => {
+  const action = (name: string, args: unknown) => async (s: Session) => {
     const { value, http } = await call(s, name, args);
     return { outcome: value.ok ? "accepted" : `${http ? "" : "refused: "}${value.error}` };
   };
-  const notebook = (filename, text) => async (s) => {
+  const notebook = (filename: string, text: string) => async (s: Session) => {
     const { status, value } = await s.client.importNotebook(filename, text, "builtin", s.callOptions);
     return { outcome: value.ok ? "accepted" : `refused (HTTP ${status}): ${value.error}` };
   };
 
-  const inputs = [
+  const inputs: Input[] = [
     {
       name: "statement: one string of comment openers",
       bytes: sqlBytes,
@@ -127,7 +167,7 @@ function hostileInputs({ smoke, bodyBytes }) {
     {
       name: "CSV download of that run (file name from its SQL)",
       bytes: sqlBytes,
-      send: async (s) => {
+      send: async (s: Session) => {
         if (!s.lastRun) return { outcome: "skipped: the run before did not succeed" };
         const csv = await s.client.csv(s.lastRun.id, { timeoutMs: s.callOptions.timeoutMs });
         return { outcome: `downloaded ${fmtSize(csv.bytes)}` };
@@ -168,7 +208,7 @@ function hostileInputs({ smoke, bodyBytes }) {
       });
     }
   }
-  const openers = (chars) => fill("", "/* ", "", chars);
+  const openers = (chars: number) => fill("", "/* ", "", chars);
   inputs.push(
     {
       name: "save a query: title, description and SQL of comment openers",
@@ -208,7 +248,7 @@ function hostileInputs({ smoke, bodyBytes }) {
 }
 
 /** A server with the probes on, a signed-in client for the hostile inputs, and a second session for the cheap pages. */
-async function openSession(ctx, index) {
+async function openSession(ctx: HostileContext, index: number): Promise<Session> {
   const dataDir = path.join(ctx.tmpRoot, `data-hostile-${index}`);
   const logFile = path.join(ctx.tmpRoot, `server-hostile-${index}.log`);
   const server = await startServer({
@@ -265,18 +305,22 @@ async function openSession(ctx, index) {
  * cheap requests' latencies. A server that does not answer within
  * `timeoutMs` is reported as blocked.
  */
-async function underAttack(session, send, timeoutMs) {
+async function underAttack(
+  session: Session,
+  send: Input["send"],
+  timeoutMs: number,
+): Promise<Omit<HostileFigures, "name" | "bytes" | "probes">> {
   const { server, cheap, small } = session;
   if (session.probes) await eventLoopDelay(server.base, { reset: true });
-  const cheapMs = [];
+  const cheapMs: number[] = [];
   let stop = false;
-  let cheapError = null;
+  let cheapError: Error | null = null;
   const loop = (async () => {
     while (!stop) {
       try {
         cheapMs.push(await randomPage(cheap, small.id, CHEAP_ROWS));
       } catch (error) {
-        cheapError = error;
+        cheapError = error as Error;
         return;
       }
       await sleep(CHEAP_GAP_MS);
@@ -284,12 +328,12 @@ async function underAttack(session, send, timeoutMs) {
   })();
   const watch = cpuWatch(server.pid);
   const t0 = performance.now();
-  let timer;
-  const deadline = new Promise((resolve) => {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<{ outcome: string; blocked: true }>((resolve) => {
     timer = setTimeout(() => resolve({ outcome: `no answer within ${timeoutMs / 1000} s`, blocked: true }), timeoutMs);
   });
-  const result = await Promise.race([
-    send(session).catch((error) => ({ outcome: `error: ${error.message}` })),
+  const result: { outcome: string; blocked?: boolean } = await Promise.race([
+    send(session).catch((error: Error) => ({ outcome: `error: ${error.message}` })),
     deadline,
   ]);
   clearTimeout(timer);
@@ -302,24 +346,23 @@ async function underAttack(session, send, timeoutMs) {
   await sleep(TAIL_MS);
   stop = true;
   await loop;
-  if (cheapError) throw new Error(`a cheap page request failed: ${cheapError.message}`);
+  if (cheapError) throw new Error(`a cheap page request failed: ${(cheapError as Error).message}`);
   const delay = session.probes ? await eventLoopDelay(server.base) : null;
   return { ms, outcome: result.outcome, blocked: false, delay, cheap: cheapFigures(cheapMs), cpu };
 }
 
-const cheapFigures = (ms) => ({
+const cheapFigures = (ms: number[]): HostileFigures["cheap"] => ({
   count: ms.length,
   p50Ms: percentile(ms, 50),
   maxMs: ms.length ? Math.max(...ms) : null,
 });
 
 /** Runs every hostile input on one server (a new one after a server stops answering); returns the figures. */
-export async function measureHostile(context) {
-  let ctx = context;
-  const timeoutMs = Number(process.env.BENCH_HOSTILE_TIMEOUT_S ?? (ctx.smoke ? 30 : 120)) * 1000;
-  const bodyBytes = bodyLimit(ctx.cwd);
-  ctx = { ...ctx, hostileTimeoutMs: timeoutMs };
-  const inputs = [
+export async function measureHostile(context: PhaseContext) {
+  const timeoutMs = Number(process.env.BENCH_HOSTILE_TIMEOUT_S ?? (context.smoke ? 30 : 120)) * 1000;
+  const bodyBytes = bodyLimit(context.cwd);
+  const ctx: HostileContext = { ...context, hostileTimeoutMs: timeoutMs };
+  const inputs: Input[] = [
     {
       name: "nothing (the cheap pages alone for 3 s)",
       bytes: 0,
@@ -333,7 +376,7 @@ export async function measureHostile(context) {
   let sessions = 0;
   ctx.setStep("hostile inputs: starting the server");
   let session = await openSession(ctx, ++sessions);
-  const results = [];
+  const results: HostileFigures[] = [];
   try {
     for (const input of inputs) {
       await ctx.waitForQuiet();
@@ -362,8 +405,9 @@ export async function measureHostile(context) {
   return { timeoutMs, bodyBytes, inputs: results };
 }
 
+export type HostilePhase = Awaited<ReturnType<typeof measureHostile>>;
 /** The hostile-input table, and the target rows it adds. */
-export function reportHostile(hostile, addTarget) {
+export function reportHostile(hostile: HostilePhase, addTarget: AddTarget): void {
   const rows = hostile.inputs.map((r) => [
     r.name,
     r.bytes ? fmtSize(r.bytes) : "–",

@@ -5,9 +5,18 @@
 // whether a member under their own limit of runs at once was refused for lack
 // of a slot.
 import path from "node:path";
-import { Client, eventLoopDelay } from "./client.mjs";
+import { Client, eventLoopDelay, type LoopDelay, type RunView } from "./client.mjs";
+import type { AddTarget, PhaseContext } from "./context.mjs";
 import { benchQuery, PAGE_LIMIT, randomPage, storeRun } from "./runs.mjs";
-import { cpuWatch, printServerLog, procMemory, resetPeakMemory, rssSampler, startServer } from "./server.mjs";
+import {
+  type CpuFigures,
+  cpuWatch,
+  printServerLog,
+  procMemory,
+  resetPeakMemory,
+  rssSampler,
+  startServer,
+} from "./server.mjs";
 import { fmtMB, fmtMs, fmtS, log, percentile, sleep, table } from "./stats.mjs";
 
 const PASSWORD = "bench member's password";
@@ -18,8 +27,24 @@ const PER_MEMBER_LIMIT = Number(process.env.LAKEBOOK_MAX_RUNS_PER_USER ?? 4);
 export const PAGE_P95_TARGET_MS = 150;
 export const RSS_TARGET_BYTES = 400 * 1024 ** 2;
 
+/** One run followed to its end (see followRun). */
+interface Followed {
+  refused: boolean;
+  status?: RunView["status"];
+  message: string | null;
+  waited?: boolean;
+  rows?: number;
+  truncated?: boolean;
+  ms: number;
+}
+type PageLoop = {
+  pages: { phase: string; ms: number }[];
+  errors: { phase: string; message: string }[];
+  stop: () => Promise<void>;
+};
+
 /** How many members do what, and with how many rows. */
-function teamSizes(smoke) {
+function teamSizes(smoke: boolean) {
   return smoke
     ? { pagers: 4, pagerRows: 20_000, storers: 2, storeRows: 200_000, flood: 10, floodRows: 20_000, quietMs: 2_000 }
     : {
@@ -37,10 +62,11 @@ function teamSizes(smoke) {
  * A run refused, or ended, because no slot was free: the server's limit (or the
  * member's queue) was full. The message is the only sign the bench has.
  */
-const slotMessage = (message) => /already running \d+ quer|busy|free slot|too many/i.test(message ?? "");
+const slotMessage = (message: string | null | undefined): boolean =>
+  /already running \d+ quer|busy|free slot|too many/i.test(message ?? "");
 
 /** A member invited by the admin, joined through the invitation, and signed in with their own password. */
-async function newMember(admin, base, cwd, name) {
+async function newMember(admin: Client, base: string, cwd: string, name: string): Promise<Client> {
   const email = `${name}@bench.example.com`;
   const invited = await admin.data("inviteMemberAction", { email, role: "member" });
   const token = invited.data.path.split("/").pop();
@@ -56,7 +82,7 @@ async function newMember(admin, base, cwd, name) {
  * { refused, status, message, waited, rows, ms }: `waited` when the run said
  * it was waiting for a slot while running.
  */
-async function followRun(client, sql, lane) {
+async function followRun(client: Client, sql: string, lane: string): Promise<Followed> {
   const t0 = performance.now();
   const started = await client.call("startRunAction", { connectionId: "builtin", sql, lane, pageSize: PAGE_LIMIT });
   if (!started.value.ok) return { refused: true, message: started.value.error, ms: performance.now() - t0 };
@@ -78,9 +104,9 @@ async function followRun(client, sql, lane) {
 }
 
 /** Pages at random offsets of the member's own result until stopped; each page's latency is kept with the phase it started in. */
-function pageLoop(member, run, rows, phase) {
-  const pages = [];
-  const errors = [];
+function pageLoop(member: Client, run: RunView, rows: number, phase: { name: string }): PageLoop {
+  const pages: PageLoop["pages"] = [];
+  const errors: PageLoop["errors"] = [];
   let stopped = false;
   const done = (async () => {
     // Members do not start together: a first page at a random moment of one think time.
@@ -90,7 +116,7 @@ function pageLoop(member, run, rows, phase) {
       try {
         pages.push({ phase: during, ms: await randomPage(member, run.id, rows) });
       } catch (error) {
-        errors.push({ phase: during, message: error.message });
+        errors.push({ phase: during, message: (error as Error).message });
       }
       await sleep(THINK_MS * (0.5 + Math.random()));
     }
@@ -105,7 +131,7 @@ function pageLoop(member, run, rows, phase) {
   };
 }
 
-export async function measureTeam(ctx) {
+export async function measureTeam(ctx: PhaseContext) {
   const sizes = teamSizes(ctx.smoke);
   const dataDir = path.join(ctx.tmpRoot, "data-team");
   const logFile = path.join(ctx.tmpRoot, "server-team.log");
@@ -121,7 +147,7 @@ export async function measureTeam(ctx) {
     env: { LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000", LAKEBOOK_BENCH_PROBES: "1" },
     logFile,
   });
-  let loops = [];
+  let loops: PageLoop[] = [];
   try {
     const admin = new Client(server.base, ctx.cwd);
     await admin.init();
@@ -132,12 +158,12 @@ export async function measureTeam(ctx) {
       members.push(await newMember(admin, server.base, ctx.cwd, `member${i}`));
     const pagers = members.slice(0, sizes.pagers);
     const storers = members.slice(sizes.pagers, sizes.pagers + sizes.storers);
-    const flooder = members.at(-1);
+    const flooder = members[members.length - 1];
     const setupMs = performance.now() - t0;
 
     ctx.setStep("team: each pager stores a result");
     const t1 = performance.now();
-    const stored = [];
+    const stored: RunView[] = [];
     for (const pager of pagers) stored.push(await storeRun(pager, benchQuery(sizes.pagerRows), "pages"));
     const pagerStoreMs = performance.now() - t1;
     // Module loading and first calls out of the figures: every other member's first run.
@@ -209,10 +235,27 @@ export async function measureTeam(ctx) {
 }
 
 /** The raw figures, and what the targets need from them. */
-function summarize(raw) {
+function summarize(raw: {
+  sizes: ReturnType<typeof teamSizes>;
+  setupMs: number;
+  pagerStoreMs: number;
+  heavyMs: number;
+  cpu: CpuFigures;
+  idleRss: number;
+  setupPeakRss: number;
+  peakReset: boolean;
+  heavyMaxRss: number;
+  peakRss: number;
+  delay: LoopDelay | null;
+  floodRuns: Followed[];
+  storeRuns: Followed[];
+  smallRuns: Followed[];
+  pages: PageLoop["pages"];
+  pageErrors: PageLoop["errors"];
+}) {
   const { floodRuns, storeRuns, smallRuns, pages, pageErrors, ...rest } = raw;
   const { sizes } = rest;
-  const pageFigures = (name) => {
+  const pageFigures = (name: string) => {
     const ms = pages.filter((p) => p.phase === name).map((p) => p.ms);
     return {
       count: ms.length,
@@ -222,8 +265,8 @@ function summarize(raw) {
       errors: pageErrors.filter((e) => e.phase === name).length,
     };
   };
-  const slotRefused = (r) => (r.refused || r.status === "failed") && slotMessage(r.message);
-  const otherFailure = (r) => (r.refused || r.status !== "succeeded") && !slotMessage(r.message);
+  const slotRefused = (r: Followed) => (r.refused || r.status === "failed") && slotMessage(r.message);
+  const otherFailure = (r: Followed) => (r.refused || r.status !== "succeeded") && !slotMessage(r.message);
   const floodAccepted = floodRuns.filter((r) => !r.refused).length;
   // The flooder is under their own limit for their first PER_MEMBER_LIMIT runs:
   // fewer accepted than that means one of those was refused.
@@ -263,10 +306,12 @@ function summarize(raw) {
   };
 }
 
+export type TeamFigures = ReturnType<typeof summarize>;
+
 /** The team table, and the target rows it adds. */
-export function reportTeam(team, addTarget) {
+export function reportTeam(team: TeamFigures, addTarget: AddTarget): void {
   const s = team.sizes;
-  const pageRow = (p) =>
+  const pageRow = (p: TeamFigures["quiet"]) =>
     `${fmtMs(p.p50Ms)} / ${fmtMs(p.p95Ms)} / ${fmtMs(p.maxMs)} (${p.count} pages${p.errors ? `, ${p.errors} failed` : ""})`;
   const storesDone = team.stores.map((r) => `${r.status} ${fmtS(r.ms)}${r.waited ? " (waited)" : ""}`).join(", ");
   const rows = [
@@ -322,7 +367,7 @@ A team at once (limit of runs at once per member: ${team.perMemberLimit})
     "team: page p95 during the heavy work",
     fmtMs(team.heavy.p95Ms),
     `< ${PAGE_P95_TARGET_MS} ms`,
-    team.heavy.p95Ms < PAGE_P95_TARGET_MS,
+    (team.heavy.p95Ms as number) < PAGE_P95_TARGET_MS,
   );
   addTarget(
     "team: runs refused for lack of a slot under the member's limit",

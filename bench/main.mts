@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Lakebook benchmark: large results through the real production server path
 // (server actions over HTTP as the browser calls them, the CSV route), against
 // DuckDB on its own. See docs/PERFORMANCE.md.
@@ -30,11 +29,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Client } from "./bench/client.mjs";
-import { directBaselineInChild } from "./bench/direct.mjs";
-import { measureHostile, reportHostile } from "./bench/hostile.mjs";
-import { benchQuery, PAGE_LIMIT, storeRun } from "./bench/runs.mjs";
+import { Client, type CsvFigures } from "./client.mjs";
+import type { AddTarget, PhaseContext } from "./context.mjs";
+import { type DirectFigures, directBaselineInChild } from "./direct.mjs";
+import { type HostilePhase, measureHostile, reportHostile } from "./hostile.mjs";
+import { benchQuery, PAGE_LIMIT, storeRun } from "./runs.mjs";
 import {
+  type CpuFigures,
   cpuWatch,
   machineBusySeconds,
   printServerLog,
@@ -42,9 +43,9 @@ import {
   rssSampler,
   startServer,
   stopAllServers,
-} from "./bench/server.mjs";
-import { fmtMB, fmtS, log, median, percentile, sleep, table } from "./bench/stats.mjs";
-import { measureTeam, reportTeam } from "./bench/team.mjs";
+} from "./server.mjs";
+import { fmtMB, fmtS, log, median, percentile, sleep, table } from "./stats.mjs";
+import { measureTeam, reportTeam, type TeamFigures } from "./team.mjs";
 
 /** The app to measure: this checkout, or another one (e.g. an exported commit) given by BENCH_APP_DIR. */
 const cwd = path.resolve(process.env.BENCH_APP_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), ".."));
@@ -68,25 +69,85 @@ const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? (SMOKE ? 0 : 300));
 const SCAN = (process.env.BENCH_SCAN ?? (SMOKE ? "0" : "1")) !== "0";
 /** Also measure downloading every row of a result cut at the cap (see measureFull); BENCH_FULL=0 skips it. */
 const FULL = (process.env.BENCH_FULL ?? (SMOKE ? "0" : "1")) !== "0";
-/** Event-loop delay under hostile input (scripts/bench/hostile.mjs); BENCH_HOSTILE=0 skips it. */
+/** Event-loop delay under hostile input (hostile.mts); BENCH_HOSTILE=0 skips it. */
 const HOSTILE = process.env.BENCH_HOSTILE !== "0";
-/** A team at once (scripts/bench/team.mjs); BENCH_TEAM=0 skips it. */
+/** A team at once (team.mts); BENCH_TEAM=0 skips it. */
 const TEAM = process.env.BENCH_TEAM !== "0";
 /** The row cap of the server that measures the full download. */
 const FULL_CAP_ROWS = 100_000;
 
 /** What the bench is doing, for the watchdog's message. */
 let step = "starting";
-let tmpRootForCleanup = null;
+let tmpRootForCleanup: string | null = null;
 /** A whole bench that takes longer than this is stuck somewhere: stop and say where. */
 const WATCHDOG_MS = Number(process.env.BENCH_TIMEOUT_S ?? (SMOKE ? 600 : 3600)) * 1000;
 
-function ensureBuild() {
+/** One app run's figures (see appRun). */
+interface AppRun {
+  rep: number;
+  attempts: number;
+  pid: number;
+  processName: string;
+  idleRss: number;
+  startupHwm: number;
+  firstPageMs: number;
+  firstPageVia: string;
+  firstPageRows: number;
+  polls: number;
+  storeMs: number;
+  storeCpu: CpuFigures;
+  storeMaxRss: number;
+  serverElapsedMs: number | null;
+  serverFirstPageMs: number | null;
+  rssAfterStore: number;
+  pageMs: number[];
+  csv: CsvFigures;
+  csvCpu: CpuFigures;
+  csvMaxRss: number;
+  csvBrowser?: CsvFigures;
+  csvBrowserCpu?: CpuFigures;
+  peakRss: number;
+  finalRss: number;
+}
+
+/** One table-scan run's figures (see measureScan). */
+interface ScanRun {
+  rep: number;
+  idleRss: number;
+  storeMs: number;
+  storeCpu: CpuFigures;
+  storeMaxRss: number;
+  columns: number;
+  csv: CsvFigures;
+  csvCpu: CpuFigures;
+  csvMaxRss: number;
+  peakRss: number;
+}
+
+type SizeFigures = Awaited<ReturnType<typeof measureSize>>;
+type ScanFigures = Awaited<ReturnType<typeof measureScan>>;
+type FullFigures = Awaited<ReturnType<typeof measureFull>>;
+type Build = { built: boolean; stale: boolean };
+
+/** Everything a run measured; BENCH_JSON saves it and BENCH_REPORT prints it again. */
+interface Figures {
+  machine: ReturnType<typeof machine>;
+  build: Build;
+  smoke: boolean;
+  results: SizeFigures[];
+  scan: ScanFigures | null;
+  full: FullFigures | null;
+  hostile: HostilePhase | null;
+  team: TeamFigures | null;
+  targets?: string[][];
+}
+
+function ensureBuild(): Build {
   const buildId = path.join(cwd, ".next/BUILD_ID");
   if (fs.existsSync(buildId) && process.env.BENCH_REBUILD !== "1") {
     const built = fs.statSync(buildId).mtimeMs;
-    const newer = [];
-    const walk = (dir) => {
+    const newer: string[] = [];
+    const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
         const p = path.join(dir, entry.name);
         if (entry.isDirectory()) walk(p);
@@ -177,21 +238,21 @@ async function waitForQuiet() {
  * Every action and the CSV route once on a tiny result, so that module loading
  * and first-call compilation are not in the measured figures.
  */
-async function warmUp(client) {
+async function warmUp(client: Client): Promise<void> {
   const run = await storeRun(client, benchQuery(1000), "warmup");
   await client.data("pageAction", { runId: run.id, offset: 500, limit: PAGE_LIMIT, sort: null });
   await client.csv(run.id);
 }
 
 /** One run of the app at `n` rows on a server of its own; returns its figures. */
-async function appRun(n, tmpRoot, rep) {
+async function appRun(n: number, tmpRoot: string, rep: number): Promise<AppRun> {
   const query = benchQuery(n);
   const dataDir = path.join(tmpRoot, `data-${n}-${rep}`);
   const logFile = path.join(tmpRoot, `server-${n}-${rep}.log`);
   await waitForQuiet();
   step = `${n} rows, run ${rep}: starting the server`;
   const server = await startServer({ cwd, dataDir, env: { LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000" }, logFile });
-  const out = { rep };
+  const out = { rep } as AppRun;
   try {
     step = `${n} rows, run ${rep}: GET / and warm-up`;
     const client = new Client(server.base, cwd);
@@ -287,16 +348,18 @@ async function appRun(n, tmpRoot, rep) {
   return out;
 }
 
-async function measureSize(n, tmpRoot) {
+async function measureSize(n: number, tmpRoot: string) {
   const label = n.toLocaleString("en-US");
   // (c) DuckDB on its own, before any server starts, so they never compete for the cores.
   log(`${label} rows: DuckDB direct baseline (${REPEATS}× CTAS, ${REPEATS}× COPY, analysis runs)...`);
-  let direct;
+  let direct: DirectFigures;
   for (let attempt = 1; ; attempt++) {
     await waitForQuiet();
     step = `${n} rows: DuckDB direct baseline`;
     const watch = cpuWatch(null);
-    direct = await directBaselineInChild(benchQuery(n), n, path.join(tmpRoot, `direct-${n}`), { repeats: REPEATS });
+    direct = (await directBaselineInChild(benchQuery(n), n, path.join(tmpRoot, `direct-${n}`), {
+      repeats: REPEATS,
+    })) as DirectFigures;
     direct.cpu = watch();
     // The baseline's own process is not "other".
     direct.cpu.otherCpuS = Math.max(0, direct.cpu.otherCpuS - direct.cpuS);
@@ -311,9 +374,9 @@ async function measureSize(n, tmpRoot) {
       `(waiting for chunks ${fmtS(direct.streamAppend.fetchMs)}, appending ${fmtS(direct.streamAppend.appendMs)})`,
   );
 
-  const runs = [];
+  const runs: AppRun[] = [];
   for (let rep = 1; rep <= REPEATS; rep++) {
-    let r;
+    let r: AppRun;
     for (let attempt = 1; ; attempt++) {
       r = await appRun(n, tmpRoot, rep);
       r.attempts = attempt;
@@ -325,11 +388,11 @@ async function measureSize(n, tmpRoot) {
     log(
       `  app run ${rep}/${REPEATS} (pid ${r.pid}, ${r.processName}): first page ${fmtS(r.firstPageMs)}, ` +
         `stored ${fmtS(r.storeMs)} (server CPU ${r.storeCpu.serverCpuS.toFixed(1)} s, other ${r.storeCpu.otherCpuS.toFixed(1)} s), ` +
-        `pages p50/p95 ${percentile(r.pageMs, 50).toFixed(1)}/${percentile(r.pageMs, 95).toFixed(1)} ms, ` +
+        `pages p50/p95 ${percentile(r.pageMs, 50)?.toFixed(1)}/${percentile(r.pageMs, 95)?.toFixed(1)} ms, ` +
         `CSV ${fmtS(r.csv.ms)} ${fmtMB(r.csv.bytes)} (server CPU ${r.csvCpu.serverCpuS.toFixed(1)} s, client ${r.csvCpu.benchCpuS.toFixed(1)} s, other ${r.csvCpu.otherCpuS.toFixed(1)} s), ` +
         `peak RSS ${fmtMB(r.peakRss)}` +
         (r.csvBrowser
-          ? `; browser-style download (${r.csvBrowser.encoding}) ${fmtS(r.csvBrowser.ms)} ${fmtMB(r.csvBrowser.bytes)} (server CPU ${r.csvBrowserCpu.serverCpuS.toFixed(1)} s)`
+          ? `; browser-style download (${r.csvBrowser.encoding}) ${fmtS(r.csvBrowser.ms)} ${fmtMB(r.csvBrowser.bytes)} (server CPU ${r.csvBrowserCpu?.serverCpuS.toFixed(1)} s)`
           : ""),
     );
   }
@@ -347,9 +410,15 @@ async function measureSize(n, tmpRoot) {
     csvBytes: runs[0].csv.bytes,
     csvServerCpuS: median(runs.map((r) => r.csvCpu.serverCpuS)),
     csvClientCpuS: median(runs.map((r) => r.csvCpu.benchCpuS)),
-    csvBrowser: runs[0].csvBrowser,
-    csvBrowserServerCpuS: runs[0].csvBrowserCpu.serverCpuS,
-    page: { p50: percentile(pageMs, 50), p95: percentile(pageMs, 95), max: Math.max(...pageMs), count: pageMs.length },
+    csvBrowser: runs[0].csvBrowser as CsvFigures,
+    csvBrowserServerCpuS: (runs[0].csvBrowserCpu as CpuFigures).serverCpuS,
+    // Never empty: every run measures PAGES pages.
+    page: {
+      p50: percentile(pageMs, 50) as number,
+      p95: percentile(pageMs, 95) as number,
+      max: Math.max(...pageMs),
+      count: pageMs.length,
+    },
     idleRss: Math.max(...runs.map((r) => r.idleRss)),
     startupHwm: Math.max(...runs.map((r) => r.startupHwm)),
     storeMaxRss: Math.max(...runs.map((r) => r.storeMaxRss)),
@@ -378,9 +447,9 @@ const SCAN_ROWS = 5_000_000;
  * is generated by the first server and reused by the next ones; each run starts
  * with an empty result store.
  */
-async function measureScan(tmpRoot) {
+async function measureScan(tmpRoot: string) {
   const dataDir = path.join(tmpRoot, "data-scan");
-  const runs = [];
+  const runs: ScanRun[] = [];
   for (let rep = 1; rep <= REPEATS; rep++) {
     fs.rmSync(path.join(dataDir, "results"), { recursive: true, force: true });
     await waitForQuiet();
@@ -388,7 +457,7 @@ async function measureScan(tmpRoot) {
     if (rep === 1) log("table scan: the first server generates the sample catalog (5M trips)...");
     const logFile = path.join(tmpRoot, `server-scan-${rep}.log`);
     const server = await startServer({ cwd, dataDir, env: {}, logFile, startupTimeoutMs: 600_000 });
-    const out = { rep };
+    const out = { rep } as ScanRun;
     try {
       const client = new Client(server.base, cwd);
       await client.init();
@@ -411,7 +480,7 @@ async function measureScan(tmpRoot) {
       out.csvCpu = watch();
       out.csvMaxRss = rss();
       // Values with line breaks are quoted, so a row can span several lines.
-      if (out.csv.lines < SCAN_ROWS + 1)
+      if ((out.csv.lines as number) < SCAN_ROWS + 1)
         throw new Error(`the scan's CSV has ${out.csv.lines} lines, expected at least ${SCAN_ROWS + 1}`);
       await sleep(100);
       out.peakRss = procMemory(server.pid).hwm;
@@ -451,7 +520,7 @@ async function measureScan(tmpRoot) {
  * download runs it again and streams it without storing it. One server,
  * REPEATS downloads.
  */
-async function measureFull(n, tmpRoot) {
+async function measureFull(n: number, tmpRoot: string) {
   const dataDir = path.join(tmpRoot, "data-full");
   await waitForQuiet();
   step = "full download: starting the server";
@@ -462,7 +531,7 @@ async function measureFull(n, tmpRoot) {
     env: { LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000", LAKEBOOK_RESULT_MAX_ROWS: String(FULL_CAP_ROWS) },
     logFile,
   });
-  const runs = [];
+  const runs: { rep: number; csv: CsvFigures; cpu: CpuFigures; maxRss: number }[] = [];
   try {
     const client = new Client(server.base, cwd);
     await client.init();
@@ -509,7 +578,7 @@ async function measureFull(n, tmpRoot) {
 }
 
 /** The full-download figures (see measureFull), beside the stored download of the same size. */
-function reportFull(full, stored) {
+function reportFull(full: FullFigures, stored: SizeFigures | undefined): void {
   const rate = full.rows / (full.ms / 1000);
   const rows = [
     ["download time", fmtS(full.ms) + spread(full.runs.map((x) => x.csv.ms))],
@@ -537,13 +606,13 @@ function reportFull(full, stored) {
   console.log(table(["", "value"], rows));
 }
 
-const fmtRate = (x) => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
-const list = (ms) => `${ms.map((x) => (x / 1000).toFixed(2)).join("/")} s`;
-const spread = (values) =>
+const fmtRate = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : `${(x / 1e3).toFixed(0)}k`);
+const list = (ms: number[]): string => `${ms.map((x) => (x / 1000).toFixed(2)).join("/")} s`;
+const spread = (values: number[]): string =>
   values.length > 1 ? ` (${(Math.min(...values) / 1000).toFixed(2)}–${(Math.max(...values) / 1000).toFixed(2)})` : "";
 
 /** The table-scan figures (see measureScan). */
-function reportScan(scan) {
+function reportScan(scan: ScanFigures): void {
   const rows = [
     ["time to completion (store)", fmtS(scan.storeMs) + spread(scan.runs.map((x) => x.storeMs))],
     ["  server CPU during store", `${scan.storeServerCpuS.toFixed(1)} s`],
@@ -563,9 +632,9 @@ function reportScan(scan) {
 }
 
 /** The result-size figures and their target rows (see measureSize). */
-function reportSizes(results, add) {
+function reportSizes(results: SizeFigures[], add: AddTarget): void {
   const cols = results.map((r) => `${(r.rows / 1e6).toLocaleString("en-US")}M rows`);
-  const row = (label, f) => [label, ...results.map(f)];
+  const row = (label: string, f: (r: SizeFigures) => string) => [label, ...results.map(f)];
   const figures = [
     row("time to first page (startRunAction)", (r) => fmtS(r.firstPageMs) + spread(r.runs.map((x) => x.firstPageMs))),
     row("time to completion (store)", (r) => fmtS(r.storeMs) + spread(r.runs.map((x) => x.storeMs))),
@@ -652,9 +721,9 @@ function reportSizes(results, add) {
 }
 
 /** Every table of a run's figures (or of a saved run's, BENCH_REPORT), then the targets; returns the target rows. */
-function report({ results = [], scan, full, hostile, team }) {
-  const targets = [];
-  const add = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
+function report({ results = [], scan, full, hostile, team }: Partial<Figures>): string[][] {
+  const targets: string[][] = [];
+  const add: AddTarget = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
   if (results.length > 0) reportSizes(results, add);
   if (scan) reportScan(scan);
   if (full)
@@ -682,7 +751,7 @@ function report({ results = [], scan, full, hostile, team }) {
 async function main() {
   if (process.env.BENCH_REPORT) {
     // Print the tables again from raw figures saved by BENCH_JSON, measuring nothing.
-    const saved = JSON.parse(fs.readFileSync(process.env.BENCH_REPORT, "utf8"));
+    const saved: Figures = JSON.parse(fs.readFileSync(process.env.BENCH_REPORT, "utf8"));
     log(`figures of ${process.env.BENCH_REPORT}; machine then: ${JSON.stringify(saved.machine)}`);
     report(saved);
     return;
@@ -696,9 +765,18 @@ async function main() {
   const build = ensureBuild();
   const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-bench-"));
   tmpRootForCleanup = tmpRoot;
-  const figures = { machine: env, build, smoke: SMOKE, results: [], scan: null, full: null, hostile: null, team: null };
-  // What the phases in scripts/bench/ need from this one.
-  const ctx = {
+  const figures: Figures = {
+    machine: env,
+    build,
+    smoke: SMOKE,
+    results: [],
+    scan: null,
+    full: null,
+    hostile: null,
+    team: null,
+  };
+  // What the phases in the other files need from this one.
+  const ctx: PhaseContext = {
     cwd,
     tmpRoot,
     smoke: SMOKE,
@@ -731,9 +809,9 @@ async function main() {
  * BENCH_SMOKE=1: every phase that was to run ran and produced figures. The
  * targets are not checked (tiny sizes on a busy machine say nothing of them).
  */
-function checkSmoke(figures) {
-  const finite = (x) => typeof x === "number" && Number.isFinite(x);
-  const problems = [];
+function checkSmoke(figures: Figures): void {
+  const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+  const problems: string[] = [];
   for (const r of figures.results)
     if (![r.storeMs, r.csvMs, r.page.p95, r.peakRss].every(finite)) problems.push(`${r.rows} rows: missing figures`);
   if (HOSTILE) {
@@ -762,13 +840,13 @@ function checkSmoke(figures) {
 }
 
 /** Stops this bench's servers and removes its temporary files, then exits. */
-async function abort(reason) {
+async function abort(reason: string): Promise<void> {
   console.error(`bench stopped: ${reason}`);
   await stopAllServers();
   if (tmpRootForCleanup) fs.rmSync(tmpRootForCleanup, { recursive: true, force: true });
   process.exit(1);
 }
-for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => void abort(`${signal} while: ${step}`));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void abort(`${signal} while: ${step}`));
 setTimeout(() => void abort(`no result after ${WATCHDOG_MS / 1000} s, stuck while: ${step}`), WATCHDOG_MS).unref();
 
 main().catch((error) => {
