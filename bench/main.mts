@@ -1,6 +1,7 @@
 // Lakebook benchmark: large results through the real production server path
 // (server actions over HTTP as the browser calls them, the CSV route), against
-// DuckDB on its own. See docs/PERFORMANCE.md.
+// DuckDB on its own; then the Databricks path (databricks.mts). See
+// docs/PERFORMANCE.md.
 //
 //   npm run bench                        # 1M and 10M rows, 3 repetitions each
 //   BENCH_SIZES=100000,1000000 npm run bench
@@ -18,24 +19,27 @@
 //   BENCH_HOSTILE_TIMEOUT_S=120          # a hostile input unanswered this long counts as blocking the server
 //   BENCH_TEAM=0 npm run bench           # skip "a team at once" (20 members paging, 2 storing 10M rows,
 //                                        #   1 flooding runs); BENCH_TEAM_THINK_MS=500 between a member's pages
-//   BENCH_SMOKE=1 npm run bench          # every phase at tiny sizes, 1 repetition, no waiting for quiet,
-//                                        #   BENCH_SCAN=0 BENCH_FULL=0 unless set: checks the bench works
-//                                        #   (`npm test` runs it); exits 1 if a phase produced no figures
+//   BENCH_DATABRICKS=0 npm run bench     # skip the Databricks path (npm run bench:databricks runs it alone)
+//   npm run bench -- --smoke             # every phase at tiny sizes, 1 repetition, no waiting for quiet,
+//                                        #   BENCH_SCAN=0 BENCH_FULL=0 unless set, the Databricks path at
+//                                        #   20,000 rows: checks the bench works (`npm test` runs it); exits 1
+//                                        #   if a phase produced no figures. BENCH_SMOKE=1 does the same.
 //
 // Exits 0 once the figures are printed, whatever they are (a benchmark, not a
-// test); exits 1 only if something crashed (or, with BENCH_SMOKE=1, produced no figures).
+// test); exits 1 only if something crashed (or, in smoke mode, produced no figures).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ensureBuild, machine } from "./build.mjs";
 import type { PhaseContext } from "./context.mjs";
+import { runDatabricks, stopDatabricks } from "./databricks-phase.mjs";
 import { measureFull } from "./full.mjs";
 import { measureHostile } from "./hostile.mjs";
 import { waitForQuiet } from "./quiet.mjs";
 import { checkSmoke, type Figures, report } from "./report.mjs";
 import { measureScan } from "./scan.mjs";
 import { stopAllServers } from "./server.mjs";
-import { cwd, FULL, HOSTILE, SCAN, SIZES, SMOKE, TEAM, WATCHDOG_MS } from "./settings.mjs";
+import { cwd, DATABRICKS, FULL, HOSTILE, SCAN, SIZES, SMOKE, TEAM, WATCHDOG_MS } from "./settings.mjs";
 import { measureSize } from "./sizes.mjs";
 import { log } from "./stats.mjs";
 import { measureTeam } from "./team.mjs";
@@ -56,7 +60,7 @@ async function main(): Promise<void> {
   const env = machine();
   log(
     `machine: ${env.nproc} cores (${env.cpu}), ${env.memTotalGiB} GiB RAM, node ${env.node}, load average ${env.loadavg}` +
-      (SMOKE ? "; BENCH_SMOKE=1: tiny sizes, figures not comparable" : ""),
+      (SMOKE ? "; smoke: tiny sizes, figures not comparable" : ""),
   );
   const build = ensureBuild(cwd);
   const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-bench-"));
@@ -99,17 +103,36 @@ async function main(): Promise<void> {
     log(`raw figures written to ${process.env.BENCH_JSON}`);
   }
   if (SMOKE) checkSmoke(figures);
+  if (DATABRICKS) {
+    step = "the Databricks path";
+    log("the Databricks path (bench/databricks.mts)...");
+    const code = await runDatabricks(SMOKE);
+    if (code !== 0) {
+      console.error(`bench: the Databricks path failed (exit ${code})`);
+      process.exitCode = 1;
+    }
+  }
 }
 
 /** Stops this bench's servers and removes its temporary files, then exits. */
 async function abort(reason: string): Promise<void> {
   console.error(`bench stopped: ${reason}`);
+  stopDatabricks();
   await stopAllServers();
   if (tmpRootForCleanup) fs.rmSync(tmpRootForCleanup, { recursive: true, force: true });
   process.exit(1);
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void abort(`${signal} while: ${step}`));
 setTimeout(() => void abort(`no result after ${WATCHDOG_MS / 1000} s, stuck while: ${step}`), WATCHDOG_MS).unref();
+
+// Every other setting is an environment variable (above).
+const unknown = process.argv.slice(2).filter((arg) => arg !== "--smoke");
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown argument ${unknown.join(" ")}; the only one is --smoke (settings are BENCH_* variables)`,
+  );
+  process.exit(2);
+}
 
 main().catch((error) => {
   console.error("bench crashed:", error);

@@ -7,8 +7,11 @@ import { fileURLToPath } from "node:url";
 export const cwd = path.resolve(
   process.env.BENCH_APP_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), ".."),
 );
-/** Tiny sizes and one repetition, to check that every phase still works (see checkSmoke in report.mts). */
-export const SMOKE = process.env.BENCH_SMOKE === "1";
+/**
+ * Tiny sizes and one repetition, to check that every phase still works (see
+ * checkSmoke in report.mts): `npm run bench -- --smoke`, or BENCH_SMOKE=1.
+ */
+export const SMOKE = process.argv.includes("--smoke") || process.env.BENCH_SMOKE === "1";
 export const SIZES = (process.env.BENCH_SIZES ?? (SMOKE ? "20000" : "1000000,10000000"))
   .split(",")
   .map((s) => Number(s.trim()))
@@ -29,5 +32,7 @@ export const FULL = (process.env.BENCH_FULL ?? (SMOKE ? "0" : "1")) !== "0";
 export const HOSTILE = process.env.BENCH_HOSTILE !== "0";
 /** A team at once (team.mts); BENCH_TEAM=0 skips it. */
 export const TEAM = process.env.BENCH_TEAM !== "0";
+/** The Databricks path (databricks.mts, in a process of its own); BENCH_DATABRICKS=0 skips it. */
+export const DATABRICKS = process.env.BENCH_DATABRICKS !== "0";
 /** A whole bench that takes longer than this is stuck somewhere: stop and say where. */
 export const WATCHDOG_MS = Number(process.env.BENCH_TIMEOUT_S ?? (SMOKE ? 600 : 3600)) * 1000;
