@@ -104,6 +104,8 @@ async function main(): Promise<void> {
   }
   if (SMOKE) checkSmoke(figures);
   if (DATABRICKS) {
+    // The watchdog covers the phases above, as before the Databricks path became a phase (it had none).
+    clearTimeout(watchdog);
     step = "the Databricks path";
     log("the Databricks path (bench/databricks.mts)...");
     const code = await runDatabricks(SMOKE);
@@ -123,7 +125,10 @@ async function abort(reason: string): Promise<void> {
   process.exit(1);
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void abort(`${signal} while: ${step}`));
-setTimeout(() => void abort(`no result after ${WATCHDOG_MS / 1000} s, stuck while: ${step}`), WATCHDOG_MS).unref();
+const watchdog = setTimeout(
+  () => void abort(`no result after ${WATCHDOG_MS / 1000} s, stuck while: ${step}`),
+  WATCHDOG_MS,
+).unref();
 
 // Every other setting is an environment variable (above).
 const unknown = process.argv.slice(2).filter((arg) => arg !== "--smoke");
