@@ -4,9 +4,10 @@
  * both reading from the Thrift test warehouse in this same run.
  * Target: the app reaches at least 0.8x the raw driver.
  *
- *   npm run bench:databricks   (also part of `npm run bench`)
- *   BENCH_SMOKE=1 npm run bench:databricks   (20,000 rows, one pass: `npm test` runs it,
- *                                            so that this path can never silently break)
+ *   npm run bench:databricks   (alone; also the last phase of `npm run bench`)
+ *   BENCH_SMOKE=1 npm run bench:databricks   (20,000 rows, one pass, as `npm run bench -- --smoke`
+ *                                            runs it inside `npm test`, so that this path can
+ *                                            never silently break)
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";

@@ -55,10 +55,9 @@ step(
 );
 const built = step("production build", "npx", ["next", "build"]);
 if (built) {
-  // Every phase of `npm run bench` at tiny sizes: it fails only if a phase crashed or produced no figures.
-  step("bench smoke", "node", ["scripts/bench.mjs"], undefined, { BENCH_SMOKE: "1" });
-  // The Databricks path too (the real driver against the Thrift test warehouse), at 20,000 rows.
-  step("bench smoke, Databricks path", "npm", ["run", "bench:databricks"], undefined, { BENCH_SMOKE: "1" });
+  // Every phase of `npm run bench` at tiny sizes, the Databricks path (the real driver against the
+  // Thrift test warehouse) at 20,000 rows: it fails only if a phase crashed or produced no figures.
+  step("bench smoke", "npm", ["run", "bench", "--", "--smoke"]);
   step("browser tests", "npx", ["playwright", "test"], () => {
     const report = readJson("test-results/e2e.json");
     return report && { passed: report.stats.expected, failed: report.stats.unexpected + report.stats.flaky };

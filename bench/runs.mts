@@ -1,15 +1,16 @@
 // The bench's query and how a run is driven, as the results panel drives it.
+import type { Client, RunView } from "./client.mjs";
 
 /** Rows per page, as the results panel asks for them. */
 export const PAGE_LIMIT = 100;
 
 /** Trips-like rows over range(N): the same text runs in the app and in DuckDB directly. */
-export function benchQuery(n) {
+export function benchQuery(n: number): string {
   return `SELECT i AS trip_id, TIMESTAMP '2024-01-01' + to_microseconds((hash(i) % 31622400000000)::BIGINT) AS pickup, ((hash(i+1) % 9000)/100.0)::DECIMAL(10,2) AS fare, (hash(i+2) % 6)::INTEGER AS passengers, ['Cash','Card'][(1 + hash(i) % 2)::BIGINT] AS payment, round((hash(i+3) % 20000)/1000.0, 3)::DOUBLE AS distance FROM range(${n}) t(i)`;
 }
 
 /** Polls runStateAction as the results panel does until the run is no longer running; returns it. */
-export async function settle(client, run) {
+export async function settle(client: Client, run: RunView): Promise<RunView> {
   let current = run;
   while (current.status === "running")
     current = (await client.data("runStateAction", { runId: current.id, knownRows: current.rowCount, waitMs: 1000 }))
@@ -18,7 +19,7 @@ export async function settle(client, run) {
 }
 
 /** Runs `sql` through startRunAction and polls as the results panel does; returns the finished run. */
-export async function storeRun(client, sql, lane = "bench") {
+export async function storeRun(client: Client, sql: string, lane = "bench"): Promise<RunView> {
   const started = await client.data("startRunAction", { connectionId: "builtin", sql, lane, pageSize: PAGE_LIMIT });
   const run = await settle(client, started.data.run);
   if (run.status !== "succeeded") throw new Error(`run ended ${run.status}: ${JSON.stringify(run.error)}`);
@@ -26,10 +27,20 @@ export async function storeRun(client, sql, lane = "bench") {
 }
 
 /** One page at a random offset of a stored result of `rows` rows, checked (trip_id = row number); returns its ms. */
-export async function randomPage(client, runId, rows) {
+export async function randomPage(client: Client, runId: string, rows: number): Promise<number> {
   const offset = Math.floor(Math.random() * (rows - PAGE_LIMIT + 1));
   const { ms, data } = await client.data("pageAction", { runId, offset, limit: PAGE_LIMIT, sort: null });
   if (data.rows.length !== PAGE_LIMIT || data.rows[0][0] !== String(offset))
     throw new Error(`page at ${offset} is wrong: ${data.rows.length} rows, first ${JSON.stringify(data.rows[0])}`);
   return ms;
+}
+
+/**
+ * Every action and the CSV route once on a tiny result, so that module loading
+ * and first-call compilation are not in the measured figures.
+ */
+export async function warmUp(client: Client): Promise<void> {
+  const run = await storeRun(client, benchQuery(1000), "warmup");
+  await client.data("pageAction", { runId: run.id, offset: 500, limit: PAGE_LIMIT, sort: null });
+  await client.csv(run.id);
 }

@@ -1,7 +1,7 @@
-#!/usr/bin/env node
 // Sorted pages of a stored result, the two ways: ORDER BY … LIMIT/OFFSET per
 // page (before) and a sort index built once, then rowid ranges (now). DuckDB
-// alone, with the result store's memory limit. `node scripts/bench/sorted-pages.mjs [rows]`.
+// alone, with the result store's memory limit. `node --import tsx
+// bench/sorted-pages.mts [rows]`.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,7 +9,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 
 const rows = Number(process.argv[2] ?? 10_000_000);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-sort-"));
-const time = async (label, work) => {
+const time = async (label: string, work: () => Promise<unknown>) => {
   const started = performance.now();
   await work();
   console.log(`${label.padEnd(40)} ${Math.round(performance.now() - started)} ms`);
@@ -29,7 +29,7 @@ try {
     ["offset 0", 0, "ASC"],
     ["offset n/2", deep, "ASC"],
     ["offset n-100, desc", last, "DESC"],
-  ])
+  ] as const)
     await time(`ORDER BY per page, ${label}`, () =>
       c.runAndReadAll(`SELECT * FROM t ORDER BY c1 ${dir} NULLS LAST, rowid LIMIT 100 OFFSET ${offset}`),
     );
@@ -40,7 +40,7 @@ try {
     ["offset 0", 0],
     ["offset n/2", deep],
     ["offset n-100", last],
-  ])
+  ] as const)
     await time(`sort index page, ${label}`, () =>
       c.runAndReadAll(
         `SELECT t.* FROM (SELECT src, rowid AS pos FROM o WHERE rowid >= ${offset} AND rowid < ${offset + 100}) x JOIN t ON t.rowid = x.src ORDER BY x.pos`,

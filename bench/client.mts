@@ -1,98 +1,75 @@
 // Talks to a running Lakebook server the way the browser does: server actions
 // posted to their page (React Flight responses), sign-in, and the CSV route.
-import fs from "node:fs";
 import http from "node:http";
-import path from "node:path";
+import { type ActionIds, actionIds, parseFlight } from "./flight.mjs";
 
 /** No request of the bench should take this long; a stuck one fails the bench instead of hanging it. */
 const REQUEST_TIMEOUT_MS = 180_000;
 
-/**
- * Every server action of the build, from its manifest: by exported name, its
- * id and the page it is posted to (as the browser posts it: a page whose
- * bundle holds the action).
- */
-export function actionIds(cwd) {
-  const manifest = JSON.parse(fs.readFileSync(path.join(cwd, ".next/server/server-reference-manifest.json"), "utf8"));
-  const ids = {};
-  for (const [id, entry] of Object.entries(manifest.node ?? {})) {
-    const workers = Object.keys(entry.workers ?? {});
-    // The workspace's own page when it has the action, else the first page that does.
-    const worker = workers.includes("app/(workspace)/page") ? "app/(workspace)/page" : (workers[0] ?? "app/page");
-    const page = `/${worker.replace(/^app\/?/, "").replace(/\/?page$/, "")}`
-      .replace(/\([^)]*\)\/?/g, "")
-      .replace(/\[[^\]]+\]/g, "x")
-      .replace(/\/$/, "");
-    ids[entry.exportedName] = { id, page: page || "/" };
-  }
-  for (const name of ["startRunAction", "runStateAction", "pageAction"]) {
-    if (!ids[name]) throw new Error(`no action id for ${name} in the server reference manifest`);
-  }
-  return ids;
+/** A run as the browser sees it (runStateAction, startRunAction): the fields the bench reads. */
+export interface RunView {
+  id: string;
+  status: "running" | "succeeded" | "failed" | "cancelled";
+  rowCount: number;
+  truncated: boolean;
+  columns: unknown[];
+  elapsedMs: number | null;
+  firstPageMs: number | null;
+  message?: string | null;
+  error?: { message: string } | null;
 }
 
-/**
- * The action's return value from a React Flight response. Rows are
- * `<hex id>:<json>\n`, or `<hex id>:T<hex byte length>,<text>` for a long
- * string (no line end: the next row follows its bytes), referred to as
- * `"$<hex id>"`. The action result is row 1 (row 0 is the response envelope
- * the client router reads).
- */
-export function parseFlight(body) {
-  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
-  const rows = new Map();
-  let at = 0;
-  while (at < bytes.length) {
-    const colon = bytes.indexOf(0x3a, at);
-    if (colon < 0) break;
-    const id = Number.parseInt(bytes.toString("latin1", at, colon), 16);
-    if (bytes[colon + 1] === 0x54 /* T */) {
-      const comma = bytes.indexOf(0x2c, colon);
-      const length = Number.parseInt(bytes.toString("latin1", colon + 2, comma), 16);
-      rows.set(id, { text: bytes.toString("utf8", comma + 1, comma + 1 + length) });
-      at = comma + 1 + length;
-    } else {
-      let end = bytes.indexOf(0x0a, colon);
-      if (end < 0) end = bytes.length;
-      rows.set(id, { json: bytes.toString("utf8", colon + 1, end) });
-      at = end + 1;
-    }
-  }
-  const resolved = new Map();
-  const row = (id) => {
-    if (!resolved.has(id)) {
-      const r = rows.get(id);
-      if (!r) throw new Error(`the response has no row ${id}`);
-      resolved.set(id, r.text ?? revive(JSON.parse(r.json)));
-    }
-    return resolved.get(id);
-  };
-  const revive = (value) => {
-    if (typeof value === "string" && value.startsWith("$")) {
-      if (value.startsWith("$$")) return value.slice(1);
-      if (value === "$undefined") return undefined;
-      const ref = /^\$([0-9a-f]+)((?::[^:]+)*)$/.exec(value);
-      if (ref)
-        return ref[2]
-          .split(":")
-          .slice(1)
-          .reduce((v, key) => v?.[key], row(Number.parseInt(ref[1], 16)));
-      return value;
-    }
-    if (Array.isArray(value)) return value.map(revive);
-    if (value && typeof value === "object")
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
-    return value;
-  };
-  if (!rows.has(1)) throw new Error(`no action result (row 1) in the response:\n${bytes.toString("utf8", 0, 500)}`);
-  return row(1);
+/** A page of a stored result (pageAction): values as text. */
+export interface Page {
+  rows: (string | null)[][];
 }
 
+/** What the bench reads from each action's data; other actions' data is not read. */
+export interface ActionData {
+  startRunAction: { run: RunView; page: Page | null };
+  runStateAction: RunView;
+  pageAction: Page;
+  inviteMemberAction: { path: string };
+}
+export type DataOf<K extends string> = K extends keyof ActionData ? ActionData[K] : unknown;
+
+/** What a server action returns. */
+export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
+
+export interface CallOptions {
+  timeoutMs?: number;
+}
+
+/** An action that answered with an HTTP error. */
+export type HttpError = Error & { status: number; ms: number };
+
+/** A CSV download, counted as it streamed. */
+export interface CsvFigures {
+  bytes: number;
+  lines: number | null;
+  ms: number;
+  firstByteMs: number | null;
+  encoding: string;
+}
+
+/** The server's event-loop delay (app/api/bench/event-loop), in ms. */
+export interface LoopDelay {
+  maxMs: number;
+  p99Ms: number;
+  meanMs: number;
+  samples: number;
+}
 /** The admin account every bench server is started with. */
 export const BENCH_ADMIN = { email: "bench@example.com", password: "bench password, long enough" };
 
 export class Client {
-  constructor(base, cwd) {
+  readonly base: string;
+  readonly ids: ActionIds;
+  cookie: string | null;
+  /** A team member's name (team.mts). */
+  name?: string;
+
+  constructor(base: string, cwd: string) {
     this.base = base;
     this.ids = actionIds(cwd);
     this.cookie = null;
@@ -103,7 +80,7 @@ export class Client {
    * does: as the bench's admin (created from LAKEBOOK_ADMIN_EMAIL/PASSWORD by
    * startServer) unless another member's credentials are given.
    */
-  async init({ email, password } = BENCH_ADMIN) {
+  async init({ email, password }: { email: string; password: string } = BENCH_ADMIN): Promise<void> {
     const timeout = () => AbortSignal.timeout(REQUEST_TIMEOUT_MS);
     const csrf = await fetch(`${this.base}/api/auth/csrf`, { signal: timeout() });
     const { csrfToken } = await csrf.json();
@@ -125,7 +102,11 @@ export class Client {
    * Calls a server action; returns { ms, value } where value is the
    * ActionResult. An HTTP error throws an Error with `status`.
    */
-  async call(name, args, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  async call<K extends string>(
+    name: K,
+    args: unknown,
+    { timeoutMs = REQUEST_TIMEOUT_MS }: CallOptions = {},
+  ): Promise<{ ms: number; value: ActionResult<DataOf<K>> }> {
     const action = this.ids[name];
     if (!action) throw new Error(`no server action named ${name} in this build`);
     const t0 = performance.now();
@@ -148,7 +129,7 @@ export class Client {
         status: res.status,
         ms,
       });
-    const value = parseFlight(body);
+    const value = parseFlight(body) as ActionResult<DataOf<K>>;
     return { ms, value };
   }
 
@@ -157,7 +138,12 @@ export class Client {
    * notebooks page does: the file is the raw body. Returns { ms, status, value }
    * where value is the route's { ok, data } or { ok: false, error }.
    */
-  async importNotebook(filename, text, connectionId, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  async importNotebook(
+    filename: string,
+    text: string,
+    connectionId: string,
+    { timeoutMs = REQUEST_TIMEOUT_MS }: CallOptions = {},
+  ): Promise<{ ms: number; status: number; value: ActionResult<unknown> }> {
     const t0 = performance.now();
     const params = new URLSearchParams({ filename, connection: connectionId });
     const res = await fetch(`${this.base}/api/notebooks/import?${params}`, {
@@ -172,7 +158,7 @@ export class Client {
     });
     const body = await res.text();
     const ms = performance.now() - t0;
-    let value;
+    let value: ActionResult<unknown>;
     try {
       value = JSON.parse(body);
     } catch {
@@ -182,7 +168,11 @@ export class Client {
   }
 
   /** Like call(), but unwraps { ok, data } and throws on { ok: false }. */
-  async data(name, args, options) {
+  async data<K extends string>(
+    name: K,
+    args: unknown,
+    options?: CallOptions,
+  ): Promise<{ ms: number; data: DataOf<K> }> {
     const { ms, value } = await this.call(name, args, options);
     if (value?.ok !== true) throw new Error(`${name} failed: ${JSON.stringify(value).slice(0, 500)}`);
     return { ms, data: value.data };
@@ -196,10 +186,20 @@ export class Client {
    * the cap (`?all=1`: the query runs again). Returns { bytes, lines, ms, firstByteMs,
    * encoding }.
    */
-  csv(runId, { acceptEncoding, all = false, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+  csv(
+    runId: string,
+    {
+      acceptEncoding,
+      all = false,
+      timeoutMs = REQUEST_TIMEOUT_MS,
+    }: { acceptEncoding?: string; all?: boolean } & CallOptions = {},
+  ): Promise<CsvFigures> {
     return new Promise((resolve, reject) => {
       const t0 = performance.now();
-      const headers = { Cookie: this.cookie, ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}) };
+      const headers = {
+        Cookie: this.cookie as string,
+        ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}),
+      };
       const req = http.get(
         `${this.base}/api/runs/${runId}/csv${all ? "?all=1" : ""}`,
         { headers, timeout: timeoutMs },
@@ -208,8 +208,8 @@ export class Client {
           const countLines = encoding === "identity";
           let bytes = 0;
           let lines = 0;
-          let firstByteMs = null;
-          res.on("data", (chunk) => {
+          let firstByteMs: number | null = null;
+          res.on("data", (chunk: Buffer) => {
             firstByteMs ??= performance.now() - t0;
             bytes += chunk.length;
             if (countLines) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
@@ -238,7 +238,10 @@ export class Client {
  * `reset`, the server starts counting afresh after answering. Needs a server
  * started with LAKEBOOK_BENCH_PROBES=1.
  */
-export async function eventLoopDelay(base, { reset = false, timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
+export async function eventLoopDelay(
+  base: string,
+  { reset = false, timeoutMs = REQUEST_TIMEOUT_MS }: { reset?: boolean } & CallOptions = {},
+): Promise<LoopDelay> {
   const res = await fetch(`${base}/api/bench/event-loop${reset ? "?reset=1" : ""}`, {
     signal: AbortSignal.timeout(timeoutMs),
   });

@@ -6,36 +6,35 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import v8 from "node:v8";
-import vm from "node:vm";
+import { duckdb, type StreamAppendFigures, settings, streamAppend } from "./direct-stream.mjs";
+import type { CpuFigures } from "./server.mjs";
 
-/**
- * DuckDB is loaded only where it is used. A process that has merely imported
- * it spent 3-5x the CPU reading a download over HTTP (the bench's client,
- * 10M rows of CSV: 0.4-0.9 CPU-seconds without it, 1.6-3.0 with it; the cause
- * is not known), and the bench's own process is the client that measures the app.
- */
-async function duckdb() {
-  return (await import("@duckdb/node-api")).DuckDBInstance;
+/** The DuckDB baseline's figures (see directBaseline); the bench adds its CPU use and attempts. */
+export interface DirectFigures {
+  ctasMs: number[];
+  copyMs: number[];
+  threads: number;
+  memoryLimit: string;
+  copyBytes: number;
+  pageQueryMs: number;
+  copy64Ms: number;
+  segmentedCopyMs: number;
+  segmentedCopyBytes: number;
+  streamAppend: StreamAppendFigures;
+  /** CPU-seconds of the child process. */
+  cpuS: number;
+  cpu: CpuFigures;
+  attempts: number;
 }
 
-function settings(memoryLimit, tempDir) {
-  return {
-    autoinstall_known_extensions: "false",
-    autoload_known_extensions: "false",
-    memory_limit: memoryLimit,
-    temp_directory: tempDir,
-  };
-}
-
-async function timed(fn) {
+async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t0 = performance.now();
   await fn();
   return performance.now() - t0;
 }
 
 /** The app's CSV segment statement (store-sql.ts csvSegmentSql), over table t. */
-function segmentSql(from, to, file) {
+function segmentSql(from: number, to: number, file: string): string {
   return `COPY (SELECT * FROM t WHERE rowid >= ${from} AND rowid < ${to}) TO '${file}' (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
 }
 
@@ -50,9 +49,14 @@ function segmentSql(from, to, file) {
  * database through staging tables, as runs.ts + ResultWriter do, without
  * HTTP or Next.js.
  */
-export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
+export async function directBaseline(
+  query: string,
+  rows: number,
+  dir: string,
+  { repeats = 3 } = {},
+): Promise<Omit<DirectFigures, "cpuS" | "cpu" | "attempts">> {
   fs.mkdirSync(dir, { recursive: true });
-  const out = { ctasMs: [], copyMs: [] };
+  const out = { ctasMs: [], copyMs: [] } as unknown as DirectFigures;
   const DuckDBInstance = await duckdb();
   const instance = await DuckDBInstance.create(
     path.join(dir, "direct.duckdb"),
@@ -83,7 +87,7 @@ export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
     // The app's page query (store-sql.ts pageSql) on its own: 100 rows at random row positions.
     const names = ["trip_id", "pickup", "fare", "passengers", "payment", "distance"];
     const values = names.map((c) => `left(CAST(${c} AS VARCHAR), 4097)`).join(", ");
-    const pageMs = [];
+    const pageMs: number[] = [];
     for (let i = 0; i < 30; i++) {
       const offset = Math.floor(Math.random() * (rows - 100));
       pageMs.push(
@@ -108,13 +112,13 @@ export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
     // row groups, from one up to four and down again at the end, two at a time,
     // one thread each, at the store's 64MB.
     const rowGroup = 122_880;
-    const segmentRows = (from) => {
+    const segmentRows = (from: number) => {
       const groups = Math.floor(Math.min(from, (rows - from) / 4) / rowGroup);
       return Math.min(4 * rowGroup, Math.max(1, groups) * rowGroup);
     };
     let segBytes = 0;
     let nextRow = 0;
-    const segmentWorker = async (k) => {
+    const segmentWorker = async (k: number) => {
       const sc = await instance.connect();
       const segFile = path.join(dir, `seg-${k}.csv`);
       while (nextRow < rows) {
@@ -142,130 +146,31 @@ export async function directBaseline(query, rows, dir, { repeats = 3 } = {}) {
   return out;
 }
 
-let gc;
-function minorGc() {
-  if (gc === undefined) {
-    v8.setFlagsFromString("--expose-gc");
-    gc = vm.runInNewContext("gc");
-  }
-  gc({ type: "minor" });
-}
-
 /**
- * The store path of a run without the server (result-store.ts ResultWriter):
- * stream the query from one database (160MB) and append every chunk to a
- * staging table in memory in another (64MB, one thread, newest storage format); whenever no move is running and
- * a stage is full (one row group, 122,880 rows), 400 ms have passed, or it holds the first
- * batch, move it into the stored table with `INSERT … SELECT` in the
- * background, one move at a time. `fetchMs` is time spent waiting for
- * DuckDB's next chunk, `appendMs` time spent appending (and waiting for a
- * move when two stages are full), both on the JS thread.
- */
-async function streamAppend(query, dir) {
-  const DuckDBInstance = await duckdb();
-  const source = await DuckDBInstance.create(
-    path.join(dir, "src.duckdb"),
-    settings("160MB", path.join(dir, "spill-src")),
-  );
-  const store = await DuckDBInstance.create(path.join(dir, "store.duckdb"), {
-    ...settings("64MB", path.join(dir, "spill-store")),
-    threads: "1",
-    storage_compatibility_version: "latest",
-  });
-  try {
-    const sc = await source.connect();
-    const tc = await store.connect();
-    const mover = await store.connect();
-    await tc.run("ATTACH ':memory:' AS staging");
-    let firstMs = null;
-    let rows = 0;
-    let visible = 0;
-    let chunks = 0;
-    let fetchMs = 0;
-    let appendMs = 0;
-    let stages = 0;
-    let stage = null;
-    let moving = null;
-    let movedAt = 0;
-    const t0 = performance.now();
-    const result = await sc.stream(query);
-    const columns = result
-      .columnTypes()
-      .map((t, i) => `c${i} ${t.toString()}`)
-      .join(", ");
-    await tc.run(`CREATE TABLE r (${columns})`);
-    const move = async () => {
-      const current = stage;
-      if (!current) return;
-      stage = null;
-      current.appender.closeSync();
-      await moving;
-      moving = mover
-        .run(`INSERT INTO r SELECT * FROM staging.${current.name}; DROP TABLE staging.${current.name}`)
-        .then(() => {
-          visible += current.rows;
-          movedAt = performance.now();
-          firstMs ??= movedAt - t0;
-          moving = null;
-        });
-    };
-    // As the app's engine does: the next chunk is fetched while this one is appended.
-    let next = result.fetchChunk();
-    for (;;) {
-      const f0 = performance.now();
-      const chunk = await next;
-      const f1 = performance.now();
-      fetchMs += f1 - f0;
-      if (!chunk || chunk.rowCount === 0) break;
-      next = result.fetchChunk();
-      if (!stage) {
-        const name = `s${stages++}`;
-        await tc.run(`CREATE TABLE staging.${name} (${columns})`);
-        stage = { name, appender: await tc.createAppender(name, "main", "staging"), rows: 0 };
-      }
-      stage.appender.appendDataChunk(chunk);
-      stage.rows += chunk.rowCount;
-      rows += chunk.rowCount;
-      chunks++;
-      if (chunks % 16 === 0) minorGc();
-      const due = moving === null && performance.now() - movedAt >= 400;
-      if (stage.rows >= 122_880 || due || visible === 0) await move();
-      appendMs += performance.now() - f1;
-    }
-    const c0 = performance.now();
-    await move();
-    await moving;
-    appendMs += performance.now() - c0;
-    const ms = performance.now() - t0;
-    mover.closeSync();
-    tc.closeSync();
-    sc.closeSync();
-    return { ms, firstMs, rows, fetchMs, appendMs };
-  } finally {
-    store.closeSync();
-    source.closeSync();
-  }
-}
-
-/**
- * `node direct.mjs <json>` runs the baseline in a process of its own and prints
+ * `node --import tsx direct.mts <json>` runs the baseline in a process of its own and prints
  * its figures (and the CPU it used) as JSON, so that DuckDB is never loaded in
- * the bench's process, which measures the app afterwards (see `duckdb` above).
+ * the bench's process, which measures the app afterwards (see `duckdb` in direct-stream.mts).
  */
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { query, rows, dir, repeats } = JSON.parse(process.argv[2]);
-  const out = await directBaseline(query, rows, dir, { repeats });
+  const out: Partial<DirectFigures> = await directBaseline(query, rows, dir, { repeats });
   const cpu = process.cpuUsage();
   out.cpuS = (cpu.user + cpu.system) / 1e6;
   process.stdout.write(JSON.stringify(out));
 }
 
 /** The baseline in a child process (see above); resolves with its figures. */
-export function directBaselineInChild(query, rows, dir, { repeats = 3 } = {}) {
+export function directBaselineInChild(
+  query: string,
+  rows: number,
+  dir: string,
+  { repeats = 3 } = {},
+): Promise<Omit<DirectFigures, "cpu" | "attempts">> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      [fileURLToPath(import.meta.url), JSON.stringify({ query, rows, dir, repeats })],
+      // The bench's own Node options (`--import tsx`) load this TypeScript file in the child too.
+      [...process.execArgv, fileURLToPath(import.meta.url), JSON.stringify({ query, rows, dir, repeats })],
       { maxBuffer: 16 * 1024 * 1024 },
       (error, stdout, stderr) => {
         if (error) reject(new Error(`DuckDB baseline failed: ${stderr || error.message}`));

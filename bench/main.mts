@@ -1,0 +1,145 @@
+// Lakebook benchmark: large results through the real production server path
+// (server actions over HTTP as the browser calls them, the CSV route), against
+// DuckDB on its own; then the Databricks path (databricks.mts). See
+// docs/PERFORMANCE.md.
+//
+//   npm run bench                        # 1M and 10M rows, 3 repetitions each
+//   BENCH_SIZES=100000,1000000 npm run bench
+//   BENCH_REPEATS=1 npm run bench        # quicker, noisier
+//   BENCH_JSON=out.json npm run bench    # also write the raw figures
+//   BENCH_REBUILD=1 npm run bench        # run next build first even if .next exists
+//   BENCH_APP_DIR=/tmp/app npm run bench # measure another checkout of the app (with node_modules)
+//   BENCH_QUIET_WAIT=0 npm run bench     # do not wait for other jobs on the machine to go quiet
+//   BENCH_REPORT=out.json npm run bench  # print the tables of a saved run again, measuring nothing
+//   BENCH_SCAN=0 npm run bench           # skip the query over the 5M-row sample table
+//   BENCH_FULL=0 npm run bench           # skip the download of every row past the row cap
+//   BENCH_SIZES=0 npm run bench          # skip the result-size phases (e.g. to run only the two below)
+//   BENCH_HOSTILE=0 npm run bench        # skip the event-loop delay under hostile input (statements,
+//                                        #   notebook imports, titles at the input limits)
+//   BENCH_HOSTILE_TIMEOUT_S=120          # a hostile input unanswered this long counts as blocking the server
+//   BENCH_TEAM=0 npm run bench           # skip "a team at once" (20 members paging, 2 storing 10M rows,
+//                                        #   1 flooding runs); BENCH_TEAM_THINK_MS=500 between a member's pages
+//   BENCH_DATABRICKS=0 npm run bench     # skip the Databricks path (npm run bench:databricks runs it alone)
+//   npm run bench -- --smoke             # every phase at tiny sizes, 1 repetition, no waiting for quiet,
+//                                        #   BENCH_SCAN=0 BENCH_FULL=0 unless set, the Databricks path at
+//                                        #   20,000 rows: checks the bench works (`npm test` runs it); exits 1
+//                                        #   if a phase produced no figures. BENCH_SMOKE=1 does the same.
+//
+// Exits 0 once the figures are printed, whatever they are (a benchmark, not a
+// test); exits 1 only if something crashed (or, in smoke mode, produced no figures).
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { ensureBuild, machine } from "./build.mjs";
+import type { PhaseContext } from "./context.mjs";
+import { runDatabricks, stopDatabricks } from "./databricks-phase.mjs";
+import { measureFull } from "./full.mjs";
+import { measureHostile } from "./hostile.mjs";
+import { waitForQuiet } from "./quiet.mjs";
+import { checkSmoke, type Figures, report } from "./report.mjs";
+import { measureScan } from "./scan.mjs";
+import { stopAllServers } from "./server.mjs";
+import { cwd, DATABRICKS, FULL, HOSTILE, SCAN, SIZES, SMOKE, TEAM, WATCHDOG_MS } from "./settings.mjs";
+import { measureSize } from "./sizes.mjs";
+import { log } from "./stats.mjs";
+import { measureTeam } from "./team.mjs";
+
+/** What the bench is doing, for the watchdog's message. */
+let step = "starting";
+let tmpRootForCleanup: string | null = null;
+
+async function main(): Promise<void> {
+  if (process.env.BENCH_REPORT) {
+    // Print the tables again from raw figures saved by BENCH_JSON, measuring nothing.
+    const saved: Figures = JSON.parse(fs.readFileSync(process.env.BENCH_REPORT, "utf8"));
+    log(`figures of ${process.env.BENCH_REPORT}; machine then: ${JSON.stringify(saved.machine)}`);
+    report(saved);
+    return;
+  }
+  const t0 = performance.now();
+  const env = machine();
+  log(
+    `machine: ${env.nproc} cores (${env.cpu}), ${env.memTotalGiB} GiB RAM, node ${env.node}, load average ${env.loadavg}` +
+      (SMOKE ? "; smoke: tiny sizes, figures not comparable" : ""),
+  );
+  const build = ensureBuild(cwd);
+  const tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-bench-"));
+  tmpRootForCleanup = tmpRoot;
+  const figures: Figures = {
+    machine: env,
+    build,
+    smoke: SMOKE,
+    results: [],
+    scan: null,
+    full: null,
+    hostile: null,
+    team: null,
+  };
+  // What the phases in the other files need from this one.
+  const ctx: PhaseContext = {
+    cwd,
+    tmpRoot,
+    smoke: SMOKE,
+    waitForQuiet,
+    setStep: (text) => {
+      step = text;
+    },
+  };
+  try {
+    for (const n of SIZES) figures.results.push(await measureSize(ctx, n));
+    if (SCAN) figures.scan = await measureScan(ctx);
+    if (FULL && SIZES.length > 0) figures.full = await measureFull(ctx, Math.max(...SIZES));
+    if (HOSTILE) figures.hostile = await measureHostile(ctx);
+    if (TEAM) figures.team = await measureTeam(ctx);
+  } finally {
+    fs.rmSync(tmpRoot, { recursive: true, force: true });
+  }
+  figures.targets = report(figures);
+  log(
+    `total ${((performance.now() - t0) / 1000).toFixed(0)} s${build.stale ? " (WARNING: build older than sources)" : ""}`,
+  );
+  if (process.env.BENCH_JSON) {
+    fs.writeFileSync(process.env.BENCH_JSON, `${JSON.stringify(figures, null, 2)}\n`);
+    log(`raw figures written to ${process.env.BENCH_JSON}`);
+  }
+  if (SMOKE) checkSmoke(figures);
+  if (DATABRICKS) {
+    // The watchdog covers the phases above, as before the Databricks path became a phase (it had none).
+    clearTimeout(watchdog);
+    step = "the Databricks path";
+    log("the Databricks path (bench/databricks.mts)...");
+    const code = await runDatabricks(SMOKE);
+    if (code !== 0) {
+      console.error(`bench: the Databricks path failed (exit ${code})`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+/** Stops this bench's servers and removes its temporary files, then exits. */
+async function abort(reason: string): Promise<void> {
+  console.error(`bench stopped: ${reason}`);
+  stopDatabricks();
+  await stopAllServers();
+  if (tmpRootForCleanup) fs.rmSync(tmpRootForCleanup, { recursive: true, force: true });
+  process.exit(1);
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => void abort(`${signal} while: ${step}`));
+const watchdog = setTimeout(
+  () => void abort(`no result after ${WATCHDOG_MS / 1000} s, stuck while: ${step}`),
+  WATCHDOG_MS,
+).unref();
+
+// Every other setting is an environment variable (above).
+const unknown = process.argv.slice(2).filter((arg) => arg !== "--smoke");
+if (unknown.length > 0) {
+  console.error(
+    `bench: unknown argument ${unknown.join(" ")}; the only one is --smoke (settings are BENCH_* variables)`,
+  );
+  process.exit(2);
+}
+
+main().catch((error) => {
+  console.error("bench crashed:", error);
+  void abort(`error while: ${step}`);
+});

@@ -1,0 +1,87 @@
+// The report of a bench: every phase's table, then the targets; and, for
+// BENCH_SMOKE=1, the check that every phase produced figures.
+import type { Build, machine } from "./build.mjs";
+import type { AddTarget } from "./context.mjs";
+import { type FullFigures, reportFull } from "./full.mjs";
+import { type HostilePhase, reportHostile } from "./hostile.mjs";
+import { reportScan, type ScanFigures } from "./scan.mjs";
+import { HOSTILE, TEAM } from "./settings.mjs";
+import type { SizeFigures } from "./sizes.mjs";
+import { reportSizes } from "./sizes-report.mjs";
+import { log, table } from "./stats.mjs";
+import { reportTeam, type TeamFigures } from "./team-figures.mjs";
+
+/** Everything a run measured; BENCH_JSON saves it and BENCH_REPORT prints it again. */
+export interface Figures {
+  machine: ReturnType<typeof machine>;
+  build: Build;
+  smoke: boolean;
+  results: SizeFigures[];
+  scan: ScanFigures | null;
+  full: FullFigures | null;
+  hostile: HostilePhase | null;
+  team: TeamFigures | null;
+  targets?: string[][];
+}
+
+/** Every table of a run's figures (or of a saved run's, BENCH_REPORT), then the targets; returns the target rows. */
+export function report({ results = [], scan, full, hostile, team }: Partial<Figures>): string[][] {
+  const targets: string[][] = [];
+  const add: AddTarget = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
+  if (results.length > 0) reportSizes(results, add);
+  if (scan) reportScan(scan);
+  if (full)
+    reportFull(
+      full,
+      results.find((r) => r.rows === full.rows),
+    );
+  if (hostile) reportHostile(hostile, add);
+  if (team) reportTeam(team, add);
+  console.log("\nTargets\n");
+  console.log(table(["target", "measured", "goal", "result"], targets));
+  const busy = Math.max(
+    0,
+    ...results.map((r) => r.otherCpuShare),
+    ...(hostile?.inputs ?? []).map((r) => r.cpu.otherCpuS / r.cpu.wallS),
+    ...(team ? [team.cpu.otherCpuS / team.cpu.wallS] : []),
+  );
+  if (busy > 0.15)
+    console.log(
+      `\nWARNING: other processes used up to ${(busy * 100).toFixed(0)}% of a core during a measured phase; the machine was not quiet, so timings are pessimistic.`,
+    );
+  return targets;
+}
+
+/**
+ * BENCH_SMOKE=1: every phase that was to run ran and produced figures. The
+ * targets are not checked (tiny sizes on a busy machine say nothing of them).
+ */
+export function checkSmoke(figures: Figures): void {
+  const finite = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+  const problems: string[] = [];
+  for (const r of figures.results)
+    if (![r.storeMs, r.csvMs, r.page.p95, r.peakRss].every(finite)) problems.push(`${r.rows} rows: missing figures`);
+  if (HOSTILE) {
+    const inputs = figures.hostile?.inputs ?? [];
+    if (inputs.length < 2) problems.push("hostile inputs: none measured");
+    for (const r of inputs) {
+      // A server that stopped answering is a figure too ("> the timeout"), if a bad one.
+      if (!finite(r.ms) || (!r.blocked && !finite(r.cheap.maxMs)))
+        problems.push(`hostile input "${r.name}": no timing`);
+      if (!r.blocked && !(r.delay && finite(r.delay.maxMs) && finite(r.delay.p99Ms)))
+        problems.push(`hostile input "${r.name}": no event-loop delay (is /api/bench/event-loop in the build?)`);
+    }
+  }
+  if (TEAM) {
+    const t = figures.team;
+    if (!t || !finite(t.heavy.p95Ms) || !finite(t.peakRss) || !t.delay || t.flood.started === 0)
+      problems.push("team: missing figures");
+    else if (t.quiet.errors + t.heavy.errors > 0) problems.push(`team: pages failed (${t.pageErrors[0]?.message})`);
+  }
+  if (problems.length > 0) {
+    console.error(`bench smoke: FAILED\n  ${problems.join("\n  ")}`);
+    process.exitCode = 1;
+  } else {
+    log("bench smoke: every phase ran and produced figures");
+  }
+}
