@@ -3,8 +3,8 @@
 import { signOut } from "next-auth/react";
 import type React from "react";
 import { useState } from "react";
-import { flushAllDrafts } from "@/components/workbench/drafts";
 import { changePasswordAction, signOutEverywhereAction } from "@/lib/actions/account";
+import { flushAllDrafts } from "@/lib/drafts";
 
 /** Changing one's password (which ends one's other sessions) and signing out everywhere. */
 export function AccountSettings({ hasPassword, sso }: { hasPassword: boolean; sso: string }) {

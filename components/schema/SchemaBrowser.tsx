@@ -10,8 +10,8 @@ import {
   searchTablesAction,
 } from "@/lib/actions/catalog";
 import type { ConnectionView } from "@/lib/connections";
+import { quoteIdentifier } from "@/lib/sql/identifiers";
 import type { SqlDialect } from "@/lib/sql/split";
-import { quoteIdentifier } from "./names";
 
 interface Node {
   key: string;

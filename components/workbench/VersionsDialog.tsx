@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { Dialog } from "@/components/ui/Dialog";
 import { queryVersionAction, queryVersionsAction } from "@/lib/actions/queries";
 import type { QueryVersionView } from "@/lib/queries";
-import { formatTime } from "./time";
+import { formatTime } from "@/lib/time";
 
 /** The saved versions of a query; one can be shown, and editors can load it into the tab to restore it. */
 export function VersionsDialog({
