@@ -7,6 +7,7 @@ import type { EditorTabView } from "@/lib/tabs";
 import { TabPane } from "./TabPane";
 import { TabStrip } from "./TabStrip";
 import "./workbench.css";
+import "./dialogs.css";
 
 const ACTIVE_KEY = "lakebook.activeTab";
 
