@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import type { ActionResult } from "@/lib/action-result";
 import { listCatalogsAction } from "@/lib/actions/catalog";
 import type { ConnectionView } from "@/lib/connections";
@@ -17,18 +19,16 @@ export function SchemaBrowser({ connection, onInsert }: { connection: Connection
   const [search, setSearch] = useState("");
   const [generation, setGeneration] = useState(0);
   const [catalogs, setCatalogs] = useState<ActionResult<string[]> | null>(null);
+  const { run, forget } = useAction();
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `generation` is the refresh button's signal to reload.
   useEffect(() => {
-    let current = true;
     setCatalogs(null);
-    void listCatalogsAction({ connectionId: connection.id }).then((result) => {
-      if (current) setCatalogs(result);
+    void run(() => listCatalogsAction({ connectionId: connection.id })).then((result) => {
+      if (result) setCatalogs(result);
     });
-    return () => {
-      current = false;
-    };
-  }, [connection.id, generation]);
+    return forget;
+  }, [connection.id, generation, run, forget]);
 
   const text = search.trim();
   const found = useSearch(connection.id, text, generation);
@@ -61,9 +61,9 @@ export function SchemaBrowser({ connection, onInsert }: { connection: Connection
       <div hidden={Boolean(text)}>
         {catalogs === null && <p className="muted tree-msg">Loading…</p>}
         {catalogs && !catalogs.ok && (
-          <p className="error-text tree-msg" role="alert">
+          <Alert inline className="tree-msg">
             {catalogs.error}
-          </p>
+          </Alert>
         )}
         <ul className="tree" key={`${connection.id}-${generation}`}>
           {roots.map((node) => (

@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { searchTablesAction } from "@/lib/actions/catalog";
 import { TreeNode } from "./TreeNode";
 import type { Names } from "./tree-nodes";
@@ -14,19 +16,19 @@ type Found = Awaited<ReturnType<typeof searchTablesAction>>;
 export function useSearch(connectionId: string, text: string, generation: number): Found | null {
   const [found, setFound] = useState<{ key: string; result: Found } | null>(null);
   const key = `${connectionId}\n${generation}\n${text}`;
+  const { run, forget } = useAction();
   useEffect(() => {
     if (!text) return;
-    let current = true;
     const timer = setTimeout(() => {
-      void searchTablesAction({ connectionId, text }).then((result) => {
-        if (current) setFound({ key, result });
+      void run(() => searchTablesAction({ connectionId, text })).then((result) => {
+        if (result) setFound({ key, result });
       });
     }, SEARCH_DELAY_MS);
     return () => {
-      current = false;
+      forget();
       clearTimeout(timer);
     };
-  }, [connectionId, text, key]);
+  }, [connectionId, text, key, run, forget]);
   return found?.key === key ? found.result : null;
 }
 
@@ -42,9 +44,9 @@ export function SearchResults({
   if (found === null) return <p className="muted tree-msg">Searching…</p>;
   if (!found.ok)
     return (
-      <p className="error-text tree-msg" role="alert">
+      <Alert inline className="tree-msg">
         {found.error}
-      </p>
+      </Alert>
     );
   const { tables, more } = found.data;
   return (

@@ -1,27 +1,26 @@
 "use client";
 
 import { useCallback, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import type { Node } from "./tree-nodes";
 
 /** One row of the tree; a node that loads children fetches them when first opened. */
 export function TreeNode({ node, depth, onInsert }: { node: Node; depth: number; onInsert(text: string): void }) {
   const [open, setOpen] = useState(false);
   const [children, setChildren] = useState<Node[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
+  const { run, pending: loading, error } = useAction();
 
   const toggle = useCallback(async () => {
     if (!node.load) return;
     const next = !open;
     setOpen(next);
     if (next && children === null) {
-      setLoading(true);
-      const result = await node.load();
-      setLoading(false);
-      if (result.ok) setChildren(result.data);
-      else setError(result.error);
+      const load = node.load;
+      const result = await run(() => load());
+      if (result?.ok) setChildren(result.data);
     }
-  }, [node, open, children]);
+  }, [node, open, children, run]);
 
   return (
     <li>
@@ -51,7 +50,9 @@ export function TreeNode({ node, depth, onInsert }: { node: Node; depth: number;
       {open && (
         <ul>
           {loading && <li className="muted tree-msg">Loading…</li>}
-          {error && <li className="error-text tree-msg">{error}</li>}
+          <Alert as="li" inline className="tree-msg">
+            {error}
+          </Alert>
           {children?.length === 0 && <li className="muted tree-msg">(empty)</li>}
           {children?.map((child) => (
             <TreeNode key={child.key} node={child} depth={depth + 1} onInsert={onInsert} />

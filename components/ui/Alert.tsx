@@ -16,7 +16,7 @@ export function Alert({
 }: {
   children: ReactNode;
   tone?: "error" | "notice";
-  /** Text within a line or a row (red text), instead of a banner across the page. */
+  /** Text within a line or a row (coloured text), instead of a banner across the page. */
   inline?: boolean;
   as?: "p" | "span" | "li" | "div";
   className?: string;
@@ -25,7 +25,7 @@ export function Alert({
   id?: string;
 }) {
   if (children === null || children === undefined || children === false || children === "") return null;
-  const look = tone === "notice" ? "ok-banner" : inline ? "error-text" : "error-banner";
+  const look = `${tone === "notice" ? "ok" : "error"}-${inline ? "text" : "banner"}`;
   return (
     <Element
       id={id}
