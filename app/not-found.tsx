@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { UserMenu } from "@/components/auth/UserMenu";
-import { workspaceNav } from "@/components/ui/nav";
 import { NotFoundPage } from "@/components/ui/ProblemPage";
 import { TopBar } from "@/components/ui/TopBar";
+import { workspaceNav } from "@/lib/nav";
 import { currentUser } from "@/lib/server/auth/session";
 
 /**

@@ -1,7 +1,7 @@
 import type { ReactNode } from "react";
 import { UserMenu } from "@/components/auth/UserMenu";
-import { workspaceNav } from "@/components/ui/nav";
 import { TopBar } from "@/components/ui/TopBar";
+import { workspaceNav } from "@/lib/nav";
 import { oidcConfigured } from "@/lib/server/auth/options";
 import { pageUser } from "@/lib/server/auth/session";
 

@@ -2,7 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import type React from "react";
-import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { addGroupMemberAction, removeGroupMemberAction } from "@/lib/actions/groups";
 import type { GroupMemberView, GroupView } from "@/lib/groups";
 
@@ -17,43 +18,37 @@ export function GroupMembers({
   people: GroupMemberView[];
 }) {
   const router = useRouter();
-  const [problem, setProblem] = useState<string | null>(null);
+  const { run, error, setError } = useAction();
   const inGroup = new Set(members.map((m) => m.id));
   const candidates = people.filter((p) => !p.disabled && !inGroup.has(p.id));
 
   async function add(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    setProblem(null);
+    setError(null);
     const person = pick(candidates, String(new FormData(form).get("member") ?? ""));
     if (!person) {
       const typed = String(new FormData(form).get("member") ?? "").trim();
       const already = members.some((m) => matches(m, typed));
-      return setProblem(
+      return setError(
         already ? `${typed} is already in ${group.name}.` : "Pick someone from the member list: type a name or email.",
       );
     }
-    const result = await addGroupMemberAction({ groupId: group.id, userId: person.id });
-    if (!result.ok) return setProblem(result.error);
+    const result = await run(() => addGroupMemberAction({ groupId: group.id, userId: person.id }));
+    if (!result?.ok) return;
     form.reset();
     router.refresh();
   }
 
   async function remove(member: GroupMemberView) {
-    setProblem(null);
-    const result = await removeGroupMemberAction({ groupId: group.id, userId: member.id });
-    if (!result.ok) setProblem(result.error);
+    await run(() => removeGroupMemberAction({ groupId: group.id, userId: member.id }));
     router.refresh();
   }
 
   return (
     <section aria-label={`Members of ${group.name}`} className="group-members">
       <h2>Members of {group.name}</h2>
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{error}</Alert>
       {members.length === 0 ? (
         <p className="muted">No members yet.</p>
       ) : (

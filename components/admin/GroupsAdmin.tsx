@@ -4,6 +4,8 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import type React from "react";
 import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { createGroupAction, deleteGroupAction, renameGroupAction } from "@/lib/actions/groups";
 import type { GroupMemberView, GroupView } from "@/lib/groups";
 import { GroupMembers } from "./GroupMembers";
@@ -22,15 +24,14 @@ export function GroupsAdmin({
   people: GroupMemberView[];
 }) {
   const router = useRouter();
-  const [problem, setProblem] = useState<string | null>(null);
+  const { run, error } = useAction();
   const [renaming, setRenaming] = useState<string | null>(null);
 
   async function create(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = event.currentTarget;
-    setProblem(null);
-    const result = await createGroupAction({ name: String(new FormData(form).get("name") ?? "") });
-    if (!result.ok) return setProblem(result.error);
+    const result = await run(() => createGroupAction({ name: String(new FormData(form).get("name") ?? "") }));
+    if (!result?.ok) return;
     form.reset();
     // Open the new group: adding its members is what comes next.
     router.push(`${PAGE}?group=${result.data.id}`);
@@ -38,10 +39,9 @@ export function GroupsAdmin({
 
   async function rename(event: React.FormEvent<HTMLFormElement>, group: GroupView) {
     event.preventDefault();
-    setProblem(null);
     const name = String(new FormData(event.currentTarget).get("name") ?? "");
-    const result = await renameGroupAction({ groupId: group.id, name });
-    if (!result.ok) return setProblem(result.error);
+    const result = await run(() => renameGroupAction({ groupId: group.id, name }));
+    if (!result?.ok) return;
     setRenaming(null);
     router.refresh();
   }
@@ -54,9 +54,8 @@ export function GroupsAdmin({
       )
     )
       return;
-    setProblem(null);
-    const result = await deleteGroupAction({ groupId: group.id });
-    if (!result.ok) return setProblem(result.error);
+    const result = await run(() => deleteGroupAction({ groupId: group.id }));
+    if (!result?.ok) return;
     if (selected?.id === group.id) router.push(PAGE);
     else router.refresh();
   }
@@ -64,11 +63,7 @@ export function GroupsAdmin({
   return (
     <div className="groups-layout">
       <section aria-label="All groups">
-        {problem && (
-          <p className="error-banner" role="alert">
-            {problem}
-          </p>
-        )}
+        <Alert>{error}</Alert>
         {groups.length === 0 ? (
           <p className="muted">No groups yet. Share with a group to share with several members at once.</p>
         ) : (

@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import type React from "react";
 import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import {
   changeMemberAction,
   createPasswordResetAction,
@@ -37,18 +39,14 @@ export function MembersAdmin({
   invitations: PendingInvitation[];
 }) {
   const router = useRouter();
-  const [problem, setProblem] = useState<string | null>(null);
+  const { run, error } = useAction();
   const [link, setLink] = useState<string | null>(null);
   const [resetLink, setResetLink] = useState<{ email: string; url: string; hours: number } | null>(null);
 
   async function createResetLink(member: Member) {
-    setProblem(null);
     setResetLink(null);
-    const result = await createPasswordResetAction({ userId: member.id });
-    if (!result.ok) {
-      setProblem(result.error);
-      return;
-    }
+    const result = await run(() => createPasswordResetAction({ userId: member.id }));
+    if (!result?.ok) return;
     setResetLink({
       email: member.email,
       url: `${window.location.origin}${result.data.path}`,
@@ -57,16 +55,12 @@ export function MembersAdmin({
   }
 
   async function change(userId: string, change: { role?: Member["role"]; disabled?: boolean }) {
-    setProblem(null);
-    const result = await changeMemberAction({ userId, ...change });
-    if (!result.ok) setProblem(result.error);
+    await run(() => changeMemberAction({ userId, ...change }));
     router.refresh();
   }
 
   async function revoke(invitation: PendingInvitation) {
-    setProblem(null);
-    const result = await revokeInvitationAction({ id: invitation.id });
-    if (!result.ok) setProblem(result.error);
+    await run(() => revokeInvitationAction({ id: invitation.id }));
     router.refresh();
   }
 
@@ -74,16 +68,14 @@ export function MembersAdmin({
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    setProblem(null);
     setLink(null);
-    const result = await inviteMemberAction({
-      email: String(form.get("email") ?? ""),
-      role: form.get("role") === "admin" ? "admin" : "member",
-    });
-    if (!result.ok) {
-      setProblem(result.error);
-      return;
-    }
+    const result = await run(() =>
+      inviteMemberAction({
+        email: String(form.get("email") ?? ""),
+        role: form.get("role") === "admin" ? "admin" : "member",
+      }),
+    );
+    if (!result?.ok) return;
     setLink(`${window.location.origin}${result.data.path}`);
     formElement.reset();
     router.refresh();
@@ -91,11 +83,7 @@ export function MembersAdmin({
 
   return (
     <>
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{error}</Alert>
       <table className="list" aria-label="Members">
         <thead>
           <tr>

@@ -3,31 +3,28 @@
 import { signOut } from "next-auth/react";
 import type React from "react";
 import { useState } from "react";
-import { flushAllDrafts } from "@/components/workbench/drafts";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { changePasswordAction, signOutEverywhereAction } from "@/lib/actions/account";
+import { flushAllDrafts } from "@/lib/drafts";
 
 /** Changing one's password (which ends one's other sessions) and signing out everywhere. */
 export function AccountSettings({ hasPassword, sso }: { hasPassword: boolean; sso: string }) {
-  const [problem, setProblem] = useState<string | null>(null);
+  const { run, pending: busy, error } = useAction();
   const [done, setDone] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
 
   async function changePassword(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const formElement = event.currentTarget;
     const form = new FormData(formElement);
-    setProblem(null);
     setDone(null);
-    setBusy(true);
-    const result = await changePasswordAction({
-      current: String(form.get("current") ?? ""),
-      next: String(form.get("next") ?? ""),
-    });
-    setBusy(false);
-    if (!result.ok) {
-      setProblem(result.error);
-      return;
-    }
+    const result = await run(() =>
+      changePasswordAction({
+        current: String(form.get("current") ?? ""),
+        next: String(form.get("next") ?? ""),
+      }),
+    );
+    if (!result?.ok) return;
     formElement.reset();
     const ended = result.data.endedSessions;
     setDone(
@@ -36,16 +33,15 @@ export function AccountSettings({ hasPassword, sso }: { hasPassword: boolean; ss
   }
 
   async function signOutEverywhere() {
-    setProblem(null);
     setDone(null);
-    setBusy(true);
-    await flushAllDrafts();
-    const result = await signOutEverywhereAction({});
-    if (!result.ok) {
-      setBusy(false);
-      setProblem(result.error);
-      return;
-    }
+    const result = await run(
+      async () => {
+        await flushAllDrafts();
+        return signOutEverywhereAction({});
+      },
+      { keepPending: true },
+    );
+    if (!result?.ok) return;
     await signOut({ callbackUrl: "/signin" });
   }
 
@@ -80,16 +76,8 @@ export function AccountSettings({ hasPassword, sso }: { hasPassword: boolean; ss
         Sign out everywhere
       </button>
 
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
-      {done && (
-        <p className="ok-banner" role="status">
-          {done}
-        </p>
-      )}
+      <Alert>{error}</Alert>
+      <Alert tone="notice">{done}</Alert>
     </>
   );
 }

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { signOut } from "next-auth/react";
-import { flushAllDrafts } from "@/components/workbench/drafts";
+import { flushAllDrafts } from "@/lib/drafts";
 
 export function UserMenu({
   name,

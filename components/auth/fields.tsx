@@ -1,7 +1,8 @@
 "use client";
 
 import type React from "react";
-import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 
 /** Pieces the sign-in, setup and invitation forms share. */
 
@@ -10,20 +11,20 @@ import { useState } from "react";
  * problem to show, or null once it has navigated away.
  */
 export function useSubmit(handle: (form: FormData) => Promise<string | null>, initialProblem: string | null = null) {
-  const [problem, setProblem] = useState(initialProblem);
-  const [busy, setBusy] = useState(false);
+  const { run, pending, error } = useAction(initialProblem);
   async function onSubmit(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    setBusy(true);
-    setProblem(null);
-    const next = await handle(form);
-    if (next !== null) {
-      setBusy(false);
-      setProblem(next);
-    }
+    // Still busy after a success: the page is on its way elsewhere.
+    await run(
+      async () => {
+        const problem = await handle(form);
+        return problem === null ? { ok: true, data: null } : { ok: false, error: problem };
+      },
+      { keepPending: true },
+    );
   }
-  return { problem, busy, onSubmit };
+  return { problem: error, busy: pending, onSubmit };
 }
 
 export function NameField() {
@@ -58,11 +59,7 @@ export function FormFooter({
 }) {
   return (
     <>
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{problem}</Alert>
       <button type="submit" className="primary" disabled={busy}>
         {busy ? busyLabel : label}
       </button>

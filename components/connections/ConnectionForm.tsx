@@ -2,6 +2,8 @@
 
 import type React from "react";
 import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { saveConnectionAction, testConnectionAction } from "@/lib/actions/connections";
 import type { ConnectionView } from "@/lib/connections";
 
@@ -15,7 +17,8 @@ interface Props {
 export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
   const [authType, setAuthType] = useState(existing?.authType ?? "token");
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState(false);
+  // Testing and saving share the busy flag; the answer to the latest of them is the one shown.
+  const { run, pending: busy } = useAction();
   // Changing where the connection goes needs the secret typed again (the server refuses otherwise).
   const [moved, setMoved] = useState(false);
 
@@ -40,21 +43,19 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
   async function test(event: React.MouseEvent<HTMLButtonElement>) {
     const form = event.currentTarget.form;
     if (!form?.reportValidity()) return;
-    setBusy(true);
     setResult({ ok: true, text: "Testing…" });
-    const answer = await testConnectionAction(values(form));
-    setBusy(false);
+    const answer = await run(() => testConnectionAction(values(form)));
+    if (!answer) return;
     if (!answer.ok) setResult({ ok: false, text: answer.error });
     else setResult(answer.data.ok ? { ok: true, text: answer.data.detail } : { ok: false, text: answer.data.message });
   }
 
   async function save(event: React.FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setBusy(true);
-    const answer = await saveConnectionAction(values(event.currentTarget));
-    setBusy(false);
-    if (answer.ok) onDone();
-    else setResult({ ok: false, text: answer.error });
+    const form = event.currentTarget;
+    const answer = await run(() => saveConnectionAction(values(form)));
+    if (answer?.ok) onDone();
+    else if (answer) setResult({ ok: false, text: answer.error });
   }
 
   function noteMove(form: HTMLFormElement) {
@@ -145,11 +146,9 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
           <option value="personal">Only me (personal)</option>
         </select>
       </label>
-      {result && (
-        <p className={result.ok ? "ok-banner" : "error-banner"} role="status">
-          {result.text}
-        </p>
-      )}
+      <Alert tone={result?.ok ? "notice" : "error"} role="status">
+        {result?.text}
+      </Alert>
       <div className="form-buttons">
         <button type="button" onClick={test} disabled={busy}>
           Test connection

@@ -2,6 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
 import { deleteConnectionAction, testConnectionAction } from "@/lib/actions/connections";
 import type { ConnectionView } from "@/lib/connections";
 import { ConnectionForm } from "./ConnectionForm";
@@ -45,11 +46,9 @@ export function ConnectionsManager({ connections, isAdmin }: { connections: Conn
               <td>{c.name}</td>
               <td className="small">
                 {c.kind === "builtin" ? "DuckDB in this server" : `${c.host}${c.httpPath}`}
-                {status[c.id] && (
-                  <div className={status[c.id].ok ? "ok-text" : "error-text"} role="status">
-                    {status[c.id].text}
-                  </div>
-                )}
+                <Alert as="div" inline tone={status[c.id]?.ok ? "notice" : "error"} role="status">
+                  {status[c.id]?.text}
+                </Alert>
               </td>
               <td>{c.scope === "shared" ? "shared" : "personal"}</td>
               <td className="actions">

@@ -3,6 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { historySqlAction } from "@/lib/actions/history";
 import { cancelRunAction } from "@/lib/actions/runs";
 import { openTabAction } from "@/lib/actions/tabs";
@@ -19,8 +21,7 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
   const router = useRouter();
   const [expanded, setExpanded] = useState(false);
   const [fullSql, setFullSql] = useState<string | null>(entry.sqlLength <= entry.sql.length ? entry.sql : null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { run, pending: busy, error: problem, setError } = useAction();
 
   const lines = entry.sql.split("\n");
   const long = entry.sqlLength > SHORT_CHARS || lines.length > 2;
@@ -31,41 +32,34 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
   /** The whole SQL: the list carries only its start. */
   async function loadSql(): Promise<string | null> {
     if (fullSql !== null) return fullSql;
-    const result = await historySqlAction({ runId: entry.id });
-    if (!result.ok) {
-      setProblem(result.error);
-      return null;
-    }
+    const result = await run(() => historySqlAction({ runId: entry.id }));
+    if (!result?.ok) return null;
     setFullSql(result.data);
     return result.data;
   }
 
   async function toggle() {
-    setProblem(null);
+    setError(null);
     if (!expanded && (await loadSql()) === null) return;
     setExpanded(!expanded);
   }
 
   async function openInEditor() {
-    setBusy(true);
-    setProblem(null);
+    setError(null);
     const sql = await loadSql();
+    if (sql === null) return;
     // A connection the viewer cannot use any more opens on the built-in warehouse instead.
     const connectionId = entry.connectionUsable ? entry.connectionId : BUILTIN;
-    const result = sql === null ? null : await openTabAction({ title: titleFromSql(sql), sql, connectionId });
-    if (result?.ok) return router.push(`/?tab=${encodeURIComponent(result.data.id)}`);
-    if (result) setProblem(result.error);
-    setBusy(false);
+    const result = await run(() => openTabAction({ title: titleFromSql(sql), sql, connectionId }), {
+      keepPending: true,
+    });
+    if (result?.ok) router.push(`/?tab=${encodeURIComponent(result.data.id)}`);
   }
 
   /** Members see only their own runs and admins everyone's: whoever sees a running one may stop it. */
   async function cancel() {
-    setBusy(true);
-    setProblem(null);
-    const result = await cancelRunAction({ runId: entry.id });
-    if (result.ok) router.refresh();
-    else setProblem(result.error);
-    setBusy(false);
+    const result = await run(() => cancelRunAction({ runId: entry.id }));
+    if (result?.ok) router.refresh();
   }
 
   const toggleButton = (
@@ -117,11 +111,9 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
             Saved query
           </Link>
         )}
-        {problem && (
-          <p className="error-text small" role="alert">
-            {problem}
-          </p>
-        )}
+        <Alert inline className="small">
+          {problem}
+        </Alert>
       </td>
     </tr>
   );

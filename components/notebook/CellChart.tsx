@@ -3,6 +3,8 @@
 import { useEffect, useState } from "react";
 import { ChartEditor } from "@/components/charts/ChartEditor";
 import { ChartView } from "@/components/charts/ChartView";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { chartDataAction } from "@/lib/actions/runs";
 import type { ChartData } from "@/lib/charts/types";
 import type { ChartSpec } from "@/lib/notebooks/types";
@@ -30,22 +32,18 @@ export function CellChart({
   onChange(spec: ChartSpec | null): void;
 }) {
   const [data, setData] = useState<ChartData | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { run, error: problem, forget } = useAction();
   const key = JSON.stringify(spec);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for the spec
   useEffect(() => {
     if (!spec) return setData(null);
-    let current = true;
-    void chartDataAction({ runId, chart: spec }).then((result) => {
-      if (!current) return;
-      setData(result.ok ? result.data : null);
-      setProblem(result.ok ? null : result.error);
+    // The last message stays until the new chart answers.
+    void run(() => chartDataAction({ runId, chart: spec }), { keepError: true }).then((result) => {
+      if (result) setData(result.ok ? result.data : null);
     });
-    return () => {
-      current = false;
-    };
-  }, [runId, key]);
+    return forget;
+  }, [runId, key, run, forget]);
 
   return (
     <div className="cell-chart">
@@ -59,11 +57,7 @@ export function CellChart({
           }}
         />
       )}
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{problem}</Alert>
       {spec && data && <ChartView data={data} />}
       {canEdit && spec && (
         <button type="button" className="link" onClick={() => onEdit(!editing)}>

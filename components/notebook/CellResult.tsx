@@ -1,12 +1,12 @@
 "use client";
 
 import { useState } from "react";
-import { defaultChartSpec } from "@/components/charts/ChartEditor";
 import { ResultsPanel } from "@/components/results/ResultsPanel";
 import type { RunnerState } from "@/components/results/useRun";
-import { formatTime } from "@/components/workbench/time";
+import { defaultChartSpec } from "@/lib/charts/default-spec";
 import type { ChartSpec, NotebookCell } from "@/lib/notebooks/types";
 import type { PageSize } from "@/lib/results/paging";
+import { formatTime } from "@/lib/time";
 import { CellChart } from "./CellChart";
 
 /** A SQL cell's result: who ran it and when, the paginated grid with CSV download, and its chart. */

@@ -2,7 +2,7 @@
 
 import Markdown from "react-markdown";
 import remarkGfm from "remark-gfm";
-import { isEmbeddedImage, markdownUrl } from "./markdown-urls";
+import { isEmbeddedImage, markdownUrl } from "@/lib/notebooks/markdown-urls";
 
 /**
  * A Markdown cell's text as HTML: react-markdown builds React elements (raw

@@ -2,6 +2,8 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import type { ActionResult } from "@/lib/action-result";
 import { createNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
@@ -29,30 +31,27 @@ async function importNotebookFile(file: File, connectionId: string): Promise<Act
 export function NewNotebook({ connections }: { connections: ConnectionView[] }) {
   const router = useRouter();
   const [connectionId, setConnectionId] = useState(connections[0]?.id ?? "builtin");
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  // Still busy after a success: the new notebook's page is on its way.
+  const { run, pending: busy, error: problem, setError } = useAction();
 
   const create = async () => {
-    setBusy(true);
-    const result = await createNotebookAction({
-      title: "Untitled notebook",
-      connectionId,
-      cells: [newCell("sql", "SELECT * FROM samples.nyctaxi.trips LIMIT 100")],
-    });
-    if (result.ok) router.push(`/notebooks/${result.data.id}`);
-    else setProblem(result.error);
-    setBusy(false);
+    const result = await run(
+      () =>
+        createNotebookAction({
+          title: "Untitled notebook",
+          connectionId,
+          cells: [newCell("sql", "SELECT * FROM samples.nyctaxi.trips LIMIT 100")],
+        }),
+      { keepPending: true },
+    );
+    if (result?.ok) router.push(`/notebooks/${result.data.id}`);
   };
 
   const importFile = async (file: File | undefined) => {
     if (!file) return;
-    if (file.size > MAX_IMPORT_BYTES) return setProblem(fileTooLarge(file.size));
-    setBusy(true);
-    setProblem(null);
-    const result = await importNotebookFile(file, connectionId);
-    if (result.ok) router.push(`/notebooks/${result.data.id}`);
-    else setProblem(result.error);
-    setBusy(false);
+    if (file.size > MAX_IMPORT_BYTES) return setError(fileTooLarge(file.size));
+    const result = await run(() => importNotebookFile(file, connectionId), { keepPending: true });
+    if (result?.ok) router.push(`/notebooks/${result.data.id}`);
   };
 
   return (
@@ -82,11 +81,7 @@ export function NewNotebook({ connections }: { connections: ConnectionView[] }) 
           ))}
         </select>
       </label>
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{problem}</Alert>
     </div>
   );
 }

@@ -2,7 +2,9 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
 import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
+import { useAction } from "@/components/ui/use-action";
 import { deleteNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
 import type { NotebookContent, NotebookView } from "@/lib/notebooks/types";
@@ -37,13 +39,12 @@ export function NotebookBar(props: {
   const { view, content, connections, status, canEdit, canRun, runningAll } = props;
   const router = useRouter();
   const [shortcuts, setShortcuts] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { run, error: problem } = useAction();
 
   const remove = async () => {
     if (!window.confirm(`Delete the notebook "${content.title}" for everyone it is shared with?`)) return;
-    const result = await deleteNotebookAction({ notebookId: view.id });
-    if (result.ok) router.push("/notebooks");
-    else setProblem(result.error);
+    const result = await run(() => deleteNotebookAction({ notebookId: view.id }), { keepPending: true });
+    if (result?.ok) router.push("/notebooks");
   };
 
   return (
@@ -114,11 +115,7 @@ export function NotebookBar(props: {
           </button>
         )}
       </div>
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{problem}</Alert>
       {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
     </header>
   );

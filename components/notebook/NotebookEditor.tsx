@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { ConflictDialog } from "@/components/workbench/ConflictDialog";
 import { type QueryDetails, QueryDetailsDialog } from "@/components/workbench/QueryDetailsDialog";
 import { cellToQueryAction, createNotebookAction } from "@/lib/actions/notebooks";
@@ -40,12 +42,8 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
   const [dialog, setDialog] = useState<"share" | "query" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [conflictHidden, setConflictHidden] = useState(false);
-  const [toQuery, setToQuery] = useState<{
-    cell: NotebookCell;
-    index: number;
-    busy?: boolean;
-    error?: string;
-  } | null>(null);
+  const [toQuery, setToQuery] = useState<{ cell: NotebookCell; index: number } | null>(null);
+  const toQueryCall = useAction();
   const runs = useCellRuns({
     saveFirst: () => (canEdit ? save.saveNow() : Promise.resolve(true)),
     onProblem: setNotice,
@@ -90,20 +88,25 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
     else if (what === "addBelow") add("sql", index + 1);
     else if (what === "runAbove") runMany("above", cell.id);
     else if (what === "runBelow") runMany("below", cell.id);
-    else if (what === "toQuery") setToQuery({ cell, index });
+    else if (what === "toQuery") {
+      toQueryCall.setError(null);
+      setToQuery({ cell, index });
+    }
   };
 
   /** A cell's saved SQL becomes a saved query of the user's own, opened in the editor. */
   const saveAsQuery = async (details: QueryDetails) => {
     if (!toQuery) return;
-    setToQuery({ ...toQuery, busy: true });
-    if (canEdit && !(await save.saveNow())) {
-      setToQuery({ ...toQuery, busy: false, error: "Save the notebook before turning a cell into a query." });
-      return;
-    }
-    const result = await cellToQueryAction({ notebookId: view.id, cellId: toQuery.cell.id, ...details });
-    if (!result.ok) return setToQuery({ ...toQuery, busy: false, error: result.error });
-    router.push(`/queries/${result.data.id}`);
+    const cellId = toQuery.cell.id;
+    const result = await toQueryCall.run(
+      async () => {
+        if (canEdit && !(await save.saveNow()))
+          return { ok: false, error: "Save the notebook before turning a cell into a query." };
+        return cellToQueryAction({ notebookId: view.id, cellId, ...details });
+      },
+      { keepPending: true },
+    );
+    if (result?.ok) router.push(`/queries/${result.data.id}`);
   };
 
   const onKeyDown = useCommandKeys({
@@ -138,11 +141,7 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
         onAddQuery={() => setDialog("query")}
         onResolve={() => setConflictHidden(false)}
       />
-      {notice && (
-        <p className="error-banner notebook-notice" role="alert">
-          {notice}
-        </p>
-      )}
+      <Alert className="notebook-notice">{notice}</Alert>
       {/* biome-ignore lint/a11y/noStaticElementInteractions: notebook command-mode keys (A, B, Enter, arrows) act on the focused cell */}
       <div className="cells" onKeyDown={onKeyDown}>
         {content.cells.length === 0 && <p className="muted">This notebook has no cells yet.</p>}
@@ -207,8 +206,8 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
             title: `${content.title} – cell ${toQuery.index + 1}`,
             description: `From the notebook "${content.title}".`,
           }}
-          busy={toQuery.busy ?? false}
-          error={toQuery.error ?? null}
+          busy={toQueryCall.pending}
+          error={toQueryCall.error}
           onSubmit={(details) => void saveAsQuery(details)}
           onClose={() => setToQuery(null)}
         />

@@ -1,7 +1,9 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
 import { Dialog } from "@/components/ui/Dialog";
+import { useAction } from "@/components/ui/use-action";
 import { getQueryAction, listQueriesAction } from "@/lib/actions/queries";
 import type { QueryListItem } from "@/lib/queries";
 
@@ -15,30 +17,38 @@ export function QueryPicker({
 }) {
   const [search, setSearch] = useState("");
   const [items, setItems] = useState<QueryListItem[] | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
+  const listing = useAction();
+  const picking = useAction();
+  const { run, forget } = listing;
 
   useEffect(() => {
-    let current = true;
-    const timer = setTimeout(async () => {
-      const [mine, shared] = await Promise.all([
-        listQueriesAction({ scope: "mine", search, offset: 0 }),
-        listQueriesAction({ scope: "shared", search, offset: 0 }),
-      ]);
-      if (!current) return;
-      if (!mine.ok || !shared.ok) return setProblem(mine.ok ? (shared.ok ? null : shared.error) : mine.error);
-      setItems([...mine.data.items, ...shared.data.items]);
+    const timer = setTimeout(() => {
+      void run(
+        async () => {
+          const [mine, shared] = await Promise.all([
+            listQueriesAction({ scope: "mine", search, offset: 0 }),
+            listQueriesAction({ scope: "shared", search, offset: 0 }),
+          ]);
+          if (!mine.ok) return mine;
+          if (!shared.ok) return shared;
+          return { ok: true, data: [...mine.data.items, ...shared.data.items] };
+        },
+        { keepError: true },
+      ).then((result) => {
+        if (result?.ok) setItems(result.data);
+      });
     }, 200);
     return () => {
-      current = false;
+      forget();
       clearTimeout(timer);
     };
-  }, [search]);
+  }, [search, run, forget]);
 
   const pick = async (id: string) => {
-    const result = await getQueryAction({ queryId: id });
-    if (result.ok) onPick({ sql: result.data.sql, connectionId: result.data.connectionId });
-    else setProblem(result.error);
+    const result = await picking.run(() => getQueryAction({ queryId: id }));
+    if (result?.ok) onPick({ sql: result.data.sql, connectionId: result.data.connectionId });
   };
+  const problem = picking.error ?? listing.error;
 
   return (
     <Dialog title="Add a saved query as a cell" open onClose={onClose}>
@@ -49,11 +59,7 @@ export function QueryPicker({
         value={search}
         onChange={(event) => setSearch(event.target.value)}
       />
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{problem}</Alert>
       {items?.length === 0 && <p className="muted">No saved queries match.</p>}
       <ul className="picker-list">
         {items?.map((q) => (

@@ -1,10 +1,10 @@
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
+import { isEmbeddedImage } from "@/lib/notebooks/markdown-urls";
 import { MIB } from "@/tests/support/hostile-sql";
 import { MarkdownContent } from "./MarkdownContent";
 import { MarkdownView } from "./MarkdownView";
-import { isEmbeddedImage } from "./markdown-urls";
 
 const render = (source: string) => renderToStaticMarkup(createElement(MarkdownContent, { source }));
 const PIXEL =

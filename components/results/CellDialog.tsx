@@ -1,6 +1,8 @@
 "use client";
 
 import { useEffect, useRef, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { cellAction } from "@/lib/actions/runs";
 import type { Cell } from "@/lib/results/types";
 
@@ -19,6 +21,7 @@ export function CellDialog({ cell, onClose }: { cell: OpenCell | null; onClose()
   const dialog = useRef<HTMLDialogElement>(null);
   const [full, setFull] = useState<{ value: Cell } | { error: string } | null>(null);
   const [copied, setCopied] = useState(false);
+  const { run, forget } = useAction();
 
   useEffect(() => {
     setCopied(false);
@@ -32,14 +35,11 @@ export function CellDialog({ cell, onClose }: { cell: OpenCell | null; onClose()
       return;
     }
     setFull(null);
-    let current = true;
-    void cellAction({ runId: cell.runId, rowId: cell.rowId, column: cell.column }).then((result) => {
-      if (current) setFull(result.ok ? { value: result.data } : { error: result.error });
+    void run(() => cellAction({ runId: cell.runId, rowId: cell.rowId, column: cell.column })).then((result) => {
+      if (result) setFull(result.ok ? { value: result.data } : { error: result.error });
     });
-    return () => {
-      current = false;
-    };
-  }, [cell]);
+    return forget;
+  }, [cell, run, forget]);
 
   const value = full && "value" in full ? full.value : null;
   return (
@@ -53,7 +53,7 @@ export function CellDialog({ cell, onClose }: { cell: OpenCell | null; onClose()
       {full === null ? (
         <p className="muted">Loading…</p>
       ) : "error" in full ? (
-        <p className="error-text">{full.error}</p>
+        <Alert inline>{full.error}</Alert>
       ) : (
         <pre className="cell-value">{full.value === null ? <span className="null">NULL</span> : full.value}</pre>
       )}

@@ -1,6 +1,7 @@
 "use client";
 
 import { useId, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
 
 /**
  * "Download every row as CSV": a form POST, because the download runs the query
@@ -31,12 +32,9 @@ export function DownloadAllRows({ runId }: { runId: string }) {
           if (text) setProblem(text);
         }}
       />
-      {problem && (
-        <span className="error-text" role="alert">
-          {" "}
-          {problem}
-        </span>
-      )}
+      <Alert as="span" inline>
+        {problem && ` ${problem}`}
+      </Alert>
     </form>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMemo, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
 import { formatCount, formatDuration } from "@/lib/results/format";
 import type { PageSize } from "@/lib/results/paging";
 import { CellDialog, type OpenCell } from "./CellDialog";
@@ -27,11 +28,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
   if (!run) {
     return (
       <section className="results empty-state" aria-label="Results">
-        {state.problem ? (
-          <p className="error-banner" role="alert">
-            {state.problem}
-          </p>
-        ) : null}
+        <Alert>{state.problem}</Alert>
         <p className="muted">
           {emptyMessage ?? "Run a query to see its results here. Press Ctrl+Enter (⌘+Enter on a Mac) in the editor."}
         </p>
@@ -65,11 +62,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
           </a>
         )}
       </div>
-      {state.problem && (
-        <p className="error-banner" role="alert">
-          {state.problem}
-        </p>
-      )}
+      <Alert>{state.problem}</Alert>
       {run.resultRemoved && (
         <p className="notice" role="note">
           {run.resultRemoved === "space"

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { useAction } from "@/components/ui/use-action";
 import type { ActionResult } from "@/lib/action-result";
 import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/lib/actions/runs";
 import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/paging";
@@ -41,19 +42,23 @@ export function useRun(lane: string) {
   const [state, setState] = useState<RunnerState>(INITIAL);
   const stateRef = useRef(state);
   stateRef.current = state;
-  const pageRequest = useRef(0);
+  // Pages, and an earlier run shown again, answer in any order: only the latest asked for is shown.
+  // (The problem is kept in `state`, with the run's own; the caller's `error` is not used.)
+  const { run: latest, forget: supersede } = useAction();
 
-  const loadPage = useCallback(async (runId: string, pageIndex: number, pageSize: PageSize, sort: SortSpec | null) => {
-    const request = ++pageRequest.current;
-    setState((s) => ({ ...s, pageIndex, pageSize, sort, loadingPage: true }));
-    const result = await pageAction({ runId, ...pageWindow(pageIndex, pageSize), sort });
-    if (request !== pageRequest.current) return;
-    setState((s) =>
-      result.ok
-        ? { ...s, page: result.data, loadingPage: false, problem: null }
-        : { ...s, loadingPage: false, problem: result.error },
-    );
-  }, []);
+  const loadPage = useCallback(
+    async (runId: string, pageIndex: number, pageSize: PageSize, sort: SortSpec | null) => {
+      setState((s) => ({ ...s, pageIndex, pageSize, sort, loadingPage: true }));
+      const result = await latest(() => pageAction({ runId, ...pageWindow(pageIndex, pageSize), sort }));
+      if (!result) return;
+      setState((s) =>
+        result.ok
+          ? { ...s, page: result.data, loadingPage: false, problem: null }
+          : { ...s, loadingPage: false, problem: result.error },
+      );
+    },
+    [latest],
+  );
 
   /** Follows a run until it ends; resolves with its last state (null if another run took its place). */
   const follow = useCallback(
@@ -95,7 +100,7 @@ export function useRun(lane: string) {
   const launch = useCallback(
     async (call: (pageSize: PageSize) => Promise<ActionResult<{ run: RunView; page: Page | null }>>) => {
       if (stateRef.current.starting || stateRef.current.run?.status === "running") return null;
-      pageRequest.current++;
+      supersede();
       setState((s) => ({ ...s, starting: true, problem: null, startedAt: Date.now() }));
       const result = await call(stateRef.current.pageSize);
       if (!result.ok) {
@@ -106,7 +111,7 @@ export function useRun(lane: string) {
       setState((s) => ({ ...s, starting: false, run, page, pageIndex: 0, sort: null }));
       return follow(run);
     },
-    [follow],
+    [follow, supersede],
   );
 
   const start = useCallback(
@@ -146,14 +151,13 @@ export function useRun(lane: string) {
   /** Shows an earlier run again (a tab's last run, a saved query's last result), following it if it still runs. */
   const restore = useCallback(
     async (runId: string) => {
-      const generation = pageRequest.current;
-      const result = await runStateAction({ runId, knownRows: -1, waitMs: 0 });
+      const result = await latest(() => runStateAction({ runId, knownRows: -1, waitMs: 0 }));
       // A run started (or a page asked for) while this answer was on its way wins over the earlier run.
-      if (generation !== pageRequest.current || stateRef.current.starting) return;
+      if (!result || stateRef.current.starting) return;
       if (result.ok) show(result.data);
       else setState((s) => ({ ...s, problem: result.error }));
     },
-    [show],
+    [show, latest],
   );
 
   return { state, start, launch, cancel, goTo, restore, show };

@@ -1,7 +1,9 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
 import { Dialog } from "@/components/ui/Dialog";
+import { useAction } from "@/components/ui/use-action";
 import type { ActionResult } from "@/lib/action-result";
 import { grantsAction, principalsAction, shareAction, unshareAction } from "@/lib/actions/sharing";
 import { type Grant, LEVEL_LABELS, LEVELS, type Level, type ObjectKind, type Principal } from "@/lib/sharing";
@@ -24,19 +26,21 @@ export function ShareDialog({
   onClose(): void;
 }) {
   const [grants, setGrants] = useState<Grant[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  // One caller for the list and every change: each answers with the whole list, and only the latest is shown.
+  const { run, error } = useAction();
   const [copied, setCopied] = useState(false);
   const link = `${window.location.origin}/${kind === "query" ? "queries" : "notebooks"}/${id}`;
 
-  const apply = useCallback((result: ActionResult<Grant[]>) => {
-    if (result.ok) {
-      setGrants(result.data);
-      setError(null);
-    } else setError(result.error);
-  }, []);
+  const apply = useCallback(
+    (call: () => Promise<ActionResult<Grant[]>>) =>
+      void run(call, { keepError: true }).then((result) => {
+        if (result?.ok) setGrants(result.data);
+      }),
+    [run],
+  );
 
   useEffect(() => {
-    void grantsAction({ kind, id }).then(apply);
+    apply(() => grantsAction({ kind, id }));
   }, [kind, id, apply]);
 
   return (
@@ -51,13 +55,9 @@ export function ShareDialog({
         Only the people and groups below can open the link; to anyone else it does not exist.
       </p>
       {canManage && (
-        <AddPrincipal onShare={(principal, level) => void shareAction({ kind, id, principal, level }).then(apply)} />
+        <AddPrincipal onShare={(principal, level) => apply(() => shareAction({ kind, id, principal, level }))} />
       )}
-      {error && (
-        <p className="error-banner" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert>{error}</Alert>
       <ul className="grants" aria-label="People with access">
         <li>
           <span className="grant-name">{ownerName}</span>
@@ -78,14 +78,12 @@ export function ShareDialog({
                 <select
                   aria-label={`Access for ${grant.name}`}
                   value={grant.level}
-                  onChange={(e) =>
-                    void shareAction({
-                      kind,
-                      id,
-                      principal: { kind: grant.principalKind, id: grant.principalId },
-                      level: e.target.value as Level,
-                    }).then(apply)
-                  }
+                  onChange={(e) => {
+                    const level = e.target.value as Level;
+                    apply(() =>
+                      shareAction({ kind, id, principal: { kind: grant.principalKind, id: grant.principalId }, level }),
+                    );
+                  }}
                 >
                   {LEVELS.map((level) => (
                     <option key={level} value={level}>
@@ -97,11 +95,9 @@ export function ShareDialog({
                   type="button"
                   aria-label={`Remove ${grant.name}`}
                   onClick={() =>
-                    void unshareAction({
-                      kind,
-                      id,
-                      principal: { kind: grant.principalKind, id: grant.principalId },
-                    }).then(apply)
+                    apply(() =>
+                      unshareAction({ kind, id, principal: { kind: grant.principalKind, id: grant.principalId } }),
+                    )
                   }
                 >
                   Remove
@@ -127,23 +123,24 @@ function AddPrincipal({
   const [matches, setMatches] = useState<Principal[]>([]);
   const [chosen, setChosen] = useState<Principal | null>(null);
   const [level, setLevel] = useState<Level>("run");
+  // A failed search shows no matches and no message: the box stays usable.
+  const { run, forget } = useAction();
 
   useEffect(() => {
     if (chosen || search.trim().length === 0) {
       setMatches([]);
       return;
     }
-    let current = true;
     const timer = setTimeout(() => {
-      void principalsAction({ search }).then((result) => {
-        if (current && result.ok) setMatches(result.data);
+      void run(() => principalsAction({ search })).then((result) => {
+        if (result?.ok) setMatches(result.data);
       });
     }, 150);
     return () => {
-      current = false;
+      forget();
       clearTimeout(timer);
     };
-  }, [search, chosen]);
+  }, [search, chosen, run, forget]);
 
   return (
     <form

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { type NavItem, NavLinks } from "./NavLinks";
+import type { NavItem } from "@/lib/nav";
+import { NavLinks } from "./NavLinks";
 
 export function Logo() {
   return (

@@ -4,7 +4,7 @@ import { useState } from "react";
 import { SqlDiff } from "@/components/editor/SqlDiff";
 import { Dialog } from "@/components/ui/Dialog";
 import type { SaveConflict } from "@/lib/queries";
-import { formatTime } from "./time";
+import { formatTime } from "@/lib/time";
 
 export type ConflictChoice = "reload" | "copy" | "overwrite";
 

@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { Alert } from "@/components/ui/Alert";
 import { Dialog } from "@/components/ui/Dialog";
 
 export interface QueryDetails {
@@ -43,11 +44,7 @@ export function QueryDetailsDialog({
           Description <span className="muted">(optional)</span>
           <textarea value={description} onChange={(e) => setDescription(e.target.value)} rows={3} maxLength={4000} />
         </label>
-        {error && (
-          <p className="error-banner" role="alert">
-            {error}
-          </p>
-        )}
+        <Alert>{error}</Alert>
         <div className="form-buttons">
           <button type="button" onClick={onClose}>
             Cancel

@@ -7,14 +7,16 @@ import { ResultsPanel } from "@/components/results/ResultsPanel";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
+import { Alert } from "@/components/ui/Alert";
 import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
+import { useAction } from "@/components/ui/use-action";
 import { deleteQueryAction } from "@/lib/actions/queries";
 import type { ConnectionView } from "@/lib/connections";
+import type { DraftBackup } from "@/lib/drafts";
 import { formatDuration } from "@/lib/results/format";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
 import type { EditorTabView } from "@/lib/tabs";
 import { ConflictDialog } from "./ConflictDialog";
-import type { DraftBackup } from "./drafts";
 import { QueryBar } from "./QueryBar";
 import { QueryDetailsDialog } from "./QueryDetailsDialog";
 import { useDraft } from "./useDraft";
@@ -41,6 +43,7 @@ export function TabPane({
   const { state, start, cancel, goTo, restore } = useRun(tab.id);
   const [dialog, setDialog] = useState<"share" | "versions" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const deleting = useAction();
   const editor = useRef<EditorHandle>(null);
   const [origin, setOrigin] = useState({ line: 1, column: 1 });
   const running = state.starting || state.run?.status === "running";
@@ -78,8 +81,9 @@ export function TabPane({
 
   const remove = async () => {
     if (!query || !window.confirm(`Delete the query "${query.savedTitle}" for everyone it is shared with?`)) return;
-    const result = await deleteQueryAction({ queryId: query.id });
-    if (!result.ok) return setNotice(result.error);
+    setNotice(null);
+    const result = await deleting.run(() => deleteQueryAction({ queryId: query.id }));
+    if (!result?.ok) return;
     onTab({ ...tab, title: query.savedTitle, sql: draft.sql, connectionId: draft.connectionId, query: null });
   };
 
@@ -150,11 +154,7 @@ export function TabPane({
             onChange={draft.setConnectionId}
           />
         </div>
-        {(notice || saving.error) && (
-          <p className="error-banner" role="alert">
-            {notice ?? saving.error}
-          </p>
-        )}
+        <Alert>{notice ?? deleting.error ?? saving.error}</Alert>
         <div className="editor">
           <SqlEditor
             value={draft.sql}

@@ -1,10 +1,12 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
 import { Dialog } from "@/components/ui/Dialog";
+import { useAction } from "@/components/ui/use-action";
 import { queryVersionAction, queryVersionsAction } from "@/lib/actions/queries";
 import type { QueryVersionView } from "@/lib/queries";
-import { formatTime } from "./time";
+import { formatTime } from "@/lib/time";
 
 /** The saved versions of a query; one can be shown, and editors can load it into the tab to restore it. */
 export function VersionsDialog({
@@ -20,24 +22,25 @@ export function VersionsDialog({
 }) {
   const [versions, setVersions] = useState<QueryVersionView[] | null>(null);
   const [shown, setShown] = useState<{ version: number; sql: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const listing = useAction();
+  // Clicking through versions quickly shows the last one clicked, whichever answer comes first.
+  const showing = useAction();
+  const { run: list, forget } = listing;
 
   useEffect(() => {
-    void queryVersionsAction({ queryId }).then((r) => (r.ok ? setVersions(r.data) : setError(r.error)));
-  }, [queryId]);
+    void list(() => queryVersionsAction({ queryId })).then((r) => r?.ok && setVersions(r.data));
+    return forget;
+  }, [queryId, list, forget]);
 
   const show = (version: number) =>
-    void queryVersionAction({ queryId, version }).then((r) =>
-      r.ok ? setShown({ version, sql: r.data.sql }) : setError(r.error),
-    );
+    void showing
+      .run(() => queryVersionAction({ queryId, version }), { keepError: true })
+      .then((r) => r?.ok && setShown({ version, sql: r.data.sql }));
+  const error = showing.error ?? listing.error;
 
   return (
     <Dialog title="Versions" open onClose={onClose} wide>
-      {error && (
-        <p className="error-banner" role="alert">
-          {error}
-        </p>
-      )}
+      <Alert>{error}</Alert>
       <div className="versions">
         <ol aria-label="Saved versions">
           {versions?.map((v) => (

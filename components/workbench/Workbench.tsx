@@ -1,12 +1,15 @@
 "use client";
 
 import { useCallback, useEffect, useState } from "react";
+import { Alert } from "@/components/ui/Alert";
+import { useAction } from "@/components/ui/use-action";
 import { closeTabAction, openTabAction } from "@/lib/actions/tabs";
 import type { ConnectionView } from "@/lib/connections";
 import type { EditorTabView } from "@/lib/tabs";
 import { TabPane } from "./TabPane";
 import { TabStrip } from "./TabStrip";
 import "./workbench.css";
+import "./dialogs.css";
 
 const ACTIVE_KEY = "lakebook.activeTab";
 
@@ -26,7 +29,7 @@ export function Workbench({
 }) {
   const [tabs, setTabs] = useState(initialTabs);
   const [activeId, setActiveId] = useState(requested ?? initialTabs[0].id);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { run, error: problem } = useAction();
   const active = tabs.find((t) => t.id === activeId) ?? tabs[0];
 
   // Without an explicit tab, come back to the one last used in this browser.
@@ -59,18 +62,21 @@ export function Workbench({
     setTabs((all) => all.map((t) => (t.id === tabId ? { ...t, ...draft } : t)));
   }, []);
 
-  const open = useCallback(async (draft: { title: string; sql: string; connectionId: string }) => {
-    const result = await openTabAction(draft);
-    if (!result.ok) return setProblem(result.error);
-    setProblem(null);
-    setTabs((all) => [...all, result.data]);
-    setActiveId(result.data.id);
-  }, []);
+  // Each tab opened or closed must reach the strip, so these calls are independent of one another.
+  const open = useCallback(
+    async (draft: { title: string; sql: string; connectionId: string }) => {
+      const result = await run(() => openTabAction(draft), { keepError: true, independent: true });
+      if (!result?.ok) return;
+      setTabs((all) => [...all, result.data]);
+      setActiveId(result.data.id);
+    },
+    [run],
+  );
 
   const close = useCallback(
     async (tab: EditorTabView) => {
-      const result = await closeTabAction({ tabId: tab.id });
-      if (!result.ok) return setProblem(result.error);
+      const result = await run(() => closeTabAction({ tabId: tab.id }), { keepError: true, independent: true });
+      if (!result?.ok) return;
       const rest = tabs.filter((t) => t.id !== tab.id);
       if (rest.length === 0) {
         await open({ title: "Untitled", sql: "", connectionId: tab.connectionId });
@@ -80,7 +86,7 @@ export function Workbench({
       setTabs(rest);
       if (tab.id === active.id) setActiveId(rest[Math.max(0, tabs.indexOf(tab) - 1)].id);
     },
-    [tabs, active.id, open],
+    [tabs, active.id, open, run],
   );
 
   return (
@@ -92,11 +98,7 @@ export function Workbench({
         onClose={(tab) => void close(tab)}
         onNew={() => void open({ title: "Untitled", sql: "", connectionId: active.connectionId })}
       />
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{problem}</Alert>
       <TabPane
         key={active.id}
         tab={active}

@@ -2,8 +2,8 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { saveDraftAction } from "@/lib/actions/tabs";
+import { clearBackup, type DraftBackup, readBackup, registerFlush, writeBackup } from "@/lib/drafts";
 import type { EditorTabView } from "@/lib/tabs";
-import { clearBackup, type DraftBackup, readBackup, registerFlush, writeBackup } from "./drafts";
 
 /** Wait after the last keystroke before saving on the server. */
 const SAVE_DELAY_MS = 400;

@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useMemo, useState } from "react";
+import { useAction } from "@/components/ui/use-action";
 import { createQueryAction, saveQueryAction } from "@/lib/actions/queries";
 import { linkTabAction } from "@/lib/actions/tabs";
 import type { SaveConflict } from "@/lib/queries";
@@ -17,49 +18,46 @@ type Draft = { sql: string; connectionId: string; replace(next: { sql?: string }
 export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: EditorTabView) => void) {
   const [details, setDetails] = useState<{ heading: string; initial: QueryDetails; copy: boolean } | null>(null);
   const [conflict, setConflict] = useState<SaveConflict["theirs"] | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // A save's message stays until the next save answers: the dialog showing it stays open meanwhile.
+  const { run, pending: busy, error, setError } = useAction();
 
   const create = useCallback(
     async (fields: QueryDetails) => {
-      setBusy(true);
-      const result = await createQueryAction({
-        ...fields,
-        sql: draft.sql,
-        connectionId: draft.connectionId,
-        tabId: tab.id,
-      });
-      setBusy(false);
-      if (!result.ok) return setError(result.error);
+      const result = await run(
+        () => createQueryAction({ ...fields, sql: draft.sql, connectionId: draft.connectionId, tabId: tab.id }),
+        { keepError: true },
+      );
+      if (!result?.ok) return;
       setDetails(null);
       setConflict(null);
-      setError(null);
       if (result.data.tab) onTab(result.data.tab);
     },
-    [draft.sql, draft.connectionId, tab.id, onTab],
+    [draft.sql, draft.connectionId, tab.id, onTab, run],
   );
 
   const saveOver = useCallback(
     async (baseVersion: number, fields: QueryDetails) => {
       if (!tab.query) return;
-      setBusy(true);
-      const result = await saveQueryAction({
-        id: tab.query.id,
-        baseVersion,
-        ...fields,
-        sql: draft.sql,
-        connectionId: draft.connectionId,
-        tabId: tab.id,
-      });
-      setBusy(false);
-      if (!result.ok) return setError(result.error);
-      setError(null);
+      const id = tab.query.id;
+      const result = await run(
+        () =>
+          saveQueryAction({
+            id,
+            baseVersion,
+            ...fields,
+            sql: draft.sql,
+            connectionId: draft.connectionId,
+            tabId: tab.id,
+          }),
+        { keepError: true },
+      );
+      if (!result?.ok) return;
       if ("conflict" in result.data) return setConflict(result.data.theirs);
       setConflict(null);
       setDetails(null);
       if (result.data.tab) onTab(result.data.tab);
     },
-    [tab.query, tab.id, draft.sql, draft.connectionId, onTab],
+    [tab.query, tab.id, draft.sql, draft.connectionId, onTab, run],
   );
 
   const title = tab.query?.savedTitle ?? tab.title;
@@ -78,12 +76,15 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
       if (choice === "copy") return create({ title: `${current.title} (copy)`, description: current.description });
       draft.replace({ sql: conflict.sql });
       await draft.flush();
-      const result = await linkTabAction({ tabId: tab.id, queryId: tab.query.id, version: conflict.version });
-      if (!result.ok) return setError(result.error);
+      const queryId = tab.query.id;
+      const result = await run(() => linkTabAction({ tabId: tab.id, queryId, version: conflict.version }), {
+        keepError: true,
+      });
+      if (!result?.ok) return;
       setConflict(null);
       onTab(result.data);
     },
-    [conflict, tab.query, tab.id, saveOver, create, draft, onTab, current],
+    [conflict, tab.query, tab.id, saveOver, create, draft, onTab, current, run],
   );
 
   return {

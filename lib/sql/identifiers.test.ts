@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quoteIdentifier } from "@/components/schema/names";
+import { quoteIdentifier } from "@/lib/sql/identifiers";
 
 describe("quoteIdentifier", () => {
   it("leaves ordinary names as they are", () => {

@@ -1,4 +1,7 @@
-import type { NavItem } from "./NavLinks";
+export interface NavItem {
+  href: string;
+  label: string;
+}
 
 /** The workspace's navigation: what every member sees, and the admin pages for admins. */
 export function workspaceNav(role: string): NavItem[] {
