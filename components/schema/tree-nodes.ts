@@ -1,6 +1,6 @@
 import type { ActionResult } from "@/lib/action-result";
 import { listColumnsAction, listSchemasAction, listTablesAction } from "@/lib/actions/catalog";
-import { quoteIdentifier } from "@/lib/sql/identifiers";
+import { quoteIdentifier } from "@/lib/sql/quote";
 import type { SqlDialect } from "@/lib/sql/split";
 
 export interface Node {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quoteIdentifier } from "@/lib/sql/identifiers";
+import { quoteIdentifier } from "@/lib/sql/quote";
 
 describe("quoteIdentifier", () => {
   it("leaves ordinary names as they are", () => {
