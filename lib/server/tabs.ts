@@ -1,10 +1,11 @@
 import "server-only";
-import { and, desc, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, desc, eq, inArray, ne } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { Level } from "@/lib/sharing";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
 import { levelOn } from "./auth/permissions";
 import { BUILTIN_ID, engineFor } from "./connections";
+import { adoptRun } from "./db/queries/runs";
 import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
 import { findUser } from "./db/queries/users";
 import { type EditorTab, queries, queryVersions, runs, type User, users } from "./db/schema";
@@ -173,19 +174,11 @@ async function adoptLastRun(user: User, tab: EditorTab): Promise<void> {
   if (!tab.lastRunId || !tab.queryId) return;
   const { db } = await runtime();
   const [query] = await db.select().from(queries).where(eq(queries.id, tab.queryId));
-  await db
-    .update(runs)
-    .set({ queryId: tab.queryId })
-    .where(
-      and(
-        eq(runs.id, tab.lastRunId),
-        eq(runs.userId, user.id),
-        isNull(runs.queryId),
-        ne(runs.status, "running"),
-        eq(runs.sql, query?.sql ?? ""),
-        eq(runs.connectionId, query?.connectionId ?? ""),
-      ),
-    );
+  await adoptRun(
+    db,
+    { id: tab.lastRunId, userId: user.id },
+    { id: tab.queryId, sql: query?.sql ?? "", connectionId: query?.connectionId ?? "" },
+  );
 }
 
 /**
