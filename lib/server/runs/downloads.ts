@@ -8,8 +8,7 @@ import type { Engine, EngineSession } from "../engines/types";
 import { runtime } from "../runtime";
 import { type Actor, readable, stored } from "./access";
 import type { RunRecord } from "./catalog";
-import { type ActiveDownload, downloads, refuseWhileStopping } from "./registry";
-import { runSlots } from "./slots";
+import { type ActiveDownload, admit, downloads, granted, refuseWhileStopping } from "./registry";
 import { armStatementTimeout, timedOut, timeoutMessage } from "./timeout";
 
 /** The whole stored result as CSV, with a header row of the column names. */
@@ -53,7 +52,7 @@ export async function allRowsCsv(
     );
   }
   // A statement on an engine like a run's: it takes a slot of its member's, waiting if need be.
-  const slot = runSlots().take(actor.id);
+  const slot = admit(actor.id, null);
   const download: ActiveDownload = { owner: actor.id, controller: new AbortController() };
   const { controller } = download;
   downloads.add(download);
@@ -73,7 +72,7 @@ export async function allRowsCsv(
     void Promise.resolve(closing).then(() => slot.release());
   };
   try {
-    if (!(await slot.whenGranted(controller.signal)) || controller.signal.aborted) {
+    if (!(await granted(slot, controller.signal))) {
       throw new UserError("The download was stopped before it started.");
     }
     disarm = armStatementTimeout(controller);

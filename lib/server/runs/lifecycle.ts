@@ -9,9 +9,18 @@ import { type Runtime, runtime } from "../runtime";
 import { type Actor, anyRun, readable } from "./access";
 import type { RunRecord } from "./catalog";
 import { saveRunEnd } from "./final-save";
-import { type ActiveRun, active, notify, refuseWhileStopping, type StopReason, waitFor } from "./registry";
+import {
+  type ActiveRun,
+  active,
+  admit,
+  granted,
+  notify,
+  refuseWhileStopping,
+  type StopReason,
+  waitFor,
+} from "./registry";
 import type { ResultWriter } from "./result-store";
-import { runSlots, waitMessage } from "./slots";
+import { waitMessage } from "./slots";
 import { armStatementTimeout, timedOut, timeoutMessage } from "./timeout";
 import { runView } from "./view";
 
@@ -52,10 +61,7 @@ export async function startRun(
   if (statements.length === 0) throw new UserError("There is no SQL to run: write a statement first.");
   // From here to active.set nothing awaits: parallel calls see each other's lane and slot.
   const lane = `${actor.id}:${input.lane}`;
-  if ([...active.values()].some((run) => run.lane === lane)) {
-    throw new UserError("A query is already running in this editor. Cancel it or wait for it to finish.");
-  }
-  const slot = runSlots().take(actor.id);
+  const slot = admit(actor.id, lane);
 
   const record: RunRecord = {
     id: randomUUID().replaceAll("-", ""),
@@ -114,9 +120,9 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
   let outcome: RunRecord["status"] = "failed";
   let disarm = () => {};
   try {
-    const granted = await slot.whenGranted(controller.signal);
+    const admitted = await granted(slot, controller.signal);
     record.message = null;
-    if (!granted || controller.signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
+    if (!admitted) throw new EngineError("Query cancelled", { cancelled: true });
     notify(run);
     // The timeout counts from here: the time spent waiting for a slot is not the statement's.
     disarm = armStatementTimeout(controller);

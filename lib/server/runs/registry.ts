@@ -1,7 +1,7 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import type { RunRecord } from "./catalog";
-import type { Slot } from "./slots";
+import { runSlots, type Slot } from "./slots";
 
 /**
  * The runs and full downloads in progress in this process: what cancelling,
@@ -31,6 +31,25 @@ holder.__lakebookActiveRuns ??= new Map();
 holder.__lakebookDownloads ??= new Set();
 export const active = holder.__lakebookActiveRuns;
 export const downloads = holder.__lakebookDownloads;
+
+/**
+ * The one admission of a statement onto an engine, for a run or a full
+ * download: a run is one at a time in its editor `lane` (null for a
+ * download), and either takes a slot of its member's, waiting if need be
+ * (slots.ts). Synchronous, so that parallel requests see each other's lane
+ * and slot.
+ */
+export function admit(owner: string, lane: string | null): Slot {
+  if (lane !== null && [...active.values()].some((run) => run.lane === lane)) {
+    throw new UserError("A query is already running in this editor. Cancel it or wait for it to finish.");
+  }
+  return runSlots().take(owner);
+}
+
+/** Waits for an admitted statement's slot: whether it may go now (false: it left the queue or was stopped). */
+export async function granted(slot: Slot, signal: AbortSignal): Promise<boolean> {
+  return (await slot.whenGranted(signal)) && !signal.aborted;
+}
 
 /** Why someone else stopped a member's run, as the run's message says. */
 export interface StopReason {
