@@ -6,8 +6,8 @@ import { releaseNativeMemory } from "../native-memory";
 import { chunkBytes } from "./chunk-bytes";
 import { type CsvStore, chargeFile, csvFileStream, fileWritten } from "./csv-files";
 import { CSV_BYTES_FACTOR, CSV_SEGMENTS_AHEAD, fileKey } from "./csv-settings";
-import { ROW_GROUP } from "./result-writer";
-import { createTableSql, csvCopySql, stageTable } from "./store-sql";
+import { Stage } from "./staging";
+import { csvCopySql } from "./store-sql";
 
 /**
  * Rows streamed from an engine as CSV bytes, stored nowhere: each stage of
@@ -27,7 +27,6 @@ export function csvOfBatches(
   header: string,
   { stop, onEnd, downloader }: { stop: () => void; onEnd: () => void; downloader: string },
 ): ReadableStream<Uint8Array> {
-  const storageTypes = types.map(String);
   const maxStageBytes = Math.max(1, store.budget.limits.files / 2 / CSV_BYTES_FACTOR);
   const source = batches[Symbol.asyncIterator]();
   const files = new Set<string>();
@@ -60,32 +59,26 @@ export function csvOfBatches(
   const readStage = async (): Promise<{ table: string; file: string; bytes: number } | null> => {
     if (exhausted || ended) return null;
     const n = stageCount++;
-    const stage = stageTable(`f_${key}`, n);
     appender ??= await store.connect();
-    stages.add(stage.qualified);
-    await appender.run(createTableSql(stage.qualified, storageTypes));
-    const append = await appender.createAppender(stage.name, "main", stage.catalog);
-    let rows = 0;
-    let bytes = 0;
+    const stage = await Stage.open(appender, `f_${key}`, n, types, stages);
     try {
       // A stage of very wide rows ends sooner, so that its file stays within reach of the budget.
-      while (rows < ROW_GROUP && bytes < maxStageBytes) {
+      while (!stage.full(maxStageBytes)) {
         const { value, done } = await source.next();
         if (done) {
           exhausted = true;
           break;
         }
-        append.appendDataChunk(value);
-        rows += value.rowCount;
-        bytes += chunkBytes(value, types);
+        stage.append(value, chunkBytes(value, types));
         if (++chunks % 16 === 0) releaseNativeMemory();
       }
     } finally {
-      append.closeSync();
+      stage.close();
     }
-    if (rows > 0) return { table: stage.qualified, file: path.join(store.tempDir, `${key}-all-${n}.csv`), bytes };
-    await appender.run(`DROP TABLE ${stage.qualified}`);
-    stages.delete(stage.qualified);
+    const { table, bytes } = stage;
+    if (stage.rows > 0) return { table, file: path.join(store.tempDir, `${key}-all-${n}.csv`), bytes };
+    await appender.run(`DROP TABLE ${table}`);
+    stages.delete(table);
     return null;
   };
   /** Writes a stage as CSV on a connection of its own, so that reading the next stage goes on meanwhile. */

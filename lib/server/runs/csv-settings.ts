@@ -1,5 +1,5 @@
 import "server-only";
-import { ROW_GROUP } from "./result-writer";
+import { ROW_GROUP } from "./staging";
 
 /**
  * A download is written by DuckDB's CSV writer in segments of whole row groups,
