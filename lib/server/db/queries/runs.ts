@@ -151,3 +151,21 @@ export async function adoptRun(
       ),
     );
 }
+
+/**
+ * Runs and the name of who ran each: the runs with these `ids` (a notebook's
+ * cells), or the latest run of a saved query that has ended and whose result
+ * is still stored (what the query shows as its last result).
+ */
+export async function runsRanBy(
+  db: Db,
+  which: { ids: string[] } | { latestOfQuery: string },
+): Promise<{ id: string; ranBy: string }[]> {
+  const ranBy = () =>
+    db.select({ id: runs.id, ranBy: users.name }).from(runs).innerJoin(users, eq(users.id, runs.userId));
+  if ("ids" in which) return which.ids.length ? ranBy().where(inArray(runs.id, which.ids)) : [];
+  return ranBy()
+    .where(and(eq(runs.queryId, which.latestOfQuery), ne(runs.status, "running"), eq(runs.resultExpired, false)))
+    .orderBy(desc(runs.startedAt))
+    .limit(1);
+}
