@@ -1,5 +1,4 @@
 import "server-only";
-import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
 import type { Db } from "../db/client";
 import {
   failRunningRunsOf,
@@ -10,36 +9,24 @@ import {
   saveRun,
   setResultExpired,
 } from "../db/queries/runs";
+import type { Run } from "../db/schema";
 import { evict } from "./eviction";
 import type { ResultStore } from "./result-store";
 
-/** What the server keeps about a run, beside its stored rows. */
-export interface RunRecord {
-  id: string;
-  owner: string;
-  connectionId: string;
-  /** The saved query whose saved SQL this run ran, if any. */
-  queryId: string | null;
-  /** The notebook whose cell's saved SQL this run ran, if any. */
-  notebookId?: string | null;
-  sql: string;
-  status: RunStatus;
-  columns: ResultColumn[];
-  rowCount: number;
-  truncated: boolean;
-  message: string | null;
-  statementCount: number;
-  error: RunError | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-  firstPageMs: number | null;
-  /** Its stored rows were removed (after the retention period, or to free space); the record stays as history. */
-  resultExpired?: boolean;
-  /** The stored rows were removed to free space for newer results (see eviction.ts). */
-  removedForSpace?: boolean;
-  /** `truncated` by the storage budget rather than the caps on one result. */
-  cutByBudget?: boolean;
-}
+/**
+ * What the server keeps about a run, beside its stored rows: its row in the
+ * metadata store, with `owner` for the row's `userId` (its `instanceId` is the
+ * catalog's, and a record made in memory may leave out the optional fields),
+ * and what the result store says of those rows.
+ */
+export type RunRecord = Omit<Run, "userId" | "instanceId" | "notebookId" | "resultExpired"> &
+  Partial<Pick<Run, "notebookId" | "resultExpired">> & {
+    owner: Run["userId"];
+    /** The stored rows were removed to free space for newer results (see eviction.ts). */
+    removedForSpace?: boolean;
+    /** `truncated` by the storage budget rather than the caps on one result. */
+    cutByBudget?: boolean;
+  };
 
 /**
  * Run records live in the metadata store, where they are the query history;
