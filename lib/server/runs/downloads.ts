@@ -8,6 +8,7 @@ import type { Engine, EngineSession } from "../engines/types";
 import { runtime } from "../runtime";
 import { type Actor, readable, stored } from "./access";
 import type { RunRecord } from "./catalog";
+import { csvOfBatches } from "./csv-batches";
 import { type ActiveDownload, admit, downloads, granted, refuseWhileStopping } from "./registry";
 import { armStatementTimeout, timedOut, timeoutMessage } from "./timeout";
 
@@ -80,7 +81,8 @@ export async function allRowsCsv(
     const result = await session.execute(statements[0].text, controller.signal);
     if (result.kind !== "rows") throw new UserError("The statement no longer returns rows.");
     const rt = await runtime();
-    const body = rt.store.csvOfBatches(
+    const body = csvOfBatches(
+      rt.store.csvStore(),
       randomUUID().replaceAll("-", ""),
       result.columns.map((c) => c.storageType),
       result.batches,

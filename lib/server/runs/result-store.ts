@@ -1,12 +1,11 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import { type DuckDBConnection, type DuckDBDataChunk, DuckDBInstance, type DuckDBType } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
 import { duckdbSettings } from "../engines/duckdb/warehouse";
 import type { StoredColumn } from "../engines/types";
 import { type BudgetLimits, StoreBudget } from "./budget";
-import { csvOfBatches } from "./csv-batches";
 import { type CsvStore, storedCsv } from "./csv-files";
 import { closeLedgerRow, LEDGER_SQL, measureResult, openLedgerRow, readLedger, removedForSpace } from "./ledger";
 import { Reclaimer } from "./reclaim";
@@ -191,40 +190,14 @@ export class ResultStore {
     return rows.length === 0 ? null : (rows[0][0] as Cell);
   }
 
-  /**
-   * The stored rows as CSV bytes, produced in segments by DuckDB's CSV writer
-   * into temporary files. The next segments are written while the current one
-   * streams out, and a consumer that stops reading stops the production.
-   * The result is pinned meanwhile (never removed to free space), and each
-   * file is charged to the budget's download files for `downloader`.
-   */
+  /** The stored rows as CSV bytes, in segments of temporary files (see storedCsv in csv-files.ts). */
   csv(runId: string, rowCount: number, header: string, downloader: string): ReadableStream<Uint8Array> {
     return storedCsv(this.csvStore(), runId, rowCount, header, downloader);
   }
 
-  /** What CSV downloads use of the store. */
-  private csvStore(): CsvStore {
+  /** What CSV downloads use of the store; the download of every row (csv-batches.ts) writes its files with it. */
+  csvStore(): CsvStore {
     return { connect: () => this.instance.connect(), budget: this.budget, tempDir: this.tempDir };
-  }
-
-  /**
-   * Rows streamed from an engine as CSV bytes, stored nowhere: each stage of
-   * one row group is appended to a table in memory and written by DuckDB's
-   * CSV writer (the same writer and options as a stored download) to a
-   * temporary file, which is streamed out and removed. While one file streams,
-   * the next stages are read from the engine and written (two ahead, as a
-   * stored download's segments), so memory and disk stay at a few stages
-   * whatever the size. A consumer that stops reading calls `stop` (which
-   * should stop the engine); `onEnd` runs once, however the stream ends.
-   */
-  csvOfBatches(
-    key: string,
-    types: DuckDBType[],
-    batches: AsyncIterable<DuckDBDataChunk>,
-    header: string,
-    { stop, onEnd, downloader }: { stop: () => void; onEnd: () => void; downloader: string },
-  ): ReadableStream<Uint8Array> {
-    return csvOfBatches(this.csvStore(), key, types, batches, header, { stop, onEnd, downloader });
   }
 
   /** Removes a run's stored rows and sort indexes; `space`: to free space (the run will say so). */
