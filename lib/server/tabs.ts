@@ -1,13 +1,14 @@
 import "server-only";
-import { and, desc, eq, inArray, isNull, ne } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { Level } from "@/lib/sharing";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
 import { levelOn } from "./auth/permissions";
 import { BUILTIN_ID, engineFor } from "./connections";
+import { adoptRun, runsRanBy } from "./db/queries/runs";
 import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
 import { findUser } from "./db/queries/users";
-import { type EditorTab, queries, queryVersions, runs, type User, users } from "./db/schema";
+import { type EditorTab, queries, queryVersions, type User } from "./db/schema";
 import { queryFor } from "./queries";
 import { type StartRunInput, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
@@ -55,13 +56,7 @@ async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
       .select()
       .from(queryVersions)
       .where(and(eq(queryVersions.queryId, query.id), eq(queryVersions.version, row.baseVersion)));
-    const [last] = await db
-      .select({ id: runs.id, by: users.name })
-      .from(runs)
-      .innerJoin(users, eq(users.id, runs.userId))
-      .where(and(eq(runs.queryId, query.id), ne(runs.status, "running"), eq(runs.resultExpired, false)))
-      .orderBy(desc(runs.startedAt))
-      .limit(1);
+    const [last] = await runsRanBy(db, { latestOfQuery: query.id });
     out.push({
       ...plain(row),
       query: {
@@ -75,7 +70,7 @@ async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
         isOwner: query.ownerId === user.id,
         ownerName: (await findUser(db, query.ownerId))?.name ?? "(removed user)",
         lastRunId: last?.id ?? null,
-        lastRunBy: last?.by ?? null,
+        lastRunBy: last?.ranBy ?? null,
       },
     });
   }
@@ -173,19 +168,11 @@ async function adoptLastRun(user: User, tab: EditorTab): Promise<void> {
   if (!tab.lastRunId || !tab.queryId) return;
   const { db } = await runtime();
   const [query] = await db.select().from(queries).where(eq(queries.id, tab.queryId));
-  await db
-    .update(runs)
-    .set({ queryId: tab.queryId })
-    .where(
-      and(
-        eq(runs.id, tab.lastRunId),
-        eq(runs.userId, user.id),
-        isNull(runs.queryId),
-        ne(runs.status, "running"),
-        eq(runs.sql, query?.sql ?? ""),
-        eq(runs.connectionId, query?.connectionId ?? ""),
-      ),
-    );
+  await adoptRun(
+    db,
+    { id: tab.lastRunId, userId: user.id },
+    { id: tab.queryId, sql: query?.sql ?? "", connectionId: query?.connectionId ?? "" },
+  );
 }
 
 /**

@@ -1,38 +1,32 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
-import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
 import type { Db } from "../db/client";
-import { notebookCells, runs } from "../db/schema";
+import {
+  failRunningRunsOf,
+  findRuns,
+  runOwners,
+  runStates,
+  runsShownInCells,
+  saveRun,
+  setResultExpired,
+} from "../db/queries/runs";
+import type { Run } from "../db/schema";
 import { evict } from "./eviction";
 import type { ResultStore } from "./result-store";
 
-/** What the server keeps about a run, beside its stored rows. */
-export interface RunRecord {
-  id: string;
-  owner: string;
-  connectionId: string;
-  /** The saved query whose saved SQL this run ran, if any. */
-  queryId: string | null;
-  /** The notebook whose cell's saved SQL this run ran, if any. */
-  notebookId?: string | null;
-  sql: string;
-  status: RunStatus;
-  columns: ResultColumn[];
-  rowCount: number;
-  truncated: boolean;
-  message: string | null;
-  statementCount: number;
-  error: RunError | null;
-  startedAt: Date;
-  finishedAt: Date | null;
-  firstPageMs: number | null;
-  /** Its stored rows were removed (after the retention period, or to free space); the record stays as history. */
-  resultExpired?: boolean;
-  /** The stored rows were removed to free space for newer results (see eviction.ts). */
-  removedForSpace?: boolean;
-  /** `truncated` by the storage budget rather than the caps on one result. */
-  cutByBudget?: boolean;
-}
+/**
+ * What the server keeps about a run, beside its stored rows: its row in the
+ * metadata store, with `owner` for the row's `userId` (its `instanceId` is the
+ * catalog's, and a record made in memory may leave out the optional fields),
+ * and what the result store says of those rows.
+ */
+export type RunRecord = Omit<Run, "userId" | "instanceId" | "notebookId" | "resultExpired"> &
+  Partial<Pick<Run, "notebookId" | "resultExpired">> & {
+    owner: Run["userId"];
+    /** The stored rows were removed to free space for newer results (see eviction.ts). */
+    removedForSpace?: boolean;
+    /** `truncated` by the storage budget rather than the caps on one result. */
+    cutByBudget?: boolean;
+  };
 
 /**
  * Run records live in the metadata store, where they are the query history;
@@ -51,14 +45,7 @@ export class RunCatalog {
     // Run records of the first version lived in the result store; the history starts here.
     await this.store.exec("DROP TABLE IF EXISTS runs");
     // Runs cut off by a restart of this instance can never finish: say so instead of "running" forever.
-    await this.db
-      .update(runs)
-      .set({
-        status: "failed",
-        finishedAt: new Date(),
-        error: { message: "The server restarted while this query was running." },
-      })
-      .where(and(eq(runs.instanceId, this.instanceId), eq(runs.status, "running")));
+    await failRunningRunsOf(this.db, this.instanceId);
     await this.measureUnknownResults();
     // The budget makes room by removing results; which ones follows from the notebooks and tabs that show them.
     this.store.budget.evict = (shortfall) => evict(this.db, this.store, shortfall);
@@ -72,12 +59,7 @@ export class RunCatalog {
   private async measureUnknownResults(): Promise<void> {
     const ids = this.store.unmeasured;
     if (ids.length === 0) return;
-    const owners = new Map(
-      (await this.db.select({ id: runs.id, owner: runs.userId }).from(runs).where(inArray(runs.id, ids))).map((r) => [
-        r.id,
-        r.owner,
-      ]),
-    );
+    const owners = new Map((await runOwners(this.db, ids)).map((r) => [r.id, r.owner]));
     for (const id of ids) {
       const owner = owners.get(id);
       if (owner) await this.store.measure(id, owner);
@@ -105,7 +87,7 @@ export class RunCatalog {
       firstPageMs: run.firstPageMs,
       instanceId: this.instanceId,
     };
-    await this.db.insert(runs).values(row).onConflictDoUpdate({ target: runs.id, set: row });
+    await saveRun(this.db, row);
   }
 
   async load(id: string): Promise<RunRecord | null> {
@@ -115,7 +97,7 @@ export class RunCatalog {
   /** Several runs in one query (a notebook's cells), in no particular order. */
   async loadMany(ids: string[]): Promise<RunRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.select().from(runs).where(inArray(runs.id, ids));
+    const rows = await findRuns(this.db, ids);
     const removed = rows.filter((row) => row.resultExpired).map((row) => row.id);
     const forSpace = removed.length > 0 ? await this.store.removedForSpace(removed) : new Set<string>();
     return rows.map((row) => ({
@@ -153,23 +135,9 @@ export class RunCatalog {
     );
     const stored = tables.map(([name]) => String(name).slice(2));
     if (stored.length === 0) return 0;
-    const known = new Map(
-      (
-        await this.db
-          .select({ id: runs.id, status: runs.status, startedAt: runs.startedAt })
-          .from(runs)
-          .where(inArray(runs.id, stored))
-      ).map((r) => [r.id, r]),
-    );
+    const known = new Map((await runStates(this.db, stored)).map((r) => [r.id, r]));
     // A notebook cell's last result stays while it is the cell's result, so reopening never needs a run.
-    const pinned = new Set(
-      (
-        await this.db
-          .select({ id: notebookCells.lastRunId })
-          .from(notebookCells)
-          .where(inArray(notebookCells.lastRunId, stored))
-      ).map((r) => r.id),
-    );
+    const pinned = new Set((await runsShownInCells(this.db, stored)).map((r) => r.id));
     // A result being written or downloaded waits for the next sweep.
     const old = stored.filter((id) => {
       const run = known.get(id);
@@ -177,7 +145,7 @@ export class RunCatalog {
       return !run || (run.status !== "running" && run.startedAt < cutoff && !pinned.has(id));
     });
     for (const id of old) await this.store.drop(id);
-    if (old.length > 0) await this.db.update(runs).set({ resultExpired: true }).where(inArray(runs.id, old));
+    if (old.length > 0) await setResultExpired(this.db, old, true);
     return old.length;
   }
 }

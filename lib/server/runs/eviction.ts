@@ -1,7 +1,6 @@
 import "server-only";
-import { inArray } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { editorTabs, notebookCells, runs } from "../db/schema";
+import { runsShownInCells, runsShownInTabs, setResultExpired } from "../db/queries/runs";
 import type { Holding, Shortfall } from "./budget";
 import type { ResultStore } from "./result-store";
 
@@ -20,10 +19,7 @@ async function keepRanks(db: Db, ids: string[]): Promise<Map<string, number>> {
   const ranks = new Map<string, number>();
   for (let i = 0; i < ids.length; i += BATCH) {
     const batch = ids.slice(i, i + BATCH);
-    const [tabs, cells] = await Promise.all([
-      db.select({ id: editorTabs.lastRunId }).from(editorTabs).where(inArray(editorTabs.lastRunId, batch)),
-      db.select({ id: notebookCells.lastRunId }).from(notebookCells).where(inArray(notebookCells.lastRunId, batch)),
-    ]);
+    const [tabs, cells] = await Promise.all([runsShownInTabs(db, batch), runsShownInCells(db, batch)]);
     for (const { id } of tabs) if (id) ranks.set(id, 1);
     for (const { id } of cells) if (id) ranks.set(id, 2);
   }
@@ -55,20 +51,14 @@ export async function evict(db: Db, store: ResultStore, shortfall: Shortfall): P
   }
   // The runs say so first: a page asked for meanwhile gets the notice, not a missing table.
   for (let i = 0; i < victims.length; i += BATCH) {
-    await db
-      .update(runs)
-      .set({ resultExpired: true })
-      .where(inArray(runs.id, victims.slice(i, i + BATCH)));
+    await setResultExpired(db, victims.slice(i, i + BATCH), true);
   }
   let removed = 0;
   for (const id of victims) {
     const bytes = store.budget.holding(id)?.bytes ?? 0;
     if (!store.budget.retire(id)) {
       // Pinned since it was picked (a download began): it stays, and its run says so again.
-      await db
-        .update(runs)
-        .set({ resultExpired: false })
-        .where(inArray(runs.id, [id]));
+      await setResultExpired(db, [id], false);
       continue;
     }
     removed += bytes;

@@ -1,10 +1,11 @@
 import "server-only";
-import type { DuckDBAppender, DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
 import { releaseNativeMemory } from "../native-memory";
 import type { StoreBudget } from "./budget";
 import { chunkBytes, rowBytes, rowsWithin, TABLE_BYTES } from "./chunk-bytes";
 import { settleLedgerRow } from "./ledger";
-import { createTableSql, moveStageSql, stageTable } from "./store-sql";
+import { Stage } from "./staging";
+import { moveStageSql } from "./store-sql";
 
 export interface Caps {
   maxRows: number;
@@ -14,26 +15,10 @@ export interface Caps {
 /** What stopped a result short: the row cap, the byte cap, or the storage budget. */
 export type Cut = "rows" | "bytes" | "budget";
 
-/** Rows of a DuckDB row group. */
-export const ROW_GROUP = 122_880;
-/**
- * Rows a stage collects before DuckDB moves it into the stored table: one row
- * group. The last move runs after the final batch, so a smaller stage ends a
- * run sooner (1M rows: 0.39 s -> 0.37 s in DuckDB alone; no change at 10M) and
- * holds half the rows of wide results in memory.
- */
-const STAGE_ROWS = ROW_GROUP;
 /** A stage of very wide rows moves sooner, so memory holds at most about this much of it. */
 const STAGE_BYTES = 32 * 1024 * 1024;
 /** Appended rows become readable at least this often while a run streams. */
 const MOVE_INTERVAL_MS = 400;
-
-interface Stage {
-  table: string;
-  appender: DuckDBAppender;
-  rows: number;
-  bytes: number;
-}
 
 /**
  * Appends a run's batches to its table, in two steps so that the JavaScript
@@ -107,17 +92,15 @@ export class ResultWriter {
     }
     if (chunk.rowCount > 0) this.tableBytes = TABLE_BYTES;
     if (chunk.rowCount > 0) {
-      this.stage ??= await this.openStage();
-      this.stage.appender.appendDataChunk(chunk);
-      this.stage.rows += chunk.rowCount;
-      this.stage.bytes += bytes;
+      this.stage ??= await Stage.open(this.writer, this.table, this.stages++, this.types, this.pending);
+      this.stage.append(chunk, bytes);
     }
     this.rows += chunk.rowCount;
     this.bytes += bytes;
     this.chunks += 1;
     if (this.chunks % 16 === 0) releaseNativeMemory();
     const rows = this.stage?.rows ?? 0;
-    const full = rows >= STAGE_ROWS || (this.stage?.bytes ?? 0) >= STAGE_BYTES;
+    const full = this.stage?.full(STAGE_BYTES) ?? false;
     const due = this.moving === null && performance.now() - this.movedAt >= MOVE_INTERVAL_MS;
     if (full || (rows > 0 && (due || this.visibleRows === 0))) await this.move();
     return !this.cut;
@@ -145,7 +128,7 @@ export class ResultWriter {
     const { ledger, key } = this.budget;
     try {
       await this.moving;
-      this.stage?.appender.closeSync();
+      this.stage?.close();
       this.stage = null;
       for (const table of this.pending) await this.writer.run(`DROP TABLE IF EXISTS ${table}`);
       await settleLedgerRow(this.writer, key, {
@@ -162,20 +145,12 @@ export class ResultWriter {
     }
   }
 
-  private async openStage(): Promise<Stage> {
-    const stage = stageTable(this.table, this.stages++);
-    await this.writer.run(createTableSql(stage.qualified, this.types.map(String)));
-    this.pending.add(stage.qualified);
-    const appender = await this.writer.createAppender(stage.name, "main", stage.catalog);
-    return { table: stage.qualified, appender, rows: 0, bytes: 0 };
-  }
-
   /** Starts moving the current stage once the previous move is done (one at a time keeps the order). */
   private async move(): Promise<void> {
     const stage = this.stage;
     if (!stage) return;
     this.stage = null;
-    stage.appender.closeSync();
+    stage.close();
     await this.moving;
     if (this.failure) throw this.failure.error;
     this.moving = this.mover.run(moveStageSql(stage.table, this.table)).then(

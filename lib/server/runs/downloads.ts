@@ -1,0 +1,97 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { UserError } from "@/lib/action-result";
+import { csvLine } from "@/lib/csv";
+import { splitStatements } from "@/lib/sql/split";
+import { isQuery } from "@/lib/sql/statement-kind";
+import type { Engine, EngineSession } from "../engines/types";
+import { runtime } from "../runtime";
+import { type Actor, readable, stored } from "./access";
+import type { RunRecord } from "./catalog";
+import { csvOfBatches } from "./csv-batches";
+import { type ActiveDownload, admit, downloads, granted, refuseWhileStopping } from "./registry";
+import { armStatementTimeout, timedOut, timeoutMessage } from "./timeout";
+
+/** The whole stored result as CSV, with a header row of the column names. */
+export async function csvDownload(
+  actor: Actor,
+  id: string,
+): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
+  const record = await stored(actor, id);
+  if (record.status === "running")
+    throw new UserError("The query is still running; download its result when it has finished.");
+  if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
+  const rt = await runtime();
+  return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name)), actor.id) };
+}
+
+/**
+ * Every row of a run whose stored result was cut at the cap, as CSV: its
+ * statement runs again on the same connection, and its rows stream to the
+ * download through DuckDB's CSV writer without being stored. Only the person
+ * who ran it may, with their current access to the connection, and only a
+ * single query (running statements that change data again would change it
+ * twice). A result that was not cut is downloaded from the store as usual.
+ */
+export async function allRowsCsv(
+  actor: Actor,
+  id: string,
+  engineOf: (connectionId: string) => Promise<Engine>,
+  /** The request's signal: a download left while it waits for a slot leaves the queue. */
+  leave?: AbortSignal,
+): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
+  const record = await readable(actor, id);
+  if (!record.truncated) return csvDownload(actor, id);
+  refuseWhileStopping();
+  if (record.owner !== actor.id)
+    throw new UserError("Only the person who ran this query can download all of its rows: it runs again.");
+  const engine = await engineOf(record.connectionId);
+  const statements = splitStatements(record.sql, engine.dialect);
+  if (statements.length !== 1 || !isQuery(statements[0].text, engine.dialect)) {
+    throw new UserError(
+      "Only a single query can run again for a full download. Run its last statement on its own, then download.",
+    );
+  }
+  // A statement on an engine like a run's: it takes a slot of its member's, waiting if need be.
+  const slot = admit(actor.id, null);
+  const download: ActiveDownload = { owner: actor.id, controller: new AbortController() };
+  const { controller } = download;
+  downloads.add(download);
+  const stopOnLeave = () => controller.abort();
+  leave?.addEventListener("abort", stopOnLeave, { once: true });
+  let session: EngineSession | null = null;
+  let disarm = () => {};
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    disarm();
+    leave?.removeEventListener("abort", stopOnLeave);
+    downloads.delete(download);
+    const closing = session?.close().catch(() => {});
+    // The slot is free once the statement's session is closed.
+    void Promise.resolve(closing).then(() => slot.release());
+  };
+  try {
+    if (!(await granted(slot, controller.signal))) {
+      throw new UserError("The download was stopped before it started.");
+    }
+    disarm = armStatementTimeout(controller);
+    session = await engine.openSession({ signal: controller.signal });
+    const result = await session.execute(statements[0].text, controller.signal);
+    if (result.kind !== "rows") throw new UserError("The statement no longer returns rows.");
+    const rt = await runtime();
+    const body = csvOfBatches(
+      rt.store.csvStore(),
+      randomUUID().replaceAll("-", ""),
+      result.columns.map((c) => c.storageType),
+      result.batches,
+      csvLine(result.columns.map((c) => c.name)),
+      { stop: () => controller.abort(), onEnd: finish, downloader: actor.id },
+    );
+    return { record, body };
+  } catch (error) {
+    finish();
+    throw timedOut(controller.signal, error) ? new UserError(timeoutMessage()) : error;
+  }
+}

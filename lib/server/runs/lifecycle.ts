@@ -1,0 +1,271 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { UserError } from "@/lib/action-result";
+import type { Page, RunError, RunView } from "@/lib/results/types";
+import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import { config } from "../config";
+import { type Engine, EngineError, type EngineSession, type StatementResult } from "../engines/types";
+import { type Runtime, runtime } from "../runtime";
+import { type Actor, anyRun, readable } from "./access";
+import type { RunRecord } from "./catalog";
+import { saveRunEnd } from "./final-save";
+import {
+  type ActiveRun,
+  active,
+  admit,
+  granted,
+  notify,
+  refuseWhileStopping,
+  type StopReason,
+  waitFor,
+} from "./registry";
+import type { ResultWriter } from "./result-store";
+import { waitMessage } from "./slots";
+import { armStatementTimeout, timedOut, timeoutMessage } from "./timeout";
+import { runView } from "./view";
+
+/** How long starting a run waits for its first page before answering "running". */
+const FIRST_PAGE_WAIT_MS = 2_000;
+/** Longest a status request waits for news. */
+const MAX_WAIT_MS = 1_000;
+/** Waiting status requests hear about more stored rows at most this often. */
+const PROGRESS_INTERVAL_MS = 400;
+
+export interface StartRunInput {
+  sql: string;
+  connectionId: string;
+  /** One run at a time per editor tab. */
+  lane: string;
+  /** Rows of the first page to return with the answer. */
+  pageSize: number;
+  /** The saved query this runs, checked by the caller (Can run, and the SQL is the saved SQL). */
+  queryId?: string | null;
+  /** The notebook whose cell's saved SQL this runs, checked by the caller (Can run). */
+  notebookId?: string | null;
+}
+
+export async function startRun(
+  actor: Actor,
+  input: StartRunInput,
+  engine: Engine,
+): Promise<{ run: RunView; page: Page | null }> {
+  refuseWhileStopping();
+  const limits = config();
+  const bytes = Buffer.byteLength(input.sql, "utf8");
+  if (bytes > limits.LAKEBOOK_MAX_SQL_BYTES) {
+    throw new UserError(
+      `The statement is ${formatBytes(bytes)}; the limit is ${formatBytes(limits.LAKEBOOK_MAX_SQL_BYTES)}. Load large data from a table or file instead of pasting it.`,
+    );
+  }
+  const statements = splitStatements(input.sql, engine.dialect);
+  if (statements.length === 0) throw new UserError("There is no SQL to run: write a statement first.");
+  // From here to active.set nothing awaits: parallel calls see each other's lane and slot.
+  const lane = `${actor.id}:${input.lane}`;
+  const slot = admit(actor.id, lane);
+
+  const record: RunRecord = {
+    id: randomUUID().replaceAll("-", ""),
+    owner: actor.id,
+    connectionId: input.connectionId,
+    queryId: input.queryId ?? null,
+    notebookId: input.notebookId ?? null,
+    sql: input.sql,
+    status: "running",
+    columns: [],
+    rowCount: 0,
+    truncated: false,
+    message: slot.wait && waitMessage(slot.wait),
+    statementCount: statements.length,
+    error: null,
+    startedAt: new Date(),
+    finishedAt: null,
+    firstPageMs: null,
+  };
+  const run: ActiveRun = { record, lane, controller: new AbortController(), waiters: new Set(), slot };
+  active.set(record.id, run);
+  slot.onWait = (wait) => {
+    record.message = waitMessage(wait);
+    notify(run);
+  };
+  let rt: Runtime;
+  try {
+    rt = await runtime();
+    await rt.catalog.save(record);
+  } catch (error) {
+    slot.release();
+    active.delete(record.id);
+    throw error;
+  }
+  void execute(rt, engine, run, statements);
+
+  // A run that waits for a slot answers at once, so that the editor can say so.
+  await waitFor(
+    run,
+    () => record.status !== "running" || record.firstPageMs !== null || slot.state === "waiting",
+    FIRST_PAGE_WAIT_MS,
+  );
+  const page =
+    record.columns.length > 0 && record.rowCount > 0
+      ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize })
+      : null;
+  return { run: runView(record), page };
+}
+
+async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: Statement[]): Promise<void> {
+  const { record, controller, slot } = run;
+  const limits = config();
+  let session: EngineSession | null = null;
+  let writer: ResultWriter | null = null;
+  let current: Statement = statements[0];
+  let outcome: RunRecord["status"] = "failed";
+  let disarm = () => {};
+  try {
+    const admitted = await granted(slot, controller.signal);
+    record.message = null;
+    if (!admitted) throw new EngineError("Query cancelled", { cancelled: true });
+    notify(run);
+    // The timeout counts from here: the time spent waiting for a slot is not the statement's.
+    disarm = armStatementTimeout(controller);
+    // While a warehouse starts, the run says so instead of only "running".
+    let waitingMessage: string | null = null;
+    const progress = {
+      signal: controller.signal,
+      waiting(message: string) {
+        record.message = waitingMessage = message;
+        notify(run);
+      },
+    };
+    session = await engine.openSession(progress);
+    for (const [index, statement] of statements.entries()) {
+      current = statement;
+      const result: StatementResult = await session.execute(statement.text, controller.signal, progress);
+      if (waitingMessage !== null && record.message === waitingMessage) record.message = null;
+      if (result.kind !== "rows") {
+        record.message = summary(result, index, statements.length);
+        continue;
+      }
+      // Only the last statement's rows are kept, as in a Databricks SQL editor.
+      if (index < statements.length - 1) continue;
+      record.message = statements.length > 1 ? `${statements.length} statements run.` : null;
+      let notifiedAt = 0;
+      const stored = await rt.store.createWriter(
+        record.id,
+        record.owner,
+        result.columns,
+        { maxRows: limits.LAKEBOOK_RESULT_MAX_ROWS, maxBytes: limits.LAKEBOOK_RESULT_MAX_BYTES },
+        () => {
+          // More rows are readable: the first page at once, then progress now and then.
+          record.rowCount = stored.visibleRows;
+          const now = performance.now();
+          if (record.firstPageMs !== null && now - notifiedAt < PROGRESS_INTERVAL_MS) return;
+          record.firstPageMs ??= Date.now() - record.startedAt.getTime();
+          notifiedAt = now;
+          notify(run);
+        },
+      );
+      writer = stored;
+      record.columns = result.columns.map(({ name, type }) => ({ name, type }));
+      for await (const chunk of result.batches) {
+        if (!(await stored.append(chunk))) {
+          // The cap is reached: stop reading; closing the session ends the statement.
+          record.truncated = true;
+          record.cutByBudget = stored.cut === "budget";
+          break;
+        }
+      }
+      await stored.finish();
+      record.rowCount = stored.visibleRows;
+    }
+    outcome = "succeeded";
+  } catch (error) {
+    if (writer) {
+      // Keep what was stored before the failure or cancel visible.
+      await writer.finish().catch((e) => console.error("run cleanup failed:", e));
+      record.rowCount = writer.visibleRows;
+    }
+    const stopped = timedOut(controller.signal, error);
+    const cancelled = !stopped && EngineError.is(error) && error.details.cancelled === true;
+    outcome = cancelled ? "cancelled" : "failed";
+    if (stopped) record.error = { message: timeoutMessage() };
+    else if (cancelled) record.message = (controller.signal.reason as Partial<StopReason>)?.note ?? record.message;
+    else record.error = runError(error, record.sql, current);
+  } finally {
+    disarm();
+    await writer?.close().catch((e) => console.error("run cleanup failed:", e));
+    await session?.close().catch(() => {});
+    // The engine is done with it (or never started): the next run may go.
+    slot.release();
+    const finishedAt = new Date();
+    record.firstPageMs ??= record.columns.length > 0 ? finishedAt.getTime() - record.startedAt.getTime() : null;
+    // The end becomes visible only once it is stored (retried until it is), so whoever sees it can rely on it.
+    await saveRunEnd(rt.catalog, { ...record, status: outcome, finishedAt });
+    record.status = outcome;
+    record.finishedAt = finishedAt;
+    active.delete(record.id);
+    notify(run);
+  }
+}
+
+function summary(result: Exclude<StatementResult, { kind: "rows" }>, index: number, count: number): string {
+  const what =
+    result.kind === "changed"
+      ? `${result.statement}: ${result.rowsAffected.toLocaleString("en-US")} ${result.rowsAffected === 1 ? "row" : "rows"} affected.`
+      : `${result.statement}: done.`;
+  return count > 1 ? `${index + 1} of ${count} statements run. Last: ${what}` : what;
+}
+
+function runError(error: unknown, sql: string, statement: Statement): RunError {
+  if (!EngineError.is(error)) {
+    console.error("run failed unexpectedly:", error);
+    return { message: "The query failed because of an internal error. It has been logged." };
+  }
+  const out: RunError = { message: error.message };
+  if (error.details.sqlState) out.sqlState = error.details.sqlState;
+  if (error.details.position !== undefined) {
+    const offset = statement.offset + utf16OffsetOfByte(statement.text, error.details.position);
+    Object.assign(out, lineColumnAt(sql, offset));
+  }
+  return out;
+}
+
+/**
+ * Stops a run, waiting or running: its member may, and so may an admin
+ * (whose History lists everyone's running queries).
+ */
+export async function cancelRun(actor: Actor, id: string): Promise<RunView> {
+  const run = active.get(id);
+  const record = actor.role === "admin" ? (run?.record ?? (await anyRun(id))) : await readable(actor, id);
+  if (record.owner !== actor.id && actor.role !== "admin")
+    throw new UserError("Only the person who started a run, or an admin, can cancel it.");
+  if (run) {
+    run.controller.abort(record.owner === actor.id ? undefined : ({ note: "Cancelled by an admin." } as StopReason));
+    await waitFor(run, () => run.record.status !== "running", 5_000);
+    return runView(run.record);
+  }
+  return runView(record);
+}
+
+/**
+ * The run's state, waiting up to `waitMs` for news: a status change or more
+ * stored rows than `knownRows`.
+ */
+export async function runState(actor: Actor, id: string, knownRows: number, waitMs: number): Promise<RunView> {
+  const record = await readable(actor, id);
+  const run = active.get(id);
+  if (run) {
+    // News is also a new message: the queue moved, or the warehouse is starting.
+    const message = record.message;
+    await waitFor(
+      run,
+      () => record.status !== "running" || record.rowCount !== knownRows || record.message !== message,
+      Math.min(waitMs, MAX_WAIT_MS),
+    );
+  }
+  return runView(record);
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
+  return `${n} bytes`;
+}
