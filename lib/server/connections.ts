@@ -9,13 +9,14 @@ import { openWithKeyring } from "./crypto/keyring";
 import { connectionContext, resealConnection } from "./crypto/reseal";
 import { seal } from "./crypto/seal";
 import {
+  connectionNameList,
   deleteConnection,
   findConnection,
   insertConnection,
   updateConnection,
   visibleConnections,
 } from "./db/queries/connections";
-import { type Connection, connections, type User } from "./db/schema";
+import type { Connection, User } from "./db/schema";
 import { DatabricksEngine } from "./engines/databricks/engine";
 import type { ConnectionCheck, Engine } from "./engines/types";
 import { log } from "./log";
@@ -59,7 +60,7 @@ export async function requireConnection(user: User, id: string): Promise<void> {
 /** Names of connections by id, for lists that show where something runs. */
 export async function connectionNames(): Promise<Map<string, string>> {
   const { db } = await runtime();
-  const rows = await db.select({ id: connections.id, name: connections.name }).from(connections);
+  const rows = await connectionNameList(db);
   return new Map([[BUILTIN_ID, builtinView().name], ...rows.map((r): [string, string] => [r.id, r.name])]);
 }
 

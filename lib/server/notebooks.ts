@@ -1,6 +1,5 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { eq, inArray } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import { exportNotebook, importNotebookSteps } from "@/lib/notebooks/formats";
 import type { CellRun, NotebookConflict, NotebookContent, NotebookListItem, NotebookView } from "@/lib/notebooks/types";
@@ -17,11 +16,12 @@ import {
   foreignCellIds,
   insertNotebook,
   listNotebooks,
+  runAuthors,
   setCellRun,
   updateNotebookIfVersion,
 } from "./db/queries/notebooks";
 import { findUser } from "./db/queries/users";
-import { type Notebook, runs, type User, users } from "./db/schema";
+import type { Notebook, User } from "./db/schema";
 import { createQuery } from "./queries";
 import { runView, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
@@ -63,16 +63,7 @@ async function viewOf(user: User, notebook: Notebook, level: Level): Promise<Not
   const { db, catalog } = await runtime();
   const cells = await cellsOf(db, notebook.id);
   const runIds = cells.flatMap((c) => (c.lastRunId ? [c.lastRunId] : []));
-  const [records, names] = await Promise.all([
-    catalog.loadMany(runIds),
-    runIds.length
-      ? db
-          .select({ id: runs.id, name: users.name })
-          .from(runs)
-          .innerJoin(users, eq(users.id, runs.userId))
-          .where(inArray(runs.id, runIds))
-      : [],
-  ]);
+  const [records, names] = await Promise.all([catalog.loadMany(runIds), runAuthors(db, runIds)]);
   const ranBy = new Map(names.map((r) => [r.id, r.name]));
   const byId = new Map(records.map((r) => [r.id, r]));
   const lastRuns: Record<string, CellRun> = {};

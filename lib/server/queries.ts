@@ -1,5 +1,4 @@
 import "server-only";
-import { and, desc, eq, ne } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { QueryListItem, QueryVersionView, QueryView, SaveConflict } from "@/lib/queries";
 import type { Level } from "@/lib/sharing";
@@ -11,13 +10,14 @@ import {
   findQueryVersion,
   insertQuery,
   type ListScope,
+  lastRunOfQuery,
   listQueries,
   type QueryFields,
   queryVersionList,
   updateQueryIfVersion,
 } from "./db/queries/saved-queries";
 import { findUser } from "./db/queries/users";
-import { type Query, runs, type User, users } from "./db/schema";
+import type { Query, User } from "./db/schema";
 import { runView } from "./runs/runs";
 import { runtime } from "./runtime";
 
@@ -56,13 +56,7 @@ export async function getQuery(user: User, id: string): Promise<QueryView> {
 async function viewOf(user: User, query: Query, level: Level): Promise<QueryView> {
   const { db } = await runtime();
   const owner = await findUser(db, query.ownerId);
-  const [last] = await db
-    .select({ id: runs.id, ranBy: users.name })
-    .from(runs)
-    .innerJoin(users, eq(users.id, runs.userId))
-    .where(and(eq(runs.queryId, query.id), ne(runs.status, "running"), eq(runs.resultExpired, false)))
-    .orderBy(desc(runs.startedAt))
-    .limit(1);
+  const last = await lastRunOfQuery(db, query.id);
   const { catalog } = await runtime();
   const record = last ? await catalog.load(last.id) : null;
   return {

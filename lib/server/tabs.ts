@@ -1,13 +1,13 @@
 import "server-only";
-import { and, desc, eq, inArray, isNull, ne } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { Level } from "@/lib/sharing";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
 import { levelOn } from "./auth/permissions";
 import { BUILTIN_ID, engineFor } from "./connections";
+import { attachRunToQuery, findQueries, findQuery, findQueryVersion, lastRunOfQuery } from "./db/queries/saved-queries";
 import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
 import { findUser } from "./db/queries/users";
-import { type EditorTab, queries, queryVersions, runs, type User, users } from "./db/schema";
+import type { EditorTab, User } from "./db/schema";
 import { queryFor } from "./queries";
 import { type StartRunInput, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
@@ -40,7 +40,7 @@ export async function listTabs(user: User): Promise<EditorTabView[]> {
 async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
   const { db } = await runtime();
   const ids = [...new Set(rows.flatMap((r) => (r.queryId ? [r.queryId] : [])))];
-  const found = ids.length ? await db.select().from(queries).where(inArray(queries.id, ids)) : [];
+  const found = await findQueries(db, ids);
   const levels = new Map<string, Level | null>();
   for (const q of found) levels.set(q.id, await levelOn(user, "query", q));
   const out: EditorTabView[] = [];
@@ -51,17 +51,8 @@ async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
       out.push(plain(row));
       continue;
     }
-    const [base] = await db
-      .select()
-      .from(queryVersions)
-      .where(and(eq(queryVersions.queryId, query.id), eq(queryVersions.version, row.baseVersion)));
-    const [last] = await db
-      .select({ id: runs.id, by: users.name })
-      .from(runs)
-      .innerJoin(users, eq(users.id, runs.userId))
-      .where(and(eq(runs.queryId, query.id), ne(runs.status, "running"), eq(runs.resultExpired, false)))
-      .orderBy(desc(runs.startedAt))
-      .limit(1);
+    const base = await findQueryVersion(db, query.id, row.baseVersion);
+    const last = await lastRunOfQuery(db, query.id);
     out.push({
       ...plain(row),
       query: {
@@ -75,7 +66,7 @@ async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
         isOwner: query.ownerId === user.id,
         ownerName: (await findUser(db, query.ownerId))?.name ?? "(removed user)",
         lastRunId: last?.id ?? null,
-        lastRunBy: last?.by ?? null,
+        lastRunBy: last?.ranBy ?? null,
       },
     });
   }
@@ -172,20 +163,12 @@ export async function linkTab(user: User, tabId: string, queryId: string, versio
 async function adoptLastRun(user: User, tab: EditorTab): Promise<void> {
   if (!tab.lastRunId || !tab.queryId) return;
   const { db } = await runtime();
-  const [query] = await db.select().from(queries).where(eq(queries.id, tab.queryId));
-  await db
-    .update(runs)
-    .set({ queryId: tab.queryId })
-    .where(
-      and(
-        eq(runs.id, tab.lastRunId),
-        eq(runs.userId, user.id),
-        isNull(runs.queryId),
-        ne(runs.status, "running"),
-        eq(runs.sql, query?.sql ?? ""),
-        eq(runs.connectionId, query?.connectionId ?? ""),
-      ),
-    );
+  const query = await findQuery(db, tab.queryId);
+  await attachRunToQuery(
+    db,
+    { id: tab.lastRunId, userId: user.id },
+    { id: tab.queryId, sql: query?.sql ?? "", connectionId: query?.connectionId ?? "" },
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type Group, groupMembers, groups, users } from "../schema";
 
@@ -58,4 +58,18 @@ export async function addGroupMember(db: Db, groupId: string, userId: string): P
 
 export async function removeGroupMember(db: Db, groupId: string, userId: string): Promise<void> {
   await db.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
+}
+
+/** Groups whose name matches a LIKE pattern (see likePattern), by name. */
+export async function findGroupsLike(db: Db, pattern: string, limit: number) {
+  return db
+    .select({ id: groups.id, name: groups.name })
+    .from(groups)
+    .where(ilike(groups.name, pattern))
+    .orderBy(asc(groups.name))
+    .limit(limit);
+}
+
+export async function groupSize(db: Db, groupId: string): Promise<number> {
+  return db.$count(groupMembers, eq(groupMembers.groupId, groupId));
 }

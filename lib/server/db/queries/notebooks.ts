@@ -4,7 +4,7 @@ import { and, asc, desc, eq, ilike, inArray, ne, notInArray, or, type SQL, sql }
 import type { NotebookContent } from "@/lib/notebooks/types";
 import { timeSlicer } from "../../time-slice";
 import type { Db } from "../client";
-import { type Notebook, type NotebookCellRow, notebookCells, notebooks, permissions, users } from "../schema";
+import { type Notebook, type NotebookCellRow, notebookCells, notebooks, permissions, runs, users } from "../schema";
 import { reachesUser, sharedWithUser } from "./permissions";
 import { likePattern } from "./saved-queries";
 
@@ -46,6 +46,16 @@ export async function findCell(db: Db, notebookId: string, cellId: string): Prom
     .from(notebookCells)
     .where(and(eq(notebookCells.notebookId, notebookId), eq(notebookCells.id, cellId)));
   return row ?? null;
+}
+
+/** Who ran each of these runs: a cell's stored result shows it. */
+export async function runAuthors(db: Db, runIds: string[]): Promise<{ id: string; name: string }[]> {
+  if (runIds.length === 0) return [];
+  return db
+    .select({ id: runs.id, name: users.name })
+    .from(runs)
+    .innerJoin(users, eq(users.id, runs.userId))
+    .where(inArray(runs.id, runIds));
 }
 
 /**

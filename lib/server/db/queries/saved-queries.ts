@@ -1,8 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, desc, eq, ilike, inArray, ne, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, ilike, inArray, isNull, ne, or, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { permissions, type Query, queries, queryVersions, users } from "../schema";
+import { permissions, type Query, queries, queryVersions, runs, users } from "../schema";
 import { reachesUser, sharedWithUser } from "./permissions";
 
 export interface QueryFields {
@@ -26,6 +26,11 @@ export async function insertQuery(db: Db, ownerId: string, fields: QueryFields):
 export async function findQuery(db: Db, id: string): Promise<Query | null> {
   const [row] = await db.select().from(queries).where(eq(queries.id, id));
   return row ?? null;
+}
+
+/** The saved queries among `ids` that still exist. */
+export async function findQueries(db: Db, ids: string[]): Promise<Query[]> {
+  return ids.length ? db.select().from(queries).where(inArray(queries.id, ids)) : [];
 }
 
 /**
@@ -130,4 +135,40 @@ export async function listQueries(
     .orderBy(desc(queries.updatedAt), desc(queries.id))
     .limit(options.limit)
     .offset(options.offset);
+}
+
+/** The query's last finished run whose result is still stored, and who ran it: the result its viewers see. */
+export async function lastRunOfQuery(db: Db, queryId: string): Promise<{ id: string; ranBy: string } | null> {
+  const [last] = await db
+    .select({ id: runs.id, ranBy: users.name })
+    .from(runs)
+    .innerJoin(users, eq(users.id, runs.userId))
+    .where(and(eq(runs.queryId, queryId), ne(runs.status, "running"), eq(runs.resultExpired, false)))
+    .orderBy(desc(runs.startedAt))
+    .limit(1);
+  return last ?? null;
+}
+
+/**
+ * Records a user's finished run as the query's, if it is not some query's
+ * already and ran exactly `query.sql` on `query.connectionId`.
+ */
+export async function attachRunToQuery(
+  db: Db,
+  run: { id: string; userId: string },
+  query: { id: string; sql: string; connectionId: string },
+): Promise<void> {
+  await db
+    .update(runs)
+    .set({ queryId: query.id })
+    .where(
+      and(
+        eq(runs.id, run.id),
+        eq(runs.userId, run.userId),
+        isNull(runs.queryId),
+        ne(runs.status, "running"),
+        eq(runs.sql, query.sql),
+        eq(runs.connectionId, query.connectionId),
+      ),
+    );
 }
