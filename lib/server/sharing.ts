@@ -3,7 +3,7 @@ import { UserError } from "@/lib/action-result";
 import type { Grant, Level, ObjectKind, Principal, PrincipalKind } from "@/lib/sharing";
 import { findAuthorized, type Shareable } from "./auth/permissions";
 import type { Db } from "./db/client";
-import { findGroup, findGroupsLike, groupSize } from "./db/queries/groups";
+import { findGroup, findGroupsLike } from "./db/queries/groups";
 import { findNotebook } from "./db/queries/notebooks";
 import { deleteGrant, grantsOn, upsertGrant } from "./db/queries/permissions";
 import { findQuery, likePattern } from "./db/queries/saved-queries";
@@ -74,17 +74,12 @@ export async function findPrincipals(user: User, search: string): Promise<Princi
   const pattern = likePattern(search.trim());
   const people = await findUsersLike(db, pattern, 20);
   const teams = await findGroupsLike(db, pattern, 20);
-  const sizes = new Map<string, number>();
-  for (const team of teams) {
-    const members = await groupSize(db, team.id);
-    sizes.set(team.id, members);
-  }
   return [
     ...teams.map((g) => ({
       kind: "group" as const,
       id: g.id,
       name: g.name,
-      detail: `${sizes.get(g.id) ?? 0} members`,
+      detail: `${g.memberCount} members`,
     })),
     ...people
       .filter((p) => p.id !== user.id)

@@ -40,7 +40,7 @@ export async function deleteConnection(db: Db, id: string): Promise<void> {
 }
 
 /** Every connection's id and name, for lists that show where something runs. */
-export async function connectionNameList(db: Db): Promise<{ id: string; name: string }[]> {
+export async function connectionNameList(db: Db): Promise<Pick<Connection, "id" | "name">[]> {
   return db.select({ id: connections.id, name: connections.name }).from(connections);
 }
 

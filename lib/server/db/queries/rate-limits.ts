@@ -53,9 +53,7 @@ export async function takeRateLimitPoints(db: Db, key: string, points: number): 
   const [row] = await db
     .update(rateLimits)
     .set({ points: sql`GREATEST(0, ${rateLimits.points} - ${points}::int)` })
-    .where(
-      sql`${rateLimits.key} = ${key} AND (${rateLimits.expiresAt} IS NULL OR ${rateLimits.expiresAt} > clock_timestamp())`,
-    )
+    .where(openWindow(key))
     .returning({ points: rateLimits.points, msLeft: msLeft() });
   return row ?? null;
 }
@@ -65,15 +63,18 @@ export async function findRateLimit(db: Db, key: string): Promise<StoredCounter 
   const [row] = await db
     .select({ points: rateLimits.points, msLeft: msLeft() })
     .from(rateLimits)
-    .where(
-      sql`${rateLimits.key} = ${key} AND (${rateLimits.expiresAt} IS NULL OR ${rateLimits.expiresAt} > clock_timestamp())`,
-    );
+    .where(openWindow(key));
   return row ?? null;
 }
 
 export async function deleteRateLimit(db: Db, key: string): Promise<boolean> {
   const rows = await db.delete(rateLimits).where(eq(rateLimits.key, key)).returning({ key: rateLimits.key });
   return rows.length > 0;
+}
+
+/** The key's row, if its window has not ended. */
+function openWindow(key: string) {
+  return sql`${rateLimits.key} = ${key} AND (${rateLimits.expiresAt} IS NULL OR ${rateLimits.expiresAt} > clock_timestamp())`;
 }
 
 /** Milliseconds until the row's window ends, by the database's clock; null when it never ends. */

@@ -5,12 +5,8 @@ import type { Db } from "../client";
 import { permissions, type Query, queries, queryVersions, runs, users } from "../schema";
 import { reachesUser, sharedWithUser } from "./permissions";
 
-export interface QueryFields {
-  title: string;
-  description: string;
-  sql: string;
-  connectionId: string;
-}
+/** What a save writes: the fields a version of the query has. */
+export type QueryFields = Pick<Query, "title" | "description" | "sql" | "connectionId">;
 
 export async function insertQuery(db: Db, ownerId: string, fields: QueryFields): Promise<Query> {
   return db.transaction(async (tx) => {

@@ -59,6 +59,9 @@ export async function replacePasswordHash(db: Db, id: string, expected: string, 
   return rows.length === 1;
 }
 
+/** The advisory-lock key under which the first admin is created (see client.ts for the others). */
+const FIRST_ADMIN_LOCK = 4711;
+
 /**
  * Creates the first admin unless an account exists; false if one does. A lock
  * makes two simultaneous first visitors produce one admin.
@@ -68,7 +71,7 @@ export async function insertFirstAdmin(
   admin: { email: string; name: string; passwordHash: string },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(4711)`);
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${FIRST_ADMIN_LOCK})`);
     if ((await userCount(tx)) > 0) return false;
     await insertUser(tx, { ...admin, role: "admin" });
     return true;
