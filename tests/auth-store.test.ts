@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { MetadataRateLimiter, pruneRateLimits } from "@/lib/server/auth/rate-limit-store";
+import { MetadataRateLimiter } from "@/lib/server/auth/rate-limit-store";
 import { SignInLimits } from "@/lib/server/auth/sign-in-limits";
 import { hashingGate } from "@/lib/server/crypto/password";
 import type { DbHandle } from "@/lib/server/db/client";
+import { pruneRateLimits } from "@/lib/server/db/queries/rate-limits";
 import { findUser, insertUser } from "@/lib/server/db/queries/users";
 import { rateLimits, type User } from "@/lib/server/db/schema";
 import { metadataStores } from "./support/metadata-stores";

@@ -15,7 +15,8 @@ allowLocalWarehouse();
 
 const runs = await import("@/lib/server/runs/runs");
 const { runtime } = await import("@/lib/server/runtime");
-const { saveConnection, engineFor } = await import("@/lib/server/connections");
+const { saveConnection } = await import("@/lib/server/connections");
+const { engineFor } = await import("@/lib/server/connections/engines");
 const { shutdown, SHUTTING_DOWN } = await import("@/lib/server/shutdown");
 const { openDb } = await import("@/lib/server/db/client");
 const { RunCatalog } = await import("@/lib/server/runs/catalog");

@@ -19,7 +19,8 @@ import { createTestUser } from "./support/users";
 prepareTempDataDir(1_000);
 allowLocalWarehouse();
 
-const { saveConnection, checkConnection, engineFor } = await import("@/lib/server/connections");
+const { saveConnection } = await import("@/lib/server/connections");
+const { checkConnection, engineFor } = await import("@/lib/server/connections/engines");
 const { UNREACHABLE, REFUSED_CODE } = await import("@/lib/server/network/warehouse-policy");
 const { parseNetworks } = await import("@/lib/server/network/addresses");
 const { parseHostPatterns, parsePorts } = await import("@/lib/server/network/hosts");

@@ -26,7 +26,8 @@ const { addressRefusal, parseNetworks } = await import("@/lib/server/network/add
 const { checkTarget, guardedLookup, REFUSED_CODE, UNREACHABLE, WarehouseRefusal } = await import(
   "@/lib/server/network/warehouse-policy"
 );
-const { saveConnection, checkConnection, listConnections, engineFor } = await import("@/lib/server/connections");
+const { saveConnection, listConnections } = await import("@/lib/server/connections");
+const { checkConnection, engineFor } = await import("@/lib/server/connections/engines");
 const { runtime } = await import("@/lib/server/runtime");
 const { insertConnection } = await import("@/lib/server/db/queries/connections");
 const { seal } = await import("@/lib/server/crypto/seal");

@@ -5,13 +5,12 @@
 // link. None has a session to check: each parses its own input, and works
 // only with a valid token or on a server that has no account yet.
 
-import { sql } from "drizzle-orm";
 import type { ActionResult } from "@/lib/action-result";
 import { accountInput, joinInput, resetPasswordInput } from "@/lib/schemas/members";
 import { failureMessage } from "@/lib/server/actions/safe-action";
 import { resetPassword } from "@/lib/server/auth/account";
 import { hashPassword } from "@/lib/server/crypto/password";
-import { insertUser, userCount } from "@/lib/server/db/queries/users";
+import { insertFirstAdmin, userCount } from "@/lib/server/db/queries/users";
 import { joinWithInvitation } from "@/lib/server/members";
 import { runtime } from "@/lib/server/runtime";
 
@@ -29,12 +28,7 @@ export async function createFirstAdminAction(raw: unknown): Promise<ActionResult
     // Checked before hashing, so that strangers cannot keep the server hashing; again under the lock.
     if ((await userCount(db)) > 0) return { ok: false, error: ALREADY_SET_UP };
     const passwordHash = await hashPassword(parsed.data.password);
-    const created = await db.transaction(async (tx) => {
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(4711)`);
-      if ((await userCount(tx)) > 0) return false;
-      await insertUser(tx, { name: parsed.data.name, email: parsed.data.email, passwordHash, role: "admin" });
-      return true;
-    });
+    const created = await insertFirstAdmin(db, { name: parsed.data.name, email: parsed.data.email, passwordHash });
     if (!created) return { ok: false, error: ALREADY_SET_UP };
     return { ok: true, data: null };
   } catch (error) {

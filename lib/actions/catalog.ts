@@ -2,7 +2,7 @@
 
 import { catalogsInput, columnsInput, schemasInput, searchTablesInput, tablesInput } from "@/lib/schemas/catalog";
 import { action } from "@/lib/server/actions/safe-action";
-import { engineFor } from "@/lib/server/connections";
+import { engineFor } from "@/lib/server/connections/engines";
 
 /** Matches the schema browser shows for a search; it asks for one more to know there are more. */
 const SEARCH_LIMIT = 100;

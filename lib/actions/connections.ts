@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { connectionIdInput, connectionInput } from "@/lib/schemas/connections";
 import { action } from "@/lib/server/actions/safe-action";
-import { checkConnection, removeConnection, saveConnection } from "@/lib/server/connections";
+import { removeConnection, saveConnection } from "@/lib/server/connections";
+import { checkConnection } from "@/lib/server/connections/engines";
 
 export const saveConnectionAction = action(connectionInput, (input, user) => saveConnection(user, input));
 

@@ -7,7 +7,8 @@ import type { Page, RunView } from "@/lib/results/types";
 import type { Level } from "@/lib/sharing";
 import { runStepsSliced } from "@/lib/steps";
 import { findAuthorized, listedLevel } from "./auth/permissions";
-import { engineFor, listConnections, requireConnection } from "./connections";
+import { listConnections, requireConnection } from "./connections";
+import { engineFor } from "./connections/engines";
 import {
   cellsOf,
   deleteNotebook,

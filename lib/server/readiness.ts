@@ -1,5 +1,5 @@
 import "server-only";
-import { sql } from "drizzle-orm";
+import { ping } from "./db/client";
 import { type Runtime, runtime } from "./runtime";
 import { shuttingDown } from "./shutdown";
 
@@ -19,7 +19,7 @@ const CHECKS: Record<Part, (rt: Runtime) => Promise<unknown>> = {
     if (!(await rt.engine.testConnection()).ok) throw new Error("the warehouse did not answer");
   },
   resultStore: (rt) => rt.store.read("SELECT 1"),
-  metadataStore: (rt) => rt.db.execute(sql`SELECT 1`),
+  metadataStore: (rt) => ping(rt.db),
 };
 
 /** Resolves true if `work` succeeds within the timeout; never rejects (a late failure is dropped). */

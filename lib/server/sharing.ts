@@ -1,15 +1,14 @@
 import "server-only";
-import { asc, eq, ilike, or } from "drizzle-orm";
 import { UserError } from "@/lib/action-result";
 import type { Grant, Level, ObjectKind, Principal, PrincipalKind } from "@/lib/sharing";
 import { findAuthorized, type Shareable } from "./auth/permissions";
 import type { Db } from "./db/client";
-import { findGroup } from "./db/queries/groups";
+import { findGroup, findGroupsLike } from "./db/queries/groups";
 import { findNotebook } from "./db/queries/notebooks";
 import { deleteGrant, grantsOn, upsertGrant } from "./db/queries/permissions";
 import { findQuery, likePattern } from "./db/queries/saved-queries";
-import { findUser } from "./db/queries/users";
-import { groupMembers, groups, type User, users } from "./db/schema";
+import { findUser, findUsersLike } from "./db/queries/users";
+import type { User } from "./db/schema";
 import { runtime } from "./runtime";
 
 /** How to find each kind of shared object. */
@@ -73,29 +72,14 @@ export async function unshare(
 export async function findPrincipals(user: User, search: string): Promise<Principal[]> {
   const { db } = await runtime();
   const pattern = likePattern(search.trim());
-  const people = await db
-    .select({ id: users.id, name: users.name, email: users.email })
-    .from(users)
-    .where(or(ilike(users.name, pattern), ilike(users.email, pattern)))
-    .orderBy(asc(users.email))
-    .limit(20);
-  const teams = await db
-    .select({ id: groups.id, name: groups.name })
-    .from(groups)
-    .where(ilike(groups.name, pattern))
-    .orderBy(asc(groups.name))
-    .limit(20);
-  const sizes = new Map<string, number>();
-  for (const team of teams) {
-    const members = await db.$count(groupMembers, eq(groupMembers.groupId, team.id));
-    sizes.set(team.id, members);
-  }
+  const people = await findUsersLike(db, pattern, 20);
+  const teams = await findGroupsLike(db, pattern, 20);
   return [
     ...teams.map((g) => ({
       kind: "group" as const,
       id: g.id,
       name: g.name,
-      detail: `${sizes.get(g.id) ?? 0} members`,
+      detail: `${g.memberCount} members`,
     })),
     ...people
       .filter((p) => p.id !== user.id)

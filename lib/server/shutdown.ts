@@ -1,5 +1,5 @@
 import "server-only";
-import { closeAllEngines } from "./connections";
+import { closeAllEngines } from "./connections/engines";
 import { log } from "./log";
 import { savePendingEnds } from "./runs/final-save";
 import { retireInstance } from "./runs/instances";

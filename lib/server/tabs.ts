@@ -1,14 +1,15 @@
 import "server-only";
-import { and, eq, inArray } from "drizzle-orm";
 import { NOT_FOUND, UserError } from "@/lib/action-result";
 import type { Level } from "@/lib/sharing";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
 import { levelOn } from "./auth/permissions";
-import { BUILTIN_ID, engineFor } from "./connections";
+import { BUILTIN_ID } from "./connections/access";
+import { engineFor } from "./connections/engines";
 import { adoptRun, runsRanBy } from "./db/queries/runs";
+import { findQueries, findQuery, findQueryVersion } from "./db/queries/saved-queries";
 import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
 import { findUser } from "./db/queries/users";
-import { type EditorTab, queries, queryVersions, type User } from "./db/schema";
+import type { EditorTab, User } from "./db/schema";
 import { queryFor } from "./queries";
 import { type StartRunInput, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
@@ -41,7 +42,7 @@ export async function listTabs(user: User): Promise<EditorTabView[]> {
 async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
   const { db } = await runtime();
   const ids = [...new Set(rows.flatMap((r) => (r.queryId ? [r.queryId] : [])))];
-  const found = ids.length ? await db.select().from(queries).where(inArray(queries.id, ids)) : [];
+  const found = await findQueries(db, ids);
   const levels = new Map<string, Level | null>();
   for (const q of found) levels.set(q.id, await levelOn(user, "query", q));
   const out: EditorTabView[] = [];
@@ -52,10 +53,7 @@ async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
       out.push(plain(row));
       continue;
     }
-    const [base] = await db
-      .select()
-      .from(queryVersions)
-      .where(and(eq(queryVersions.queryId, query.id), eq(queryVersions.version, row.baseVersion)));
+    const base = await findQueryVersion(db, query.id, row.baseVersion);
     const [last] = await runsRanBy(db, { latestOfQuery: query.id });
     out.push({
       ...plain(row),
@@ -167,7 +165,7 @@ export async function linkTab(user: User, tabId: string, queryId: string, versio
 async function adoptLastRun(user: User, tab: EditorTab): Promise<void> {
   if (!tab.lastRunId || !tab.queryId) return;
   const { db } = await runtime();
-  const [query] = await db.select().from(queries).where(eq(queries.id, tab.queryId));
+  const query = await findQuery(db, tab.queryId);
   await adoptRun(
     db,
     { id: tab.lastRunId, userId: user.id },

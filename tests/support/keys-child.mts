@@ -17,7 +17,8 @@ console.log("READY");
 
 const { runtime } = await import("../../lib/server/runtime");
 const { findUserByEmail } = await import("../../lib/server/db/queries/users");
-const { saveConnection, engineFor } = await import("../../lib/server/connections");
+const { saveConnection } = await import("../../lib/server/connections");
+const { engineFor } = await import("../../lib/server/connections/engines");
 const { db } = await runtime();
 const admin = await findUserByEmail(db, process.env.LAKEBOOK_ADMIN_EMAIL ?? "");
 if (!admin) throw new Error("no admin from the environment");

@@ -1,12 +1,11 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import { asciiLower, emailDomain, isPrintableAscii } from "@/lib/auth/email-domains";
 import type { SsoErrorCode } from "@/lib/auth/sso-errors";
 import type { Db } from "../db/client";
 import { bindIdentity, findIdentity, identitiesOf, touchIdentity } from "../db/queries/identities";
 import { acceptInvitation, findOpenInvitationForEmail } from "../db/queries/invitations";
-import { findUser, findUserByEmail, insertUser } from "../db/queries/users";
-import { type User, users } from "../db/schema";
+import { findUser, findUserByEmail, insertUser, lockUser } from "../db/queries/users";
+import type { User } from "../db/schema";
 
 /**
  * Single sign-on: which Lakebook account an OpenID Connect identity signs in
@@ -182,7 +181,7 @@ async function decideOnce(
 async function bindByEmail(db: Db, userId: string, identity: SsoIdentity, email: string): Promise<SsoDecision> {
   return db.transaction(async (tx) => {
     // The row lock makes two first sign-ins of different identities take turns.
-    const [user] = await tx.select().from(users).where(eq(users.id, userId)).for("update");
+    const user = await lockUser(tx, userId);
     if (!user) throw new Race();
     if (user.disabled) return { ok: false, code: "SsoDisabled" } as const;
     if (user.passwordHash) return { ok: false, code: "SsoPasswordAccount" } as const;

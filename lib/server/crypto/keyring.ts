@@ -1,7 +1,6 @@
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { serverSettings } from "../db/schema";
+import { insertSettingIfAbsent, settingValue, updateSetting } from "../db/queries/server-settings";
 import { open, seal } from "./seal";
 import { loadSecretKey, parseKey } from "./secret-key";
 
@@ -75,14 +74,12 @@ const CHECK_TEXT = "lakebook: this metadata store's secrets are sealed under thi
  * rotation the check is sealed again under the new key. Returns whether it was.
  */
 export async function verifyKeyCheck(db: Db, keys: Keyring): Promise<{ rotated: boolean }> {
-  await db
-    .insert(serverSettings)
-    .values({ name: CHECK_NAME, value: seal(keys.current, CHECK_TEXT, CHECK_CONTEXT) })
-    .onConflictDoNothing();
-  const [row] = await db.select().from(serverSettings).where(eq(serverSettings.name, CHECK_NAME));
+  await insertSettingIfAbsent(db, CHECK_NAME, seal(keys.current, CHECK_TEXT, CHECK_CONTEXT));
+  const check = await settingValue(db, CHECK_NAME);
   let opened: Opened;
   try {
-    opened = openWithKeyring(keys, row.value, CHECK_CONTEXT);
+    // A missing check (never expected: it was just stored) fails to open like a wrong one.
+    opened = openWithKeyring(keys, check ?? "", CHECK_CONTEXT);
   } catch {
     if (keys.source === "file")
       throw new StartupError(
@@ -97,9 +94,6 @@ export async function verifyKeyCheck(db: Db, keys: Keyring): Promise<{ rotated: 
   if (opened.plaintext !== CHECK_TEXT)
     throw new StartupError("The secret key check in server_settings is not Lakebook's.");
   if (!opened.stale) return { rotated: false };
-  await db
-    .update(serverSettings)
-    .set({ value: seal(keys.current, CHECK_TEXT, CHECK_CONTEXT), updatedAt: new Date() })
-    .where(eq(serverSettings.name, CHECK_NAME));
+  await updateSetting(db, CHECK_NAME, seal(keys.current, CHECK_TEXT, CHECK_CONTEXT));
   return { rotated: true };
 }

@@ -1,7 +1,6 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
 import type { Db } from "../db/client";
-import { connections } from "../db/schema";
+import { replaceSealedSecret, sealedSecrets } from "../db/queries/connections";
 import { type Keyring, openWithKeyring, verifyKeyCheck } from "./keyring";
 import { seal } from "./seal";
 
@@ -23,10 +22,7 @@ export async function resealConnection(
   was: string,
   plaintext: string,
 ): Promise<void> {
-  await db
-    .update(connections)
-    .set({ sealedSecret: seal(keys.current, plaintext, connectionContext(id)) })
-    .where(and(eq(connections.id, id), eq(connections.sealedSecret, was)));
+  await replaceSealedSecret(db, id, was, seal(keys.current, plaintext, connectionContext(id)));
 }
 
 export interface ResealReport {
@@ -47,9 +43,7 @@ export interface ResealReport {
 export async function resealAll(db: Db, keys: Keyring): Promise<ResealReport> {
   const { rotated } = await verifyKeyCheck(db, keys);
   const report: ResealReport = { resealed: 0, current: 0, unreadable: [], checkRotated: rotated };
-  const rows = await db
-    .select({ id: connections.id, name: connections.name, sealedSecret: connections.sealedSecret })
-    .from(connections);
+  const rows = await sealedSecrets(db);
   for (const row of rows) {
     try {
       const opened = openWithKeyring(keys, row.sealedSecret, connectionContext(row.id));

@@ -134,3 +134,8 @@ export async function underStartupLock<T>(db: Db, work: (tx: Db) => Promise<T>):
     return work(tx as unknown as Db);
   });
 }
+
+/** A trivial query: resolves when the metadata store answers. */
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`SELECT 1`);
+}

@@ -38,3 +38,26 @@ export async function updateConnection(
 export async function deleteConnection(db: Db, id: string): Promise<void> {
   await db.delete(connections).where(eq(connections.id, id));
 }
+
+/** Every connection's id and name, for lists that show where something runs. */
+export async function connectionNameList(db: Db): Promise<Pick<Connection, "id" | "name">[]> {
+  return db.select({ id: connections.id, name: connections.name }).from(connections);
+}
+
+/** Every connection's sealed secret, to seal them all again under a new key. */
+export async function sealedSecrets(db: Db): Promise<Pick<Connection, "id" | "name" | "sealedSecret">[]> {
+  return db
+    .select({ id: connections.id, name: connections.name, sealedSecret: connections.sealedSecret })
+    .from(connections);
+}
+
+/**
+ * Replaces a sealed secret only if the row still holds `was`, and without
+ * touching `updatedAt` (which names the version its engines were built for).
+ */
+export async function replaceSealedSecret(db: Db, id: string, was: string, sealedSecret: string): Promise<void> {
+  await db
+    .update(connections)
+    .set({ sealedSecret })
+    .where(and(eq(connections.id, id), eq(connections.sealedSecret, was)));
+}

@@ -1,8 +1,11 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, ilike, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type Group, groupMembers, groups, users } from "../schema";
+
+/** The number of members of the group in the row, as a column. */
+const memberCount = sql<number>`(SELECT count(*)::int FROM ${groupMembers} WHERE ${groupMembers.groupId} = ${groups.id})`;
 
 export async function listGroups(db: Db): Promise<(Group & { memberCount: number })[]> {
   return db
@@ -11,7 +14,7 @@ export async function listGroups(db: Db): Promise<(Group & { memberCount: number
       name: groups.name,
       createdBy: groups.createdBy,
       createdAt: groups.createdAt,
-      memberCount: sql<number>`(SELECT count(*)::int FROM ${groupMembers} WHERE ${groupMembers.groupId} = ${groups.id})`,
+      memberCount,
     })
     .from(groups)
     .orderBy(asc(sql`lower(${groups.name})`));
@@ -58,4 +61,14 @@ export async function addGroupMember(db: Db, groupId: string, userId: string): P
 
 export async function removeGroupMember(db: Db, groupId: string, userId: string): Promise<void> {
   await db.delete(groupMembers).where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
+}
+
+/** Groups whose name matches a LIKE pattern (see likePattern), by name, with their number of members. */
+export async function findGroupsLike(db: Db, pattern: string, limit: number) {
+  return db
+    .select({ id: groups.id, name: groups.name, memberCount })
+    .from(groups)
+    .where(ilike(groups.name, pattern))
+    .orderBy(asc(groups.name))
+    .limit(limit);
 }

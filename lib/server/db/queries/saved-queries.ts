@@ -5,12 +5,8 @@ import type { Db } from "../client";
 import { permissions, type Query, queries, queryVersions, users } from "../schema";
 import { reachesUser, sharedWithUser } from "./permissions";
 
-export interface QueryFields {
-  title: string;
-  description: string;
-  sql: string;
-  connectionId: string;
-}
+/** What a save writes: the fields a version of the query has. */
+export type QueryFields = Pick<Query, "title" | "description" | "sql" | "connectionId">;
 
 export async function insertQuery(db: Db, ownerId: string, fields: QueryFields): Promise<Query> {
   return db.transaction(async (tx) => {
@@ -26,6 +22,11 @@ export async function insertQuery(db: Db, ownerId: string, fields: QueryFields):
 export async function findQuery(db: Db, id: string): Promise<Query | null> {
   const [row] = await db.select().from(queries).where(eq(queries.id, id));
   return row ?? null;
+}
+
+/** The saved queries among `ids` that still exist. */
+export async function findQueries(db: Db, ids: string[]): Promise<Query[]> {
+  return ids.length ? db.select().from(queries).where(inArray(queries.id, ids)) : [];
 }
 
 /**

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, ilike, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
 import { type User, users } from "../schema";
 
@@ -57,4 +57,39 @@ export async function replacePasswordHash(db: Db, id: string, expected: string, 
     .where(and(eq(users.id, id), eq(users.passwordHash, expected)))
     .returning({ id: users.id });
   return rows.length === 1;
+}
+
+/** The advisory-lock key under which the first admin is created (see client.ts for the others). */
+const FIRST_ADMIN_LOCK = 4711;
+
+/**
+ * Creates the first admin unless an account exists; false if one does. A lock
+ * makes two simultaneous first visitors produce one admin.
+ */
+export async function insertFirstAdmin(
+  db: Db,
+  admin: { email: string; name: string; passwordHash: string },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(${FIRST_ADMIN_LOCK})`);
+    if ((await userCount(tx)) > 0) return false;
+    await insertUser(tx, { ...admin, role: "admin" });
+    return true;
+  });
+}
+
+/** Reads a member and locks the row until the transaction ends, so that decisions about it take turns. */
+export async function lockUser(tx: Db, id: string): Promise<User | null> {
+  const [row] = await tx.select().from(users).where(eq(users.id, id)).for("update");
+  return row ?? null;
+}
+
+/** Members whose name or email matches a LIKE pattern (see likePattern), by email. */
+export async function findUsersLike(db: Db, pattern: string, limit: number) {
+  return db
+    .select({ id: users.id, name: users.name, email: users.email })
+    .from(users)
+    .where(or(ilike(users.name, pattern), ilike(users.email, pattern)))
+    .orderBy(asc(users.email))
+    .limit(limit);
 }

@@ -2,7 +2,7 @@ import { csvFileName } from "@/lib/csv";
 import { routeError } from "@/lib/server/actions/route-error";
 import { isSameOrigin } from "@/lib/server/actions/same-origin";
 import { requireUser } from "@/lib/server/auth/session";
-import { engineFor } from "@/lib/server/connections";
+import { engineFor } from "@/lib/server/connections/engines";
 import { allRowsCsv, csvDownload } from "@/lib/server/runs/runs";
 
 export const dynamic = "force-dynamic";

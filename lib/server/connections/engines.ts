@@ -1,0 +1,130 @@
+import "server-only";
+import { UserError } from "@/lib/action-result";
+import { config } from "../config";
+import { openWithKeyring } from "../crypto/keyring";
+import { connectionContext, resealConnection } from "../crypto/reseal";
+import type { Connection, User } from "../db/schema";
+import { DatabricksEngine } from "../engines/databricks/engine";
+import type { ConnectionCheck, Engine } from "../engines/types";
+import { log } from "../log";
+import { warehousePolicy } from "../network/warehouse-policy";
+import { runtime } from "../runtime";
+import { BUILTIN_ID, type ConnectionInput, manageable, revealsNetwork, usable } from "./access";
+import { allowedHost, changesWhereSecretGoes, secretAgainMessage } from "./destination";
+
+/** Tests a saved connection, or the values of a form before saving (with the stored secret if none is typed). */
+export async function checkConnection(user: User, input: ConnectionInput | { id: string }): Promise<ConnectionCheck> {
+  if (!("host" in input)) {
+    if (input.id === BUILTIN_ID) return (await runtime()).engine.testConnection();
+    return (await engineFor(user, input.id)).testConnection();
+  }
+  let host: string;
+  try {
+    host = await allowedHost(user, input.host, input.port, false);
+  } catch (error) {
+    if (UserError.is(error)) return { ok: false, message: error.message };
+    throw error;
+  }
+  let secret = input.secret?.trim() ?? "";
+  if (!secret && input.id) {
+    const existing = await manageable(user, input.id);
+    const clientId = input.authType === "oauth-m2m" ? (input.clientId ?? null) : null;
+    if (changesWhereSecretGoes(existing, { ...input, host, clientId }))
+      return { ok: false, message: secretAgainMessage(input.authType) };
+    secret = await openSecret(existing);
+  }
+  if (!secret)
+    return { ok: false, message: input.authType === "token" ? "Enter the access token." : "Enter the client secret." };
+  const engine = new DatabricksEngine({
+    ...engineOptions({
+      ...input,
+      host,
+      port: String(input.port),
+      defaultCatalog: input.defaultCatalog ?? null,
+      defaultSchema: input.defaultSchema ?? null,
+    }),
+    auth: authFor(input.authType, input.clientId ?? null, secret),
+    startupWaitMs: 20_000,
+    policy: warehousePolicy(),
+    revealNetwork: revealsNetwork(user),
+  });
+  try {
+    return await engine.testConnection();
+  } finally {
+    await engine.close();
+  }
+}
+
+// One engine (driver client and session pool) per connection, version and user:
+// pooled warehouse sessions keep USE/SET state, which must not pass between people.
+const holder = globalThis as { __lakebookEngines?: Map<string, { version: number; engine: Engine }> };
+holder.__lakebookEngines ??= new Map();
+const engines = holder.__lakebookEngines;
+
+/** The engine behind a connection the user may use. */
+export async function engineFor(user: User, connectionId: string): Promise<Engine> {
+  if (connectionId === BUILTIN_ID) return (await runtime()).engine;
+  const row = await usable(user, connectionId);
+  // The role is part of the key: what an engine's errors reveal depends on it.
+  const key = `${row.id}/${user.id}/${user.role}`;
+  const cached = engines.get(key);
+  if (cached && cached.version === row.updatedAt.getTime()) return cached.engine;
+  if (cached) void cached.engine.close();
+  const engine = new DatabricksEngine({
+    ...engineOptions(row),
+    auth: authFor(row.authType, row.clientId, await openSecret(row)),
+    statementTimeoutSeconds: config().LAKEBOOK_STATEMENT_TIMEOUT,
+    policy: warehousePolicy(),
+    revealNetwork: revealsNetwork(user),
+  });
+  engines.set(key, { version: row.updatedAt.getTime(), engine });
+  return engine;
+}
+
+/** Closes every Databricks engine: their sessions on the warehouses and their driver clients. */
+export async function closeAllEngines(): Promise<void> {
+  const all = [...engines.values()];
+  engines.clear();
+  await Promise.all(all.map(({ engine }) => engine.close()));
+}
+
+export function forgetEngine(connectionId: string): void {
+  for (const [key, cached] of engines) {
+    if (!key.startsWith(`${connectionId}/`)) continue;
+    engines.delete(key);
+    void cached.engine.close();
+  }
+}
+
+/**
+ * A connection's secret. One sealed under the previous key (a rotation in
+ * progress) is sealed again under the current key as it is used.
+ */
+async function openSecret(row: Connection): Promise<string> {
+  const { db, keys } = await runtime();
+  const { plaintext, stale } = openWithKeyring(keys, row.sealedSecret, connectionContext(row.id));
+  if (stale) {
+    // The secret is open either way: a metadata store that fails now leaves it for the next use or keys:reseal.
+    await resealConnection(db, keys, row.id, row.sealedSecret, plaintext).then(
+      () => log.info(`sealed the secret of connection ${row.id} again under the current key`),
+      (error) => log.warn(`could not seal the secret of connection ${row.id} again under the current key`, error),
+    );
+  }
+  return plaintext;
+}
+
+function engineOptions(c: Pick<Connection, "host" | "port" | "httpPath" | "defaultCatalog" | "defaultSchema">) {
+  return {
+    host: c.host,
+    port: Number(c.port),
+    httpPath: c.httpPath,
+    defaultCatalog: c.defaultCatalog || null,
+    defaultSchema: c.defaultSchema || null,
+  };
+}
+
+function authFor(type: Connection["authType"], clientId: string | null, secret: string) {
+  return type === "token"
+    ? ({ type: "token", token: secret } as const)
+    : ({ type: "oauth-m2m", clientId: clientId ?? "", clientSecret: secret } as const);
+}

@@ -1,0 +1,46 @@
+import { sql } from "drizzle-orm";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
+import { notebooks } from "./notebooks";
+import { queries } from "./saved-queries";
+import { users } from "./users";
+
+/** Every run: the query history. The rows of its result are in the result store of `instanceId`. */
+export const runs = pgTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    connectionId: text("connection_id").notNull(),
+    /** Set when the run is of a saved query's saved SQL: its viewers may see the result. */
+    queryId: text("query_id").references(() => queries.id, { onDelete: "set null" }),
+    /** Set when the run is of a notebook cell's saved SQL: the notebook's viewers may see the result. */
+    notebookId: text("notebook_id").references(() => notebooks.id, { onDelete: "set null" }),
+    sql: text("sql").notNull(),
+    status: text("status").$type<RunStatus>().notNull(),
+    columns: jsonb("columns").$type<ResultColumn[]>().notNull(),
+    rowCount: bigint("row_count", { mode: "number" }).notNull().default(0),
+    truncated: boolean("truncated").notNull().default(false),
+    message: text("message"),
+    statementCount: integer("statement_count").notNull(),
+    error: jsonb("error").$type<RunError>(),
+    startedAt: timestamp("started_at", { withTimezone: true, precision: 3 }).notNull(),
+    finishedAt: timestamp("finished_at", { withTimezone: true, precision: 3 }),
+    firstPageMs: doublePrecision("first_page_ms"),
+    instanceId: text("instance_id").notNull(),
+    /** The stored rows were removed (retention); the history entry stays. */
+    resultExpired: boolean("result_expired").notNull().default(false),
+  },
+  (t) => [
+    index("runs_user_started_idx").on(t.userId, t.startedAt),
+    index("runs_query_started_idx").on(t.queryId, t.startedAt),
+    index("runs_started_idx").on(t.startedAt),
+    // Finding the running runs of a stopped instance (runs/instances.ts) reads only these.
+    index("runs_running_idx").on(t.instanceId).where(sql`${t.status} = 'running'`),
+  ],
+);
+
+export type Run = typeof runs.$inferSelect;
+export type NewRun = typeof runs.$inferInsert;

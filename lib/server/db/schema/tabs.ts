@@ -1,0 +1,28 @@
+import { index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { queries } from "./saved-queries";
+import { users } from "./users";
+
+/** A user's open editor tabs. `sql` is the draft, saved as they type; `baseVersion` is the query version it started from. */
+export const editorTabs = pgTable(
+  "editor_tabs",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    position: integer("position").notNull(),
+    title: text("title").notNull(),
+    queryId: text("query_id").references(() => queries.id, { onDelete: "set null" }),
+    baseVersion: integer("base_version"),
+    sql: text("sql").notNull().default(""),
+    connectionId: text("connection_id").notNull(),
+    /** The tab's last run, so its result comes back with it. */
+    lastRunId: text("last_run_id"),
+    /** Grows with every draft save, so a late save never overwrites a newer one. */
+    revision: integer("revision").notNull().default(0),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("editor_tabs_user_idx").on(t.userId, t.position)],
+);
+
+export type EditorTab = typeof editorTabs.$inferSelect;
