@@ -1,5 +1,20 @@
-/** What every server action returns: data, or a message meant for the user. */
-export type ActionResult<T> = { ok: true; data: T } | { ok: false; error: string };
+/**
+ * What kind of expected failure: it decides a route's HTTP status (one table,
+ * `lib/server/actions/route-error.ts`) and what a page does (a missing object
+ * shows the "not found" page). Never recognise a failure by its message.
+ */
+export type ErrorCode = "invalid" | "not-found" | "sign-in" | "forbidden" | "conflict" | "busy";
+
+/** What every server action returns: data, or a message meant for the user and its kind. */
+export type ActionResult<T> = { ok: true; data: T } | Failure;
+
+/** A failed action: the message for the user, and its kind ("internal": unexpected, with a logged reference). */
+export type Failure = { ok: false; error: string; code: ErrorCode | "internal" };
+
+/** A failure made where it is known (a form's own check, an unreachable server), without a thrown error. */
+export function failed(error: string, code: Failure["code"] = "invalid"): Failure {
+  return { ok: false, error, code };
+}
 
 const USER_ERROR = Symbol.for("lakebook.UserError");
 
@@ -7,7 +22,10 @@ const USER_ERROR = Symbol.for("lakebook.UserError");
 export class UserError extends Error {
   readonly [USER_ERROR] = true;
 
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: ErrorCode = "invalid",
+  ) {
     super(message);
     this.name = "UserError";
   }
@@ -16,6 +34,19 @@ export class UserError extends Error {
   static is(error: unknown): error is UserError {
     return typeof error === "object" && error !== null && USER_ERROR in error;
   }
+
+  /** Whether `error` is an expected failure of this kind. */
+  static isCode(error: unknown, code: ErrorCode): boolean {
+    return UserError.is(error) && error.code === code;
+  }
 }
 
 export const NOT_FOUND = "Not found: it does not exist, or you do not have access to it.";
+
+/**
+ * Something that does not exist, or that the caller may not see: the two are
+ * one answer, so that an id tells nothing about what it names.
+ */
+export function notFoundError(): UserError {
+  return new UserError(NOT_FOUND, "not-found");
+}

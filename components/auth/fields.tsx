@@ -3,6 +3,7 @@
 import type React from "react";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
+import { failed } from "@/lib/action-result";
 
 /** Pieces the sign-in, setup and invitation forms share. */
 
@@ -19,7 +20,7 @@ export function useSubmit(handle: (form: FormData) => Promise<string | null>, in
     await run(
       async () => {
         const problem = await handle(form);
-        return problem === null ? { ok: true, data: null } : { ok: false, error: problem };
+        return problem === null ? { ok: true as const, data: null } : failed(problem);
       },
       { keepPending: true },
     );

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
-import type { ActionResult } from "@/lib/action-result";
+import { type ActionResult, failed } from "@/lib/action-result";
 import { createNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
 import { newCell } from "@/lib/notebooks/cells";
@@ -21,9 +21,9 @@ async function importNotebookFile(file: File, connectionId: string): Promise<Act
     });
     const type = response.headers.get("content-type") ?? "";
     if (type.startsWith("application/json")) return (await response.json()) as ActionResult<{ id: string }>;
-    return { ok: false, error: `The server could not import the file (HTTP ${response.status}). Try again.` };
+    return failed(`The server could not import the file (HTTP ${response.status}). Try again.`, "internal");
   } catch {
-    return { ok: false, error: "The server could not be reached. Check your connection and try again." };
+    return failed("The server could not be reached. Check your connection and try again.", "internal");
   }
 }
 

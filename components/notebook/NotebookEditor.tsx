@@ -7,6 +7,7 @@ import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
 import { ConflictDialog } from "@/components/workbench/ConflictDialog";
 import { type QueryDetails, QueryDetailsDialog } from "@/components/workbench/QueryDetailsDialog";
+import { failed } from "@/lib/action-result";
 import { cellToQueryAction, createNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
 import {
@@ -101,7 +102,7 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
     const result = await toQueryCall.run(
       async () => {
         if (canEdit && !(await save.saveNow()))
-          return { ok: false, error: "Save the notebook before turning a cell into a query." };
+          return failed("Save the notebook before turning a cell into a query.", "conflict");
         return cellToQueryAction({ notebookId: view.id, cellId, ...details });
       },
       { keepPending: true },

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import type { ConnectionView } from "@/lib/connections";
 import { BUILTIN_ID, type ConnectionInput, canManage, manageable, usable } from "./connections/access";
 import { allowedHost, changesWhereSecretGoes, secretAgainMessage } from "./connections/destination";
@@ -49,6 +49,7 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
   if (input.scope === "shared" && user.role !== "admin") {
     throw new UserError(
       existing ? "Only an admin can share a connection." : "Only an admin can add shared connections.",
+      "forbidden",
     );
   }
   const secret = input.secret?.trim() ?? "";
@@ -86,7 +87,7 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
       ? { sealedSecret: seal(secretKey, secret, connectionContext(existing.id)), secretHint: hint(secret) }
       : {}),
   });
-  if (!row) throw new UserError(NOT_FOUND);
+  if (!row) throw notFoundError();
   forgetEngine(existing.id);
   return view(row, true);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import type { GroupMemberView, GroupView } from "@/lib/groups";
 import { groupName } from "@/lib/schemas/groups";
 import {
@@ -23,7 +23,7 @@ import { runtime } from "./runtime";
  * function checks its caller itself, whatever route it was reached by.
  */
 function requireAdmin(actor: User): void {
-  if (actor.role !== "admin") throw new UserError("Only an admin can do this.");
+  if (actor.role !== "admin") throw new UserError("Only an admin can do this.", "forbidden");
 }
 
 export async function groupList(actor: User): Promise<GroupView[]> {
@@ -42,7 +42,7 @@ export async function createGroup(actor: User, name: string): Promise<GroupView>
     return { id: row.id, name: row.name, memberCount: 0 };
   } catch (error) {
     // Two admins creating the same name at once: the unique index decides.
-    if (isUniqueViolation(error)) throw new UserError(taken(clean));
+    if (isUniqueViolation(error)) throw new UserError(taken(clean), "conflict");
     throw error;
   }
 }
@@ -55,7 +55,7 @@ export async function renameGroupTo(actor: User, groupId: string, name: string):
   try {
     await renameGroup((await runtime()).db, group.id, clean);
   } catch (error) {
-    if (isUniqueViolation(error)) throw new UserError(taken(clean));
+    if (isUniqueViolation(error)) throw new UserError(taken(clean), "conflict");
     throw error;
   }
 }
@@ -82,7 +82,7 @@ export async function addMember(actor: User, groupId: string, userId: string): P
   const group = await existing(groupId);
   const { db } = await runtime();
   const user = await findUser(db, userId);
-  if (!user) throw new UserError(NOT_FOUND);
+  if (!user) throw notFoundError();
   await addGroupMember(db, group.id, user.id);
 }
 
@@ -94,7 +94,7 @@ export async function removeMember(actor: User, groupId: string, userId: string)
 
 async function existing(groupId: string): Promise<Group> {
   const group = await findGroup((await runtime()).db, groupId);
-  if (!group) throw new UserError(NOT_FOUND);
+  if (!group) throw notFoundError();
   return group;
 }
 
@@ -106,7 +106,7 @@ function validName(name: string): string {
 
 async function refuseTaken(name: string, self: string | null): Promise<void> {
   const other = await findGroupByName((await runtime()).db, name);
-  if (other && other.id !== self) throw new UserError(taken(other.name));
+  if (other && other.id !== self) throw new UserError(taken(other.name), "conflict");
 }
 
 function taken(name: string): string {

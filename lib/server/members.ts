@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import { hashPassword } from "./crypto/password";
 import { sha256 } from "./crypto/secret-key";
 import type { Db } from "./db/client";
@@ -14,7 +14,7 @@ const INVITATION_DAYS = 7;
 
 /** Creates an invitation and returns the token for its link (shown once, stored only as a hash). */
 export async function invite(db: Db, admin: User, email: string, role: User["role"]): Promise<string> {
-  if (await findUserByEmail(db, email)) throw new UserError(`${email} is already a member.`);
+  if (await findUserByEmail(db, email)) throw new UserError(`${email} is already a member.`, "conflict");
   const token = randomBytes(24).toString("base64url");
   await insertInvitation(db, {
     tokenHash: sha256(token),
@@ -37,15 +37,17 @@ export async function joinWithInvitation(db: Db, token: string, name: string, pa
   const hash = sha256(token);
   const open = await findOpenInvitation(db, hash);
   if (!open) throw new UserError(INVITATION_INVALID);
-  if (await findUserByEmail(db, open.email)) throw new UserError(`${open.email} is already a member. Sign in instead.`);
+  if (await findUserByEmail(db, open.email))
+    throw new UserError(`${open.email} is already a member. Sign in instead.`, "conflict");
   const passwordHash = await hashPassword(password);
   return db.transaction(async (tx) => {
     const invitation = await findOpenInvitation(tx, hash);
     if (!invitation) throw new UserError(INVITATION_INVALID);
     if (await findUserByEmail(tx, invitation.email)) {
-      throw new UserError(`${invitation.email} is already a member. Sign in instead.`);
+      throw new UserError(`${invitation.email} is already a member. Sign in instead.`, "conflict");
     }
-    if (!(await acceptInvitation(tx, hash))) throw new UserError("This invitation link has just been used.");
+    if (!(await acceptInvitation(tx, hash)))
+      throw new UserError("This invitation link has just been used.", "conflict");
     await insertUser(tx, { email: invitation.email, name, passwordHash, role: invitation.role });
     return invitation.email;
   });
@@ -62,16 +64,16 @@ export async function changeMember(
   change: { role?: User["role"]; disabled?: boolean },
 ): Promise<User> {
   const target = await findUser(db, userId);
-  if (!target) throw new UserError(NOT_FOUND);
+  if (!target) throw notFoundError();
   const losesAdmin =
     target.role === "admin" && !target.disabled && (change.role === "member" || change.disabled === true);
   if (losesAdmin) {
     const activeAdmins = (await listUsers(db)).filter((u) => u.role === "admin" && !u.disabled);
     if (activeAdmins.length <= 1)
-      throw new UserError("Lakebook needs at least one active admin. Make someone else an admin first.");
+      throw new UserError("Lakebook needs at least one active admin. Make someone else an admin first.", "conflict");
   }
   const updated = await updateUser(db, userId, change);
-  if (!updated) throw new UserError(NOT_FOUND);
+  if (!updated) throw notFoundError();
   if (change.disabled === true) await revokeUserSessions(db, userId);
   if (change.disabled === true) await cancelRunsOf(userId, "Cancelled: an admin disabled this member.");
   return updated;

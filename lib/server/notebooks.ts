@@ -1,6 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import { exportNotebook, importNotebookSteps } from "@/lib/notebooks/formats";
 import type { CellRun, NotebookConflict, NotebookContent, NotebookListItem, NotebookView } from "@/lib/notebooks/types";
 import type { Page, RunView } from "@/lib/results/types";
@@ -38,7 +38,8 @@ export async function listUserNotebooks(
   user: User,
   options: { scope: "mine" | "shared" | "all"; search: string; offset: number; limit: number },
 ): Promise<{ items: NotebookListItem[]; more: boolean }> {
-  if (options.scope === "all" && user.role !== "admin") throw new UserError("Only an admin can list every notebook.");
+  if (options.scope === "all" && user.role !== "admin")
+    throw new UserError("Only an admin can list every notebook.", "forbidden");
   const { db } = await runtime();
   const rows = await listNotebooks(db, { ...options, userId: user.id, limit: options.limit + 1 });
   const items = rows.slice(0, options.limit).map((row) => ({
@@ -144,7 +145,7 @@ export async function saveNotebook(
       )
     ).length > 0
   )
-    throw new UserError("Some cells belong to another notebook. Reload the page and try again.");
+    throw new UserError("Some cells belong to another notebook. Reload the page and try again.", "conflict");
   const saved = await updateNotebookIfVersion(db, notebook.id, baseVersion, content, user.id);
   if (saved) return { saved: await viewOf(user, saved, level) };
   const theirs = (await findNotebook(db, notebook.id)) ?? notebook;
@@ -227,7 +228,7 @@ export async function cellToQuery(
 ) {
   const { notebook } = await notebookFor(user, notebookId, "view");
   const cell = await findCell((await runtime()).db, notebook.id, cellId);
-  if (cell?.kind !== "sql") throw new UserError(NOT_FOUND);
+  if (cell?.kind !== "sql") throw notFoundError();
   return createQuery(user, {
     title: details.title,
     description: details.description ?? `From the notebook "${notebook.title}".`,

@@ -1,5 +1,5 @@
 import "server-only";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import type { QueryListItem, QueryVersionView, QueryView, SaveConflict } from "@/lib/queries";
 import type { Level } from "@/lib/sharing";
 import { findAuthorized, listedLevel } from "./auth/permissions";
@@ -31,7 +31,8 @@ export async function listSavedQueries(
   user: User,
   options: { scope: ListScope; search: string; offset: number; limit: number },
 ): Promise<{ items: QueryListItem[]; more: boolean }> {
-  if (options.scope === "all" && user.role !== "admin") throw new UserError("Only an admin can list every query.");
+  if (options.scope === "all" && user.role !== "admin")
+    throw new UserError("Only an admin can list every query.", "forbidden");
   const { db } = await runtime();
   const rows = await listQueries(db, { ...options, userId: user.id, limit: options.limit + 1 });
   const items = rows.slice(0, options.limit).map((row) => ({
@@ -126,6 +127,6 @@ export async function queryVersions(user: User, id: string): Promise<QueryVersio
 export async function queryVersion(user: User, id: string, version: number) {
   const { query } = await queryFor(user, id, "view");
   const row = await findQueryVersion((await runtime()).db, query.id, version);
-  if (!row) throw new UserError(NOT_FOUND);
+  if (!row) throw notFoundError();
   return { version: row.version, title: row.title, description: row.description, sql: row.sql };
 }

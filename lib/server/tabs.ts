@@ -1,5 +1,5 @@
 import "server-only";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import type { Level } from "@/lib/sharing";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
 import { levelOn } from "./auth/permissions";
@@ -94,14 +94,14 @@ async function tabView(user: User, row: EditorTab): Promise<EditorTabView> {
 async function ownTab(user: User, id: string): Promise<EditorTab> {
   const { db } = await runtime();
   const row = /^[0-9a-f-]{36}$/.test(id) ? await findTab(db, user.id, id) : null;
-  if (!row) throw new UserError(NOT_FOUND);
+  if (!row) throw notFoundError();
   return row;
 }
 
 async function roomForATab(user: User): Promise<void> {
   const { db } = await runtime();
   if ((await tabsOf(db, user.id)).length >= MAX_TABS)
-    throw new UserError(`You have ${MAX_TABS} tabs open. Close one to open another.`);
+    throw new UserError(`You have ${MAX_TABS} tabs open. Close one to open another.`, "conflict");
 }
 
 /** Opens a saved query in a tab (the tab it is already open in, if any). */
@@ -153,7 +153,7 @@ export async function linkTab(user: User, tabId: string, queryId: string, versio
   const tab = await ownTab(user, tabId);
   const { db } = await runtime();
   const row = await updateTab(db, user.id, tab.id, { queryId, baseVersion: version, title });
-  if (!row) throw new UserError(NOT_FOUND);
+  if (!row) throw notFoundError();
   await adoptLastRun(user, row);
   return tabView(user, row);
 }

@@ -1,20 +1,23 @@
 import "server-only";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
-import { SIGN_IN_REQUIRED } from "../auth/session";
-import { failureMessage } from "./safe-action";
+import type { Failure } from "@/lib/action-result";
+import { failure } from "./safe-action";
+
+/** The HTTP status of each kind of failure: the one table every route answers by. */
+export const STATUS: Record<Failure["code"], number> = {
+  invalid: 422,
+  "not-found": 404,
+  "sign-in": 401,
+  forbidden: 403,
+  conflict: 409,
+  busy: 429,
+  internal: 500,
+};
 
 /**
- * A route handler's failure as plain text: 401 without a session, 404 for
- * anything missing or not the caller's, `refused` for other expected failures
- * (their message is meant for the user), 500 with a logged reference otherwise.
+ * A route handler's failure as plain text, with the status of its kind: the
+ * message of an expected failure, or a logged reference for anything else.
  */
-export function routeError(error: unknown, refused: 403 | 409): Response {
-  const status = !UserError.is(error)
-    ? 500
-    : error.message === SIGN_IN_REQUIRED
-      ? 401
-      : error.message === NOT_FOUND
-        ? 404
-        : refused;
-  return new Response(failureMessage(error), { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+export function routeError(error: unknown): Response {
+  const { error: message, code } = failure(error);
+  return new Response(message, { status: STATUS[code], headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }

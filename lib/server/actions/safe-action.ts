@@ -1,7 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import type { z } from "zod";
-import { type ActionResult, UserError } from "@/lib/action-result";
+import { type ActionResult, type Failure, failed, UserError } from "@/lib/action-result";
 import { containsNul, NUL_MESSAGE } from "@/lib/text-input";
 import { requireAdmin, requireUser } from "../auth/session";
 import type { User } from "../db/schema";
@@ -30,12 +30,12 @@ function guarded<S extends z.ZodType, T>(schema: S, handler: Handler<S, T>, auth
   return async (raw: z.input<S>): Promise<ActionResult<T>> => {
     try {
       const user = await authenticate();
-      if (containsNul(raw)) return { ok: false, error: NUL_MESSAGE };
+      if (containsNul(raw)) return failed(NUL_MESSAGE);
       const parsed = schema.safeParse(raw);
-      if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
+      if (!parsed.success) return failed(invalidInput(parsed.error));
       return { ok: true, data: await handler(parsed.data, user) };
     } catch (error) {
-      return { ok: false, error: failureMessage(error) };
+      return failure(error);
     }
   };
 }
@@ -44,6 +44,12 @@ function invalidInput(error: z.ZodError): string {
   const issue = error.issues[0];
   const field = issue?.path.join(".");
   return `Invalid request${field ? ` (${field})` : ""}: ${issue?.message ?? "bad input"}`;
+}
+
+/** A thrown error as an action's answer: its message (see `failureMessage`) and its kind. */
+export function failure(error: unknown): Failure {
+  const code = UserError.is(error) ? error.code : EngineError.is(error) ? "invalid" : "internal";
+  return failed(failureMessage(error), code);
 }
 
 export function failureMessage(error: unknown): string {

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import { tooManyAttempts } from "@/lib/auth/sign-in-errors";
 import { hashPassword, verifyPassword } from "../crypto/password";
 import { sha256 } from "../crypto/secret-key";
@@ -47,7 +47,7 @@ export async function confirmPassword(db: Db, user: User, password: string, wron
   if (!user.passwordHash) throw new UserError(wrong);
   const limits = signInLimits(db);
   const wait = await limits.takeForAccount(user.email);
-  if (wait !== null) throw new UserError(tooManyAttempts(wait));
+  if (wait !== null) throw new UserError(tooManyAttempts(wait), "busy");
   if (!(await verifyPassword(password, user.passwordHash))) throw new UserError(wrong);
   await limits.accountSucceeded(user.email);
 }
@@ -64,7 +64,7 @@ export async function signOutEverywhere(db: Db, user: User): Promise<number> {
  */
 export async function createPasswordReset(db: Db, admin: User, userId: string, now = new Date()): Promise<string> {
   const member = await findUser(db, userId);
-  if (!member) throw new UserError(NOT_FOUND);
+  if (!member) throw notFoundError();
   const token = randomBytes(24).toString("base64url");
   await replacePasswordReset(db, {
     tokenHash: sha256(token),

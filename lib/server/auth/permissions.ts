@@ -1,5 +1,5 @@
 import "server-only";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import { atLeast, highest, LEVEL_LABELS, LEVELS, type Level, type ObjectKind } from "@/lib/sharing";
 import type { Db } from "../db/client";
 import { grantedLevels } from "../db/queries/permissions";
@@ -41,10 +41,11 @@ export async function authorize<T extends Shareable>(
   needed: Level,
 ): Promise<{ object: T; level: Level }> {
   const level = object ? await levelOn(user, kind, object) : null;
-  if (!object || level === null) throw new UserError(NOT_FOUND);
+  if (!object || level === null) throw notFoundError();
   if (!atLeast(level, needed))
     throw new UserError(
       `You have ${LEVEL_LABELS[level]} on this ${NOUNS[kind]}; this needs ${LEVEL_LABELS[needed]}. Ask its owner for more access.`,
+      "forbidden",
     );
   return { object, level };
 }

@@ -31,19 +31,19 @@ export async function currentUser(): Promise<User | null> {
 /** The signed-in member and session, or a UserError asking to sign in again. */
 export async function requireSession(): Promise<SignedIn> {
   const session = await currentSession();
-  if (!session) throw new UserError(SIGN_IN_REQUIRED);
+  if (!session) throw new UserError(SIGN_IN_REQUIRED, "sign-in");
   return session;
 }
 
 export async function requireUser(): Promise<User> {
   const user = await currentUser();
-  if (!user) throw new UserError(SIGN_IN_REQUIRED);
+  if (!user) throw new UserError(SIGN_IN_REQUIRED, "sign-in");
   return user;
 }
 
 export async function requireAdmin(): Promise<User> {
   const user = await requireUser();
-  if (user.role !== "admin") throw new UserError("Only an admin can do this.");
+  if (user.role !== "admin") throw new UserError("Only an admin can do this.", "forbidden");
   return user;
 }
 

@@ -1,6 +1,6 @@
 import "server-only";
 import type { z } from "zod";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
 import type { connectionInput } from "@/lib/schemas/connections";
 import { findConnection } from "../db/queries/connections";
 import type { Connection, User } from "../db/schema";
@@ -26,14 +26,14 @@ export function canManage(user: User, connection: Connection): boolean {
 export async function usable(user: User, id: string): Promise<Connection> {
   const { db } = await runtime();
   const row = await findConnection(db, id);
-  if (!row || !canUse(user, row)) throw new UserError(NOT_FOUND);
+  if (!row || !canUse(user, row)) throw notFoundError();
   return row;
 }
 
 /** The connection, if the user may change or remove it. */
 export async function manageable(user: User, id: string): Promise<Connection> {
   const row = await usable(user, id);
-  if (!canManage(user, row)) throw new UserError("Only an admin can change a shared connection.");
+  if (!canManage(user, row)) throw new UserError("Only an admin can change a shared connection.", "forbidden");
   return row;
 }
 

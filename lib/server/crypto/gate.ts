@@ -24,7 +24,7 @@ export class Gate {
   /** Runs `task` when a place is free; throws a busy UserError when the queue is full. */
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
-      if (this.waiting.length >= this.queueLimit) throw new UserError(BUSY_MESSAGE);
+      if (this.waiting.length >= this.queueLimit) throw new UserError(BUSY_MESSAGE, "busy");
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else {
       this.running++;

@@ -1,32 +1,26 @@
 import "server-only";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError, UserError } from "@/lib/action-result";
+import type { Caller } from "../auth/caller";
 import { levelOn } from "../auth/permissions";
 import { config } from "../config";
 import { findNotebook } from "../db/queries/notebooks";
 import { findQuery } from "../db/queries/saved-queries";
-import type { User } from "../db/schema";
 import { runtime } from "../runtime";
 import type { RunRecord } from "./catalog";
 import { active } from "./registry";
 
 /**
- * Who runs: the signed-in user. A run, its pages and download belong to them;
- * a run of a saved query's (or notebook cell's) saved SQL can also be read by
- * anyone who can view the query (or notebook).
- */
-export type Actor = Pick<User, "id" | "role">;
-
-/**
  * The run, if the actor may read it: their own, or a run of a saved query
  * they can view. Anyone else's run looks exactly like one that does not exist.
  */
-export async function stored(actor: Actor, id: string): Promise<RunRecord> {
+export async function stored(actor: Caller, id: string): Promise<RunRecord> {
   const record = await readable(actor, id);
   if (record.removedForSpace)
-    throw new UserError("This result was removed to free space for newer results. Run the query again.");
+    throw new UserError("This result was removed to free space for newer results. Run the query again.", "conflict");
   if (record.resultExpired)
     throw new UserError(
       `This result is no longer stored: results are kept for ${config().LAKEBOOK_RESULT_TTL_HOURS} hours. Run the query again.`,
+      "conflict",
     );
   return record;
 }
@@ -34,12 +28,12 @@ export async function stored(actor: Actor, id: string): Promise<RunRecord> {
 /** Any run, for an admin. */
 export async function anyRun(id: string): Promise<RunRecord> {
   const record = /^[0-9a-f]{32}$/.test(id) ? await (await runtime()).catalog.load(id) : null;
-  if (!record) throw new UserError(NOT_FOUND);
+  if (!record) throw notFoundError();
   return record;
 }
 
-export async function readable(actor: Actor, id: string): Promise<RunRecord> {
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new UserError(NOT_FOUND);
+export async function readable(actor: Caller, id: string): Promise<RunRecord> {
+  if (!/^[0-9a-f]{32}$/.test(id)) throw notFoundError();
   const rt = await runtime();
   const run = active.get(id);
   const record = run ? run.record : await rt.catalog.load(id);
@@ -52,5 +46,5 @@ export async function readable(actor: Actor, id: string): Promise<RunRecord> {
     const notebook = await findNotebook(rt.db, record.notebookId);
     if (notebook && (await levelOn(actor, "notebook", notebook)) !== null) return record;
   }
-  throw new UserError(NOT_FOUND);
+  throw notFoundError();
 }

@@ -128,7 +128,8 @@ export function storedCsv(
   const ahead: Promise<string>[] = [];
   const files = new Set<string>();
   // Removed to free space between the caller's check and now: nothing left to read.
-  if (!store.budget.pin(runId)) throw new UserError("This result was just removed to free space. Run the query again.");
+  if (!store.budget.pin(runId))
+    throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
   const held = store.budget.holding(runId);
   const rowBytes = held && held.rows > 0 ? held.bytes / held.rows : 0;
   // A segment takes at most half of the room for download files, so two downloads can always go on.
@@ -192,6 +193,7 @@ export async function chargeFile(store: CsvStore, file: string, downloader: stri
     store.budget.release(key);
     throw new UserError(
       "The server has no room for download files right now: other downloads are using it. Try again in a moment.",
+      "busy",
     );
   }
 }

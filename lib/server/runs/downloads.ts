@@ -4,9 +4,10 @@ import { UserError } from "@/lib/action-result";
 import { csvLine } from "@/lib/csv";
 import { splitStatements } from "@/lib/sql/split";
 import { isQuery } from "@/lib/sql/statement-kind";
+import type { Caller } from "../auth/caller";
 import type { Engine, EngineSession } from "../engines/types";
 import { runtime } from "../runtime";
-import { type Actor, readable, stored } from "./access";
+import { readable, stored } from "./access";
 import type { RunRecord } from "./catalog";
 import { csvOfBatches } from "./csv-batches";
 import { type ActiveDownload, admit, downloads, granted, refuseWhileStopping } from "./registry";
@@ -14,12 +15,12 @@ import { armStatementTimeout, timedOut, timeoutMessage } from "./timeout";
 
 /** The whole stored result as CSV, with a header row of the column names. */
 export async function csvDownload(
-  actor: Actor,
+  actor: Caller,
   id: string,
 ): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
   const record = await stored(actor, id);
   if (record.status === "running")
-    throw new UserError("The query is still running; download its result when it has finished.");
+    throw new UserError("The query is still running; download its result when it has finished.", "conflict");
   if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
   const rt = await runtime();
   return { record, body: rt.store.csv(id, record.rowCount, csvLine(record.columns.map((c) => c.name)), actor.id) };
@@ -34,7 +35,7 @@ export async function csvDownload(
  * twice). A result that was not cut is downloaded from the store as usual.
  */
 export async function allRowsCsv(
-  actor: Actor,
+  actor: Caller,
   id: string,
   engineOf: (connectionId: string) => Promise<Engine>,
   /** The request's signal: a download left while it waits for a slot leaves the queue. */
@@ -44,7 +45,7 @@ export async function allRowsCsv(
   if (!record.truncated) return csvDownload(actor, id);
   refuseWhileStopping();
   if (record.owner !== actor.id)
-    throw new UserError("Only the person who ran this query can download all of its rows: it runs again.");
+    throw new UserError("Only the person who ran this query can download all of its rows: it runs again.", "forbidden");
   const engine = await engineOf(record.connectionId);
   const statements = splitStatements(record.sql, engine.dialect);
   if (statements.length !== 1 || !isQuery(statements[0].text, engine.dialect)) {

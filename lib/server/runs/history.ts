@@ -1,5 +1,5 @@
 import "server-only";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { notFoundError } from "@/lib/action-result";
 import {
   encodeCursor,
   HISTORY_PAGE_SIZE,
@@ -7,13 +7,12 @@ import {
   type HistoryFilters,
   type HistoryPage,
 } from "@/lib/history";
+import type { Caller } from "../auth/caller";
 import { connectionNames, listConnections } from "../connections";
 import { historyPlan, historyRows, runSql } from "../db/queries/runs";
 import type { User } from "../db/schema";
 import { runtime } from "../runtime";
 import { liveRun } from "./runs";
-
-export type Viewer = Pick<User, "id" | "role">;
 
 /** One page (HISTORY_PAGE_SIZE entries) of the runs the viewer may see, newest first. */
 export async function listHistory(viewer: User, filters: HistoryFilters): Promise<HistoryPage> {
@@ -46,9 +45,9 @@ export async function listHistory(viewer: User, filters: HistoryFilters): Promis
 }
 
 /** The whole SQL of one history entry: the viewer's own run, or anyone's for an admin. */
-export async function historySql(viewer: Viewer, runId: string): Promise<string> {
+export async function historySql(viewer: Caller, runId: string): Promise<string> {
   const { db } = await runtime();
   const row = await runSql(db, runId);
-  if (!row || (viewer.role !== "admin" && row.userId !== viewer.id)) throw new UserError(NOT_FOUND);
+  if (!row || (viewer.role !== "admin" && row.userId !== viewer.id)) throw notFoundError();
   return row.sql;
 }

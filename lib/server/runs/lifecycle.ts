@@ -3,10 +3,11 @@ import { randomUUID } from "node:crypto";
 import { UserError } from "@/lib/action-result";
 import type { Page, RunError, RunView } from "@/lib/results/types";
 import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import type { Caller } from "../auth/caller";
 import { config } from "../config";
 import { type Engine, EngineError, type EngineSession, type StatementResult } from "../engines/types";
 import { type Runtime, runtime } from "../runtime";
-import { type Actor, anyRun, readable } from "./access";
+import { anyRun, readable } from "./access";
 import type { RunRecord } from "./catalog";
 import { saveRunEnd } from "./final-save";
 import {
@@ -45,7 +46,7 @@ export interface StartRunInput {
 }
 
 export async function startRun(
-  actor: Actor,
+  actor: Caller,
   input: StartRunInput,
   engine: Engine,
 ): Promise<{ run: RunView; page: Page | null }> {
@@ -232,11 +233,11 @@ function runError(error: unknown, sql: string, statement: Statement): RunError {
  * Stops a run, waiting or running: its member may, and so may an admin
  * (whose History lists everyone's running queries).
  */
-export async function cancelRun(actor: Actor, id: string): Promise<RunView> {
+export async function cancelRun(actor: Caller, id: string): Promise<RunView> {
   const run = active.get(id);
   const record = actor.role === "admin" ? (run?.record ?? (await anyRun(id))) : await readable(actor, id);
   if (record.owner !== actor.id && actor.role !== "admin")
-    throw new UserError("Only the person who started a run, or an admin, can cancel it.");
+    throw new UserError("Only the person who started a run, or an admin, can cancel it.", "forbidden");
   if (run) {
     run.controller.abort(record.owner === actor.id ? undefined : ({ note: "Cancelled by an admin." } as StopReason));
     await waitFor(run, () => run.record.status !== "running", 5_000);
@@ -249,7 +250,7 @@ export async function cancelRun(actor: Actor, id: string): Promise<RunView> {
  * The run's state, waiting up to `waitMs` for news: a status change or more
  * stored rows than `knownRows`.
  */
-export async function runState(actor: Actor, id: string, knownRows: number, waitMs: number): Promise<RunView> {
+export async function runState(actor: Caller, id: string, knownRows: number, waitMs: number): Promise<RunView> {
   const record = await readable(actor, id);
   const run = active.get(id);
   if (run) {

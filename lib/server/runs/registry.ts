@@ -41,7 +41,7 @@ export const downloads = holder.__lakebookDownloads;
  */
 export function admit(owner: string, lane: string | null): Slot {
   if (lane !== null && [...active.values()].some((run) => run.lane === lane)) {
-    throw new UserError("A query is already running in this editor. Cancel it or wait for it to finish.");
+    throw new UserError("A query is already running in this editor. Cancel it or wait for it to finish.", "conflict");
   }
   return runSlots().take(owner);
 }
@@ -99,7 +99,7 @@ export function waitFor(run: ActiveRun, done: () => boolean, timeoutMs: number):
 const stopping = globalThis as { __lakebookStopping?: string };
 
 export function refuseWhileStopping(): void {
-  if (stopping.__lakebookStopping) throw new UserError(stopping.__lakebookStopping);
+  if (stopping.__lakebookStopping) throw new UserError(stopping.__lakebookStopping, "busy");
 }
 
 /** From now on, starting a run (or a full download) fails with `message`. */

@@ -7,7 +7,6 @@ import "server-only";
  * downloads in progress in this process (registry.ts). Who may read a run is
  * decided in access.ts.
  */
-export type { Actor } from "./access";
 export { allRowsCsv, csvDownload } from "./downloads";
 export { cancelRun, runState, type StartRunInput, startRun } from "./lifecycle";
 export { readCell, readChart, readPage } from "./reads";

@@ -125,6 +125,7 @@ export class SlotQueue {
       this.forgetIfIdle(owner, member);
       throw new UserError(
         `You already have ${member.queue.length} queries waiting for a free slot. Cancel some of them, or wait until they have started.`,
+        "busy",
       );
     }
     member.queue.push(slot);

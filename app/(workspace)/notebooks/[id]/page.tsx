@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { NotebookEditor } from "@/components/notebook/NotebookEditor";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { UserError } from "@/lib/action-result";
 import { pageUser } from "@/lib/server/auth/session";
 import { listConnections } from "@/lib/server/connections";
 import { getNotebook } from "@/lib/server/notebooks";
@@ -12,7 +12,7 @@ export default async function NotebookPage({ params }: { params: Promise<{ id: s
   const user = await pageUser();
   const { id } = await params;
   const notebook = await getNotebook(user, id).catch((error) => {
-    if (UserError.is(error) && error.message === NOT_FOUND) notFound();
+    if (UserError.isCode(error, "not-found")) notFound();
     throw error;
   });
   const connections = await listConnections(user);

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { Workbench } from "@/components/workbench/Workbench";
-import { NOT_FOUND, UserError } from "@/lib/action-result";
+import { UserError } from "@/lib/action-result";
 import { pageUser } from "@/lib/server/auth/session";
 import { listConnections } from "@/lib/server/connections";
 import { listTabs, openQueryTab } from "@/lib/server/tabs";
@@ -12,7 +12,7 @@ export default async function QueryPage({ params }: { params: Promise<{ id: stri
   const user = await pageUser();
   const { id } = await params;
   const tab = await openQueryTab(user, id).catch((error) => {
-    if (UserError.is(error) && error.message === NOT_FOUND) notFound();
+    if (UserError.isCode(error, "not-found")) notFound();
     throw error;
   });
   const [connections, tabs] = await Promise.all([listConnections(user), listTabs(user)]);

@@ -1,8 +1,9 @@
-import { UserError } from "@/lib/action-result";
+import { failed } from "@/lib/action-result";
 import { fileTooLarge, MAX_IMPORT_BYTES } from "@/lib/notebooks/limits";
-import { failureMessage } from "@/lib/server/actions/safe-action";
+import { STATUS } from "@/lib/server/actions/route-error";
+import { failure } from "@/lib/server/actions/safe-action";
 import { isSameOrigin } from "@/lib/server/actions/same-origin";
-import { requireUser, SIGN_IN_REQUIRED } from "@/lib/server/auth/session";
+import { requireUser } from "@/lib/server/auth/session";
 import { BodyTooLarge, readTextBody } from "@/lib/server/http/body";
 import { importNotebookFile } from "@/lib/server/notebooks";
 
@@ -16,29 +17,25 @@ const NO_NAME = "Say which file this is: its name (?filename=) and the connectio
  * `?filename=` and `?connection=`. A route rather than a server action: the
  * body streams in under the import's own limit (16 MiB) with a clear answer
  * past it, where a server action's body limit ends in a bare HTTP error.
- * Answers like a server action, `{ ok, data: { id } }` or `{ ok: false, error }`.
+ * Answers like a server action, `{ ok, data: { id } }` or `{ ok: false, error, code }`.
  */
 export async function POST(request: Request): Promise<Response> {
-  if (!isSameOrigin(request)) return answer(403, { ok: false, error: CROSS_SITE });
+  if (!isSameOrigin(request)) return answer(403, failed(CROSS_SITE, "forbidden"));
   try {
     const user = await requireUser();
     const params = new URL(request.url).searchParams;
     const filename = params.get("filename")?.slice(0, 255) ?? "";
     const connectionId = params.get("connection")?.slice(0, 64) ?? "";
-    if (!filename || !connectionId) return answer(400, { ok: false, error: NO_NAME });
+    if (!filename || !connectionId) return answer(400, failed(NO_NAME));
     const text = await readTextBody(request, MAX_IMPORT_BYTES, fileTooLarge);
     const { id } = await importNotebookFile(user, { filename, text, connectionId });
     return answer(200, { ok: true, data: { id } });
   } catch (error) {
     // Refusals keep their message (sign-in, not found, too large, not a notebook); anything else has a reference.
-    return answer(statusOf(error), { ok: false, error: failureMessage(error) });
+    if (error instanceof BodyTooLarge) return answer(error.status, failed(error.message));
+    const answered = failure(error);
+    return answer(STATUS[answered.code], answered);
   }
-}
-
-function statusOf(error: unknown): number {
-  if (error instanceof BodyTooLarge) return error.status;
-  if (!UserError.is(error)) return 500;
-  return error.message === SIGN_IN_REQUIRED ? 401 : 422;
 }
 
 function answer(status: number, body: unknown): Response {

@@ -20,6 +20,6 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
       },
     });
   } catch (error) {
-    return routeError(error, 403);
+    return routeError(error);
   }
 }

@@ -56,6 +56,6 @@ async function download(request: Request, context: Context, all: boolean): Promi
       },
     });
   } catch (error) {
-    return routeError(error, 409);
+    return routeError(error);
   }
 }
