@@ -1,4 +1,5 @@
 import { SsoLinkForm } from "@/components/auth/SsoLinkForm";
+import { Alert } from "@/components/ui/Alert";
 import { ssoErrorText } from "@/lib/auth/sso-errors";
 import { oidcConfigured } from "@/lib/server/auth/options";
 import { pageUser } from "@/lib/server/auth/session";
@@ -22,11 +23,7 @@ export default async function SingleSignOnPage({
   return (
     <main className="page account-page">
       <h1>Single sign-on</h1>
-      {problem && (
-        <p className="error-banner" role="alert">
-          {problem}
-        </p>
-      )}
+      <Alert>{problem}</Alert>
       {params.linked === "1" && identities.length > 0 && !problem && (
         <p className="notice" role="status">
           Single sign-on is linked. From now on you can sign in with {provider} as well as with your password.
