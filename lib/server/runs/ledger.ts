@@ -1,5 +1,6 @@
 import "server-only";
 import type { DuckDBConnection } from "@duckdb/node-api";
+import { sqlString } from "@/lib/sql/quote";
 import { chunkBytes, TABLE_BYTES } from "./chunk-bytes";
 import { sortIndexesOfSql } from "./store-sql";
 
@@ -108,7 +109,7 @@ export async function removedForSpace(connection: DuckDBConnection, runIds: stri
   const ids = runIds.filter((id) => /^[0-9a-f]{32}$/.test(id));
   if (ids.length === 0) return new Set();
   const result = await connection.runAndReadAll(
-    `SELECT run_id FROM ledger WHERE removed = 'space' AND run_id IN (${ids.map((id) => `'${id}'`).join(", ")})`,
+    `SELECT run_id FROM ledger WHERE removed = 'space' AND run_id IN (${ids.map(sqlString).join(", ")})`,
   );
   return new Set(result.getRows().map(([id]) => String(id)));
 }

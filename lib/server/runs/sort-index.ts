@@ -1,6 +1,7 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import type { SortSpec } from "@/lib/results/types";
+import { sqlString } from "@/lib/sql/quote";
 import { setLedgerBytes, sortIndexBytes } from "./ledger";
 import type { ResultStore } from "./result-store";
 import { resultTable, sortIndexSql, sortIndexTable } from "./store-sql";
@@ -33,7 +34,7 @@ export class SortIndexes {
     const build = sortIndexSql(resultTable(runId), index, sort);
     const held = this.store.budget.holding(runId);
     const [[exists]] = await this.store.read(
-      `SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() AND table_name = '${index}'`,
+      `SELECT count(*) > 0 FROM duckdb_tables() WHERE database_name = current_database() AND table_name = ${sqlString(index)}`,
     );
     if (!held || exists) return this.store.exec(build);
     const bytes = sortIndexBytes(held.rows);

@@ -1,5 +1,6 @@
 import "server-only";
 import type { SortSpec } from "@/lib/results/types";
+import { sqlString } from "@/lib/sql/quote";
 
 /**
  * SQL over the result store, built by pure functions. A run's rows live in a
@@ -111,8 +112,7 @@ export function csvSegmentSql(table: string, from: number, to: number, file: str
 
 /** DuckDB's CSV writer, as every download uses it: RFC 4180 quoting, CRLF, no header. */
 export function csvCopySql(query: string, file: string): string {
-  const path = `'${file.replaceAll("'", "''")}'`;
-  return `COPY (${query}) TO ${path} (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
+  return `COPY (${query}) TO ${sqlString(file)} (FORMAT csv, HEADER false, NEW_LINE '\\r\\n', QUOTE '"', ESCAPE '"')`;
 }
 
 function nonNegativeInt(n: number): number {
