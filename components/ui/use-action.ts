@@ -1,7 +1,10 @@
 "use client";
 
 import { useCallback, useMemo, useRef, useState } from "react";
-import type { ActionResult } from "@/lib/action-result";
+import { type ActionResult, failed } from "@/lib/action-result";
+
+/** A call that never answered (the network, or the server restarting): said in words, nothing is lost. */
+const UNREACHABLE = "The server could not be reached. Check your connection and try again.";
 
 export interface RunOptions {
   /** Leave `pending` set after a success: the caller navigates away, and its buttons stay disabled until then. */
@@ -25,7 +28,8 @@ export interface ActionCaller {
   setError(message: string | null): void;
   /**
    * Calls a server action. Resolves with its result, after showing a failure
-   * in `error`; resolves with null when a newer call (or `forget`) came after
+   * in `error` (a call that throws, as an action does when the server cannot
+   * be reached, is such a failure); resolves with null when a newer call (or `forget`) came after
    * it: the newer answer is the one that counts, and an older one never
    * overwrites it.
    */
@@ -52,9 +56,8 @@ export function useAction(initialError: string | null = null): ActionCaller {
       let result: ActionResult<T>;
       try {
         result = await call();
-      } catch (thrown) {
-        setInFlight((n) => n - 1);
-        throw thrown;
+      } catch {
+        result = failed(UNREACHABLE, "internal");
       }
       if (!(result.ok && options.keepPending)) setInFlight((n) => n - 1);
       if (!options.independent && id !== latest.current) return null;
