@@ -76,6 +76,13 @@ test.describe("editor tabs and drafts", () => {
     );
     await typeSql(elsewhere, "SELECT 'typed while offline' AS t");
     await expect(elsewhere.locator(".draft-status .error-text")).toBeVisible({ timeout: 10_000 });
+    // An action that cannot reach the server says so, in words, where its answer would be.
+    await elsewhere.getByRole("button", { name: "Refresh schema" }).click();
+    await expect(
+      elsewhere
+        .getByLabel("Schema browser")
+        .getByText("The server could not be reached. Check your connection and try again."),
+    ).toBeVisible();
     await elsewhere.unrouteAll({ behavior: "ignoreErrors" });
     await elsewhere.reload();
     await expect.poll(() => editorText(elsewhere)).toBe("SELECT 'typed while offline' AS t");
