@@ -179,11 +179,11 @@ export class Client {
   }
 
   /**
-   * Streams GET /api/runs/<id>/csv, counting bytes and line ends without
+   * Streams /api/runs/<id>/csv, counting bytes and line ends without
    * keeping the body. With `acceptEncoding` (what a browser sends, e.g.
    * "gzip, deflate, br, zstd") the body may come compressed: then only the
    * bytes on the wire are counted. With `all`, every row of a result cut at
-   * the cap (`?all=1`: the query runs again). Returns { bytes, lines, ms, firstByteMs,
+   * the cap (a same-origin POST, as the page's button sends it: the query runs again). Returns { bytes, lines, ms, firstByteMs,
    * encoding }.
    */
   csv(
@@ -199,10 +199,12 @@ export class Client {
       const headers = {
         Cookie: this.cookie as string,
         ...(acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {}),
+        // Every row runs the query again: as the page's form starts it, a POST from the server's own origin.
+        ...(all ? { Origin: this.base } : {}),
       };
-      const req = http.get(
-        `${this.base}/api/runs/${runId}/csv${all ? "?all=1" : ""}`,
-        { headers, timeout: timeoutMs },
+      const req = http.request(
+        `${this.base}/api/runs/${runId}/csv`,
+        { method: all ? "POST" : "GET", headers, timeout: timeoutMs },
         (res) => {
           const encoding = res.headers["content-encoding"] ?? "identity";
           const countLines = encoding === "identity";
@@ -228,6 +230,7 @@ export class Client {
       );
       req.on("timeout", () => req.destroy(new Error("CSV download: no data for too long")));
       req.on("error", reject);
+      req.end();
     });
   }
 }

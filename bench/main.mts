@@ -20,9 +20,9 @@
 //   BENCH_TEAM=0 npm run bench           # skip "a team at once" (20 members paging, 2 storing 10M rows,
 //                                        #   1 flooding runs); BENCH_TEAM_THINK_MS=500 between a member's pages
 //   BENCH_DATABRICKS=0 npm run bench     # skip the Databricks path (npm run bench:databricks runs it alone)
-//   npm run bench -- --smoke             # every phase at tiny sizes, 1 repetition, no waiting for quiet,
-//                                        #   BENCH_SCAN=0 BENCH_FULL=0 unless set, the Databricks path at
-//                                        #   20,000 rows: checks the bench works (`npm test` runs it); exits 1
+//   npm run bench -- --smoke             # every phase at tiny sizes, 1 repetition, no waiting for quiet
+//                                        #   (the scan over 50,000 sample trips, the Databricks path at
+//                                        #   20,000 rows): checks the bench works (`npm test` runs it); exits 1
 //                                        #   if a phase produced no figures. BENCH_SMOKE=1 does the same.
 //
 // Exits 0 once the figures are printed, whatever they are (a benchmark, not a

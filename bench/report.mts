@@ -5,7 +5,7 @@ import type { AddTarget } from "./context.mjs";
 import { type FullFigures, reportFull } from "./full.mjs";
 import { type HostilePhase, reportHostile } from "./hostile.mjs";
 import { reportScan, type ScanFigures } from "./scan.mjs";
-import { HOSTILE, TEAM } from "./settings.mjs";
+import { FULL, HOSTILE, SCAN, SIZES, TEAM } from "./settings.mjs";
 import type { SizeFigures } from "./sizes.mjs";
 import { reportSizes } from "./sizes-report.mjs";
 import { log, table } from "./stats.mjs";
@@ -61,6 +61,10 @@ export function checkSmoke(figures: Figures): void {
   const problems: string[] = [];
   for (const r of figures.results)
     if (![r.storeMs, r.csvMs, r.page.p95, r.peakRss].every(finite)) problems.push(`${r.rows} rows: missing figures`);
+  if (SCAN && !(figures.scan && finite(figures.scan.storeMs) && finite(figures.scan.csvMs)))
+    problems.push("table scan: missing figures");
+  if (FULL && SIZES.length > 0 && !(figures.full && finite(figures.full.ms) && figures.full.runs.length > 0))
+    problems.push("full download: missing figures");
   if (HOSTILE) {
     const inputs = figures.hostile?.inputs ?? [];
     if (inputs.length < 2) problems.push("hostile inputs: none measured");

@@ -7,7 +7,7 @@ import { Client } from "./client.mjs";
 import type { PhaseContext } from "./context.mjs";
 import { storeRun, warmUp } from "./runs.mjs";
 import { type CpuFigures, cpuWatch, printServerLog, procMemory, rssSampler, startServer } from "./server.mjs";
-import { REPEATS } from "./settings.mjs";
+import { REPEATS, SMOKE } from "./settings.mjs";
 import { fmtMB, fmtRate, fmtS, log, median, sleep, spread, table } from "./stats.mjs";
 
 /** One table-scan run's figures (see measureScan). */
@@ -26,7 +26,8 @@ interface ScanRun {
 
 /** The table a newcomer explores first, at the size the app generates by default. */
 const SCAN_SQL = "SELECT * FROM samples.nyctaxi.trips";
-const SCAN_ROWS = 5_000_000;
+/** The sample catalog's trips: the default size; a smoke run generates a small one. */
+const SCAN_ROWS = SMOKE ? 50_000 : 5_000_000;
 
 /**
  * A query that reads a stored table, as a newcomer's first query does: all of
@@ -44,9 +45,11 @@ export async function measureScan(ctx: PhaseContext) {
     fs.rmSync(path.join(dataDir, "results"), { recursive: true, force: true });
     await ctx.waitForQuiet();
     ctx.setStep(`table scan, run ${rep}: starting the server`);
-    if (rep === 1) log("table scan: the first server generates the sample catalog (5M trips)...");
+    if (rep === 1)
+      log(`table scan: the first server generates the sample catalog (${SCAN_ROWS.toLocaleString("en-US")} trips)...`);
     const logFile = path.join(ctx.tmpRoot, `server-scan-${rep}.log`);
-    const server = await startServer({ cwd: ctx.cwd, dataDir, env: {}, logFile, startupTimeoutMs: 600_000 });
+    const env: Record<string, string> = SMOKE ? { LAKEBOOK_SAMPLE_TRIPS_ROWS: String(SCAN_ROWS) } : {};
+    const server = await startServer({ cwd: ctx.cwd, dataDir, env, logFile, startupTimeoutMs: 600_000 });
     const out = { rep } as ScanRun;
     try {
       const client = new Client(server.base, ctx.cwd);

@@ -25,9 +25,9 @@ export const MAX_ATTEMPTS = SMOKE ? 1 : 3;
 /** Longest wait for other jobs on the machine to finish before each measurement (s). */
 export const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? (SMOKE ? 0 : 300));
 /** Also measure a query over a stored table (scan.mts); BENCH_SCAN=0 skips it. */
-export const SCAN = (process.env.BENCH_SCAN ?? (SMOKE ? "0" : "1")) !== "0";
+export const SCAN = process.env.BENCH_SCAN !== "0";
 /** Also measure downloading every row of a result cut at the cap (full.mts); BENCH_FULL=0 skips it. */
-export const FULL = (process.env.BENCH_FULL ?? (SMOKE ? "0" : "1")) !== "0";
+export const FULL = process.env.BENCH_FULL !== "0";
 /** Event-loop delay under hostile input (hostile.mts); BENCH_HOSTILE=0 skips it. */
 export const HOSTILE = process.env.BENCH_HOSTILE !== "0";
 /** A team at once (team.mts); BENCH_TEAM=0 skips it. */
