@@ -38,6 +38,7 @@ test.describe("a hostile member on the built-in warehouse", () => {
       expect(await callAction(mallory.request, name, input)).toEqual({
         ok: false,
         error: "The text contains a NUL character (\\0), which cannot be stored or run. Remove it and try again.",
+        code: "invalid",
       });
     }
 

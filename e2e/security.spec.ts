@@ -5,8 +5,12 @@ import { callAction, serverActions } from "./support/actions";
 import { expect, test } from "./support/app";
 import { E2E_DATA_DIR, E2E_SERVER_LOG } from "./support/constants";
 
-const SESSION_ENDED = { ok: false, error: "Your session has ended. Sign in again to continue." };
-const NOT_FOUND = { ok: false, error: "Not found: it does not exist, or you do not have access to it." };
+const SESSION_ENDED = { ok: false, error: "Your session has ended. Sign in again to continue.", code: "sign-in" };
+const NOT_FOUND = {
+  ok: false,
+  error: "Not found: it does not exist, or you do not have access to it.",
+  code: "not-found",
+};
 const PUBLIC_ACTIONS = new Set(["createFirstAdminAction", "joinAction", "resetPasswordAction"]);
 
 function connection(overrides: Record<string, unknown>) {
@@ -36,7 +40,7 @@ test.describe("security", () => {
         email: "mallory@example.com",
         password: "a long enough password",
       }),
-    ).toEqual({ ok: false, error: "This server already has an admin. Sign in instead." });
+    ).toEqual({ ok: false, error: "This server already has an admin. Sign in instead.", code: "conflict" });
     expect(
       await callAction(context.request, "joinAction", {
         token: "forged",
@@ -82,16 +86,19 @@ test.describe("security", () => {
     ).toEqual({
       ok: false,
       error: "Only an admin can change a shared connection.",
+      code: "forbidden",
     });
     expect(await callAction(r, "deleteConnectionAction", { connectionId: shared.data.id })).toEqual({
       ok: false,
       error: "Only an admin can change a shared connection.",
+      code: "forbidden",
     });
     expect(
       await callAction(r, "saveConnectionAction", connection({ name: "Mine", secret: "dapi-x-123456789" })),
     ).toEqual({
       ok: false,
       error: "Only an admin can add shared connections.",
+      code: "forbidden",
     });
     expect(await callAction(r, "testConnectionAction", { id: personal.data.id })).toEqual(NOT_FOUND);
     expect(await callAction(r, "deleteConnectionAction", { connectionId: personal.data.id })).toEqual(NOT_FOUND);
@@ -110,6 +117,7 @@ test.describe("security", () => {
     expect(await callAction(r, "inviteMemberAction", { email: "x@example.com", role: "admin" })).toEqual({
       ok: false,
       error: "Only an admin can do this.",
+      code: "forbidden",
     });
     await member.context().close();
   });

@@ -160,6 +160,7 @@ test.describe("sessions", () => {
     expect(await callAction(stolen.request, "signOutEverywhereAction", {})).toEqual({
       ok: false,
       error: "Your session has ended. Sign in again to continue.",
+      code: "sign-in",
     });
     for (const page of [laptop, phone, stolen]) await page.context().close();
   });

@@ -234,6 +234,7 @@ test.describe("single sign-on", () => {
     expect(await callAction(bob.request, "revokeInvitationAction", { id: "a".repeat(64) })).toEqual({
       ok: false,
       error: "Only an admin can do this.",
+      code: "forbidden",
     });
     expect(await callAction(bob.request, "startSsoLinkAction", { password: "x".repeat(1024 * 1024) })).toMatchObject({
       ok: false,
@@ -246,6 +247,7 @@ test.describe("single sign-on", () => {
     expect(await callAction(admin.request, "revokeInvitationAction", { id: "a".repeat(64) })).toEqual({
       ok: false,
       error: "This invitation is not open any more: it was used, revoked or has expired.",
+      code: "conflict",
     });
     await context.close();
   });

@@ -27,7 +27,7 @@ export const changeMemberAction = adminAction(memberChangeInput, async ({ userId
 /** Withdraws an open invitation: its link no longer lets anyone join, with a password or with single sign-on. */
 export const revokeInvitationAction = adminAction(revokeInvitationInput, async ({ id }) => {
   if (!(await revokeInvitation((await runtime()).db, id))) {
-    throw new UserError("This invitation is not open any more: it was used, revoked or has expired.");
+    throw new UserError("This invitation is not open any more: it was used, revoked or has expired.", "conflict");
   }
   return { revoked: true };
 });

@@ -32,7 +32,7 @@ describe("typed errors", () => {
 
   it("reach the browser with their kind, engine errors as invalid input", () => {
     expect(failure(notFoundError())).toEqual({ ok: false, error: NOT_FOUND, code: "not-found" });
-    expect(failure(new EngineError("Parser Error: syntax error at or near \"SELEC\""))).toMatchObject({
+    expect(failure(new EngineError('Parser Error: syntax error at or near "SELEC"'))).toMatchObject({
       code: "invalid",
     });
     expect(failure(new TypeError("x is undefined")).code).toBe("internal");

@@ -40,6 +40,25 @@ function guarded<S extends z.ZodType, T>(schema: S, handler: Handler<S, T>, auth
   };
 }
 
+/**
+ * An action a signed-out visitor may call (first setup, joining by invitation,
+ * a reset link): no session to check, so the handler itself must hold the
+ * proof (a token, or a server with no account yet). Input is refused as in
+ * `action`, with the first problem's own words, as its form shows them.
+ */
+export function signedOutAction<S extends z.ZodType, T>(schema: S, handler: (input: z.infer<S>) => Promise<T>) {
+  return async (raw: unknown): Promise<ActionResult<T>> => {
+    try {
+      if (containsNul(raw)) return failed(NUL_MESSAGE);
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) return failed(parsed.error.issues[0]?.message ?? "Invalid input.");
+      return { ok: true, data: await handler(parsed.data) };
+    } catch (error) {
+      return failure(error);
+    }
+  };
+}
+
 function invalidInput(error: z.ZodError): string {
   const issue = error.issues[0];
   const field = issue?.path.join(".");
