@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GET, POST } from "@/app/api/runs/[id]/csv/route";
-import { isSameOrigin } from "./same-origin";
+import { isSameOrigin } from "@/lib/server/actions/same-origin";
 
 const url = "http://lakebook.test/api/runs/0123456789abcdef0123456789abcdef/csv?all=1";
 const context = { params: Promise.resolve({ id: "0123456789abcdef0123456789abcdef" }) };
