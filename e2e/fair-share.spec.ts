@@ -82,6 +82,7 @@ test("a member's fifth query waits for a free slot, and an admin cancels their q
   expect(await callAction(member.request, "cancelRunAction", { runId: adminRun.data.run.id })).toEqual({
     ok: false,
     error: "Not found: it does not exist, or you do not have access to it.",
+    code: "not-found",
   });
   expect(await callAction(admin.request, "cancelRunAction", { runId: adminRun.data.run.id })).toMatchObject({
     ok: true,

@@ -37,6 +37,7 @@ test("an admin creates a group and adds a member; members cannot administer grou
   expect(await callAction(member.request, "createGroupAction", { name: "Mine" })).toEqual({
     ok: false,
     error: "Only an admin can do this.",
+    code: "forbidden",
   });
   await member.context().close();
 

@@ -70,6 +70,7 @@ test("the history lists succeeded, failed and cancelled runs, filters them and r
   expect(await callAction(member.request, "historySqlAction", { runId })).toEqual({
     ok: false,
     error: "Not found: it does not exist, or you do not have access to it.",
+    code: "not-found",
   });
   await member.context().close();
 

@@ -293,6 +293,7 @@ test.describe("notebooks", () => {
     expect(await direct.json()).toEqual({
       ok: false,
       error: "The file is 17.8 MB, over the import limit of 16.8 MB. Split it into several notebooks to import it.",
+      code: "invalid",
     });
 
     // From another site: refused before anything is read.

@@ -89,6 +89,7 @@ test.describe("saved queries shared with a teammate", () => {
     expect(refused).toEqual({
       ok: false,
       error: "You have Can run on this query; this needs Can edit. Ask its owner for more access.",
+      code: "forbidden",
     });
 
     // Ada raises Bea to Can edit, and goes on editing her own tab meanwhile (not saved yet).
