@@ -1,12 +1,13 @@
 // Talks to a running Lakebook server the way the browser does: server actions
-// posted to their page (React Flight responses), sign-in, and the CSV route.
+// posted to their page (React Flight responses), the read routes (a run's
+// state and pages), sign-in, and the CSV route.
 import http from "node:http";
 import { type ActionIds, actionIds, parseFlight } from "./flight.mjs";
 
 /** No request of the bench should take this long; a stuck one fails the bench instead of hanging it. */
 const REQUEST_TIMEOUT_MS = 180_000;
 
-/** A run as the browser sees it (runStateAction, startRunAction): the fields the bench reads. */
+/** A run as the browser sees it (GET /api/runs/<id>/state, startRunAction): the fields the bench reads. */
 export interface RunView {
   id: string;
   status: "running" | "succeeded" | "failed" | "cancelled";
@@ -19,7 +20,7 @@ export interface RunView {
   error?: { message: string } | null;
 }
 
-/** A page of a stored result (pageAction): values as text. */
+/** A page of a stored result (GET /api/runs/<id>/page): values as text. */
 export interface Page {
   rows: (string | null)[][];
 }
@@ -27,8 +28,6 @@ export interface Page {
 /** What the bench reads from each action's data; other actions' data is not read. */
 export interface ActionData {
   startRunAction: { run: RunView; page: Page | null };
-  runStateAction: RunView;
-  pageAction: Page;
   inviteMemberAction: { path: string };
 }
 export type DataOf<K extends string> = K extends keyof ActionData ? ActionData[K] : unknown;
@@ -165,6 +164,43 @@ export class Client {
       value = { ok: false, error: `HTTP ${res.status}: ${body.slice(0, 200)}` };
     }
     return { ms, status: res.status, value };
+  }
+
+  /**
+   * GETs a read route (`/api/runs/<id>/state`, `/page`) as the browser does;
+   * unwraps { ok, data } and throws on { ok: false } or an HTTP error.
+   */
+  async read<T>(
+    path: string,
+    query: Record<string, string | number>,
+    { timeoutMs = REQUEST_TIMEOUT_MS }: CallOptions = {},
+  ): Promise<{ ms: number; data: T }> {
+    const t0 = performance.now();
+    const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+    const res = await fetch(`${this.base}${path}?${params}`, {
+      headers: { Accept: "application/json", ...(this.cookie ? { Cookie: this.cookie } : {}) },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const body = await res.text();
+    const ms = performance.now() - t0;
+    let value: ActionResult<T>;
+    try {
+      value = JSON.parse(body);
+    } catch {
+      throw Object.assign(new Error(`${path}: HTTP ${res.status}: ${body.slice(0, 500)}`), { status: res.status, ms });
+    }
+    if (value.ok !== true) throw new Error(`${path} failed: ${JSON.stringify(value).slice(0, 500)}`);
+    return { ms, data: value.data };
+  }
+
+  /** A run's state, waiting up to `waitMs` for news beyond `knownRows` rows. */
+  state(runId: string, knownRows: number, waitMs = 1000): Promise<{ ms: number; data: RunView }> {
+    return this.read<RunView>(`/api/runs/${runId}/state`, { known: knownRows, wait: waitMs });
+  }
+
+  /** A page of a run's stored result, in stored order. */
+  page(runId: string, offset: number, limit: number): Promise<{ ms: number; data: Page }> {
+    return this.read<Page>(`/api/runs/${runId}/page`, { offset, limit });
   }
 
   /** Like call(), but unwraps { ok, data } and throws on { ok: false }. */

@@ -25,7 +25,7 @@ export function actionIds(cwd: string): ActionIds {
       .replace(/\/$/, "");
     ids[entry.exportedName] = { id, page: page || "/" };
   }
-  for (const name of ["startRunAction", "runStateAction", "pageAction"]) {
+  for (const name of ["startRunAction"]) {
     if (!ids[name]) throw new Error(`no action id for ${name} in the server reference manifest`);
   }
   return ids;

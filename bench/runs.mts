@@ -9,12 +9,10 @@ export function benchQuery(n: number): string {
   return `SELECT i AS trip_id, TIMESTAMP '2024-01-01' + to_microseconds((hash(i) % 31622400000000)::BIGINT) AS pickup, ((hash(i+1) % 9000)/100.0)::DECIMAL(10,2) AS fare, (hash(i+2) % 6)::INTEGER AS passengers, ['Cash','Card'][(1 + hash(i) % 2)::BIGINT] AS payment, round((hash(i+3) % 20000)/1000.0, 3)::DOUBLE AS distance FROM range(${n}) t(i)`;
 }
 
-/** Polls runStateAction as the results panel does until the run is no longer running; returns it. */
+/** Polls the run's state as the results panel does until the run is no longer running; returns it. */
 export async function settle(client: Client, run: RunView): Promise<RunView> {
   let current = run;
-  while (current.status === "running")
-    current = (await client.data("runStateAction", { runId: current.id, knownRows: current.rowCount, waitMs: 1000 }))
-      .data;
+  while (current.status === "running") current = (await client.state(current.id, current.rowCount)).data;
   return current;
 }
 
@@ -29,7 +27,7 @@ export async function storeRun(client: Client, sql: string, lane = "bench"): Pro
 /** One page at a random offset of a stored result of `rows` rows, checked (trip_id = row number); returns its ms. */
 export async function randomPage(client: Client, runId: string, rows: number): Promise<number> {
   const offset = Math.floor(Math.random() * (rows - PAGE_LIMIT + 1));
-  const { ms, data } = await client.data("pageAction", { runId, offset, limit: PAGE_LIMIT, sort: null });
+  const { ms, data } = await client.page(runId, offset, PAGE_LIMIT);
   if (data.rows.length !== PAGE_LIMIT || data.rows[0][0] !== String(offset))
     throw new Error(`page at ${offset} is wrong: ${data.rows.length} rows, first ${JSON.stringify(data.rows[0])}`);
   return ms;
@@ -41,6 +39,6 @@ export async function randomPage(client: Client, runId: string, rows: number): P
  */
 export async function warmUp(client: Client): Promise<void> {
   const run = await storeRun(client, benchQuery(1000), "warmup");
-  await client.data("pageAction", { runId: run.id, offset: 500, limit: PAGE_LIMIT, sort: null });
+  await client.page(run.id, 500, PAGE_LIMIT);
   await client.csv(run.id);
 }

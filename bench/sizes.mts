@@ -79,16 +79,15 @@ async function appRun(ctx: PhaseContext, n: number, rep: number): Promise<AppRun
       out.firstPageVia = "startRunAction";
     } else {
       // No page within the action's 2 s wait: poll like the browser, then fetch page 0.
-      while (run.status === "running" && run.rowCount === 0)
-        run = (await client.data("runStateAction", { runId: run.id, knownRows: run.rowCount, waitMs: 1000 })).data;
-      await client.data("pageAction", { runId: run.id, offset: 0, limit: PAGE_LIMIT, sort: null });
+      while (run.status === "running" && run.rowCount === 0) run = (await client.state(run.id, run.rowCount)).data;
+      await client.page(run.id, 0, PAGE_LIMIT);
       out.firstPageMs = performance.now() - t0;
-      out.firstPageVia = "runStateAction + pageAction";
+      out.firstPageVia = "state + page reads";
     }
     out.firstPageRows = started.data.run.rowCount;
     out.polls = 0;
     while (run.status === "running") {
-      run = (await client.data("runStateAction", { runId: run.id, knownRows: run.rowCount, waitMs: 1000 })).data;
+      run = (await client.state(run.id, run.rowCount)).data;
       out.polls++;
     }
     out.storeMs = performance.now() - t0;
@@ -106,7 +105,7 @@ async function appRun(ctx: PhaseContext, n: number, rep: number): Promise<AppRun
     out.pageMs = [];
     for (let i = 0; i < WARMUP_PAGES + PAGES; i++) {
       const offset = Math.floor(Math.random() * (n - PAGE_LIMIT + 1));
-      const { ms, data } = await client.data("pageAction", { runId: run.id, offset, limit: PAGE_LIMIT, sort: null });
+      const { ms, data } = await client.page(run.id, offset, PAGE_LIMIT);
       if (data.rows.length !== PAGE_LIMIT || data.rows[0][0] !== String(offset))
         throw new Error(`page at ${offset} is wrong: ${data.rows.length} rows, first ${JSON.stringify(data.rows[0])}`);
       if (i >= WARMUP_PAGES) out.pageMs.push(ms);

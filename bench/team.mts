@@ -38,7 +38,7 @@ async function followRun(client: Client, sql: string, lane: string): Promise<Fol
   let run = started.value.data.run;
   let waited = run.status === "running" && Boolean(run.message);
   while (run.status === "running") {
-    run = (await client.data("runStateAction", { runId: run.id, knownRows: run.rowCount, waitMs: 1000 })).data;
+    run = (await client.state(run.id, run.rowCount)).data;
     if (run.status === "running" && run.message) waited = true;
   }
   return {

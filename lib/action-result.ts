@@ -16,6 +16,9 @@ export function failed(error: string, code: Failure["code"] = "invalid"): Failur
   return { ok: false, error, code };
 }
 
+/** A call that never answered (the network, or the server restarting): said in words, nothing is lost. */
+export const UNREACHABLE = "The server could not be reached. Check your connection and try again.";
+
 const USER_ERROR = Symbol.for("lakebook.UserError");
 
 /** An expected failure whose message is safe and useful to show as it is. */

@@ -210,4 +210,29 @@ describe("forged and guessed ids", () => {
     await sharing.share(owner, "query", c.query.id, { kind: "user", id: c.user.id }, "edit");
     expect((await queries.getQuery(c.user, c.query.id)).level).toBe("edit");
   });
+
+  it("a revoked grant takes a result's pages away at once, though the run's record is cached", async () => {
+    const c = await setUp("view", "user");
+    expect((await runs.readPage(c.user, c.runId, 0, 50, null)).rows).toHaveLength(3);
+    await sharing.unshare(owner, "query", c.query.id, { kind: "user", id: c.user.id });
+    await expect(runs.readPage(c.user, c.runId, 0, 50, null)).rejects.toThrow(NOT_FOUND);
+    await expect(runs.readCell(c.user, c.runId, 0, 0)).rejects.toThrow(NOT_FOUND);
+  });
+
+  it("a run read before its tab was saved as a query becomes the query's result for its viewers", async () => {
+    const marker = `adopted${randomUUID().slice(0, 8)}`;
+    const sql = `SELECT '${marker}' AS marker`;
+    const author = await createTestUser("member", `author-${marker}`);
+    const tab = await tabs.openDraftTab(author, { title: "draft", sql, connectionId: "builtin" });
+    const { run } = await tabs.runInTab(author, { sql, connectionId: "builtin", lane: tab.id, pageSize: 50 });
+    await settle(author, run.id);
+    // The owner's read caches the ended run's record, before it belongs to any query.
+    expect((await runs.readPage(author, run.id, 0, 50, null)).rows).toEqual([[marker]]);
+    const query = await queries.createQuery(author, { title: marker, description: "", sql, connectionId: "builtin" });
+    await tabs.linkTab(author, tab.id, query.id, query.version, query.title);
+    const viewer = await createTestUser("member", `viewer-${marker}`);
+    await sharing.share(author, "query", query.id, { kind: "user", id: viewer.id }, "view");
+    expect((await queries.getQuery(viewer, query.id)).lastRun?.id).toBe(run.id);
+    expect((await runs.readPage(viewer, run.id, 0, 50, null)).rows).toEqual([[marker]]);
+  });
 });

@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
-import { cellAction } from "@/lib/actions/runs";
+import { readCell } from "@/lib/results/reads";
 import type { Cell } from "@/lib/results/types";
 
 export interface OpenCell {
@@ -35,7 +35,7 @@ export function CellDialog({ cell, onClose }: { cell: OpenCell | null; onClose()
       return;
     }
     setFull(null);
-    void run(() => cellAction({ runId: cell.runId, rowId: cell.rowId, column: cell.column })).then((result) => {
+    void run(() => readCell(cell.runId, cell.rowId, cell.column)).then((result) => {
       if (result) setFull(result.ok ? { value: result.data } : { error: result.error });
     });
     return forget;

@@ -3,9 +3,10 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useAction } from "@/components/ui/use-action";
 import type { ActionResult } from "@/lib/action-result";
-import { cancelRunAction, pageAction, runStateAction, startRunAction } from "@/lib/actions/runs";
+import { cancelRunAction, startRunAction } from "@/lib/actions/runs";
 import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/paging";
 import { hasNews, pollDelay, QUICK_ANSWER_MS } from "@/lib/results/poll";
+import { prefetchPage, readPage, readRunState } from "@/lib/results/reads";
 import type { Page, RunView, SortSpec } from "@/lib/results/types";
 
 export interface RunnerState {
@@ -49,7 +50,8 @@ export function useRun(lane: string) {
   const loadPage = useCallback(
     async (runId: string, pageIndex: number, pageSize: PageSize, sort: SortSpec | null) => {
       setState((s) => ({ ...s, pageIndex, pageSize, sort, loadingPage: true }));
-      const result = await latest(() => pageAction({ runId, ...pageWindow(pageIndex, pageSize), sort }));
+      const { offset, limit } = pageWindow(pageIndex, pageSize);
+      const result = await latest(() => readPage(runId, offset, limit, sort));
       if (!result) return;
       setState((s) =>
         result.ok
@@ -60,6 +62,19 @@ export function useRun(lane: string) {
     [latest],
   );
 
+  // Once a run has ended, the pages on either side of the one shown are fetched
+  // ahead: the browser keeps them (they never change), so the next click is instant.
+  const { run, page, pageSize, sort } = state;
+  const runId = run?.id;
+  const rowCount = run?.rowCount ?? 0;
+  const offset = page?.offset ?? null;
+  const ended = run !== null && run.status !== "running" && run.resultRemoved === null;
+  useEffect(() => {
+    if (!ended || !runId || offset === null) return;
+    if (offset + pageSize < rowCount) prefetchPage(runId, offset + pageSize, pageSize, sort);
+    if (offset > 0) prefetchPage(runId, Math.max(0, offset - pageSize), pageSize, sort);
+  }, [ended, runId, rowCount, offset, pageSize, sort]);
+
   /** Follows a run until it ends; resolves with its last state (null if another run took its place). */
   const follow = useCallback(
     async (initial: RunView): Promise<RunView | null> => {
@@ -68,7 +83,7 @@ export function useRun(lane: string) {
       let quick = 0;
       while (view.status === "running") {
         const asked = performance.now();
-        const result = await runStateAction({ runId: view.id, knownRows: view.rowCount, waitMs: 1000 });
+        const result = await readRunState(view.id, view.rowCount, 1000);
         if (stateRef.current.run?.id !== view.id) return null;
         if (!result.ok) {
           setState((s) => ({ ...s, problem: result.error }));
@@ -151,7 +166,7 @@ export function useRun(lane: string) {
   /** Shows an earlier run again (a tab's last run, a saved query's last result), following it if it still runs. */
   const restore = useCallback(
     async (runId: string) => {
-      const result = await latest(() => runStateAction({ runId, knownRows: -1, waitMs: 0 }));
+      const result = await latest(() => readRunState(runId, -1, 0));
       // A run started (or a page asked for) while this answer was on its way wins over the earlier run.
       if (!result || stateRef.current.starting) return;
       if (result.ok) show(result.data);

@@ -1,10 +1,7 @@
 "use client";
 
 import { useCallback, useMemo, useRef, useState } from "react";
-import { type ActionResult, failed } from "@/lib/action-result";
-
-/** A call that never answered (the network, or the server restarting): said in words, nothing is lost. */
-const UNREACHABLE = "The server could not be reached. Check your connection and try again.";
+import { type ActionResult, failed, UNREACHABLE } from "@/lib/action-result";
 
 export interface RunOptions {
   /** Leave `pending` set after a success: the caller navigates away, and its buttons stay disabled until then. */

@@ -1,7 +1,7 @@
 import { PAGE_SIZES } from "@/lib/results/paging";
 import { z } from "@/lib/zod";
 
-/** Input of the run actions: start, follow, page, read one cell. */
+/** Input of the run actions (start, cancel) and of the read routes (state, page, one cell). */
 
 const runId = z.string().max(64);
 const pageSize = z.number().refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Unsupported page size.");
@@ -20,23 +20,34 @@ export const startRunInput = z.object({
   queryId: id.min(1).nullish(),
 });
 
-export const runStateInput = z.object({
-  runId,
-  knownRows: z.number().int().min(-1),
-  waitMs: z.number().int().min(0).max(1_000),
-});
-
 export const runIdInput = z.object({ runId });
 
-export const pageInput = z.object({
-  runId,
-  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  limit: pageSize,
-  sort: z.object({ column: z.number().int().min(0), direction: z.enum(["asc", "desc"]) }).nullable(),
+/**
+ * The query strings of the read routes (GET /api/runs/<id>/page, /state,
+ * /cell): the same bounds as the actions' input, from text.
+ */
+const count = (max: number) => z.coerce.number().int().min(0).max(max);
+
+export const pageQuery = z.object({
+  offset: count(Number.MAX_SAFE_INTEGER),
+  limit: z.coerce.number().refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Unsupported page size."),
+  /** `<column>:<asc|desc>`, e.g. `3:desc`. */
+  sort: z
+    .string()
+    .regex(/^\d{1,4}:(asc|desc)$/, "Sort as <column>:<asc|desc>.")
+    .transform((s) => {
+      const [column, direction] = s.split(":");
+      return { column: Number(column), direction: direction as "asc" | "desc" };
+    })
+    .optional(),
 });
 
-export const cellInput = z.object({
-  runId,
-  rowId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-  column: z.number().int().min(0),
+export const stateQuery = z.object({
+  known: z.coerce.number().int().min(-1).max(Number.MAX_SAFE_INTEGER),
+  wait: count(1_000),
+});
+
+export const cellQuery = z.object({
+  row: count(Number.MAX_SAFE_INTEGER),
+  column: count(100_000),
 });

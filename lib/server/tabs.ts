@@ -164,13 +164,15 @@ export async function linkTab(user: User, tabId: string, queryId: string, versio
  */
 async function adoptLastRun(user: User, tab: EditorTab): Promise<void> {
   if (!tab.lastRunId || !tab.queryId) return;
-  const { db } = await runtime();
+  const { db, catalog } = await runtime();
   const query = await findQuery(db, tab.queryId);
+  catalog.forget(tab.lastRunId);
   await adoptRun(
     db,
     { id: tab.lastRunId, userId: user.id },
     { id: tab.queryId, sql: query?.sql ?? "", connectionId: query?.connectionId ?? "" },
   );
+  catalog.forget(tab.lastRunId);
 }
 
 /**

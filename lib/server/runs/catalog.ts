@@ -1,4 +1,5 @@
 import "server-only";
+import { LRUCache } from "lru-cache";
 import type { Db } from "../db/client";
 import {
   failRunningRunsOf,
@@ -35,11 +36,30 @@ export type RunRecord = Omit<Run, "userId" | "instanceId" | "notebookId" | "resu
  * up only their own runs.
  */
 export class RunCatalog {
+  /**
+   * Records of ended runs, so that reading their pages needs no look-up in the
+   * metadata store. What can still change about an ended run is forgotten
+   * where it changes: its rows removed (expiry, the budget), its saved query
+   * (adoption). The time limit bounds what another instance sharing
+   * PostgreSQL could change unseen.
+   */
+  private readonly ended = new LRUCache<string, RunRecord>({ max: 10_000, ttl: 60_000 });
+  /** Counts `forget` calls: a load that overlapped one does not cache what it read. */
+  private forgets = 0;
+
   constructor(
     private readonly db: Db,
     private readonly store: ResultStore,
     readonly instanceId: string,
-  ) {}
+  ) {
+    store.onRemove = (id) => this.forget(id);
+  }
+
+  /** Drops what is cached of a run whose record or rows just changed. */
+  forget(id: string): void {
+    this.forgets++;
+    this.ended.delete(id);
+  }
 
   async init(): Promise<void> {
     // Run records of the first version lived in the result store; the history starts here.
@@ -87,11 +107,18 @@ export class RunCatalog {
       firstPageMs: run.firstPageMs,
       instanceId: this.instanceId,
     };
+    this.forget(run.id);
     await saveRun(this.db, row);
   }
 
   async load(id: string): Promise<RunRecord | null> {
-    return (await this.loadMany([id]))[0] ?? null;
+    const cached = this.ended.get(id);
+    if (cached) return cached;
+    const forgets = this.forgets;
+    const record = (await this.loadMany([id]))[0] ?? null;
+    if (record && record.status !== "running" && !record.resultExpired && forgets === this.forgets)
+      this.ended.set(id, record);
+    return record;
   }
 
   /** Several runs in one query (a notebook's cells), in no particular order. */
@@ -146,6 +173,7 @@ export class RunCatalog {
     });
     for (const id of old) await this.store.drop(id);
     if (old.length > 0) await setResultExpired(this.db, old, true);
+    for (const id of old) this.forget(id);
     return old.length;
   }
 }

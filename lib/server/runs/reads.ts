@@ -6,6 +6,7 @@ import type { Cell, Page, SortSpec } from "@/lib/results/types";
 import type { Caller } from "../auth/caller";
 import { runtime } from "../runtime";
 import { stored } from "./access";
+import type { RunRecord } from "./catalog";
 import { chartData } from "./chart";
 
 export async function readPage(
@@ -15,20 +16,28 @@ export async function readPage(
   limit: number,
   sort: SortSpec | null,
 ): Promise<Page> {
-  const record = await stored(actor, id);
+  return pageOf(await stored(actor, id), offset, limit, sort);
+}
+
+/** A page of a run the caller may read (see `stored`). */
+export async function pageOf(record: RunRecord, offset: number, limit: number, sort: SortSpec | null): Promise<Page> {
   if (sort && record.status === "running")
     throw new UserError("Sorting is available once the query has finished.", "conflict");
   if (sort && (sort.column < 0 || sort.column >= record.columns.length))
     throw new UserError("There is no such column to sort by.");
   if (record.columns.length === 0) return { offset, rows: [], rowIds: [], clipped: [] };
   const rt = await runtime();
-  return rt.store.page(id, record.columns.length, { offset, limit }, sort);
+  return rt.store.page(record.id, record.columns.length, { offset, limit }, sort);
 }
 
 export async function readCell(actor: Caller, id: string, rowId: number, column: number): Promise<Cell> {
-  const record = await stored(actor, id);
+  return cellOf(await stored(actor, id), rowId, column);
+}
+
+/** One whole cell of a run the caller may read (see `stored`). */
+export async function cellOf(record: RunRecord, rowId: number, column: number): Promise<Cell> {
   if (column < 0 || column >= record.columns.length) throw notFoundError();
-  return (await runtime()).store.cell(id, rowId, column);
+  return (await runtime()).store.cell(record.id, rowId, column);
 }
 
 /** Points to chart a stored result, sampled or aggregated on the server. */

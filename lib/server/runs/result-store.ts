@@ -200,8 +200,12 @@ export class ResultStore {
     return { connect: () => this.instance.connect(), budget: this.budget, tempDir: this.tempDir };
   }
 
+  /** Called when a run's rows are removed (the run catalog forgets what it cached of the run). */
+  onRemove: (runId: string) => void = () => {};
+
   /** Removes a run's stored rows and sort indexes; `space`: to free space (the run will say so). */
   async remove(runId: string, reason: "space" | "expired"): Promise<void> {
+    this.onRemove(runId);
     for (const [name] of await this.read(sortIndexesOfSql(runId))) {
       const index = String(name);
       if (!/^o_[0-9a-f]{32}_\d+_[ad]$/.test(index)) continue;

@@ -1,0 +1,65 @@
+import "server-only";
+import type { z } from "zod";
+import { type ActionResult, failed } from "@/lib/action-result";
+import { containsNul, NUL_MESSAGE } from "@/lib/text-input";
+import { requireUser } from "../auth/session";
+import type { User } from "../db/schema";
+import { STATUS } from "./route-error";
+import { failure } from "./safe-action";
+import { isSameOrigin } from "./same-origin";
+
+/** An answer the browser may keep for a while (the page of a run that has ended never changes). */
+export class Lasting<T> {
+  constructor(
+    readonly data: T,
+    readonly seconds: number,
+  ) {}
+}
+
+/** How long the browser keeps a read of a run that has ended: it never changes (the result may expire). */
+export const ENDED_RUN_SECONDS = 300;
+
+type Context = { params: Promise<{ id: string }> };
+type Handler<S extends z.ZodType, T> = (id: string, input: z.infer<S>, user: User) => Promise<T | Lasting<T>>;
+
+const CROSS_SITE = "Results are read only by Lakebook's own pages.";
+
+/**
+ * A GET route that reads something about one object for the signed-in member:
+ * what server actions do for changes, for reads. Unlike actions, which a
+ * browser sends one at a time, reads run side by side (a page is not kept
+ * waiting behind a long poll or an autosave), can be cached by the browser,
+ * and cost no React rendering. The query string is parsed with `schema`; the
+ * answer is the JSON of an action's result, with the HTTP status of its kind.
+ */
+export function readRoute<S extends z.ZodType, T>(schema: S, handler: Handler<S, T>) {
+  return async (request: Request, context: Context): Promise<Response> => {
+    if (!isSameOrigin(request)) return answer(failed(CROSS_SITE, "forbidden"));
+    try {
+      const user = await requireUser();
+      const { id } = await context.params;
+      const query = Object.fromEntries(new URL(request.url).searchParams);
+      if (containsNul(id) || containsNul(query)) return answer(failed(NUL_MESSAGE));
+      const parsed = schema.safeParse(query);
+      if (!parsed.success) return answer(failed(`Invalid request: ${parsed.error.issues[0]?.message ?? "bad input"}`));
+      const result = await handler(id, parsed.data, user);
+      return result instanceof Lasting
+        ? answer({ ok: true, data: result.data }, result.seconds)
+        : answer({ ok: true, data: result });
+    } catch (error) {
+      return answer(failure(error));
+    }
+  };
+}
+
+function answer<T>(result: ActionResult<T>, seconds = 0): Response {
+  return Response.json(result, {
+    status: result.ok ? 200 : STATUS[result.code],
+    headers: {
+      // Per member (the session cookie decides what they see); never in a shared cache.
+      "Cache-Control": seconds > 0 ? `private, max-age=${seconds}` : "no-store",
+      Vary: "Cookie",
+      "X-Content-Type-Options": "nosniff",
+    },
+  });
+}
