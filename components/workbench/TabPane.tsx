@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
 import { SqlEditor } from "@/components/editor/SqlEditor";
-import { ResultsPanel } from "@/components/results/ResultsPanel";
+import { RunResults } from "@/components/results/RunResults";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
@@ -166,7 +166,7 @@ export function TabPane({
             handle={editor}
           />
         </div>
-        <ResultsPanel
+        <RunResults
           state={state}
           elapsedMs={elapsed}
           onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
