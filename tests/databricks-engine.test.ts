@@ -48,6 +48,19 @@ async function expectHealthy(): Promise<void> {
 }
 
 describe("the Databricks engine against the test warehouse", () => {
+  it("marks an error at its line and column in the script, with its SQLSTATE, and keeps the statements before it", async () => {
+    const view = await run("SELECT 1 AS first;\n\nSELECT\n  no_such_column\nFROM range(1);\nSELECT 3");
+    expect(view.status).toBe("failed");
+    expect(view.error).toMatchObject({ line: 4, column: 3, sqlState: "42703" });
+    expect(view.error?.message).toMatch(/^\[UNRESOLVED_COLUMN\][\s\S]*\(line 2, pos 2\)$/);
+    expect(view.statements.map((s) => s.status)).toEqual(["succeeded", "failed", "skipped"]);
+    const first = view.statements[0].resultId as string;
+    expect((await runs.readPage(me, first, 0, 10, null)).rows).toEqual([["1"]]);
+    const syntax = await run("SELECT 1;\nSELECT 1 FORM x");
+    expect(syntax.error).toMatchObject({ line: 2, sqlState: "42601" });
+    await expectHealthy();
+  });
+
   it("refuses a result with a repeated column name instead of showing one column twice", async () => {
     const view = await run("SELECT 1 AS id, 2 AS id");
     expect(view.status).toBe("failed");

@@ -85,7 +85,10 @@ export class EngineError extends Error {
   constructor(
     message: string,
     readonly details: {
+      /** Byte offset of the problem in the statement (DuckDB). */
       position?: number;
+      /** Where the problem is in the statement, as the warehouse says it: 1-based line and column (Databricks). */
+      at?: { line: number; column: number };
       sqlState?: string;
       cancelled?: boolean;
       /** The warehouse stopped the statement at its own statement timeout. */

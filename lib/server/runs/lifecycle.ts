@@ -1,7 +1,7 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import type { Page, RunError, RunView, StatementView } from "@/lib/results/types";
-import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import { lineColumnAt, offsetAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
 import type { Caller } from "../auth/caller";
 import { config } from "../config";
 import { type Engine, EngineError, type EngineSession, type StatementResult } from "../engines/types";
@@ -226,9 +226,12 @@ function runError(error: unknown, sql: string, statement: Statement): RunError {
   }
   const out: RunError = { message: error.message };
   if (error.details.sqlState) out.sqlState = error.details.sqlState;
-  if (error.details.position !== undefined) {
-    const offset = statement.offset + utf16OffsetOfByte(statement.text, error.details.position);
+  const { position, at } = error.details;
+  if (position !== undefined) {
+    const offset = statement.offset + utf16OffsetOfByte(statement.text, position);
     Object.assign(out, lineColumnAt(sql, offset));
+  } else if (at) {
+    Object.assign(out, lineColumnAt(sql, statement.offset + offsetAt(statement.text, at.line, at.column)));
   }
   return out;
 }
