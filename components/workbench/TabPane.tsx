@@ -41,6 +41,7 @@ export function TabPane({
   const draft = useDraft(tab, (d) => onDraft(tab.id, d));
   const saving = useQuerySave(tab, draft, onTab);
   const { state, start, cancel, goTo, restore } = useRun(tab.id);
+  const place = sessionPlace(tab, state.run?.place ?? null, draft.connectionId);
   const [dialog, setDialog] = useState<"share" | "versions" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const deleting = useAction();
@@ -147,6 +148,11 @@ export function TabPane({
           )}
           {shownBy && !running && <span className="muted">Last result, run by {shownBy}</span>}
           <span className="spacer" />
+          {place && (
+            <span className="muted session-place" title="Where unqualified table names are looked up (USE changes it)">
+              In <code>{place}</code>
+            </span>
+          )}
           <ConnectionPicker
             value={draft.connectionId}
             connections={connections}
@@ -218,3 +224,19 @@ export function TabPane({
     </div>
   );
 }
+
+/**
+ * The catalog and schema the tab's next run starts in, as text: where its
+ * last run ended (after a USE), else what the tab kept, else the built-in
+ * warehouse's default; null when unknown (a Databricks connection's default).
+ */
+function sessionPlace(
+  tab: EditorTabView,
+  ran: { catalog: string; schema: string } | null,
+  connectionId: string,
+): string | null {
+  const kept = tab.place?.connectionId === connectionId ? tab.place : null;
+  const place = ran ?? kept ?? (connectionId === "builtin" ? { catalog: "workspace", schema: "default" } : null);
+  return place ? `${place.catalog}.${place.schema}` : null;
+}
+

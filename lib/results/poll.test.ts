@@ -14,6 +14,7 @@ const view: RunView = {
   message: null,
   statementCount: 1,
   statements: [],
+  place: null,
   error: null,
   startedAt: "2026-01-01T00:00:00.000Z",
   elapsedMs: 5,

@@ -40,6 +40,12 @@ export interface SortSpec {
   direction: SortDirection;
 }
 
+/** A catalog and a schema in it: where a session resolves unqualified names. */
+export interface Place {
+  catalog: string;
+  schema: string;
+}
+
 /** One statement of a script (a run of several statements), as it ran. */
 export interface StatementView {
   /** Where its text starts in the run's SQL (1-based), to point at it in the editor. */
@@ -87,4 +93,6 @@ export interface RunView {
   elapsedMs: number;
   /** Milliseconds from start to the first stored page, if any. */
   firstPageMs: number | null;
+  /** Where the session was when the run ended, when a statement may have moved it (USE); else null. */
+  place: Place | null;
 }

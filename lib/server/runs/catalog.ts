@@ -22,9 +22,9 @@ import type { ResultStore } from "./result-store";
  */
 export type RunRecord = Omit<
   Run,
-  "userId" | "instanceId" | "notebookId" | "resultExpired" | "parentId" | "statements"
+  "userId" | "instanceId" | "notebookId" | "resultExpired" | "parentId" | "statements" | "place"
 > &
-  Partial<Pick<Run, "notebookId" | "resultExpired" | "parentId" | "statements">> & {
+  Partial<Pick<Run, "notebookId" | "resultExpired" | "parentId" | "statements" | "place">> & {
     owner: Run["userId"];
     /** The stored rows were removed to free space for newer results (see eviction.ts). */
     removedForSpace?: boolean;
@@ -111,6 +111,7 @@ export class RunCatalog {
       instanceId: this.instanceId,
       parentId: run.parentId ?? null,
       statements: run.statements ?? [],
+      place: run.place ?? null,
     };
     this.forget(run.id);
     await saveRun(this.db, row);
@@ -152,6 +153,7 @@ export class RunCatalog {
       resultExpired: row.resultExpired,
       parentId: row.parentId,
       statements: row.statements,
+      place: row.place,
       removedForSpace: forSpace.has(row.id),
       cutByBudget: row.truncated && this.store.cutShortByBudget(row.id),
     }));

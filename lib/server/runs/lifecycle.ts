@@ -2,9 +2,10 @@ import "server-only";
 import { UserError } from "@/lib/action-result";
 import type { Page, RunError, RunView, StatementView } from "@/lib/results/types";
 import { lineColumnAt, offsetAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import { changesSession } from "@/lib/sql/statement-kind";
 import type { Caller } from "../auth/caller";
 import { config } from "../config";
-import { type Engine, EngineError, type EngineSession, type StatementResult } from "../engines/types";
+import { type Engine, EngineError, type EngineSession, type Place, type StatementResult } from "../engines/types";
 import { type Runtime, runtime } from "../runtime";
 import { anyRun, readable } from "./access";
 import type { RunRecord } from "./catalog";
@@ -49,6 +50,10 @@ export interface StartRunInput {
   queryId?: string | null;
   /** The notebook whose cell's saved SQL this runs, checked by the caller (Can run). */
   notebookId?: string | null;
+  /** Where the session starts (an editor tab's catalog and schema); the connection's default when absent. */
+  place?: Place | null;
+  /** Told where the session ended up, when a statement may have moved it (USE) or it started in `place`. */
+  onPlace?: (place: Place) => Promise<void>;
 }
 
 export async function startRun(
@@ -104,7 +109,7 @@ export async function startRun(
     active.delete(record.id);
     throw error;
   }
-  void execute(rt, engine, run, statements);
+  void execute(rt, engine, run, statements, input);
 
   // A run that waits for a slot answers at once, so that the editor can say so.
   await waitFor(
@@ -119,7 +124,13 @@ export async function startRun(
   return { run: runView(record), page };
 }
 
-async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: Statement[]): Promise<void> {
+async function execute(
+  rt: Runtime,
+  engine: Engine,
+  run: ActiveRun,
+  statements: Statement[],
+  { place, onPlace }: Pick<StartRunInput, "place" | "onPlace">,
+): Promise<void> {
   const { record, controller, slot } = run;
   let session: EngineSession | null = null;
   // The statement running now, the record its rows go to (the script's own, or an earlier statement's), and their writer.
@@ -148,7 +159,7 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
         notify(run);
       },
     };
-    session = await engine.openSession(progress);
+    session = await engine.openSession(progress, place);
     for (const [index, statement] of statements.entries()) {
       current = statement;
       const began = Date.now();
@@ -198,6 +209,13 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
   } finally {
     disarm();
     await writer?.close().catch((e) => console.error("run cleanup failed:", e));
+    if (session && onPlace && (place || statements.some((s) => changesSession(s.text, engine.dialect)))) {
+      const now = await session.place().catch(() => null);
+      if (now) {
+        record.place = now;
+        await onPlace(now).catch((e) => console.error("could not keep the tab's place:", e));
+      }
+    }
     await session?.close().catch(() => {});
     // The engine is done with it (or never started): the next run may go.
     slot.release();

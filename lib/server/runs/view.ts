@@ -22,5 +22,6 @@ export function runView(record: RunRecord): RunView {
     startedAt: record.startedAt.toISOString(),
     elapsedMs: end - record.startedAt.getTime(),
     firstPageMs: record.firstPageMs,
+    place: record.place ?? null,
   };
 }

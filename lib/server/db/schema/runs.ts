@@ -11,7 +11,7 @@ import {
   text,
   timestamp,
 } from "drizzle-orm/pg-core";
-import type { ResultColumn, RunError, RunStatus, StatementView } from "@/lib/results/types";
+import type { Place, ResultColumn, RunError, RunStatus, StatementView } from "@/lib/results/types";
 import { notebooks } from "./notebooks";
 import { queries } from "./saved-queries";
 import { users } from "./users";
@@ -49,6 +49,8 @@ export const runs = pgTable(
      * history lists and whose readers may read this result.
      */
     parentId: text("parent_id").references((): AnyPgColumn => runs.id, { onDelete: "cascade" }),
+    /** Where the run's session ended up, when a statement may have moved it (USE); its tab starts there next. */
+    place: jsonb("place").$type<Place>(),
     /** A script's statements, in order, with what each did (empty for one statement). */
     statements: jsonb("statements").$type<StatementView[]>().notNull().default([]),
   },
