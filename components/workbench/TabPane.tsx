@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { EditorShortcutsDialog, keyLabel, useApple } from "@/components/editor/EditorShortcutsDialog";
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
 import { SqlEditor } from "@/components/editor/SqlEditor";
 import { ResultsPanel } from "@/components/results/ResultsPanel";
@@ -41,8 +42,9 @@ export function TabPane({
   const draft = useDraft(tab, (d) => onDraft(tab.id, d));
   const saving = useQuerySave(tab, draft, onTab);
   const { state, start, cancel, goTo, restore } = useRun(tab.id);
-  const [dialog, setDialog] = useState<"share" | "versions" | null>(null);
+  const [dialog, setDialog] = useState<"share" | "versions" | "shortcuts" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const apple = useApple();
   const deleting = useAction();
   const editor = useRef<EditorHandle>(null);
   const [origin, setOrigin] = useState({ line: 1, column: 1 });
@@ -130,9 +132,21 @@ export function TabPane({
             className="primary"
             onClick={() => run({ sql: draft.sql, startLine: 1, startColumn: 1 })}
             disabled={running || !canRun}
-            title={canRun ? "Run (Ctrl+Enter)" : `You have ${LEVEL_LABELS[level]}: running needs Can run`}
+            title={
+              canRun
+                ? `Run the selection or everything (${keyLabel("Mod+Enter", apple)}); the statement under the cursor: ${keyLabel("Mod+Shift+Enter", apple)}`
+                : `You have ${LEVEL_LABELS[level]}: running needs Can run`
+            }
           >
             ▶ Run
+          </button>
+          <button
+            type="button"
+            onClick={() => editor.current?.format()}
+            disabled={!canEdit}
+            title={`Format the selection, or everything (${keyLabel("Mod+Shift+F", apple)})`}
+          >
+            Format
           </button>
           {running && (
             <>
@@ -153,6 +167,9 @@ export function TabPane({
             disabled={!canEdit}
             onChange={draft.setConnectionId}
           />
+          <button type="button" onClick={() => setDialog("shortcuts")}>
+            Keyboard shortcuts
+          </button>
         </div>
         <Alert>{notice ?? deleting.error ?? saving.error}</Alert>
         <div className="editor">
@@ -164,6 +181,9 @@ export function TabPane({
             readOnly={!canEdit}
             marker={marker}
             handle={editor}
+            dialect={connection?.dialect}
+            runStatement
+            onNotice={setNotice}
           />
         </div>
         <ResultsPanel
@@ -204,6 +224,7 @@ export function TabPane({
           onClose={() => setDialog(null)}
         />
       )}
+      {dialog === "shortcuts" && <EditorShortcutsDialog onClose={() => setDialog(null)} />}
       {dialog === "versions" && query && (
         <VersionsDialog
           queryId={query.id}
