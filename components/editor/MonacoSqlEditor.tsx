@@ -2,12 +2,16 @@
 
 import Editor, { type OnMount } from "@monaco-editor/react";
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
+import type { SqlDialect } from "@/lib/sql/split";
+import { addEditorActions, type EditorActions } from "./editor-actions";
 import { monaco } from "./monaco";
 
 export interface EditorHandle {
   /** Inserts text at the cursor (replacing the selection) and focuses the editor. */
   insert(text: string): void;
   focus(): void;
+  /** Formats the selection, or the whole text (as Ctrl/Cmd+Shift+F). */
+  format(): void;
 }
 
 /** What to run: the selection if there is one, else the whole text, and where it starts. */
@@ -42,6 +46,12 @@ export interface SqlEditorProps {
   fitContent?: { min: number; max: number };
   ariaLabel?: string;
   readOnlyMessage?: string;
+  /** The connection's SQL dialect, for formatting and finding statements (default DuckDB). */
+  dialect?: SqlDialect;
+  /** Ctrl/Cmd+Shift+Enter runs the statement under the cursor (for an editor whose `onRun` runs what it is given). */
+  runStatement?: boolean;
+  /** Why a format or a statement run did nothing (null once it no longer holds); else said at the cursor. */
+  onNotice?(message: string | null): void;
 }
 
 type CodeEditor = Parameters<OnMount>[0];
@@ -60,6 +70,9 @@ export function MonacoSqlEditor({
   fitContent,
   ariaLabel = "SQL editor",
   readOnlyMessage = "You cannot change this query. Open a copy to edit and run your own version.",
+  dialect = "duckdb",
+  runStatement = false,
+  onNotice,
 }: SqlEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
   const onRunRef = useRef(onRun);
@@ -68,6 +81,11 @@ export function MonacoSqlEditor({
   onSaveRef.current = onSave;
   const keysRef = useRef({ onShiftEnter, onEscape });
   keysRef.current = { onShiftEnter, onEscape };
+  const dialectRef = useRef(dialect);
+  dialectRef.current = dialect;
+  const onNoticeRef = useRef(onNotice);
+  onNoticeRef.current = onNotice;
+  const actionsRef = useRef<EditorActions | null>(null);
   const [height, setHeight] = useState(fitContent?.min ?? 0);
   // The editor owns its text while the user types; `value` is pushed in only
   // when it changes from outside (a restored version, their version reloaded).
@@ -104,6 +122,9 @@ export function MonacoSqlEditor({
     },
     focus() {
       editorRef.current?.focus();
+    },
+    format() {
+      void actionsRef.current?.format();
     },
   }));
 
@@ -157,6 +178,11 @@ export function MonacoSqlEditor({
       label: "Save query",
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
       run: () => onSaveRef.current?.(),
+    });
+    actionsRef.current = addEditorActions(editor, {
+      dialect: () => dialectRef.current,
+      runStatement: runStatement ? (request) => onRunRef.current(request) : undefined,
+      notice: onNotice ? (message) => onNoticeRef.current?.(message) : undefined,
     });
     if (keysRef.current.onShiftEnter)
       editor.addAction({

@@ -105,6 +105,7 @@ export function CellView(props: CellViewProps) {
             readOnlyMessage="You cannot change this notebook; ask its owner for Can edit."
             ariaLabel={`SQL of cell ${index + 1}`}
             marker={marker}
+            dialect={props.connections.find((c) => c.id === (cell.connectionId ?? props.defaultConnectionId))?.dialect}
           />
         </div>
       ) : editing && canEdit ? (

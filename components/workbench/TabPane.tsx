@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { EditorShortcutsDialog, keyLabel, useApple } from "@/components/editor/EditorShortcutsDialog";
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
 import { SqlEditor } from "@/components/editor/SqlEditor";
 import { RunResults } from "@/components/results/RunResults";
@@ -42,8 +43,9 @@ export function TabPane({
   const saving = useQuerySave(tab, draft, onTab);
   const { state, start, cancel, goTo, restore } = useRun(tab.id);
   const place = sessionPlace(tab, state.run?.place ?? null, draft.connectionId);
-  const [dialog, setDialog] = useState<"share" | "versions" | null>(null);
+  const [dialog, setDialog] = useState<"share" | "versions" | "shortcuts" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const apple = useApple();
   const deleting = useAction();
   const editor = useRef<EditorHandle>(null);
   const [origin, setOrigin] = useState({ line: 1, column: 1 });
@@ -131,9 +133,21 @@ export function TabPane({
             className="primary"
             onClick={() => run({ sql: draft.sql, startLine: 1, startColumn: 1 })}
             disabled={running || !canRun}
-            title={canRun ? "Run (Ctrl+Enter)" : `You have ${LEVEL_LABELS[level]}: running needs Can run`}
+            title={
+              canRun
+                ? `Run the selection or everything (${keyLabel("Mod+Enter", apple)}); the statement under the cursor: ${keyLabel("Mod+Shift+Enter", apple)}`
+                : `You have ${LEVEL_LABELS[level]}: running needs Can run`
+            }
           >
             ▶ Run
+          </button>
+          <button
+            type="button"
+            onClick={() => editor.current?.format()}
+            disabled={!canEdit}
+            title={`Format the selection, or everything (${keyLabel("Mod+Shift+F", apple)})`}
+          >
+            Format
           </button>
           {running && (
             <>
@@ -159,6 +173,9 @@ export function TabPane({
             disabled={!canEdit}
             onChange={draft.setConnectionId}
           />
+          <button type="button" onClick={() => setDialog("shortcuts")}>
+            Keyboard shortcuts
+          </button>
         </div>
         <Alert>{notice ?? deleting.error ?? saving.error}</Alert>
         <div className="editor">
@@ -170,6 +187,9 @@ export function TabPane({
             readOnly={!canEdit}
             marker={marker}
             handle={editor}
+            dialect={connection?.dialect}
+            runStatement
+            onNotice={setNotice}
           />
         </div>
         <RunResults
@@ -210,6 +230,7 @@ export function TabPane({
           onClose={() => setDialog(null)}
         />
       )}
+      {dialog === "shortcuts" && <EditorShortcutsDialog onClose={() => setDialog(null)} />}
       {dialog === "versions" && query && (
         <VersionsDialog
           queryId={query.id}
@@ -239,4 +260,3 @@ function sessionPlace(
   const place = ran ?? kept ?? (connectionId === "builtin" ? { catalog: "workspace", schema: "default" } : null);
   return place ? `${place.catalog}.${place.schema}` : null;
 }
-
