@@ -117,6 +117,20 @@ describe("the result store's storage budget", () => {
     expect((await view(user, history[1].id)).resultRemoved).toBe("space");
   });
 
+  it("keeps every statement's result of a tab's script as long as the tab's own", async () => {
+    const user = await createTestUser();
+    const script = `${hashes(ROWS, 40)};\n${hashes(ROWS, 41)}`;
+    const tab = await tabs.openDraftTab(user, { title: "Script", sql: script, connectionId: "builtin" });
+    const started = await tabs.runInTab(user, { sql: script, connectionId: "builtin", lane: tab.id, pageSize: 10 });
+    const tabRun = await settleRun(runs.runState, user, started.run.id);
+    const early = tabRun.statements[0].resultId as string;
+    const history = [];
+    for (let i = 0; i < 3; i++) history.push(await run(user, hashes(ROWS, 50 + i)));
+    expect((await view(user, early)).resultRemoved).toBeNull();
+    expect((await view(user, tabRun.id)).resultRemoved).toBeNull();
+    expect((await view(user, history[0].id)).resultRemoved).toBe("space");
+  });
+
   it("stops a result larger than the member's budget with 'truncated: storage budget', keeping what fit", async () => {
     const user = await createTestUser();
     const big = await run(user, hashes(200_000));

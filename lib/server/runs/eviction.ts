@@ -1,6 +1,6 @@
 import "server-only";
 import type { Db } from "../db/client";
-import { runsShownInCells, runsShownInTabs, setResultExpired } from "../db/queries/runs";
+import { runsShownInCells, runsShownInTabs, scriptsOf, setResultExpired } from "../db/queries/runs";
 import type { Holding, Shortfall } from "./budget";
 import type { ResultStore } from "./result-store";
 
@@ -19,9 +19,18 @@ async function keepRanks(db: Db, ids: string[]): Promise<Map<string, number>> {
   const ranks = new Map<string, number>();
   for (let i = 0; i < ids.length; i += BATCH) {
     const batch = ids.slice(i, i + BATCH);
-    const [tabs, cells] = await Promise.all([runsShownInTabs(db, batch), runsShownInCells(db, batch)]);
-    for (const { id } of tabs) if (id) ranks.set(id, 1);
-    for (const { id } of cells) if (id) ranks.set(id, 2);
+    // An earlier statement's result of a script is kept as well as the script.
+    const scripts = await scriptsOf(db, batch);
+    const shownAs = new Map(scripts.map(({ id, parentId }) => [id, parentId ?? id]));
+    const asShown = [...new Set(batch.map((id) => shownAs.get(id) ?? id))];
+    const [tabs, cells] = await Promise.all([runsShownInTabs(db, asShown), runsShownInCells(db, asShown)]);
+    const shown = new Map<string, number>();
+    for (const { id } of tabs) if (id) shown.set(id, 1);
+    for (const { id } of cells) if (id) shown.set(id, 2);
+    for (const id of batch) {
+      const rank = shown.get(shownAs.get(id) ?? id);
+      if (rank) ranks.set(id, rank);
+    }
   }
   return ranks;
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, ne, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, ne, type SQL, sql } from "drizzle-orm";
 import {
   decodeCursor,
   HISTORY_PAGE_SIZE,
@@ -63,6 +63,14 @@ export async function runsShownInCells(db: Db, ids: string[]): Promise<{ id: str
 /** Of these runs, those that are the last result of an open editor tab. */
 export async function runsShownInTabs(db: Db, ids: string[]): Promise<{ id: string | null }[]> {
   return db.select({ id: editorTabs.lastRunId }).from(editorTabs).where(inArray(editorTabs.lastRunId, ids));
+}
+
+/** Of these runs, those that are an earlier statement's result of a script, with the script's id. */
+export async function scriptsOf(db: Db, ids: string[]): Promise<{ id: string; parentId: string | null }[]> {
+  return db
+    .select({ id: runs.id, parentId: runs.parentId })
+    .from(runs)
+    .where(and(inArray(runs.id, ids), isNotNull(runs.parentId)));
 }
 
 export interface HistoryPlan {
