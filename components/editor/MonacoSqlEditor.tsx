@@ -2,6 +2,7 @@
 
 import Editor, { type OnMount } from "@monaco-editor/react";
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
+import { bindCompletion, type CompletionTarget } from "./completion";
 import { monaco } from "./monaco";
 
 export interface EditorHandle {
@@ -42,6 +43,8 @@ export interface SqlEditorProps {
   fitContent?: { min: number; max: number };
   ariaLabel?: string;
   readOnlyMessage?: string;
+  /** The connection the text runs on, for completion of its catalog's names. */
+  completion?: CompletionTarget | null;
 }
 
 type CodeEditor = Parameters<OnMount>[0];
@@ -60,8 +63,11 @@ export function MonacoSqlEditor({
   fitContent,
   ariaLabel = "SQL editor",
   readOnlyMessage = "You cannot change this query. Open a copy to edit and run your own version.",
+  completion = null,
 }: SqlEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
+  const completionRef = useRef(completion);
+  completionRef.current = completion;
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
   const onSaveRef = useRef(onSave);
@@ -133,6 +139,7 @@ export function MonacoSqlEditor({
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
+    bindCompletion(editor, () => completionRef.current);
     editor.addAction({
       id: "lakebook.run",
       label: "Run query",

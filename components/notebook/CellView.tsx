@@ -105,6 +105,7 @@ export function CellView(props: CellViewProps) {
             readOnlyMessage="You cannot change this notebook; ask its owner for Can edit."
             ariaLabel={`SQL of cell ${index + 1}`}
             marker={marker}
+            completion={completionTarget(props.connections, cell.connectionId ?? props.defaultConnectionId)}
           />
         </div>
       ) : editing && canEdit ? (
@@ -146,4 +147,10 @@ export function CellView(props: CellViewProps) {
       )}
     </section>
   );
+}
+
+/** The connection a cell runs on (its own, else the notebook's), for the editor's completion. */
+function completionTarget(connections: ConnectionView[], id: string) {
+  const connection = connections.find((c) => c.id === id);
+  return connection ? { connectionId: connection.id, dialect: connection.dialect } : null;
 }

@@ -164,6 +164,7 @@ export function TabPane({
             readOnly={!canEdit}
             marker={marker}
             handle={editor}
+            completion={connection ? { connectionId: connection.id, dialect: connection.dialect } : null}
           />
         </div>
         <ResultsPanel

@@ -10,8 +10,14 @@ import { LRUCache } from "lru-cache";
  * forgets a connection's entries for the member at once.
  */
 
-/** How long a listing is reused. */
+/** How long a listing of a Databricks warehouse is reused: each read is a round trip, or wakes the warehouse. */
 export const LISTING_TTL_MS = 60_000;
+/**
+ * The built-in warehouse's catalog is read in this process in a millisecond:
+ * its listings are kept only while one burst of typing asks again, so a table
+ * a member just created shows without pressing refresh.
+ */
+export const BUILTIN_LISTING_TTL_MS = 5_000;
 /** Keywords and functions change only with the engine (or a member's macro): kept longer. */
 export const WORDS_TTL_MS = 5 * 60_000;
 

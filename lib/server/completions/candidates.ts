@@ -4,7 +4,7 @@ import { quoteIdentifier } from "@/lib/sql/quote";
 import { engineFor } from "../connections/engines";
 import type { User } from "../db/schema";
 import type { ColumnInfo, Engine, TableInfo } from "../engines/types";
-import { cached, forgetCompletions, WORDS_TTL_MS } from "./cache";
+import { BUILTIN_LISTING_TTL_MS, cached, forgetCompletions, LISTING_TTL_MS, WORDS_TTL_MS } from "./cache";
 
 export interface CompletionQuery {
   kind: CompletionRequestKind;
@@ -139,7 +139,8 @@ class CatalogReader {
   }
 
   private cached<T>(what: string, load: () => Promise<readonly T[]>, ttl?: number): Promise<readonly T[]> {
-    return cached(this.connectionId, this.userId, what, load, ttl);
+    const listingTtl = this.engine.dialect === "duckdb" ? BUILTIN_LISTING_TTL_MS : LISTING_TTL_MS;
+    return cached(this.connectionId, this.userId, what, load, ttl ?? listingTtl);
   }
 }
 
