@@ -1,5 +1,7 @@
 import type { Page } from "@playwright/test";
+import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
 import { expect, newTab, resultStatus, runSql, test, typeSql } from "./support/app";
+import { E2E_WAREHOUSE_TLS_DIR } from "./support/constants";
 
 /** Monaco's suggestions widget. */
 function suggestions(page: Page) {
@@ -105,5 +107,77 @@ test.describe("completion that knows the catalog", () => {
     await page.keyboard.type(" IS NULL");
     await page.keyboard.press("ControlOrMeta+Enter");
     await expect(resultStatus(page)).toHaveText("Succeeded");
+  });
+});
+
+test.describe("completion on a Databricks connection", () => {
+  let warehouse: TestWarehouse;
+
+  test.beforeAll(async () => {
+    warehouse = await startTestWarehouse({
+      tripsRows: 1_000,
+      certificateDir: E2E_WAREHOUSE_TLS_DIR,
+      generatedMetastore: { catalogs: 200, schemas: 20, tables: 25, columns: 40 },
+    });
+  });
+
+  test.afterAll(async () => {
+    await warehouse?.close();
+  });
+
+  test("completes the warehouse's catalogs, tables and an alias's columns, quoted with backticks", async ({
+    app: page,
+  }) => {
+    await page.goto("/connections");
+    await page.getByRole("button", { name: "Add a Databricks connection" }).click();
+    const form = page.getByRole("form", { name: "New connection" });
+    await form.getByLabel("Name", { exact: true }).fill("Completion warehouse");
+    await form.getByLabel("Server hostname").fill("localhost");
+    await form.getByLabel("Port").fill(String(warehouse.port));
+    await form.getByLabel("HTTP path").fill(warehouse.path);
+    await form.getByRole("textbox", { name: "Personal access token" }).fill(warehouse.token);
+    await form.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByRole("row", { name: /Completion warehouse/ })).toBeVisible();
+
+    await page.goto("/");
+    await newTab(page);
+    const connection = page.getByLabel("Connection");
+    await connection.selectOption({ label: "Completion warehouse" });
+
+    await typeSql(page, "SELECT * FROM lake_19");
+    await page.keyboard.press("Control+Space");
+    await expect(suggestion(page, "lake_199")).toBeVisible();
+    await page.keyboard.press("Escape");
+
+    await typeSql(page, "SELECT * FROM samples.nyctaxi");
+    await page.keyboard.type(".");
+    await expect(suggestion(page, "trips")).toBeVisible();
+    await page.keyboard.type("tri");
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(" t WHERE t.");
+    await expect(suggestion(page, "fare_amount")).toContainText("DECIMAL(10,2)");
+    await page.waitForTimeout(300); // the widget has finished growing
+    await page.screenshot({ path: "test-results/autocomplete-databricks.png" });
+    await page.keyboard.type("fare_am");
+    await page.keyboard.press("Enter");
+    await expect.poll(() => editorText(page)).toBe("SELECT * FROM samples.nyctaxi.trips t WHERE t.fare_amount");
+    await page.keyboard.type(" > 50 LIMIT 5");
+    await page.keyboard.press("ControlOrMeta+Enter");
+    await expect(resultStatus(page)).toHaveText("Succeeded");
+
+    // `default` is a reserved word: inserted as Databricks quotes it.
+    await typeSql(page, "SELECT * FROM main");
+    await page.keyboard.type(".def");
+    await page.keyboard.press("Control+Space");
+    await expect(suggestion(page, "default")).toBeVisible();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => editorText(page)).toBe("SELECT * FROM main.`default`");
+
+    // Tabs remember their connection: leave this one on the built-in warehouse for the tests after these.
+    const draftSaved = page.waitForResponse(
+      (r) => r.request().method() === "POST" && /"revision"/.test(r.request().postData() ?? ""),
+    );
+    await connection.selectOption({ label: "Built-in warehouse (DuckDB)" });
+    await draftSaved;
   });
 });
