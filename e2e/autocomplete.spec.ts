@@ -110,6 +110,30 @@ test.describe("completion that knows the catalog", () => {
   });
 });
 
+test.describe("the completion route under attack", () => {
+  test("refuses a megabyte, an over-long prefix, a forged connection and another site, promptly", async ({
+    app: page,
+  }) => {
+    await page.goto("/");
+    const url = (query: string) => `/api/connections/builtin/completions?${query}`;
+    const started = Date.now();
+    // Node refuses a request line this long before the app sees it.
+    const huge = await page.request.get(url(`kind=relations&prefix=${"%27%22%60".repeat(350_000)}`));
+    expect(huge.status()).toBe(431);
+    const long = await page.request.get(url(`kind=relations&prefix=${"x".repeat(256)}`));
+    expect(long.status()).toBe(422);
+    expect(await long.json()).toMatchObject({ ok: false, code: "invalid" });
+    const deep = await page.request.get(url(`kind=columns&path=${encodeURIComponent('["a","b","c","d"]')}`));
+    expect(deep.status()).toBe(422);
+    const forged = await page.request.get(`/api/connections/${"f".repeat(32)}/completions?kind=words`);
+    expect(forged.status()).toBe(404);
+    expect(await forged.json()).toMatchObject({ ok: false, code: "not-found" });
+    const crossSite = await page.request.get(url("kind=words"), { headers: { "Sec-Fetch-Site": "cross-site" } });
+    expect(crossSite.status()).toBe(403);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+});
+
 test.describe("completion on a Databricks connection", () => {
   let warehouse: TestWarehouse;
 
