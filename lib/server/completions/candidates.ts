@@ -3,7 +3,7 @@ import { type Candidate, type Candidates, type CompletionRequestKind, MAX_CANDID
 import { quoteIdentifier } from "@/lib/sql/quote";
 import { engineFor } from "../connections/engines";
 import type { User } from "../db/schema";
-import type { ColumnInfo, Engine, TableInfo } from "../engines/types";
+import type { ColumnInfo, Engine, SqlWords, TableInfo } from "../engines/types";
 import { BUILTIN_LISTING_TTL_MS, cached, forgetCompletions, LISTING_TTL_MS, WORDS_TTL_MS } from "./cache";
 
 export interface CompletionQuery {
@@ -96,19 +96,8 @@ class CatalogReader {
   }
 
   async words(): Promise<Candidate[]> {
-    const [words] = await this.cached("words", async () => [await this.engine.listWords()], WORDS_TTL_MS);
-    return [
-      ...words.functions.map(
-        (f): Candidate => ({
-          label: f.name,
-          insert: f.name,
-          kind: "function",
-          detail: f.signature,
-          documentation: f.description || undefined,
-        }),
-      ),
-      ...words.keywords.map((k): Candidate => ({ label: k, insert: k, kind: "keyword" })),
-    ];
+    const words = await this.cached("words", async () => wordCandidates(await this.engine.listWords()), WORDS_TTL_MS);
+    return [...words];
   }
 
   private catalogs(): Promise<readonly string[]> {
@@ -142,6 +131,22 @@ class CatalogReader {
     const listingTtl = this.engine.dialect === "duckdb" ? BUILTIN_LISTING_TTL_MS : LISTING_TTL_MS;
     return cached(this.connectionId, this.userId, what, load, ttl ?? listingTtl);
   }
+}
+
+/** Functions with their signature and description, then keywords. */
+function wordCandidates(words: SqlWords): Candidate[] {
+  return [
+    ...words.functions.map(
+      (f): Candidate => ({
+        label: f.name,
+        insert: f.name,
+        kind: "function",
+        detail: f.signature,
+        documentation: f.description || undefined,
+      }),
+    ),
+    ...words.keywords.map((k): Candidate => ({ label: k, insert: k, kind: "keyword" })),
+  ];
 }
 
 /**
