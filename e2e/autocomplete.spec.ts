@@ -1,6 +1,6 @@
 import type { Page } from "@playwright/test";
 import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
-import { expect, newTab, resultStatus, runSql, test, typeSql } from "./support/app";
+import { expect, focusEditor, newTab, resultStatus, runSql, test, typeSql } from "./support/app";
 import { E2E_WAREHOUSE_TLS_DIR } from "./support/constants";
 
 /** Monaco's suggestions widget. */
@@ -107,6 +107,29 @@ test.describe("completion that knows the catalog", () => {
     await page.keyboard.type(" IS NULL");
     await page.keyboard.press("ControlOrMeta+Enter");
     await expect(resultStatus(page)).toHaveText("Succeeded");
+  });
+});
+
+test.describe("completion in a notebook", () => {
+  test("completes an alias's columns in a cell, on the notebook's connection, before the FROM is reached", async ({
+    app: page,
+  }) => {
+    await page.goto("/notebooks");
+    await page.getByRole("button", { name: "New notebook" }).click();
+    await expect(page).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
+    await page.getByLabel("Notebook title").fill(`Completion ${Date.now()}`);
+    const cell = page.getByRole("region", { name: /^Cell 1 \(SQL\)$/ });
+    await focusEditor(cell);
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.insertText("SELECT z. FROM samples.nyctaxi.trips AS z");
+    // Back to just after `z.`.
+    await page.keyboard.press("Home");
+    for (let i = 0; i < "SELECT z.".length; i++) await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Control+Space");
+    await expect(suggestion(page, "tip_amount")).toBeVisible();
+    await page.keyboard.type("tip_a");
+    await page.keyboard.press("Enter");
+    await expect(cell.locator(".view-line")).toHaveText("SELECT z.tip_amount FROM samples.nyctaxi.trips AS z");
   });
 });
 
