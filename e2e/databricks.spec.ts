@@ -137,6 +137,20 @@ test("a SQL error shows the warehouse's message and SQL state", async ({ app: pa
   await expect(page.locator(".error-panel")).toContainText("SQLSTATE 42703");
 });
 
+test("a warehouse error is marked at its line and column, in the statement of a script where it happened", async ({
+  app: page,
+}) => {
+  await page.goto("/");
+  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  await runSql(page, "SELECT 1 AS first;\nSELECT trip_id,\n       no_such_column\nFROM samples.nyctaxi.trips");
+  await expect(page.locator(".error-panel")).toContainText("at line 3, column 8");
+  await expect(page.locator(".error-panel")).toContainText("SQLSTATE 42703");
+  await expect(page.locator(".monaco-editor .squiggly-error")).toHaveCount(1);
+  const tabs = page.getByRole("tablist", { name: "Statement results" }).getByRole("tab");
+  await expect(tabs).toHaveCount(2);
+  await expect(tabs.nth(1)).toContainText("failed");
+});
+
 test("Cancel cancels the statement on the warehouse", async ({ app: page }) => {
   await page.goto("/");
   await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });

@@ -1,8 +1,17 @@
 import type { Level } from "@/lib/sharing";
 
 /** An editor tab as the browser sees it. `sql` is the draft; `revision` orders draft saves. */
+/** The catalog and schema a tab's runs start in, on the connection whose they are. */
+export interface TabPlace {
+  connectionId: string;
+  catalog: string;
+  schema: string;
+}
+
 export interface EditorTabView {
   id: string;
+  /** Where its next run starts, when an earlier run moved it (USE); null: the connection's default. */
+  place: TabPlace | null;
   title: string;
   sql: string;
   connectionId: string;

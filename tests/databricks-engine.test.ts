@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { RunView } from "@/lib/results/types";
+import type { Place, RunView } from "@/lib/results/types";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
 import { prepareTempDataDir } from "./support/env";
 import { createTestUser } from "./support/users";
@@ -47,7 +47,52 @@ async function expectHealthy(): Promise<void> {
   expect((await run("SELECT 1 AS ok")).status).toBe("succeeded");
 }
 
+async function runIn(sql: string, place: Place | null, places: Place[]): Promise<RunView> {
+  const started = await runs.startRun(
+    me,
+    { sql, connectionId: "test", lane: "db", pageSize: 100, place, onPlace: async (now) => void places.push(now) },
+    engine,
+  );
+  let view = started.run;
+  while (view.status === "running") view = await runs.runState(me, view.id, view.rowCount, 200);
+  return view;
+}
+
 describe("the Databricks engine against the test warehouse", () => {
+  it("never gives a session moved by USE to another run; a tab's place is applied at the start of its next run", async () => {
+    const places: Place[] = [];
+    const moved = await runIn("USE CATALOG samples;\nUSE SCHEMA nyctaxi", null, places);
+    expect(moved.status).toBe("succeeded");
+    expect(moved.place).toEqual({ catalog: "samples", schema: "nyctaxi" });
+    expect(places).toEqual([{ catalog: "samples", schema: "nyctaxi" }]);
+    // However the pool hands out sessions, none of them starts where that run left off.
+    for (let i = 0; i < 6; i++) {
+      const view = await run("SELECT current_schema() AS s");
+      expect((await runs.readPage(me, view.id, 0, 10, null)).rows[0][0]).not.toBe("nyctaxi");
+    }
+    const again = await runIn("SELECT count(*) > 0 AS some FROM trips", moved.place, places);
+    expect(again.status).toBe("succeeded");
+    expect(places.at(-1)).toEqual({ catalog: "samples", schema: "nyctaxi" });
+    // A place that is gone: the run starts in the default instead of failing.
+    const gone = await runIn("SELECT 1 AS one", { catalog: "samples", schema: "no_such_schema" }, places);
+    expect(gone.status).toBe("succeeded");
+    expect(places.at(-1)?.schema).not.toBe("no_such_schema");
+    await expectHealthy();
+  });
+
+  it("marks an error at its line and column in the script, with its SQLSTATE, and keeps the statements before it", async () => {
+    const view = await run("SELECT 1 AS first;\n\nSELECT\n  no_such_column\nFROM range(1);\nSELECT 3");
+    expect(view.status).toBe("failed");
+    expect(view.error).toMatchObject({ line: 4, column: 3, sqlState: "42703" });
+    expect(view.error?.message).toMatch(/^\[UNRESOLVED_COLUMN\][\s\S]*\(line 2, pos 2\)$/);
+    expect(view.statements.map((s) => s.status)).toEqual(["succeeded", "failed", "skipped"]);
+    const first = view.statements[0].resultId as string;
+    expect((await runs.readPage(me, first, 0, 10, null)).rows).toEqual([["1"]]);
+    const syntax = await run("SELECT 1;\nSELECT 1 FORM x");
+    expect(syntax.error).toMatchObject({ line: 2, sqlState: "42601" });
+    await expectHealthy();
+  });
+
   it("refuses a result with a repeated column name instead of showing one column twice", async () => {
     const view = await run("SELECT 1 AS id, 2 AS id");
     expect(view.status).toBe("failed");

@@ -2,13 +2,17 @@
 
 import Editor, { type OnMount } from "@monaco-editor/react";
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
-import { bindCompletion, type CompletionTarget } from "./completion";
+import type { SqlDialect } from "@/lib/sql/split";
+import { bindCompletion } from "./completion";
+import { addEditorActions, type EditorActions } from "./editor-actions";
 import { monaco } from "./monaco";
 
 export interface EditorHandle {
   /** Inserts text at the cursor (replacing the selection) and focuses the editor. */
   insert(text: string): void;
   focus(): void;
+  /** Formats the selection, or the whole text (as Ctrl/Cmd+Shift+F). */
+  format(): void;
 }
 
 /** What to run: the selection if there is one, else the whole text, and where it starts. */
@@ -43,8 +47,14 @@ export interface SqlEditorProps {
   fitContent?: { min: number; max: number };
   ariaLabel?: string;
   readOnlyMessage?: string;
-  /** The connection the text runs on, for completion of its catalog's names. */
-  completion?: CompletionTarget | null;
+  /** The connection the text runs on, for completion of its catalog's names (none without it). */
+  connectionId?: string | null;
+  /** The connection's SQL dialect, for formatting and finding statements (default DuckDB). */
+  dialect?: SqlDialect;
+  /** Ctrl/Cmd+Shift+Enter runs the statement under the cursor (for an editor whose `onRun` runs what it is given). */
+  runStatement?: boolean;
+  /** Why a format or a statement run did nothing (null once it no longer holds); else said at the cursor. */
+  onNotice?(message: string | null): void;
 }
 
 type CodeEditor = Parameters<OnMount>[0];
@@ -63,17 +73,25 @@ export function MonacoSqlEditor({
   fitContent,
   ariaLabel = "SQL editor",
   readOnlyMessage = "You cannot change this query. Open a copy to edit and run your own version.",
-  completion = null,
+  connectionId = null,
+  dialect = "duckdb",
+  runStatement = false,
+  onNotice,
 }: SqlEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
-  const completionRef = useRef(completion);
-  completionRef.current = completion;
+  const connectionRef = useRef(connectionId);
+  connectionRef.current = connectionId;
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
   const onSaveRef = useRef(onSave);
   onSaveRef.current = onSave;
   const keysRef = useRef({ onShiftEnter, onEscape });
   keysRef.current = { onShiftEnter, onEscape };
+  const dialectRef = useRef(dialect);
+  dialectRef.current = dialect;
+  const onNoticeRef = useRef(onNotice);
+  onNoticeRef.current = onNotice;
+  const actionsRef = useRef<EditorActions | null>(null);
   const [height, setHeight] = useState(fitContent?.min ?? 0);
   // The editor owns its text while the user types; `value` is pushed in only
   // when it changes from outside (a restored version, their version reloaded).
@@ -111,6 +129,9 @@ export function MonacoSqlEditor({
     focus() {
       editorRef.current?.focus();
     },
+    format() {
+      void actionsRef.current?.format();
+    },
   }));
 
   useEffect(() => {
@@ -139,7 +160,9 @@ export function MonacoSqlEditor({
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
-    bindCompletion(editor, () => completionRef.current);
+    bindCompletion(editor, () =>
+      connectionRef.current ? { connectionId: connectionRef.current, dialect: dialectRef.current } : null,
+    );
     editor.addAction({
       id: "lakebook.run",
       label: "Run query",
@@ -164,6 +187,11 @@ export function MonacoSqlEditor({
       label: "Save query",
       keybindings: [monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS],
       run: () => onSaveRef.current?.(),
+    });
+    actionsRef.current = addEditorActions(editor, {
+      dialect: () => dialectRef.current,
+      runStatement: runStatement ? (request) => onRunRef.current(request) : undefined,
+      notice: onNotice ? (message) => onNoticeRef.current?.(message) : undefined,
     });
     if (keysRef.current.onShiftEnter)
       editor.addAction({

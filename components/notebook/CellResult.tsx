@@ -1,7 +1,7 @@
 "use client";
 
 import { useState } from "react";
-import { ResultsPanel } from "@/components/results/ResultsPanel";
+import { RunResults } from "@/components/results/RunResults";
 import type { RunnerState } from "@/components/results/useRun";
 import { defaultChartSpec } from "@/lib/charts/default-spec";
 import type { ChartSpec, NotebookCell } from "@/lib/notebooks/types";
@@ -40,7 +40,7 @@ export function CellResult({
           {run.truncated ? " (truncated)" : ""}.
         </p>
       )}
-      <ResultsPanel state={state} elapsedMs={elapsedMs} onPage={onPage} onSort={onSort} />
+      <RunResults state={state} elapsedMs={elapsedMs} onPage={onPage} onSort={onSort} />
       {chartable && run && (cell.chart || editingChart) && (
         <CellChart
           runId={run.id}

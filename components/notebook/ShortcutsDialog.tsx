@@ -6,6 +6,7 @@ import { Dialog } from "@/components/ui/Dialog";
 export const SHORTCUTS: { keys: string; what: string; mode: "Editing" | "Command" }[] = [
   { keys: "Shift+Enter", what: "Run the cell and go to the next (a new one at the end)", mode: "Editing" },
   { keys: "Ctrl+Enter (⌘+Enter)", what: "Run the cell", mode: "Editing" },
+  { keys: "Ctrl+Shift+F (⌘+Shift+F)", what: "Format the cell's SQL (or the selection)", mode: "Editing" },
   { keys: "Esc", what: "Leave the cell's editor (command mode)", mode: "Editing" },
   { keys: "Enter", what: "Edit the selected cell", mode: "Command" },
   { keys: "↑ / ↓ or K / J", what: "Select the cell above / below", mode: "Command" },

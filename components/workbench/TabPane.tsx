@@ -1,9 +1,10 @@
 "use client";
 
 import { useCallback, useEffect, useRef, useState } from "react";
+import { EditorShortcutsDialog, keyLabel, useApple } from "@/components/editor/EditorShortcutsDialog";
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
 import { SqlEditor } from "@/components/editor/SqlEditor";
-import { ResultsPanel } from "@/components/results/ResultsPanel";
+import { RunResults } from "@/components/results/RunResults";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
@@ -41,8 +42,10 @@ export function TabPane({
   const draft = useDraft(tab, (d) => onDraft(tab.id, d));
   const saving = useQuerySave(tab, draft, onTab);
   const { state, start, cancel, goTo, restore } = useRun(tab.id);
-  const [dialog, setDialog] = useState<"share" | "versions" | null>(null);
+  const place = sessionPlace(tab, state.run?.place ?? null, draft.connectionId);
+  const [dialog, setDialog] = useState<"share" | "versions" | "shortcuts" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  const apple = useApple();
   const deleting = useAction();
   const editor = useRef<EditorHandle>(null);
   const [origin, setOrigin] = useState({ line: 1, column: 1 });
@@ -130,9 +133,21 @@ export function TabPane({
             className="primary"
             onClick={() => run({ sql: draft.sql, startLine: 1, startColumn: 1 })}
             disabled={running || !canRun}
-            title={canRun ? "Run (Ctrl+Enter)" : `You have ${LEVEL_LABELS[level]}: running needs Can run`}
+            title={
+              canRun
+                ? `Run the selection or everything (${keyLabel("Mod+Enter", apple)}); the statement under the cursor: ${keyLabel("Mod+Shift+Enter", apple)}`
+                : `You have ${LEVEL_LABELS[level]}: running needs Can run`
+            }
           >
             ▶ Run
+          </button>
+          <button
+            type="button"
+            onClick={() => editor.current?.format()}
+            disabled={!canEdit}
+            title={`Format the selection, or everything (${keyLabel("Mod+Shift+F", apple)})`}
+          >
+            Format
           </button>
           {running && (
             <>
@@ -147,12 +162,20 @@ export function TabPane({
           )}
           {shownBy && !running && <span className="muted">Last result, run by {shownBy}</span>}
           <span className="spacer" />
+          {place && (
+            <span className="muted session-place" title="Where unqualified table names are looked up (USE changes it)">
+              In <code>{place}</code>
+            </span>
+          )}
           <ConnectionPicker
             value={draft.connectionId}
             connections={connections}
             disabled={!canEdit}
             onChange={draft.setConnectionId}
           />
+          <button type="button" onClick={() => setDialog("shortcuts")}>
+            Keyboard shortcuts
+          </button>
         </div>
         <Alert>{notice ?? deleting.error ?? saving.error}</Alert>
         <div className="editor">
@@ -164,10 +187,13 @@ export function TabPane({
             readOnly={!canEdit}
             marker={marker}
             handle={editor}
-            completion={connection ? { connectionId: connection.id, dialect: connection.dialect } : null}
+            connectionId={connection?.id}
+            dialect={connection?.dialect}
+            runStatement
+            onNotice={setNotice}
           />
         </div>
-        <ResultsPanel
+        <RunResults
           state={state}
           elapsedMs={elapsed}
           onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
@@ -205,6 +231,7 @@ export function TabPane({
           onClose={() => setDialog(null)}
         />
       )}
+      {dialog === "shortcuts" && <EditorShortcutsDialog onClose={() => setDialog(null)} />}
       {dialog === "versions" && query && (
         <VersionsDialog
           queryId={query.id}
@@ -218,4 +245,19 @@ export function TabPane({
       )}
     </div>
   );
+}
+
+/**
+ * The catalog and schema the tab's next run starts in, as text: where its
+ * last run ended (after a USE), else what the tab kept, else the built-in
+ * warehouse's default; null when unknown (a Databricks connection's default).
+ */
+function sessionPlace(
+  tab: EditorTabView,
+  ran: { catalog: string; schema: string } | null,
+  connectionId: string,
+): string | null {
+  const kept = tab.place?.connectionId === connectionId ? tab.place : null;
+  const place = ran ?? kept ?? (connectionId === "builtin" ? { catalog: "workspace", schema: "default" } : null);
+  return place ? `${place.catalog}.${place.schema}` : null;
 }

@@ -13,6 +13,8 @@ const view: RunView = {
   resultRemoved: null,
   message: null,
   statementCount: 1,
+  statements: [],
+  place: null,
   error: null,
   startedAt: "2026-01-01T00:00:00.000Z",
   elapsedMs: 5,

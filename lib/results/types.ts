@@ -40,6 +40,30 @@ export interface SortSpec {
   direction: SortDirection;
 }
 
+/** A catalog and a schema in it: where a session resolves unqualified names. */
+export interface Place {
+  catalog: string;
+  schema: string;
+}
+
+/** One statement of a script (a run of several statements), as it ran. */
+export interface StatementView {
+  /** Where its text starts in the run's SQL (1-based), to point at it in the editor. */
+  line: number;
+  column: number;
+  /** "skipped": not run, because a statement before it failed or the run was cancelled. */
+  status: RunStatus | "skipped";
+  /**
+   * The run that holds the statement's rows: the script's own id for its last
+   * statement, a run of its own for an earlier one; null when it returned no rows.
+   */
+  resultId: string | null;
+  rowCount: number;
+  /** What a statement without rows did, e.g. "INSERT: 2 rows affected." */
+  message: string | null;
+  elapsedMs: number | null;
+}
+
 /** The state of a run as the browser sees it. */
 export interface RunView {
   id: string;
@@ -61,10 +85,14 @@ export interface RunView {
   /** What a statement without a result set did, e.g. "INSERT: 2 rows affected". */
   message: string | null;
   statementCount: number;
+  /** Each statement of a script of several, with its own result; empty for a single statement. */
+  statements: StatementView[];
   error: RunError | null;
   startedAt: string;
   /** Milliseconds from start to the end of the run (or until now while running). */
   elapsedMs: number;
   /** Milliseconds from start to the first stored page, if any. */
   firstPageMs: number | null;
+  /** Where the session was when the run ended, when a statement may have moved it (USE); else null. */
+  place: Place | null;
 }

@@ -83,6 +83,7 @@ function plain(row: EditorTab): EditorTabView {
     connectionId: row.connectionId,
     revision: row.revision,
     lastRunId: row.lastRunId,
+    place: row.place ?? null,
     query: null,
   };
 }
@@ -188,9 +189,21 @@ export async function runInTab(user: User, input: StartRunInput) {
     if (query.sql === input.sql && query.connectionId === input.connectionId) queryId = query.id;
   }
   // Only a notebook's own run path may tag a run with a notebook (its viewers can read the run).
+  const { db } = await runtime();
+  const tab = await findTab(db, user.id, input.lane);
+  const place = tab?.place?.connectionId === input.connectionId ? tab.place : null;
   const started = await startRun(
     user,
-    { ...input, queryId, notebookId: null },
+    {
+      ...input,
+      queryId,
+      notebookId: null,
+      // The tab keeps its session's place from run to run, and only this tab does.
+      place,
+      onPlace: async (now) => {
+        if (tab) await updateTab(db, user.id, tab.id, { place: { connectionId: input.connectionId, ...now } });
+      },
+    },
     await engineFor(user, input.connectionId),
   );
   await updateTab((await runtime()).db, user.id, input.lane, { lastRunId: started.run.id });

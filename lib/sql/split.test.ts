@@ -1,7 +1,7 @@
 import { DuckDBInstance } from "@duckdb/node-api";
 import { describe, expect, it } from "vitest";
 import { HOSTILE_SQL, MIB } from "@/tests/support/hostile-sql";
-import { lineColumnAt, splitStatements, utf16OffsetOfByte } from "./split";
+import { lineColumnAt, offsetAt, splitStatements, utf16OffsetOfByte } from "./split";
 
 describe("splitStatements", () => {
   it("splits on top-level semicolons and keeps offsets into the source", () => {
@@ -137,5 +137,23 @@ describe("positions", () => {
   it("maps UTF-8 byte offsets to string offsets", () => {
     expect(utf16OffsetOfByte("select 'café', x", 15)).toBe(14);
     expect(utf16OffsetOfByte("abc", 2)).toBe(2);
+  });
+});
+
+describe("offsetAt", () => {
+  it("is the inverse of lineColumnAt, and clamps to the text", () => {
+    const text = "select\n  x\nfrom t";
+    for (let offset = 0; offset <= text.length; offset++) {
+      const { line, column } = lineColumnAt(text, offset);
+      expect(offsetAt(text, line, column)).toBe(offset);
+    }
+    expect(offsetAt(text, 9, 1)).toBe(text.length);
+    expect(offsetAt(text, 2, 99)).toBe(text.indexOf("\nfrom"));
+    expect(offsetAt(text, 0, 0)).toBe(0);
+  });
+
+  it("takes linear time on a megabyte of newlines", () => {
+    const text = "\n".repeat(1024 * 1024);
+    expect(offsetAt(text, 1024 * 1024, 1)).toBe(1024 * 1024 - 1);
   });
 });

@@ -50,6 +50,18 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
   return { line: lines.length, column: lines[lines.length - 1].length + 1 };
 }
 
+/** The UTF-16 offset of 1-based `line` and `column` in `text`, clamped to the text (the inverse of lineColumnAt). */
+export function offsetAt(text: string, line: number, column: number): number {
+  let start = 0;
+  for (let n = 1; n < line; n++) {
+    const newline = text.indexOf("\n", start);
+    if (newline < 0) return text.length;
+    start = newline + 1;
+  }
+  const end = text.indexOf("\n", start);
+  return Math.min(start + Math.max(0, column - 1), end < 0 ? text.length : end);
+}
+
 /** Converts a byte offset into a UTF-8 encoding of `text` to a UTF-16 offset. */
 export function utf16OffsetOfByte(text: string, byteOffset: number): number {
   const bytes = new TextEncoder().encode(text);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_SQL } from "@/tests/support/hostile-sql";
-import { isQuery, leadingKeyword } from "./statement-kind";
+import { changesSession, isQuery, leadingKeyword } from "./statement-kind";
 
 describe("leadingKeyword", () => {
   it("skips blanks, comments and opening parentheses, and upper-cases the word", () => {
@@ -62,6 +62,32 @@ describe("isQuery", () => {
   });
 });
 
+describe("changesSession", () => {
+  it("knows the statements that change the session for the statements after them", () => {
+    for (const sql of [
+      "USE CATALOG samples",
+      "/* x */ use schema nyctaxi",
+      "SET spark.sql.ansi.enabled = false",
+      "RESET",
+      "DECLARE VARIABLE v INT",
+      "CREATE TEMPORARY VIEW v AS SELECT 1",
+      "create or replace temp view v as select 1",
+    ]) {
+      expect(changesSession(sql, "databricks"), sql).toBe(true);
+    }
+    for (const sql of [
+      "SELECT 'USE CATALOG x'",
+      "-- USE x\nSELECT 1",
+      "CREATE VIEW temp AS SELECT 1",
+      "CREATE TABLE t (temporary INT)",
+      "INSERT INTO t VALUES (1)",
+      "",
+    ]) {
+      expect(changesSession(sql, "databricks"), sql).toBe(false);
+    }
+  });
+});
+
 describe("statement kinds on 1 MiB hostile inputs", () => {
   for (const [name, sql] of Object.entries(HOSTILE_SQL)) {
     it(name, { timeout: 10_000 }, () => {
@@ -69,6 +95,8 @@ describe("statement kinds on 1 MiB hostile inputs", () => {
         expect(isQuery(sql, dialect)).toBe(false);
         expect(isQuery(`WITH a AS (SELECT 1) SELECT ${sql}`, dialect)).toBeTypeOf("boolean");
         expect(leadingKeyword(sql, dialect)).toBeTypeOf("string");
+        expect(changesSession(sql, dialect)).toBeTypeOf("boolean");
+        expect(changesSession(`CREATE OR REPLACE ${sql}`, dialect)).toBeTypeOf("boolean");
       }
     });
   }

@@ -67,6 +67,32 @@ export function isQuery(sql: string, dialect: SqlDialect): boolean {
   return reads;
 }
 
+/** Statements that change the session they run in, for the statements after them. */
+const SESSION_CHANGING = new Set(["USE", "SET", "RESET", "DECLARE"]);
+
+/**
+ * Whether a statement changes its session for later statements: USE, SET,
+ * RESET, DECLARE (a session variable), or CREATE [OR REPLACE] TEMP[ORARY] …
+ * Reads at most the first four words.
+ */
+export function changesSession(sql: string, dialect: SqlDialect): boolean {
+  let words = 0;
+  let changes = false;
+  scanTokens(sql, dialect, (kind, start, end) => {
+    if (kind === "space" || kind === "comment" || (words === 0 && isOpening(sql, kind, start))) return true;
+    if (kind !== "word") return false;
+    const word = sql.slice(start, end).toUpperCase();
+    words++;
+    if (words === 1) {
+      changes = SESSION_CHANGING.has(word);
+      return word === "CREATE";
+    }
+    if (word === "TEMP" || word === "TEMPORARY") changes = true;
+    return !changes && words < 4 && (word === "OR" || word === "REPLACE");
+  });
+  return changes;
+}
+
 function isOpening(sql: string, kind: TokenKind, start: number): boolean {
   return kind === "symbol" && sql.charCodeAt(start) === 40; /* ( */
 }

@@ -1,4 +1,4 @@
-import { type Engine, EngineError, type EngineSession, type Progress } from "@/lib/server/engines/types";
+import { type Engine, EngineError, type EngineSession, type Place, type Progress } from "@/lib/server/engines/types";
 
 /** Sessions open on an engine now (one per run or download), the most at once, and the SQL they ran. */
 export class Counter {
@@ -68,11 +68,11 @@ export function observed(engine: Engine, counters: Counter[], gate?: Gate): Engi
   return new Proxy(engine, {
     get(target, property, receiver) {
       if (property !== "openSession") return Reflect.get(target, property, receiver);
-      return async (progress?: Progress): Promise<EngineSession> => {
+      return async (progress?: Progress, place?: Place | null): Promise<EngineSession> => {
         for (const counter of counters) counter.enter();
         let session: EngineSession;
         try {
-          session = await target.openSession(progress);
+          session = await target.openSession(progress, place);
         } catch (error) {
           for (const counter of counters) counter.leave();
           throw error;
@@ -84,6 +84,7 @@ export function observed(engine: Engine, counters: Counter[], gate?: Gate): Engi
             await gate?.wait(sql, signal);
             return session.execute(sql, signal, progress);
           },
+          place: () => session.place(),
           async close() {
             await session.close();
             if (open) for (const counter of counters) counter.leave();

@@ -1,6 +1,6 @@
 import "server-only";
 import type { DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
-import type { ResultColumn } from "@/lib/results/types";
+import type { Place, ResultColumn } from "@/lib/results/types";
 import type { SqlDialect } from "@/lib/sql/split";
 
 /**
@@ -13,8 +13,13 @@ import type { SqlDialect } from "@/lib/sql/split";
  */
 export interface Engine {
   readonly dialect: SqlDialect;
-  /** A session keeps state (USE, SET, temporary tables) across a run's statements. */
-  openSession(progress?: Progress): Promise<EngineSession>;
+  /**
+   * A session keeps state (USE, SET, temporary tables) across a run's
+   * statements. It starts in `place` when given (an editor tab's catalog and
+   * schema, where its last run left them), else in the connection's default;
+   * never in a state another run left behind.
+   */
+  openSession(progress?: Progress, place?: Place | null): Promise<EngineSession>;
   listCatalogs(): Promise<string[]>;
   listSchemas(catalog: string): Promise<string[]>;
   listTables(catalog: string, schema: string): Promise<TableInfo[]>;
@@ -39,8 +44,12 @@ export interface EngineSession {
    * cancels the statement on the engine.
    */
   execute(sql: string, signal: AbortSignal, progress?: Progress): Promise<StatementResult>;
+  /** The session's current catalog and schema. */
+  place(): Promise<Place>;
   close(): Promise<void>;
 }
+
+export type { Place };
 
 /** What a run wants to hear while the engine waits, and how it can stop the wait. */
 export interface Progress {
@@ -101,7 +110,10 @@ export class EngineError extends Error {
   constructor(
     message: string,
     readonly details: {
+      /** Byte offset of the problem in the statement (DuckDB). */
       position?: number;
+      /** Where the problem is in the statement, as the warehouse says it: 1-based line and column (Databricks). */
+      at?: { line: number; column: number };
       sqlState?: string;
       cancelled?: boolean;
       /** The warehouse stopped the statement at its own statement timeout. */

@@ -34,17 +34,28 @@ export async function anyRun(id: string): Promise<RunRecord> {
 
 export async function readable(actor: Caller, id: string): Promise<RunRecord> {
   if (!/^[0-9a-f]{32}$/.test(id)) throw notFoundError();
-  const rt = await runtime();
-  const run = active.get(id);
-  const record = run ? run.record : await rt.catalog.load(id);
-  if (record && record.owner === actor.id) return record;
-  if (record?.queryId) {
-    const query = await findQuery(rt.db, record.queryId);
-    if (query && (await levelOn(actor, "query", query)) !== null) return record;
-  }
-  if (record?.notebookId) {
-    const notebook = await findNotebook(rt.db, record.notebookId);
-    if (notebook && (await levelOn(actor, "notebook", notebook)) !== null) return record;
-  }
+  const record = await load(id);
+  // An earlier statement's result of a script is read by whoever may read the script.
+  const subject = record?.parentId ? await load(record.parentId) : record;
+  if (record && subject && (await mayRead(actor, subject))) return record;
   throw notFoundError();
+}
+
+async function load(id: string): Promise<RunRecord | null> {
+  return active.get(id)?.record ?? (await (await runtime()).catalog.load(id));
+}
+
+/** Their own run, or a run of a saved query or notebook they can view. */
+async function mayRead(actor: Caller, record: RunRecord): Promise<boolean> {
+  if (record.owner === actor.id) return true;
+  const { db } = await runtime();
+  if (record.queryId) {
+    const query = await findQuery(db, record.queryId);
+    if (query && (await levelOn(actor, "query", query)) !== null) return true;
+  }
+  if (record.notebookId) {
+    const notebook = await findNotebook(db, record.notebookId);
+    if (notebook && (await levelOn(actor, "notebook", notebook)) !== null) return true;
+  }
+  return false;
 }

@@ -20,8 +20,11 @@ import type { ResultStore } from "./result-store";
  * catalog's, and a record made in memory may leave out the optional fields),
  * and what the result store says of those rows.
  */
-export type RunRecord = Omit<Run, "userId" | "instanceId" | "notebookId" | "resultExpired"> &
-  Partial<Pick<Run, "notebookId" | "resultExpired">> & {
+export type RunRecord = Omit<
+  Run,
+  "userId" | "instanceId" | "notebookId" | "resultExpired" | "parentId" | "statements" | "place"
+> &
+  Partial<Pick<Run, "notebookId" | "resultExpired" | "parentId" | "statements" | "place">> & {
     owner: Run["userId"];
     /** The stored rows were removed to free space for newer results (see eviction.ts). */
     removedForSpace?: boolean;
@@ -106,6 +109,9 @@ export class RunCatalog {
       finishedAt: run.finishedAt,
       firstPageMs: run.firstPageMs,
       instanceId: this.instanceId,
+      parentId: run.parentId ?? null,
+      statements: run.statements ?? [],
+      place: run.place ?? null,
     };
     this.forget(run.id);
     await saveRun(this.db, row);
@@ -145,6 +151,9 @@ export class RunCatalog {
       finishedAt: row.finishedAt,
       firstPageMs: row.firstPageMs,
       resultExpired: row.resultExpired,
+      parentId: row.parentId,
+      statements: row.statements,
+      place: row.place,
       removedForSpace: forSpace.has(row.id),
       cutByBudget: row.truncated && this.store.cutShortByBudget(row.id),
     }));

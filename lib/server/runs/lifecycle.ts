@@ -1,11 +1,11 @@
 import "server-only";
-import { randomUUID } from "node:crypto";
 import { UserError } from "@/lib/action-result";
-import type { Page, RunError, RunView } from "@/lib/results/types";
-import { lineColumnAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import type { Page, RunError, RunView, StatementView } from "@/lib/results/types";
+import { lineColumnAt, offsetAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
+import { changesSession } from "@/lib/sql/statement-kind";
 import type { Caller } from "../auth/caller";
 import { config } from "../config";
-import { type Engine, EngineError, type EngineSession, type StatementResult } from "../engines/types";
+import { type Engine, EngineError, type EngineSession, type Place, type StatementResult } from "../engines/types";
 import { type Runtime, runtime } from "../runtime";
 import { anyRun, readable } from "./access";
 import type { RunRecord } from "./catalog";
@@ -22,6 +22,15 @@ import {
 } from "./registry";
 import type { ResultWriter } from "./result-store";
 import { waitMessage } from "./slots";
+import {
+  MAX_LISTED_STATEMENTS,
+  newRunId,
+  skippedStatements,
+  startedStatement,
+  statementPositions,
+  statementRun,
+} from "./statements";
+import { outcomeOf, storeRows } from "./store-rows";
 import { armStatementTimeout, timedOut, timeoutMessage } from "./timeout";
 import { runView } from "./view";
 
@@ -29,8 +38,6 @@ import { runView } from "./view";
 const FIRST_PAGE_WAIT_MS = 2_000;
 /** Longest a status request waits for news. */
 const MAX_WAIT_MS = 1_000;
-/** Waiting status requests hear about more stored rows at most this often. */
-const PROGRESS_INTERVAL_MS = 400;
 
 export interface StartRunInput {
   sql: string;
@@ -43,6 +50,10 @@ export interface StartRunInput {
   queryId?: string | null;
   /** The notebook whose cell's saved SQL this runs, checked by the caller (Can run). */
   notebookId?: string | null;
+  /** Where the session starts (an editor tab's catalog and schema); the connection's default when absent. */
+  place?: Place | null;
+  /** Told where the session ended up, when a statement may have moved it (USE) or it started in `place`. */
+  onPlace?: (place: Place) => Promise<void>;
 }
 
 export async function startRun(
@@ -65,7 +76,7 @@ export async function startRun(
   const slot = admit(actor.id, lane);
 
   const record: RunRecord = {
-    id: randomUUID().replaceAll("-", ""),
+    id: newRunId(),
     owner: actor.id,
     connectionId: input.connectionId,
     queryId: input.queryId ?? null,
@@ -77,6 +88,7 @@ export async function startRun(
     truncated: false,
     message: slot.wait && waitMessage(slot.wait),
     statementCount: statements.length,
+    statements: [],
     error: null,
     startedAt: new Date(),
     finishedAt: null,
@@ -97,7 +109,7 @@ export async function startRun(
     active.delete(record.id);
     throw error;
   }
-  void execute(rt, engine, run, statements);
+  void execute(rt, engine, run, statements, input);
 
   // A run that waits for a slot answers at once, so that the editor can say so.
   await waitFor(
@@ -112,14 +124,25 @@ export async function startRun(
   return { run: runView(record), page };
 }
 
-async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: Statement[]): Promise<void> {
+async function execute(
+  rt: Runtime,
+  engine: Engine,
+  run: ActiveRun,
+  statements: Statement[],
+  { place, onPlace }: Pick<StartRunInput, "place" | "onPlace">,
+): Promise<void> {
   const { record, controller, slot } = run;
-  const limits = config();
   let session: EngineSession | null = null;
-  let writer: ResultWriter | null = null;
+  // The statement running now, the record its rows go to (the script's own, or an earlier statement's), and their writer.
   let current: Statement = statements[0];
+  let target: RunRecord = record;
+  let writer: ResultWriter | null = null;
   let outcome: RunRecord["status"] = "failed";
   let disarm = () => {};
+  const listed = statements.length > 1 ? statements.slice(0, MAX_LISTED_STATEMENTS) : [];
+  const positions = statementPositions(record.sql, listed);
+  const views: StatementView[] = [];
+  record.statements = views;
   try {
     const admitted = await granted(slot, controller.signal);
     record.message = null;
@@ -136,53 +159,42 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
         notify(run);
       },
     };
-    session = await engine.openSession(progress);
+    session = await engine.openSession(progress, place);
     for (const [index, statement] of statements.entries()) {
       current = statement;
+      const began = Date.now();
+      const view = index < positions.length ? startedStatement(positions[index]) : null;
+      if (view) views.push(view);
       const result: StatementResult = await session.execute(statement.text, controller.signal, progress);
       if (waitingMessage !== null && record.message === waitingMessage) record.message = null;
+      const last = index === statements.length - 1;
       if (result.kind !== "rows") {
         record.message = summary(result, index, statements.length);
+        if (view)
+          Object.assign(view, { status: "succeeded", message: outcomeOf(result), elapsedMs: Date.now() - began });
         continue;
       }
-      // Only the last statement's rows are kept, as in a Databricks SQL editor.
-      if (index < statements.length - 1) continue;
-      record.message = statements.length > 1 ? `${statements.length} statements run.` : null;
-      let notifiedAt = 0;
-      const stored = await rt.store.createWriter(
-        record.id,
-        record.owner,
-        result.columns,
-        { maxRows: limits.LAKEBOOK_RESULT_MAX_ROWS, maxBytes: limits.LAKEBOOK_RESULT_MAX_BYTES },
-        () => {
-          // More rows are readable: the first page at once, then progress now and then.
-          record.rowCount = stored.visibleRows;
-          const now = performance.now();
-          if (record.firstPageMs !== null && now - notifiedAt < PROGRESS_INTERVAL_MS) return;
-          record.firstPageMs ??= Date.now() - record.startedAt.getTime();
-          notifiedAt = now;
-          notify(run);
-        },
-      );
-      writer = stored;
-      record.columns = result.columns.map(({ name, type }) => ({ name, type }));
-      for await (const chunk of result.batches) {
-        if (!(await stored.append(chunk))) {
-          // The cap is reached: stop reading; closing the session ends the statement.
-          record.truncated = true;
-          record.cutByBudget = stored.cut === "budget";
-          break;
-        }
+      // The last statement's rows are the run's own; an earlier one's are kept while the script lists it.
+      if (!last && !view) continue;
+      if (last) record.message = statements.length > 1 ? `${statements.length} statements run.` : null;
+      target = last ? record : statementRun(record, statement);
+      if (!last) await rt.catalog.save(target);
+      if (view) view.resultId = target.id;
+      writer = await storeRows(rt, run, target, result, view);
+      if (!last) {
+        await writer.close();
+        writer = null;
+        Object.assign(target, { status: "succeeded", finishedAt: new Date() });
+        await saveRunEnd(rt.catalog, target);
       }
-      await stored.finish();
-      record.rowCount = stored.visibleRows;
+      if (view) Object.assign(view, { status: "succeeded", rowCount: target.rowCount, elapsedMs: Date.now() - began });
     }
     outcome = "succeeded";
   } catch (error) {
     if (writer) {
       // Keep what was stored before the failure or cancel visible.
       await writer.finish().catch((e) => console.error("run cleanup failed:", e));
-      record.rowCount = writer.visibleRows;
+      target.rowCount = writer.visibleRows;
     }
     const stopped = timedOut(controller.signal, error);
     const cancelled = !stopped && EngineError.is(error) && error.details.cancelled === true;
@@ -190,13 +202,26 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
     if (stopped) record.error = { message: timeoutMessage() };
     else if (cancelled) record.message = (controller.signal.reason as Partial<StopReason>)?.note ?? record.message;
     else record.error = runError(error, record.sql, current);
+    // The statement that stopped says how, and those after it did not run.
+    const stoppedAt = views.at(-1);
+    if (stoppedAt?.status === "running") Object.assign(stoppedAt, { status: outcome, rowCount: target.rowCount });
+    views.push(...skippedStatements(positions, views.length));
   } finally {
     disarm();
     await writer?.close().catch((e) => console.error("run cleanup failed:", e));
+    if (session && onPlace && (place || statements.some((s) => changesSession(s.text, engine.dialect)))) {
+      const now = await session.place().catch(() => null);
+      if (now) {
+        record.place = now;
+        await onPlace(now).catch((e) => console.error("could not keep the tab's place:", e));
+      }
+    }
     await session?.close().catch(() => {});
     // The engine is done with it (or never started): the next run may go.
     slot.release();
     const finishedAt = new Date();
+    if (target !== record && target.status === "running")
+      await saveRunEnd(rt.catalog, { ...target, status: outcome, finishedAt, error: record.error });
     record.firstPageMs ??= record.columns.length > 0 ? finishedAt.getTime() - record.startedAt.getTime() : null;
     // The end becomes visible only once it is stored (retried until it is), so whoever sees it can rely on it.
     await saveRunEnd(rt.catalog, { ...record, status: outcome, finishedAt });
@@ -208,10 +233,7 @@ async function execute(rt: Runtime, engine: Engine, run: ActiveRun, statements: 
 }
 
 function summary(result: Exclude<StatementResult, { kind: "rows" }>, index: number, count: number): string {
-  const what =
-    result.kind === "changed"
-      ? `${result.statement}: ${result.rowsAffected.toLocaleString("en-US")} ${result.rowsAffected === 1 ? "row" : "rows"} affected.`
-      : `${result.statement}: done.`;
+  const what = outcomeOf(result);
   return count > 1 ? `${index + 1} of ${count} statements run. Last: ${what}` : what;
 }
 
@@ -222,9 +244,12 @@ function runError(error: unknown, sql: string, statement: Statement): RunError {
   }
   const out: RunError = { message: error.message };
   if (error.details.sqlState) out.sqlState = error.details.sqlState;
-  if (error.details.position !== undefined) {
-    const offset = statement.offset + utf16OffsetOfByte(statement.text, error.details.position);
+  const { position, at } = error.details;
+  if (position !== undefined) {
+    const offset = statement.offset + utf16OffsetOfByte(statement.text, position);
     Object.assign(out, lineColumnAt(sql, offset));
+  } else if (at) {
+    Object.assign(out, lineColumnAt(sql, statement.offset + offsetAt(statement.text, at.line, at.column)));
   }
   return out;
 }

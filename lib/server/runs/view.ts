@@ -17,9 +17,11 @@ export function runView(record: RunRecord): RunView {
     resultRemoved: record.removedForSpace ? "space" : record.resultExpired ? "expired" : null,
     message: record.message,
     statementCount: record.statementCount,
+    statements: record.statements ?? [],
     error: record.error,
     startedAt: record.startedAt.toISOString(),
     elapsedMs: end - record.startedAt.getTime(),
     firstPageMs: record.firstPageMs,
+    place: record.place ?? null,
   };
 }

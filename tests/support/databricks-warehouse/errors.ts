@@ -1,4 +1,4 @@
-import { fromDuckdbText } from "./sql-rewrite";
+import { fromDuckdbText, toDuckdbSql } from "./sql-rewrite";
 
 export interface SqlError {
   /** Databricks-style error class, e.g. PARSE_SYNTAX_ERROR. */
@@ -24,6 +24,8 @@ interface DuckdbErrorInfo {
   exception_type?: string;
   exception_message?: string;
   error_subtype?: string;
+  /** Byte offset of the problem in the statement DuckDB read. */
+  position?: string;
 }
 
 /**
@@ -31,7 +33,7 @@ interface DuckdbErrorInfo {
  * Databricks warehouse reports: parser errors → 42601, unknown table →
  * 42P01, unknown column → 42703, anything else → 42000.
  */
-export function toSqlError(error: unknown): SqlError {
+export function toSqlError(error: unknown, sql?: string): SqlError {
   if (error instanceof WarehouseError) {
     const { errorClass, sqlState, message } = error;
     return {
@@ -54,7 +56,27 @@ export function toSqlError(error: unknown): SqlError {
     };
   }
   const [errorClass, sqlState] = classify(type, info.error_subtype ?? "", message);
-  return { errorClass, sqlState, displayMessage: `[${errorClass}] ${message} SQLSTATE: ${sqlState}`, cancelled: false };
+  const at = sql === undefined ? "" : where(sql, info.position);
+  return {
+    errorClass,
+    sqlState,
+    displayMessage: `[${errorClass}] ${message} SQLSTATE: ${sqlState}${at}`,
+    cancelled: false,
+  };
+}
+
+/**
+ * Where the problem is, as Databricks says it: ` (line N, pos M)`, N 1-based,
+ * M the 0-based character in that line. Only when the statement reached DuckDB
+ * unchanged in length (the rewrite of `main` shifts positions).
+ */
+function where(sql: string, position: string | undefined): string {
+  const byte = Number(position);
+  if (position === undefined || !Number.isInteger(byte) || toDuckdbSql(sql).length !== sql.length) return "";
+  const before = Buffer.from(sql, "utf8").subarray(0, byte).toString("utf8");
+  const lineStart = before.lastIndexOf("\n") + 1;
+  const line = before.split("\n").length;
+  return ` (line ${line}, pos ${before.length - lineStart})`;
 }
 
 function classify(type: string, subtype: string, message: string): [string, string] {

@@ -76,7 +76,7 @@ export class Operation {
     } catch (error) {
       this.release();
       if (this.state !== TOperationState.RUNNING_STATE) return;
-      const sqlError = toSqlError(error);
+      const sqlError = toSqlError(error, this.sql);
       this.state = sqlError.cancelled ? TOperationState.CANCELED_STATE : TOperationState.ERROR_STATE;
       if (!sqlError.cancelled) this.error = sqlError;
     }

@@ -3,7 +3,8 @@
  * `main`. The warehouse keeps that catalog as the DuckDB database
  * `main_catalog` and rewrites statements on the way in: `main` as the first
  * part of a three-part name, or as the catalog after USE / CATALOG / SCHEMA /
- * DATABASE (and SHOW … IN/FROM). Backtick identifiers (Databricks) become
+ * DATABASE (and SHOW … IN/FROM); `USE CATALOG x` and `USE SCHEMA y` become
+ * DuckDB's `USE x` and `USE y`. Backtick identifiers (Databricks) become
  * double-quoted ones (DuckDB). Strings, quoted identifiers and comments are
  * left alone.
  */
@@ -22,11 +23,14 @@ const CATALOG_CONTEXT = new Set(["use", "catalog", "schema", "database"]);
 export function toDuckdbSql(sql: string): string {
   const tokens = tokenize(sql);
   const isShow = tokens[0]?.kind === "word" && tokens[0].value.toLowerCase() === "show";
+  const isUse = tokens[0]?.kind === "word" && tokens[0].value.toLowerCase() === "use";
   let out = "";
   let cursor = 0;
   tokens.forEach((token, i) => {
     let replacement: string | undefined;
     if (token.kind === "backtick") replacement = `"${token.value.replaceAll('"', '""')}"`;
+    // Databricks' USE CATALOG x / USE SCHEMA y is DuckDB's USE x / USE y.
+    if (isUse && i === 1 && token.kind === "word" && CATALOG_CONTEXT.has(token.value.toLowerCase())) replacement = "";
     if (isIdentifier(token) && token.value.toLowerCase() === "main") {
       const threePart = tokens[i + 1]?.kind === "dot" && isIdentifier(tokens[i + 2]) && tokens[i + 3]?.kind === "dot";
       const before = tokens[i - 1];

@@ -79,6 +79,8 @@ export function historyPlan(viewer: Pick<User, "id" | "role">, filters: HistoryF
   const tz = validTimeZone(filters.tz);
   const owner = viewer.role === "admin" ? filters.user : viewer.id;
   const conditions: (SQL | undefined)[] = [
+    // A script's statements are listed with it, not as runs of their own.
+    isNull(runs.parentId),
     owner ? eq(runs.userId, owner) : undefined,
     filters.status ? eq(runs.status, filters.status) : undefined,
     filters.connection ? eq(runs.connectionId, filters.connection) : undefined,

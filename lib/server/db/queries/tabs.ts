@@ -50,7 +50,9 @@ export async function updateTab(
   db: Db,
   userId: string,
   id: string,
-  changes: Partial<Pick<EditorTab, "title" | "queryId" | "baseVersion" | "lastRunId" | "sql" | "connectionId">>,
+  changes: Partial<
+    Pick<EditorTab, "title" | "queryId" | "baseVersion" | "lastRunId" | "sql" | "connectionId" | "place">
+  >,
 ): Promise<EditorTab | null> {
   const [row] = await db
     .update(editorTabs)

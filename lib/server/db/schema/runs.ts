@@ -1,6 +1,17 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
-import type { ResultColumn, RunError, RunStatus } from "@/lib/results/types";
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
+import type { Place, ResultColumn, RunError, RunStatus, StatementView } from "@/lib/results/types";
 import { notebooks } from "./notebooks";
 import { queries } from "./saved-queries";
 import { users } from "./users";
@@ -32,6 +43,16 @@ export const runs = pgTable(
     instanceId: text("instance_id").notNull(),
     /** The stored rows were removed (retention); the history entry stays. */
     resultExpired: boolean("result_expired").notNull().default(false),
+    /**
+     * Set on the result of one statement of a script (a run of several
+     * statements) that is not the script's last: the script is the run the
+     * history lists and whose readers may read this result.
+     */
+    parentId: text("parent_id").references((): AnyPgColumn => runs.id, { onDelete: "cascade" }),
+    /** Where the run's session ended up, when a statement may have moved it (USE); its tab starts there next. */
+    place: jsonb("place").$type<Place>(),
+    /** A script's statements, in order, with what each did (empty for one statement). */
+    statements: jsonb("statements").$type<StatementView[]>().notNull().default([]),
   },
   (t) => [
     index("runs_user_started_idx").on(t.userId, t.startedAt),

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { TabPlace } from "@/lib/tabs";
 import { queries } from "./saved-queries";
 import { users } from "./users";
 
@@ -18,6 +19,8 @@ export const editorTabs = pgTable(
     connectionId: text("connection_id").notNull(),
     /** The tab's last run, so its result comes back with it. */
     lastRunId: text("last_run_id"),
+    /** Where the tab's last run left its session (after USE), re-applied at the start of its next run. */
+    place: jsonb("place").$type<TabPlace>(),
     /** Grows with every draft save, so a late save never overwrites a newer one. */
     revision: integer("revision").notNull().default(0),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

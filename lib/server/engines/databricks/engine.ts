@@ -9,6 +9,7 @@ import type {
   Engine,
   EngineSession,
   FoundTable,
+  Place,
   Progress,
   SqlWords,
   TableInfo,
@@ -35,13 +36,25 @@ export class DatabricksEngine implements Engine {
     this.pool = new SessionPool(options, (error) => this.failure(error));
   }
 
-  async openSession(progress?: Progress): Promise<EngineSession> {
-    return new DatabricksSession(await this.pool.acquire(false, progress), {
-      pool: this.pool,
-      failure: (error) => this.failure(error),
-      timeoutSeconds: this.options.statementTimeoutSeconds,
-      startupWaitMs: this.options.startupWaitMs ?? STARTUP_WAIT_MS,
-    });
+  async openSession(progress?: Progress, place?: Place | null): Promise<EngineSession> {
+    const open = async () =>
+      new DatabricksSession(await this.pool.acquire(false, progress), {
+        pool: this.pool,
+        failure: (error) => this.failure(error),
+        timeoutSeconds: this.options.statementTimeoutSeconds,
+        startupWaitMs: this.options.startupWaitMs ?? STARTUP_WAIT_MS,
+      });
+    const session = await open();
+    if (!place) return session;
+    try {
+      await session.moveTo(place, progress?.signal ?? new AbortController().signal, progress);
+      return session;
+    } catch (error) {
+      await session.close();
+      if (EngineError.is(error) && (error.details.cancelled || error.details.timedOut)) throw error;
+      // The catalog or schema is gone (or not theirs any more): the run starts in the default.
+      return open();
+    }
   }
 
   listCatalogs(): Promise<string[]> {

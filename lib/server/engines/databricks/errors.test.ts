@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_SQL, MIB } from "@/tests/support/hostile-sql";
-import { databricksError, isExpiredSession } from "./errors";
+import { databricksError, isExpiredSession, positionIn } from "./errors";
 
 describe("isExpiredSession", () => {
   it("recognises the driver's and the warehouse's ways of saying a session is gone", () => {
@@ -27,5 +27,35 @@ describe("isExpiredSession", () => {
       expect(isExpiredSession(error)).toBeTypeOf("boolean");
       expect(databricksError(error).message).toBeTypeOf("string");
     }
+  });
+});
+
+describe("positionIn", () => {
+  it("reads both ways Databricks says where a problem is", () => {
+    expect(
+      positionIn(
+        "[PARSE_SYNTAX_ERROR] Syntax error at or near 'FORM'. SQLSTATE: 42601 (line 1, pos 9)\n\n== SQL ==\nSELECT 1 FORM x\n---------^^^",
+      ),
+    ).toEqual({ line: 1, column: 10 });
+    expect(positionIn("[UNRESOLVED_COLUMN.WITH_SUGGESTION] A column ... SQLSTATE: 42703; line 3 pos 0")).toEqual({
+      line: 3,
+      column: 1,
+    });
+    expect(positionIn("[DIVIDE_BY_ZERO] Division by zero. SQLSTATE: 22012")).toBeNull();
+    // A position quoted by the statement early in a long message is not the error's.
+    expect(positionIn(`[X] bad: SELECT 'line 1, pos 2' ${"x".repeat(500)}`)).toBeNull();
+  });
+
+  it("carries the position on the engine's error", () => {
+    const error = {
+      message: "x",
+      response: { displayMessage: "[E] oops SQLSTATE: 42000 (line 2, pos 4)", sqlState: "42000" },
+    };
+    expect(databricksError(error).details).toMatchObject({ at: { line: 2, column: 5 }, sqlState: "42000" });
+  });
+
+  it("answers at once for a message of 1 MiB of digits, lines and positions", { timeout: 10_000 }, () => {
+    expect(positionIn(`${"line 1, pos 1 ".repeat(MIB / 14)}`)).toEqual({ line: 1, column: 2 });
+    expect(positionIn("9".repeat(MIB))).toBeNull();
   });
 });

@@ -90,8 +90,27 @@ function classify(error: unknown): { error: EngineError; network: boolean } {
   if (e?.name === "FetchError")
     return network(`The warehouse host cannot be reached (${code || "network error"}). Check the server hostname.`);
   const sqlState = e?.response?.sqlState;
-  const message = e?.response?.displayMessage ?? e?.response?.errorMessage ?? e?.message ?? String(error);
-  return { error: new EngineError(message.trim(), sqlState ? { sqlState } : {}), network: false };
+  const message = (e?.response?.displayMessage ?? e?.response?.errorMessage ?? e?.message ?? String(error)).trim();
+  const at = positionIn(message);
+  return {
+    error: new EngineError(message, { ...(sqlState ? { sqlState } : {}), ...(at ? { at } : {}) }),
+    network: false,
+  };
+}
+
+/** The longest tail of an error message searched for its position: it may quote a whole statement before it. */
+const POSITION_TAIL = 200;
+
+/**
+ * Where a Databricks error says the problem is in the statement: `(line 1,
+ * pos 9)` (syntax errors) or `; line 1 pos 9` (analysis errors), near the end
+ * of the message; `pos` counts characters of the line from 0.
+ */
+export function positionIn(message: string): { line: number; column: number } | null {
+  const tail = message.slice(-POSITION_TAIL);
+  const matches = [...tail.matchAll(/\bline (\d{1,7}),? pos (\d{1,7})\b/g)];
+  const last = matches.at(-1);
+  return last ? { line: Number(last[1]), column: Number(last[2]) + 1 } : null;
 }
 
 /**

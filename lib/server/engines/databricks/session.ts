@@ -2,8 +2,9 @@ import "server-only";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { DuckDBDataChunk } from "@duckdb/node-api";
-import { leadingKeyword } from "@/lib/sql/statement-kind";
-import type { EngineSession, Progress, StatementResult } from "../types";
+import { quoteIdentifier } from "@/lib/sql/quote";
+import { changesSession, leadingKeyword } from "@/lib/sql/statement-kind";
+import type { EngineSession, Place, Progress, StatementResult } from "../types";
 import { EngineError } from "../types";
 import { isExpiredSession } from "./errors";
 import { whileStarting } from "./retries";
@@ -41,13 +42,45 @@ export interface SessionContext {
 /** One warehouse session held for a run: statements in order, one reopen if it expired. */
 export class DatabricksSession implements EngineSession {
   private retried = false;
+  /**
+   * A statement changed the session (USE, SET, a temporary view…): it is
+   * closed at the end instead of going back to the pool, so that no other
+   * run — another tab, another member — starts where this one left off.
+   */
+  private changed = false;
 
   constructor(
     private session: IDBSQLSession,
     private readonly context: SessionContext,
   ) {}
 
+  /** Moves to `place` (an editor tab's catalog and schema) before the run's own statements. */
+  async moveTo(place: Place, signal: AbortSignal, progress?: Progress): Promise<void> {
+    for (const sql of [
+      `USE CATALOG ${quoteIdentifier(place.catalog, "databricks")}`,
+      `USE SCHEMA ${quoteIdentifier(place.schema, "databricks")}`,
+    ]) {
+      const result = await this.execute(sql, signal, progress);
+      if (result.kind === "rows") for await (const _ of result.batches);
+    }
+  }
+
+  async place(): Promise<Place> {
+    const result = await this.execute("SELECT current_catalog(), current_schema()", new AbortController().signal);
+    if (result.kind !== "rows") throw new EngineError("The warehouse did not say where the session is.");
+    let place: Place | null = null;
+    for await (const chunk of result.batches) {
+      if (place === null && chunk.rowCount > 0) {
+        const [catalog, schema] = chunk.getRows()[0];
+        place = { catalog: String(catalog), schema: String(schema) };
+      }
+    }
+    if (!place) throw new EngineError("The warehouse did not say where the session is.");
+    return place;
+  }
+
   async execute(sql: string, signal: AbortSignal, progress?: Progress): Promise<StatementResult> {
+    if (changesSession(sql, "databricks")) this.changed = true;
     let operation: IOperation;
     try {
       operation = await whileStarting(
@@ -103,7 +136,8 @@ export class DatabricksSession implements EngineSession {
   }
 
   async close(): Promise<void> {
-    this.context.pool.release(this.session);
+    if (this.changed) await this.session.close().catch(() => {});
+    else this.context.pool.release(this.session);
   }
 }
 

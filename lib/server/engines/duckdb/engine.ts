@@ -7,12 +7,15 @@ import {
   ResultReturnType,
   StatementType,
 } from "@duckdb/node-api";
+import { quoteIdentifier } from "@/lib/sql/quote";
 import type {
   ColumnInfo,
   ConnectionCheck,
   Engine,
   EngineSession,
   FoundTable,
+  Place,
+  Progress,
   SqlWords,
   StatementResult,
   TableInfo,
@@ -23,14 +26,26 @@ import { duckdbError } from "./errors";
 import { prepareAdmitted } from "./sandbox";
 import { Opening } from "./sandbox-policy";
 
+/** The catalogs a member's session may be in (the sandbox refuses USE of any other). */
+const MEMBER_CATALOGS = new Set(["workspace", "samples"]);
+
 /** The built-in warehouse: DuckDB in this process. */
 export class DuckDBEngine implements Engine {
   readonly dialect = "duckdb" as const;
 
   constructor(private readonly instance: DuckDBInstance) {}
 
-  async openSession(): Promise<EngineSession> {
+  async openSession(_progress?: Progress, place?: Place | null): Promise<EngineSession> {
     const connection = await this.instance.connect();
+    // Where an editor tab's last run left it, if that is still a place members may be
+    // (the sandbox allows USE of workspace and samples only); else the default schema.
+    if (place && MEMBER_CATALOGS.has(place.catalog)) {
+      const moved = await connection
+        .run(`USE ${quoteIdentifier(place.catalog)}.${quoteIdentifier(place.schema)}`)
+        .then(() => true)
+        .catch(() => false);
+      if (moved) return new DuckDBSession(connection);
+    }
     await connection.run(`USE workspace."default"`).catch(async () => {
       // A member may drop the default schema (it holds tables, which they may
       // drop); every later session must still start somewhere.
@@ -177,6 +192,12 @@ class DuckDBSession implements EngineSession {
       return { kind: "changed", statement, rowsAffected: count };
     }
     return { kind: "done", statement };
+  }
+
+  async place(): Promise<Place> {
+    const reader = await this.connection.runAndReadAll("SELECT current_database(), current_schema()");
+    const [catalog, schema] = reader.getRowsJS()[0] as [string, string];
+    return { catalog, schema };
   }
 
   async close(): Promise<void> {
