@@ -110,6 +110,26 @@ test.describe("completion that knows the catalog", () => {
   });
 });
 
+test.describe("completion where the tab's session is", () => {
+  test("after USE, unqualified names complete in the tab's catalog and schema", async ({ app: page }) => {
+    await page.goto("/");
+    await newTab(page);
+    await runSql(page, "USE samples.nyctaxi");
+    await expect(resultStatus(page)).toHaveText("Succeeded");
+    await expect(page.locator(".session-place")).toContainText("samples.nyctaxi");
+    await typeSql(page, "SELECT * FROM tri");
+    await page.keyboard.press("Control+Space");
+    await expect(suggestion(page, "trips")).toBeVisible();
+    await page.keyboard.press("Enter");
+    await page.keyboard.type(" WHERE trips.");
+    await expect(suggestion(page, "fare_amount")).toBeVisible();
+    await page.keyboard.press("Escape");
+    // Leave the tab where a new one starts, for the tests after these.
+    await runSql(page, "USE workspace.default");
+    await expect(page.locator(".session-place")).toContainText("workspace.default");
+  });
+});
+
 test.describe("completion in a notebook", () => {
   test("completes an alias's columns in a cell, on the notebook's connection, before the FROM is reached", async ({
     app: page,

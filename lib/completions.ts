@@ -36,7 +36,17 @@ export const MAX_CANDIDATES = 1000;
 /** The longest prefix and name part a request may carry (the catalog calls' own limit). */
 export const MAX_NAME = 255;
 
-export function completionsUrl(connectionId: string, kind: CompletionRequestKind, path: string[], prefix: string) {
+export interface CompletionRequest {
+  kind: CompletionRequestKind;
+  /** Name parts typed before the one being typed (unquoted). */
+  path: string[];
+  prefix: string;
+  /** Where unqualified names resolve (an editor tab's session place); else the connection's default. */
+  place?: { catalog: string; schema: string } | null;
+}
+
+export function completionsUrl(connectionId: string, { kind, path, prefix, place }: CompletionRequest) {
   const query = new URLSearchParams({ kind, path: JSON.stringify(path), prefix });
+  if (place) query.set("place", JSON.stringify([place.catalog, place.schema]));
   return `/api/connections/${encodeURIComponent(connectionId)}/completions?${query}`;
 }

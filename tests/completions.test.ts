@@ -84,6 +84,17 @@ describe("completion on the built-in warehouse", () => {
     expect((await ask(alice, "columns", ["samples", "nyctaxi", "nope"])).items).toEqual([]);
   });
 
+  it("resolves unqualified names where the editor tab's session is (after USE), when it says", async () => {
+    const place = ["samples", "nyctaxi"];
+    const here = (await completions(alice, "builtin", { kind: "relations", path: [], prefix: "", place })).items;
+    expect(labels(here)).toContain("trips");
+    expect(labels(here)).not.toContain("Odd Name");
+    const columns = (await completions(alice, "builtin", { kind: "columns", path: ["trips"], prefix: "", place }))
+      .items;
+    expect(labels(columns)).toContain("fare_amount");
+    expect(labels((await ask(alice, "columns", ["trips"])).items)).toEqual([]);
+  });
+
   it("offers DuckDB's keywords and functions, with a signature", async () => {
     const { items } = await ask(alice, "words");
     expect(named(items, "SELECT")).toMatchObject({ kind: "keyword" });
@@ -132,6 +143,9 @@ describe("hostile requests", () => {
       false,
     );
     expect(completionQuery.safeParse({ kind: "columns", path: '{"a":1}' }).success).toBe(false);
+    expect(completionQuery.safeParse({ kind: "columns", place: '["a","b","c"]' }).success).toBe(false);
+    expect(completionQuery.safeParse({ kind: "columns", place: JSON.stringify([worst, "b"]) }).success).toBe(false);
+    expect(completionQuery.parse({ kind: "columns", place: '["a","b"]' }).place).toEqual(["a", "b"]);
     expect(completionQuery.safeParse({ kind: "everything" }).success).toBe(false);
     expect(completionQuery.parse({ kind: "words" })).toEqual({ kind: "words", path: [], prefix: "" });
   });

@@ -49,6 +49,8 @@ export interface SqlEditorProps {
   readOnlyMessage?: string;
   /** The connection the text runs on, for completion of its catalog's names (none without it). */
   connectionId?: string | null;
+  /** Where the text's unqualified table names resolve (a tab's session place), if known. */
+  place?: { catalog: string; schema: string } | null;
   /** The connection's SQL dialect, for formatting and finding statements (default DuckDB). */
   dialect?: SqlDialect;
   /** Ctrl/Cmd+Shift+Enter runs the statement under the cursor (for an editor whose `onRun` runs what it is given). */
@@ -74,13 +76,14 @@ export function MonacoSqlEditor({
   ariaLabel = "SQL editor",
   readOnlyMessage = "You cannot change this query. Open a copy to edit and run your own version.",
   connectionId = null,
+  place = null,
   dialect = "duckdb",
   runStatement = false,
   onNotice,
 }: SqlEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
-  const connectionRef = useRef(connectionId);
-  connectionRef.current = connectionId;
+  const completionRef = useRef({ connectionId, place });
+  completionRef.current = { connectionId, place };
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
   const onSaveRef = useRef(onSave);
@@ -160,9 +163,10 @@ export function MonacoSqlEditor({
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
-    bindCompletion(editor, () =>
-      connectionRef.current ? { connectionId: connectionRef.current, dialect: dialectRef.current } : null,
-    );
+    bindCompletion(editor, () => {
+      const { connectionId, place } = completionRef.current;
+      return connectionId ? { connectionId, place, dialect: dialectRef.current } : null;
+    });
     editor.addAction({
       id: "lakebook.run",
       label: "Run query",

@@ -1,7 +1,7 @@
 "use client";
 
 import { type ActionResult, failed, UNREACHABLE } from "@/lib/action-result";
-import { type Candidates, type CompletionRequestKind, completionsUrl } from "@/lib/completions";
+import { type Candidates, type CompletionRequest, completionsUrl } from "@/lib/completions";
 
 /**
  * Asks GET /api/connections/<id>/completions (a GET route, like the run reads
@@ -10,13 +10,11 @@ import { type Candidates, type CompletionRequestKind, completionsUrl } from "@/l
  */
 export async function readCompletions(
   connectionId: string,
-  kind: CompletionRequestKind,
-  path: string[],
-  prefix: string,
+  request: CompletionRequest,
   signal: AbortSignal,
 ): Promise<ActionResult<Candidates>> {
   try {
-    const response = await fetch(completionsUrl(connectionId, kind, path, prefix), {
+    const response = await fetch(completionsUrl(connectionId, request), {
       headers: { Accept: "application/json" },
       credentials: "same-origin",
       signal,

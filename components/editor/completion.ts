@@ -19,6 +19,8 @@ import { monaco } from "./monaco";
 export interface CompletionTarget {
   connectionId: string;
   dialect: SqlDialect;
+  /** Where unqualified names resolve (a tab's session place); else the connection's default. */
+  place: { catalog: string; schema: string } | null;
 }
 
 type CodeEditor = editor.ICodeEditor;
@@ -113,7 +115,7 @@ async function ask(
 ): Promise<Candidates> {
   if (request.path.some((part) => part.length > MAX_NAME)) return { items: [], incomplete: false };
   const typed = (prefix.startsWith('"') || prefix.startsWith("`") ? prefix.slice(1) : prefix).slice(0, MAX_NAME);
-  const result = await readCompletions(target.connectionId, request.kind, request.path, typed, signal);
+  const result = await readCompletions(target.connectionId, { ...request, prefix: typed, place: target.place }, signal);
   // A failed lookup (a warehouse that is down, a connection just removed) offers nothing rather than an error.
   return result.ok ? result.data : { items: [], incomplete: false };
 }

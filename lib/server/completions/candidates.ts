@@ -11,6 +11,8 @@ export interface CompletionQuery {
   /** Name parts before the one being typed, as typed (unquoted). */
   path: string[];
   prefix: string;
+  /** [catalog, schema] where unqualified names resolve (an editor tab's place); else the engine's default. */
+  place?: string[];
 }
 
 /**
@@ -21,7 +23,8 @@ export interface CompletionQuery {
  */
 export async function completions(user: User, connectionId: string, query: CompletionQuery): Promise<Candidates> {
   const engine = await engineFor(user, connectionId);
-  const reader = new CatalogReader(engine, connectionId, user.id);
+  const home = query.place ? { catalog: query.place[0], schema: query.place[1] } : engine.defaultNamespace;
+  const reader = new CatalogReader(engine, connectionId, user.id, home);
   // The dialect's words are a fixed list, not the metastore: always whole.
   if (query.kind === "words") return { items: await reader.words(), incomplete: false };
   const items = query.kind === "columns" ? await reader.columns(query.path) : await reader.relations(query.path);
@@ -47,11 +50,12 @@ class CatalogReader {
     private readonly engine: Engine,
     private readonly connectionId: string,
     private readonly userId: string,
+    private readonly home: Engine["defaultNamespace"],
   ) {}
 
   /** What may follow `path` where a table is named. */
   async relations(path: string[]): Promise<Candidate[]> {
-    const home = this.engine.defaultNamespace;
+    const home = this.home;
     if (path.length === 0) {
       const catalogs = (await this.catalogs()).map((name) => this.candidate(name, "catalog"));
       // Unqualified names resolve in the default schema.
@@ -76,7 +80,7 @@ class CatalogReader {
 
   /** The columns of the table `path` names (with the default catalog and schema for the parts left out). */
   async columns(path: string[]): Promise<Candidate[]> {
-    const home = this.engine.defaultNamespace;
+    const home = this.home;
     const [catalogPart, schemaPart, table] =
       path.length === 3 ? path : path.length === 2 ? [home?.catalog, ...path] : [home?.catalog, home?.schema, ...path];
     if (!catalogPart || !schemaPart || !table) return [];
