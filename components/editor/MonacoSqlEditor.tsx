@@ -3,6 +3,7 @@
 import Editor, { type OnMount } from "@monaco-editor/react";
 import { type Ref, useEffect, useImperativeHandle, useRef, useState } from "react";
 import type { SqlDialect } from "@/lib/sql/split";
+import { bindCompletion } from "./completion";
 import { addEditorActions, type EditorActions } from "./editor-actions";
 import { monaco } from "./monaco";
 
@@ -46,6 +47,10 @@ export interface SqlEditorProps {
   fitContent?: { min: number; max: number };
   ariaLabel?: string;
   readOnlyMessage?: string;
+  /** The connection the text runs on, for completion of its catalog's names (none without it). */
+  connectionId?: string | null;
+  /** Where the text's unqualified table names resolve (a tab's session place), if known. */
+  place?: { catalog: string; schema: string } | null;
   /** The connection's SQL dialect, for formatting and finding statements (default DuckDB). */
   dialect?: SqlDialect;
   /** Ctrl/Cmd+Shift+Enter runs the statement under the cursor (for an editor whose `onRun` runs what it is given). */
@@ -70,11 +75,15 @@ export function MonacoSqlEditor({
   fitContent,
   ariaLabel = "SQL editor",
   readOnlyMessage = "You cannot change this query. Open a copy to edit and run your own version.",
+  connectionId = null,
+  place = null,
   dialect = "duckdb",
   runStatement = false,
   onNotice,
 }: SqlEditorProps) {
   const editorRef = useRef<CodeEditor | null>(null);
+  const completionRef = useRef({ connectionId, place });
+  completionRef.current = { connectionId, place };
   const onRunRef = useRef(onRun);
   onRunRef.current = onRun;
   const onSaveRef = useRef(onSave);
@@ -154,6 +163,10 @@ export function MonacoSqlEditor({
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
+    bindCompletion(editor, () => {
+      const { connectionId, place } = completionRef.current;
+      return connectionId ? { connectionId, place, dialect: dialectRef.current } : null;
+    });
     editor.addAction({
       id: "lakebook.run",
       label: "Run query",

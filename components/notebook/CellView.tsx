@@ -40,6 +40,8 @@ export interface CellViewProps {
 /** One cell: its toolbar, its SQL editor or Markdown, and for SQL its last result and chart. */
 export function CellView(props: CellViewProps) {
   const { notebookId, cell, index, canEdit, selected, editing, lastRun, onSelect } = props;
+  // The cell's own connection, else the notebook's.
+  const connection = props.connections.find((c) => c.id === (cell.connectionId ?? props.defaultConnectionId));
   const { state, launch, cancel, goTo, show } = useRun(`cell-${cell.id}`);
   const [ranBy, setRanBy] = useState(lastRun?.ranBy ?? null);
   const running = state.starting || state.run?.status === "running";
@@ -105,7 +107,8 @@ export function CellView(props: CellViewProps) {
             readOnlyMessage="You cannot change this notebook; ask its owner for Can edit."
             ariaLabel={`SQL of cell ${index + 1}`}
             marker={marker}
-            dialect={props.connections.find((c) => c.id === (cell.connectionId ?? props.defaultConnectionId))?.dialect}
+            connectionId={connection?.id}
+            dialect={connection?.dialect}
           />
         </div>
       ) : editing && canEdit ? (

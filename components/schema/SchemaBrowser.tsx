@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
 import type { ActionResult } from "@/lib/action-result";
 import { listCatalogsAction } from "@/lib/actions/catalog";
+import { refreshCompletionsAction } from "@/lib/actions/completions";
 import type { ConnectionView } from "@/lib/connections";
 import { SearchResults, useSearch } from "./SearchResults";
 import { TreeNode } from "./TreeNode";
@@ -41,7 +42,11 @@ export function SchemaBrowser({ connection, onInsert }: { connection: Connection
         <button
           type="button"
           className="icon"
-          onClick={() => setGeneration((g) => g + 1)}
+          onClick={() => {
+            setGeneration((g) => g + 1);
+            // The editor's completion reads the catalog again too (it keeps names for a minute).
+            void refreshCompletionsAction({ connectionId: connection.id });
+          }}
           title="Refresh"
           aria-label="Refresh schema"
         >

@@ -164,7 +164,7 @@ export function TabPane({
           <span className="spacer" />
           {place && (
             <span className="muted session-place" title="Where unqualified table names are looked up (USE changes it)">
-              In <code>{place}</code>
+              In <code>{`${place.catalog}.${place.schema}`}</code>
             </span>
           )}
           <ConnectionPicker
@@ -187,6 +187,8 @@ export function TabPane({
             readOnly={!canEdit}
             marker={marker}
             handle={editor}
+            connectionId={connection?.id}
+            place={place}
             dialect={connection?.dialect}
             runStatement
             onNotice={setNotice}
@@ -247,7 +249,7 @@ export function TabPane({
 }
 
 /**
- * The catalog and schema the tab's next run starts in, as text: where its
+ * The catalog and schema the tab's next run starts in: where its
  * last run ended (after a USE), else what the tab kept, else the built-in
  * warehouse's default; null when unknown (a Databricks connection's default).
  */
@@ -255,8 +257,8 @@ function sessionPlace(
   tab: EditorTabView,
   ran: { catalog: string; schema: string } | null,
   connectionId: string,
-): string | null {
+): { catalog: string; schema: string } | null {
   const kept = tab.place?.connectionId === connectionId ? tab.place : null;
   const place = ran ?? kept ?? (connectionId === "builtin" ? { catalog: "workspace", schema: "default" } : null);
-  return place ? `${place.catalog}.${place.schema}` : null;
+  return place ? { catalog: place.catalog, schema: place.schema } : null;
 }

@@ -29,6 +29,10 @@ export interface Engine {
    * case), at most `limit` of them; the schema browser's search.
    */
   searchTables(text: string, limit: number): Promise<FoundTable[]>;
+  /** Where unqualified names resolve when a session starts; null when the engine does not say. */
+  readonly defaultNamespace: { catalog: string; schema: string | null } | null;
+  /** The dialect's keywords and functions, for the editor's completion (lib/server/completions/). */
+  listWords(): Promise<SqlWords>;
   testConnection(): Promise<ConnectionCheck>;
   close(): Promise<void>;
 }
@@ -72,6 +76,18 @@ export interface TableInfo {
 export interface FoundTable extends TableInfo {
   catalog: string;
   schema: string;
+}
+
+/** A function of the dialect: its name and a signature to show beside it. */
+export interface FunctionInfo {
+  name: string;
+  signature: string;
+  description: string;
+}
+
+export interface SqlWords {
+  keywords: string[];
+  functions: FunctionInfo[];
 }
 
 export interface ColumnInfo {

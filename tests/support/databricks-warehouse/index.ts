@@ -5,6 +5,7 @@ import path from "node:path";
 import { createCertificate, sharedCertificate } from "./certificate";
 import { openDatabase } from "./database";
 import { Faults } from "./faults";
+import type { GeneratedMetastore } from "./generated-metastore";
 import { startHttpsServer } from "./http-server";
 import { OAuthServer } from "./oauth";
 import { startTunnelProxy } from "./proxy";
@@ -46,7 +47,13 @@ export interface TestWarehouse {
 }
 
 export async function startTestWarehouse(
-  options: { tripsRows?: number; token?: string; certificateDir?: string } = {},
+  options: {
+    tripsRows?: number;
+    token?: string;
+    certificateDir?: string;
+    /** Catalogs that exist only in the metadata answers, for completion and browsing at scale. */
+    generatedMetastore?: GeneratedMetastore;
+  } = {},
 ): Promise<TestWarehouse> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-warehouse-"));
   const certificate = options.certificateDir
@@ -64,7 +71,7 @@ export async function startTestWarehouse(
     acceptsToken: (given) => given === token || oauth.accepts(given),
     oauth,
     faults,
-    processor: new TCLIService.Processor(createService(instance, registry)),
+    processor: new TCLIService.Processor(createService(instance, registry, options.generatedMetastore)),
   });
   const proxy = await startTunnelProxy(http.port, ["localhost", "127.0.0.1", OAUTH_HOST]);
 

@@ -1,4 +1,12 @@
 import { type DuckDBConnection, type DuckDBType, type DuckDBValue, INTEGER, SMALLINT, VARCHAR } from "@duckdb/node-api";
+import {
+  type GeneratedMetastore,
+  generatedCatalogs,
+  generatedColumns,
+  generatedSchemas,
+  generatedTables,
+  isGeneratedCatalog,
+} from "./generated-metastore";
 import { StaticSource } from "./row-source";
 import { fromDuckdbText, MAIN_CATALOG } from "./sql-rewrite";
 import { ttypes } from "./thrift";
@@ -16,15 +24,31 @@ const HIDDEN_SCHEMAS = "('main', 'pg_catalog', 'information_schema')";
 
 const spec = (names: string[], type: DuckDBType = VARCHAR): ColumnSpec[] => names.map((name) => ({ name, type }));
 
-export async function catalogs(connection: DuckDBConnection): Promise<StaticSource> {
+export async function catalogs(connection: DuckDBConnection, generated?: GeneratedMetastore): Promise<StaticSource> {
   const rows = await query(
     connection,
     `SELECT database_name FROM duckdb_databases() WHERE database_name NOT IN ${HIDDEN_DATABASES} ORDER BY 1`,
   );
-  return new StaticSource(spec(["TABLE_CAT"]), rows.map(([name]) => [shown(name)]).sort());
+  const names = [...rows.map(([name]) => shown(name)), ...(generated ? generatedCatalogs(generated) : [])];
+  return new StaticSource(
+    spec(["TABLE_CAT"]),
+    names.sort().map((name) => [name]),
+  );
 }
 
-export async function schemas(connection: DuckDBConnection, catalog?: string, schema?: string): Promise<StaticSource> {
+export async function schemas(
+  connection: DuckDBConnection,
+  catalog?: string,
+  schema?: string,
+  generated?: GeneratedMetastore,
+): Promise<StaticSource> {
+  if (generated && catalog && isGeneratedCatalog(generated, catalog)) {
+    const names = generatedSchemas(generated).filter(matches(schema));
+    return new StaticSource(
+      spec(["TABLE_SCHEM", "TABLE_CATALOG"]),
+      names.map((name) => [name, catalog]),
+    );
+  }
   const rows = await query(
     connection,
     `SELECT schema_name, database_name FROM duckdb_schemas()
@@ -40,9 +64,10 @@ export async function schemas(connection: DuckDBConnection, catalog?: string, sc
 export async function tables(
   connection: DuckDBConnection,
   request: { catalogName?: string; schemaName?: string; tableName?: string; tableTypes?: string[] },
+  generated?: GeneratedMetastore,
 ): Promise<StaticSource> {
   const types = request.tableTypes?.length ? request.tableTypes.map((t) => t.toUpperCase()) : ["TABLE", "VIEW"];
-  const rows = (await tableRows(connection, request)).filter(([, , , type]) => types.includes(String(type)));
+  const rows = (await tableRows(connection, request, generated)).filter(([, , , type]) => types.includes(String(type)));
   const columns = spec([
     "TABLE_CAT",
     "TABLE_SCHEM",
@@ -95,9 +120,23 @@ const COLUMN_COLUMNS: [string, DuckDBType][] = [
 export async function columns(
   connection: DuckDBConnection,
   request: { catalogName?: string; schemaName?: string; tableName?: string; columnName?: string },
+  generated?: GeneratedMetastore,
 ): Promise<StaticSource> {
   const rows: DuckDBValue[][] = [];
   const columnPattern = likePattern(request.columnName);
+  if (generated && isGeneratedCatalog(generated, request.catalogName)) {
+    for (const [catalog, schema, table] of await tableRows(connection, request, generated)) {
+      generatedColumns(generated, String(schema), String(table))
+        .filter(({ name }) => matches(request.columnName)(name))
+        .forEach(({ name, type }, i) => {
+          rows.push(columnRow([catalog, schema, table, name], type, i, true, null));
+        });
+    }
+    return new StaticSource(
+      COLUMN_COLUMNS.map(([name, type]) => ({ name, type })),
+      rows,
+    );
+  }
   for (const [catalog, schema, table] of await tableRows(connection, request)) {
     const name = [catalog, schema, table].map((part) => `"${String(part).replaceAll('"', '""')}"`).join(".");
     const prepared = await connection.prepare(`SELECT * FROM ${name}`);
@@ -173,7 +212,18 @@ const JDBC_TYPES: Record<number, number> = {
 async function tableRows(
   connection: DuckDBConnection,
   request: { catalogName?: string; schemaName?: string; tableName?: string },
+  generated?: GeneratedMetastore,
 ): Promise<DuckDBValue[][]> {
+  const catalog = request.catalogName;
+  if (generated && catalog && isGeneratedCatalog(generated, catalog)) {
+    return generatedSchemas(generated)
+      .filter(matches(request.schemaName))
+      .flatMap((schema) =>
+        generatedTables(generated, schema)
+          .filter(({ name }) => matches(request.tableName)(name))
+          .map(({ name, kind }) => [catalog, schema, name, kind, null]),
+      );
+  }
   const table = likePattern(request.tableName);
   return query(
     connection,
@@ -199,6 +249,14 @@ function filters(catalog: string | undefined, schema: string | undefined): strin
 function likePattern(pattern: string | undefined): string | null {
   if (!pattern || pattern === "%" || pattern === "*") return null;
   return pattern.replaceAll("*", "%");
+}
+
+/** Whether a name matches a request's JDBC pattern (any name when there is none). */
+function matches(pattern: string | undefined): (name: string) => boolean {
+  const like = likePattern(pattern);
+  if (!like) return () => true;
+  const expression = likeRegExp(like);
+  return (name) => expression.test(name);
 }
 
 /** A JDBC LIKE pattern (`%`, `_`, `\` escapes) as a whole-string regular expression. */

@@ -9,6 +9,8 @@ export interface WarehouseStats {
   runningStatements: number;
   cancelledStatements: string[];
   executedStatements: string[];
+  /** Metadata calls (GetCatalogs, GetSchemas, GetTables, GetColumns, …) in the order they came. */
+  metadataCalls: string[];
   /** Each ExecuteStatement's queryTimeout and its session's STATEMENT_TIMEOUT, in seconds (0: unset). */
   statementTimeouts: { queryTimeout: number; session: number }[];
 }
@@ -29,6 +31,7 @@ export class InvalidHandle extends Error {}
 export class Registry {
   readonly sessions = new Map<string, Session>();
   readonly executed: string[] = [];
+  readonly metadataCalls: string[] = [];
   readonly cancelled: string[] = [];
   readonly timeouts: { queryTimeout: number; session: number }[] = [];
   private readonly running = new Set<Operation>();
@@ -93,6 +96,7 @@ export class Registry {
       runningStatements: this.running.size,
       cancelledStatements: [...this.cancelled],
       executedStatements: [...this.executed],
+      metadataCalls: [...this.metadataCalls],
       statementTimeouts: [...this.timeouts],
     };
   }

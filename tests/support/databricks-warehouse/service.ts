@@ -1,5 +1,6 @@
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { toSqlError } from "./errors";
+import type { GeneratedMetastore } from "./generated-metastore";
 import * as metadata from "./metadata";
 import type { Operation, ResultFormat } from "./operation";
 import { bindParameters } from "./parameters";
@@ -36,7 +37,7 @@ type Request = {
  * the resolved response. A handle the warehouse does not know is answered
  * with an error TStatus, as Databricks does, never with a Thrift exception.
  */
-export function createService(instance: DuckDBInstance, registry: Registry) {
+export function createService(instance: DuckDBInstance, registry: Registry, generated?: GeneratedMetastore) {
   const guarded =
     <Req, Resp>(method: (req: Req) => Promise<Resp>) =>
     (req: Req): Promise<Resp | { status: T.TStatus }> =>
@@ -62,6 +63,7 @@ export function createService(instance: DuckDBInstance, registry: Registry) {
     (type: T.TOperationType, label: string, run: (connection: DuckDBConnection, req: never) => Promise<RowSource>) =>
     async (req: Request) => {
       const session = registry.session(req.sessionHandle);
+      registry.metadataCalls.push(label);
       // Metadata requests cannot ask for Arrow: their results are column-based.
       const operation = registry.track(
         session.start(type, label, { arrow: null }, (connection) => run(connection, req as never)),
@@ -127,17 +129,21 @@ export function createService(instance: DuckDBInstance, registry: Registry) {
       return answer(operation, req);
     }),
 
-    GetCatalogs: guarded(metadataCall(TOperationType.GET_CATALOGS, "GetCatalogs", (c) => metadata.catalogs(c))),
+    GetCatalogs: guarded(
+      metadataCall(TOperationType.GET_CATALOGS, "GetCatalogs", (c) => metadata.catalogs(c, generated)),
+    ),
     GetSchemas: guarded(
       metadataCall(TOperationType.GET_SCHEMAS, "GetSchemas", (c, r: T.TGetSchemasReq) =>
-        metadata.schemas(c, r.catalogName, r.schemaName),
+        metadata.schemas(c, r.catalogName, r.schemaName, generated),
       ),
     ),
     GetTables: guarded(
-      metadataCall(TOperationType.GET_TABLES, "GetTables", (c, r: T.TGetTablesReq) => metadata.tables(c, r)),
+      metadataCall(TOperationType.GET_TABLES, "GetTables", (c, r: T.TGetTablesReq) => metadata.tables(c, r, generated)),
     ),
     GetColumns: guarded(
-      metadataCall(TOperationType.GET_COLUMNS, "GetColumns", (c, r: T.TGetColumnsReq) => metadata.columns(c, r)),
+      metadataCall(TOperationType.GET_COLUMNS, "GetColumns", (c, r: T.TGetColumnsReq) =>
+        metadata.columns(c, r, generated),
+      ),
     ),
     GetTableTypes: guarded(
       metadataCall(TOperationType.GET_TABLE_TYPES, "GetTableTypes", async () => metadata.tableTypes()),

@@ -11,6 +11,7 @@ import type {
   FoundTable,
   Place,
   Progress,
+  SqlWords,
   TableInfo,
 } from "../types";
 import { EngineError } from "../types";
@@ -18,6 +19,7 @@ import { databricksError } from "./errors";
 import { type DatabricksOptions, STARTUP_WAIT_MS } from "./options";
 import { DatabricksSession } from "./session";
 import { SessionPool } from "./session-pool";
+import { DATABRICKS_WORDS } from "./words";
 
 export type { DatabricksOptions } from "./options";
 
@@ -102,6 +104,16 @@ export class DatabricksEngine implements Engine {
     );
     // The first answer can bring more rows than asked for.
     return rankMatches(found, text).slice(0, limit);
+  }
+
+  get defaultNamespace() {
+    const catalog = this.options.defaultCatalog;
+    return catalog ? { catalog, schema: this.options.defaultSchema || null } : null;
+  }
+
+  /** Kept with the engine: asking a warehouse (SHOW FUNCTIONS) would start it only to complete a word. */
+  async listWords(): Promise<SqlWords> {
+    return DATABRICKS_WORDS;
   }
 
   async testConnection(): Promise<ConnectionCheck> {

@@ -20,4 +20,12 @@ export const catalogQueries = {
   },
   columns: (catalog: string, schema: string, table: string) =>
     `SELECT column_name, data_type, is_nullable = 'YES' FROM information_schema.columns WHERE table_catalog = ${sqlString(catalog)} AND table_schema = ${sqlString(schema)} AND table_name = ${sqlString(table)} ORDER BY ordinal_position`,
+  keywords: () => "SELECT keyword_name FROM duckdb_keywords() ORDER BY keyword_name",
+  /**
+   * One row per function name (operators and internal functions left out):
+   * the signature of its overload with the fewest parameters, how many
+   * overloads it has, and its description.
+   */
+  functions: () =>
+    `SELECT function_name, arg_min(function_name || '(' || array_to_string(list_transform(range(len(parameters)), i -> parameters[i + 1] || coalesce(' ' || parameter_types[i + 1], '')), ', ') || ')' || coalesce(' → ' || return_type, ''), len(parameters)), count(*), coalesce(any_value(description), '') FROM duckdb_functions() WHERE function_type IN ('scalar', 'aggregate', 'macro', 'table', 'table_macro') AND NOT starts_with(function_name, '__') AND regexp_full_match(function_name, '[a-z_][a-z0-9_]*') GROUP BY function_name ORDER BY function_name`,
 };

@@ -16,6 +16,7 @@ import type {
   FoundTable,
   Place,
   Progress,
+  SqlWords,
   StatementResult,
   TableInfo,
 } from "../types";
@@ -84,6 +85,24 @@ export class DuckDBEngine implements Engine {
       name: String(name),
       kind: kind === "view" ? "view" : "table",
     }));
+  }
+
+  /** Sessions start in workspace."default" (openSession). */
+  readonly defaultNamespace = { catalog: "workspace", schema: "default" };
+
+  async listWords(): Promise<SqlWords> {
+    const [keywords, functions] = await Promise.all([
+      this.strings(catalogQueries.keywords()),
+      this.rows(catalogQueries.functions()),
+    ]);
+    return {
+      keywords: keywords.map((k) => k.toUpperCase()),
+      functions: functions.map(([name, signature, overloads, description]) => ({
+        name: String(name),
+        signature: Number(overloads) > 1 ? `${String(signature)} (+${Number(overloads) - 1} more)` : String(signature),
+        description: String(description),
+      })),
+    };
   }
 
   async testConnection(): Promise<ConnectionCheck> {
