@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { csvLine } from "@/lib/csv";
 import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
-import { expect, firstCell, gridRows, resultStatus, runSql, test } from "./support/app";
+import { editorTabs, expect, firstCell, gridRows, resultStatus, runSql, test } from "./support/app";
 import { ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
@@ -20,7 +20,7 @@ test.afterAll(async ({ browser }) => {
   const context = await browser.newContext({ storageState: ADMIN_STATE });
   const page = await context.newPage();
   await page.goto("/");
-  const tabs = page.getByRole("tab");
+  const tabs = editorTabs(page);
   for (let i = 0; i < (await tabs.count()); i++) {
     await tabs.nth(i).click();
     const connection = page.getByLabel("Connection");

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { expect, focusEditor, test, typeSql } from "./support/app";
+import { editorTabs, expect, focusEditor, test, typeSql } from "./support/app";
 import { signUpMember } from "./support/members";
 
 async function editorText(page: Page): Promise<string> {
@@ -47,16 +47,18 @@ test.describe("editor tabs and drafts", () => {
     await page.goto("/");
     await typeSql(page, "SELECT 'first tab' AS t");
     await page.getByRole("button", { name: "New tab" }).click();
-    await expect(page.getByRole("tab")).toHaveCount(2);
+    await expect(editorTabs(page)).toHaveCount(2);
     await typeSql(page, "SELECT 'second tab' AS t");
     await expect(page.getByText("Draft saved")).toBeVisible();
 
     // A reload brings both back, with the second one still active.
     await page.reload();
-    await expect(page.getByRole("tab")).toHaveCount(2);
-    await expect(page.getByRole("tab", { selected: true })).toHaveText("Untitled");
+    await expect(editorTabs(page)).toHaveCount(2);
+    await expect(page.getByRole("tablist", { name: "Editor tabs" }).getByRole("tab", { selected: true })).toHaveText(
+      "Untitled",
+    );
     await expect.poll(() => editorText(page)).toBe("SELECT 'second tab' AS t");
-    await page.getByRole("tab").first().click();
+    await editorTabs(page).first().click();
     await expect.poll(() => editorText(page)).toBe("SELECT 'first tab' AS t");
 
     // Signing out and in (a new browser, even) brings the tabs back from the server.
@@ -65,8 +67,8 @@ test.describe("editor tabs and drafts", () => {
     const other = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const elsewhere = await other.newPage();
     await signIn(elsewhere, email);
-    await expect(elsewhere.getByRole("tab")).toHaveCount(2);
-    await elsewhere.getByRole("tab").nth(1).click();
+    await expect(editorTabs(elsewhere)).toHaveCount(2);
+    await editorTabs(elsewhere).nth(1).click();
     await expect.poll(() => editorText(elsewhere)).toBe("SELECT 'second tab' AS t");
 
     // With the server out of reach, typing goes on, the page says the draft is not saved,
@@ -92,7 +94,7 @@ test.describe("editor tabs and drafts", () => {
     const third = await browser.newContext({ storageState: { cookies: [], origins: [] } });
     const later = await third.newPage();
     await signIn(later, email);
-    await later.getByRole("tab").nth(1).click();
+    await editorTabs(later).nth(1).click();
     await expect.poll(() => editorText(later)).toBe("SELECT 'typed while offline' AS t");
     await Promise.all([other.close(), third.close(), page.context().close()]);
   });

@@ -8,14 +8,16 @@ const NOT_FOUND = {
   code: "not-found",
 };
 
-/** Runs SQL in the editor and returns the run's id, from the answer of the action that started it. */
+/** Runs SQL in the editor and returns the new run's id, as the results panel shows it. */
 async function runAndId(page: Page, sql: string): Promise<string> {
-  const started = /"run":\{"id":"([0-9a-f]{32})"/;
-  const answer = page.waitForResponse(
-    async (r) => r.request().headers()["next-action"] !== undefined && started.test(await r.text()),
-  );
+  const results = page.getByRole("region", { name: "Results" });
+  // The tab shows its last run again after a page load: wait for that before noting which run is shown.
+  await page.waitForLoadState("networkidle");
+  const before = (await results.getAttribute("data-run-id").catch(() => null)) ?? "";
   await runSql(page, sql);
-  return (await (await answer).text()).match(started)?.[1] as string;
+  await expect(results).toHaveAttribute("data-run-id", /^[0-9a-f]{32}$/);
+  await expect(results).not.toHaveAttribute("data-run-id", before);
+  return (await results.getAttribute("data-run-id")) as string;
 }
 
 test.describe("reading results", () => {

@@ -163,6 +163,11 @@ export function MonacoSqlEditor({
 
   const onMount: OnMount = (editor) => {
     editorRef.current = editor;
+    // Running closes the suggestions: the list of what to type next is no use once the text runs.
+    const run = (request: RunRequest) => {
+      editor.trigger("lakebook", "hideSuggestWidget", null);
+      onRunRef.current(request);
+    };
     bindCompletion(editor, () => {
       const { connectionId, place } = completionRef.current;
       return connectionId ? { connectionId, place, dialect: dialectRef.current } : null;
@@ -176,13 +181,13 @@ export function MonacoSqlEditor({
         const selection = ed.getSelection();
         if (!model) return;
         if (selection && !selection.isEmpty()) {
-          onRunRef.current({
+          run({
             sql: model.getValueInRange(selection),
             startLine: selection.startLineNumber,
             startColumn: selection.startColumn,
           });
         } else {
-          onRunRef.current({ sql: model.getValue(), startLine: 1, startColumn: 1 });
+          run({ sql: model.getValue(), startLine: 1, startColumn: 1 });
         }
       },
     });
@@ -194,7 +199,7 @@ export function MonacoSqlEditor({
     });
     actionsRef.current = addEditorActions(editor, {
       dialect: () => dialectRef.current,
-      runStatement: runStatement ? (request) => onRunRef.current(request) : undefined,
+      runStatement: runStatement ? run : undefined,
       notice: onNotice ? (message) => onNoticeRef.current?.(message) : undefined,
     });
     if (keysRef.current.onShiftEnter)

@@ -40,7 +40,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
   // A result removed from the store keeps its run (status, counts) but has no rows to show.
   const hasRows = run.columns.length > 0 && run.resultRemoved === null;
   return (
-    <section className="results" aria-label="Results">
+    <section className="results" aria-label="Results" data-run-id={run.id}>
       <div className="result-bar">
         <span className={`status status-${run.status}`} role="status">
           {run.waiting ? "Waiting…" : statusText(run.status)}

@@ -84,10 +84,17 @@ export async function focusEditor(scope: Page | Locator): Promise<void> {
   await expect(textbox).toBeFocused();
 }
 
+/** The editor's tabs (a script's results have a strip of tabs of their own). */
+export function editorTabs(page: Page): Locator {
+  return page.getByRole("tablist", { name: "Editor tabs" }).getByRole("tab");
+}
+
 /** Opens a new editor tab and waits until it is the one shown (the server creates it first). */
 export async function newTab(page: Page): Promise<void> {
-  await page.getByRole("tablist", { name: "Editor tabs" }).waitFor();
-  const tabs = page.getByRole("tab");
+  const strip = page.getByRole("tablist", { name: "Editor tabs" });
+  await strip.waitFor();
+  // Only the editor's tabs: a script's results have a strip of tabs of their own.
+  const tabs = strip.getByRole("tab");
   const before = await tabs.count();
   await page.getByRole("button", { name: "New tab" }).click();
   await expect(tabs).toHaveCount(before + 1);
