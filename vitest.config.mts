@@ -24,5 +24,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Vitest's default on two cores is one worker; much of these tests' time is waiting
+    // (child servers, sign-in windows, statement timeouts), so two overlap it.
+    maxWorkers: 2,
+    globalSetup: ["tests/support/global-setup.ts"],
   },
 });

@@ -19,6 +19,7 @@
 //   BENCH_HOSTILE_TIMEOUT_S=120          # a hostile input unanswered this long counts as blocking the server
 //   BENCH_TEAM=0 npm run bench           # skip "a team at once" (20 members paging, 2 storing 10M rows,
 //                                        #   1 flooding runs); BENCH_TEAM_THINK_MS=500 between a member's pages
+//   BENCH_COMPLETIONS=0 npm run bench    # skip the editor's completion (a table's columns, cold and warm)
 //   BENCH_DATABRICKS=0 npm run bench     # skip the Databricks path (npm run bench:databricks runs it alone)
 //   npm run bench -- --smoke             # every phase at tiny sizes, 1 repetition, no waiting for quiet
 //                                        #   (the scan over 50,000 sample trips, the Databricks path at
@@ -31,6 +32,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { ensureBuild, machine } from "./build.mjs";
+import { measureCompletions } from "./completions.mjs";
 import type { PhaseContext } from "./context.mjs";
 import { runDatabricks, stopDatabricks } from "./databricks-phase.mjs";
 import { measureFull } from "./full.mjs";
@@ -39,7 +41,7 @@ import { waitForQuiet } from "./quiet.mjs";
 import { checkSmoke, type Figures, report } from "./report.mjs";
 import { measureScan } from "./scan.mjs";
 import { stopAllServers } from "./server.mjs";
-import { cwd, DATABRICKS, FULL, HOSTILE, SCAN, SIZES, SMOKE, TEAM, WATCHDOG_MS } from "./settings.mjs";
+import { COMPLETIONS, cwd, DATABRICKS, FULL, HOSTILE, SCAN, SIZES, SMOKE, TEAM, WATCHDOG_MS } from "./settings.mjs";
 import { measureSize } from "./sizes.mjs";
 import { log } from "./stats.mjs";
 import { measureTeam } from "./team.mjs";
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     full: null,
     hostile: null,
     team: null,
+    completions: null,
   };
   // What the phases in the other files need from this one.
   const ctx: PhaseContext = {
@@ -91,6 +94,7 @@ async function main(): Promise<void> {
     if (FULL && SIZES.length > 0) figures.full = await measureFull(ctx, Math.max(...SIZES));
     if (HOSTILE) figures.hostile = await measureHostile(ctx);
     if (TEAM) figures.team = await measureTeam(ctx);
+    if (COMPLETIONS) figures.completions = await measureCompletions(ctx);
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });
   }

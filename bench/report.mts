@@ -1,11 +1,12 @@
 // The report of a bench: every phase's table, then the targets; and, for
 // BENCH_SMOKE=1, the check that every phase produced figures.
 import type { Build, machine } from "./build.mjs";
+import { type CompletionFigures, reportCompletions } from "./completions.mjs";
 import type { AddTarget } from "./context.mjs";
 import { type FullFigures, reportFull } from "./full.mjs";
 import { type HostilePhase, reportHostile } from "./hostile.mjs";
 import { reportScan, type ScanFigures } from "./scan.mjs";
-import { FULL, HOSTILE, SCAN, SIZES, TEAM } from "./settings.mjs";
+import { COMPLETIONS, FULL, HOSTILE, SCAN, SIZES, TEAM } from "./settings.mjs";
 import type { SizeFigures } from "./sizes.mjs";
 import { reportSizes } from "./sizes-report.mjs";
 import { log, table } from "./stats.mjs";
@@ -21,11 +22,12 @@ export interface Figures {
   full: FullFigures | null;
   hostile: HostilePhase | null;
   team: TeamFigures | null;
+  completions: CompletionFigures | null;
   targets?: string[][];
 }
 
 /** Every table of a run's figures (or of a saved run's, BENCH_REPORT), then the targets; returns the target rows. */
-export function report({ results = [], scan, full, hostile, team }: Partial<Figures>): string[][] {
+export function report({ results = [], scan, full, hostile, team, completions }: Partial<Figures>): string[][] {
   const targets: string[][] = [];
   const add: AddTarget = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
   if (results.length > 0) reportSizes(results, add);
@@ -37,6 +39,7 @@ export function report({ results = [], scan, full, hostile, team }: Partial<Figu
     );
   if (hostile) reportHostile(hostile, add);
   if (team) reportTeam(team, add);
+  if (completions) reportCompletions(completions, add);
   console.log("\nTargets\n");
   console.log(table(["target", "measured", "goal", "result"], targets));
   const busy = Math.max(
@@ -81,6 +84,10 @@ export function checkSmoke(figures: Figures): void {
     if (!t || !finite(t.heavy.p95Ms) || !finite(t.peakRss) || !t.delay || t.flood.started === 0)
       problems.push("team: missing figures");
     else if (t.quiet.errors + t.heavy.errors > 0) problems.push(`team: pages failed (${t.pageErrors[0]?.message})`);
+  }
+  if (COMPLETIONS) {
+    const c = figures.completions;
+    if (!c || !finite(c.cold.p95Ms) || !finite(c.warm.p95Ms)) problems.push("completion: missing figures");
   }
   if (problems.length > 0) {
     console.error(`bench smoke: FAILED\n  ${problems.join("\n  ")}`);

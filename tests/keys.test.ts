@@ -9,6 +9,7 @@ import { loadKeyring, StartupError, verifyKeyCheck } from "@/lib/server/crypto/k
 import { open } from "@/lib/server/crypto/seal";
 import { openDb } from "@/lib/server/db/client";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
+import { copyTemplates } from "./support/templates";
 
 /**
  * Several servers on one PostgreSQL, each in a process of its own with its
@@ -50,9 +51,14 @@ afterAll(async () => {
 
 let instances = 0;
 
-/** One server process (a data directory of its own unless `dir` is given); resolves when it ends. */
-function server(env: Record<string, string | undefined>, args: string[], dir?: string) {
+/**
+ * One server process (a data directory of its own unless `dir` is given); resolves when it ends.
+ * A new data directory starts with this test run's sample catalog copied in (tests/support/templates.ts),
+ * unless `firstStart` asks for the whole first start.
+ */
+function server(env: Record<string, string | undefined>, args: string[], dir?: string, firstStart = false) {
   const dataDir = dir ?? path.join(tmp, `instance-${++instances}`);
+  if (!dir && !firstStart) copyTemplates(dataDir, 1_000);
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: url.toString(),
@@ -119,8 +125,8 @@ describe("keys across servers on one PostgreSQL", () => {
 
   it("two servers starting together on a new database both come up, with one admin between them", async () => {
     const [a, b] = await Promise.all([
-      server({ LAKEBOOK_SECRET_KEY: KEY_A }, ["start"]),
-      server({ LAKEBOOK_SECRET_KEY: KEY_A }, ["start"]),
+      server({ LAKEBOOK_SECRET_KEY: KEY_A }, ["start"], undefined, true),
+      server({ LAKEBOOK_SECRET_KEY: KEY_A }, ["start"], undefined, true),
     ]);
     expect(a.code, a.out).toBe(0);
     expect(b.code, b.out).toBe(0);

@@ -65,10 +65,9 @@ describe("the completion context", () => {
   it("answers promptly for a megabyte of hostile text", () => {
     for (const filler of [",", "(", ".", "FROM ", "a.", '"', "/*", "'"]) {
       const text = `SELECT * FROM ${filler.repeat(Math.floor((1024 * 1024) / filler.length))}`;
-      const started = performance.now();
+      // Linear work ends at once; a quadratic scan would run into the test timeout.
       completionContext(text, text.length, "duckdb");
       completionContext(text, 20, "duckdb");
-      expect(performance.now() - started).toBeLessThan(2000);
     }
   });
 });

@@ -71,23 +71,21 @@ describe("statementAt", () => {
   });
 
   describe("hostile input", () => {
-    it.each(Object.keys(HOSTILE_SQL))(
-      "1 MiB of %s, cursor at both ends and the middle, in well under a second",
-      (name) => {
-        const text = HOSTILE_SQL[name];
-        const started = performance.now();
-        for (const dialect of ["duckdb", "databricks"] as const)
-          for (const offset of [0, text.length >> 1, text.length]) statementAt(text, offset, dialect);
-        expect(performance.now() - started).toBeLessThan(3000);
-      },
-    );
+    it.each(Object.keys(HOSTILE_SQL))("1 MiB of %s, cursor at both ends and the middle, in one linear pass", (name) => {
+      const text = HOSTILE_SQL[name];
+      // Linear work ends in about a second; a quadratic scan would run into the test timeout.
+      for (const dialect of ["duckdb", "databricks"] as const)
+        for (const offset of [0, text.length >> 1, text.length]) {
+          const found = statementAt(text, offset, dialect);
+          // What it answers is cut out of the text where it says.
+          if (found) expect(text.startsWith(found.text, found.offset)).toBe(true);
+        }
+    });
 
     it("a 1 MiB script of short statements, cursor at the end", () => {
       const text = "select 1;\n".repeat(MIB / 10);
-      const started = performance.now();
       expect(statementAt(text, text.length)).toEqual({ text: "select 1", offset: text.length - 10 });
       expect(statementAt(text, 0)).toEqual({ text: "select 1", offset: 0 });
-      expect(performance.now() - started).toBeLessThan(1000);
     });
   });
 });

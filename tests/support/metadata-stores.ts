@@ -5,6 +5,7 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll } from "vitest";
 import { type DbHandle, openDb } from "@/lib/server/db/client";
+import { copyMetadataTemplate } from "./templates";
 
 /** The machine's PostgreSQL (127.0.0.1:5432 here); a test database is created on it and dropped after. */
 export const TEST_POSTGRES = process.env.LAKEBOOK_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -33,7 +34,9 @@ export function metadataStores(label: string) {
   });
   return {
     async pglite(): Promise<DbHandle> {
-      const handle = await openDb({ dir: fs.mkdtempSync(path.join(os.tmpdir(), `lakebook-${label}-`)) });
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), `lakebook-${label}-`));
+      copyMetadataTemplate(dir);
+      const handle = await openDb({ dir });
       cleanups.push(() => handle.close());
       return handle;
     },

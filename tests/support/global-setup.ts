@@ -1,0 +1,5 @@
+import { buildTemplates } from "./templates";
+
+export default async function setup() {
+  return buildTemplates();
+}
