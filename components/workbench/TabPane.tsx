@@ -11,6 +11,7 @@ import { ShareDialog } from "@/components/sharing/ShareDialog";
 import { Alert } from "@/components/ui/Alert";
 import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
 import { useAction } from "@/components/ui/use-action";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { deleteQueryAction } from "@/lib/actions/queries";
 import type { ConnectionView } from "@/lib/connections";
 import type { DraftBackup } from "@/lib/drafts";
@@ -50,6 +51,7 @@ export function TabPane({
   const editor = useRef<EditorHandle>(null);
   const [origin, setOrigin] = useState({ line: 1, column: 1 });
   const running = state.starting || state.run?.status === "running";
+  const hydrated = useHydrated();
   const elapsed = useElapsed(state.startedAt, running);
   const query = tab.query;
   const level = query?.level ?? "manage";
@@ -132,7 +134,7 @@ export function TabPane({
             type="button"
             className="primary"
             onClick={() => run({ sql: draft.sql, startLine: 1, startColumn: 1 })}
-            disabled={running || !canRun}
+            disabled={!hydrated || running || !canRun}
             title={
               canRun
                 ? `Run the selection or everything (${keyLabel("Mod+Enter", apple)}); the statement under the cursor: ${keyLabel("Mod+Shift+Enter", apple)}`
