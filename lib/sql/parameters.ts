@@ -32,12 +32,8 @@ export interface ParameterSpec {
   choices?: string[];
 }
 
-/** The value a run ran with, as its record keeps it. */
-export interface RunParameter {
-  name: string;
-  type: ParameterType;
-  value: string | string[];
-}
+/** A value a run ran with, as its record keeps it: the widget as it was (a dropdown's choices decide how its values bind). */
+export type RunParameter = ParameterSpec;
 
 /** A value as an engine binds it: the scalar types both engines have. */
 export interface BoundValue {
@@ -392,4 +388,40 @@ export function bindStatement(
     cursor = marker.end;
   }
   return { text: out + text.slice(cursor), values: [...values.values()] };
+}
+
+/**
+ * How a number's text is bound exactly: an integer that fits in 64 bits as
+ * BIGINT, a decimal of at most 38 digits as DECIMAL (its digits and scale),
+ * anything else (an exponent, more digits) as DOUBLE.
+ */
+export type NumberBinding =
+  | { kind: "bigint"; value: bigint }
+  | { kind: "decimal"; unscaled: bigint; width: number; scale: number }
+  | { kind: "double"; value: number };
+
+const INT64_MAX = 2n ** 63n - 1n;
+
+export function numberBinding(text: string): NumberBinding {
+  const value = text.trim();
+  if (!value.includes("e") && !value.includes("E")) {
+    const negative = value.startsWith("-");
+    const unsigned = value.replace(/^[+-]/, "");
+    const [whole, fraction = ""] = unsigned.split(".");
+    const digits = `${whole}${fraction}`.replace(/^0+(?=\d)/, "") || "0";
+    if (fraction === "") {
+      const n = BigInt(digits);
+      if (n <= INT64_MAX + (negative ? 1n : 0n)) return { kind: "bigint", value: negative ? -n : n };
+    }
+    if (digits.length <= 38) {
+      const n = BigInt(digits);
+      return {
+        kind: "decimal",
+        unscaled: negative ? -n : n,
+        width: Math.max(digits.length, fraction.length + 1),
+        scale: fraction.length,
+      };
+    }
+  }
+  return { kind: "double", value: Number(value) };
 }
