@@ -425,3 +425,8 @@ export function numberBinding(text: string): NumberBinding {
   }
   return { kind: "double", value: Number(value) };
 }
+
+/** A value as a result's "Ran with" line shows it. */
+export function formatParameterValue(spec: Pick<ParameterSpec, "value">): string {
+  return Array.isArray(spec.value) ? spec.value.join(", ") : spec.value;
+}
