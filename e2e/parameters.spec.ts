@@ -1,0 +1,77 @@
+import { expect, gridRows, newTab, resultStatus, test, typeSql } from "./support/app";
+
+const HOSTILE = "O'Brien'; DROP TABLE x; --";
+
+test("parameters get widgets, a bad date is refused, and the result says the values it ran with", async ({
+  app: page,
+}) => {
+  await page.goto("/");
+  await newTab(page);
+  await typeSql(
+    page,
+    [
+      "-- :not_me in a comment, ':nor_me' in a string, x::int a cast",
+      "SELECT :start_date + 1 AS next_day, :n * 2 AS n2, :who AS who, id, ':nor_me' AS s",
+      "FROM (VALUES (1), (2), (3)) AS v(id)",
+      "WHERE id IN (:ids)",
+      "ORDER BY id",
+    ].join("\n"),
+  );
+  const bar = page.getByRole("group", { name: "Parameters" });
+  await expect(bar.locator("[data-parameter]")).toHaveCount(4);
+  await expect(bar.locator("[data-parameter]")).toHaveText([/:start_date/, /:n/, /:who/, /:ids/]);
+
+  // A date widget refuses what is not a date, with a message, and the run does not start.
+  await bar.getByLabel("Type of :start_date").selectOption("date");
+  const date = bar.getByLabel("Value of :start_date");
+  await date.fill("2024-02-30");
+  await expect(bar.locator('[data-parameter="start_date"] .parameter-problem')).toHaveText(
+    '"2024-02-30" is not a date (YYYY-MM-DD).',
+  );
+  await expect(date).toHaveAttribute("aria-invalid", "true");
+
+  await bar.getByLabel("Type of :n").selectOption("number");
+  await bar.getByLabel("Value of :n").fill("abc");
+  await expect(bar.locator('[data-parameter="n"] .parameter-problem')).toContainText("is not a number");
+  await bar.getByLabel("Value of :n").fill("21");
+  await expect(bar.locator('[data-parameter="n"] .parameter-problem')).toHaveCount(0);
+
+  await bar.getByLabel("Value of :who").fill(HOSTILE);
+
+  await bar.getByLabel("Type of :ids").selectOption("multi");
+  await bar.locator('[data-parameter="ids"] summary').click();
+  await bar.getByLabel("Choices of :ids, one per line").fill("1\n2\n3");
+  await bar.getByLabel("Choices of :ids, one per line").blur();
+  await bar.getByLabel("Values of :ids").selectOption(["1", "3"]);
+
+  await page.getByRole("button", { name: "▶ Run" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Parameter :start_date" })).toContainText("is not a date");
+  await expect(resultStatus(page)).toHaveCount(0);
+  await bar.screenshot({ path: "test-results/parameter-bar-refused.png" });
+
+  await date.fill("2024-02-29");
+  await expect(bar.locator('[data-parameter="start_date"] .parameter-problem')).toHaveCount(0);
+  await bar.screenshot({ path: "test-results/parameter-bar.png" });
+
+  await page.getByRole("button", { name: "▶ Run" }).click();
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  expect(await gridRows(page)).toEqual([
+    ["2024-03-01", "42", HOSTILE, "1", ":nor_me"],
+    ["2024-03-01", "42", HOSTILE, "3", ":nor_me"],
+  ]);
+  const ranWith = page.getByTestId("ran-with");
+  await expect(ranWith).toContainText(":start_date = 2024-02-29");
+  await expect(ranWith).toContainText(":n = 21");
+  await expect(ranWith).toContainText(`:who = ${HOSTILE}`);
+  await expect(ranWith).toContainText(":ids = 1, 3");
+  await page.screenshot({ path: "test-results/parameters.png" });
+
+  // The widgets are kept with the tab's draft: after a reload they come back as they were.
+  await page.waitForTimeout(1_500); // the draft is saved 400 ms after the last change
+  await page.reload();
+  const again = page.getByRole("group", { name: "Parameters" });
+  await expect(again.getByLabel("Value of :start_date")).toHaveValue("2024-02-29");
+  await expect(again.getByLabel("Type of :n")).toHaveValue("number");
+  await expect(again.getByLabel("Value of :who")).toHaveValue(HOSTILE);
+  await expect(page.getByTestId("ran-with")).toContainText(":ids = 1, 3");
+});
