@@ -15,6 +15,7 @@ const sharing = await import("@/lib/server/sharing");
 const tabs = await import("@/lib/server/tabs");
 const { runtime } = await import("@/lib/server/runtime");
 const { DatabricksEngine } = await import("@/lib/server/engines/databricks/engine");
+const { choicesFromQuery } = await import("@/lib/server/parameter-choices");
 type Engine = Awaited<ReturnType<typeof runtime>>["engine"];
 
 const me = await createTestUser();
@@ -214,5 +215,70 @@ describe("who may change the values", () => {
     expect(final.parameters).toEqual(changed);
     // The query's last result, as its viewer sees it, says the values it ran with.
     expect((await queries.getQuery(viewer, query.id)).lastRun?.parameters).toEqual(changed);
+  });
+});
+
+describe("a dropdown filled from another saved query", () => {
+  it("offers the first column of that query's last result, and the server checks the value against it", async () => {
+    const owner = await createTestUser("member", `source-${randomUUID().slice(0, 6)}`);
+    const sourceSql = "SELECT p, 0 AS other FROM (VALUES ('CSH'), ('CRD'), ('CSH'), (NULL)) AS t(p)";
+    const source = await queries.createQuery(owner, {
+      title: "Payment types",
+      description: "",
+      sql: sourceSql,
+      connectionId: "builtin",
+    });
+    await expect(choicesFromQuery(owner, source.id)).rejects.toThrow("has no result yet");
+    const sourceTab = await tabs.openQueryTab(owner, source.id);
+    const ran = await tabs.runInTab(owner, {
+      sql: sourceSql,
+      connectionId: "builtin",
+      lane: sourceTab.id,
+      pageSize: 50,
+      queryId: source.id,
+    });
+    await settleRun(runs.runState, owner, ran.run.id);
+    expect(await choicesFromQuery(owner, source.id)).toEqual({ title: "Payment types", choices: ["CSH", "CRD"] });
+
+    const lane = (await tabs.openDraftTab(owner, { title: "uses it", sql: "", connectionId: "builtin" })).id;
+    const payment = (value: string, choices: string[]): ParameterSpec[] => [
+      { name: "payment", type: "query", value, queryId: source.id, choices },
+    ];
+    const ok = await tabs.runInTab(owner, {
+      sql: "SELECT :payment AS p",
+      connectionId: "builtin",
+      lane,
+      pageSize: 50,
+      parameters: payment("CRD", []),
+    });
+    expect((await settleRun(runs.runState, owner, ok.run.id)).parameters[0]).toMatchObject({
+      value: "CRD",
+      choices: ["CSH", "CRD"],
+    });
+    // A list forged in the browser does not count: the server reads the source again.
+    await expect(
+      tabs.runInTab(owner, {
+        sql: "SELECT :payment AS p",
+        connectionId: "builtin",
+        lane,
+        pageSize: 50,
+        parameters: payment("XXX", ["XXX"]),
+      }),
+    ).rejects.toThrow("Choose a value from the list");
+
+    // Someone who cannot see the source query gets "not found", with or without a forged id.
+    const stranger = await createTestUser("member", `stranger-${randomUUID().slice(0, 6)}`);
+    await expect(choicesFromQuery(stranger, source.id)).rejects.toThrow(/not found/i);
+    await expect(choicesFromQuery(stranger, "00000000-0000-0000-0000-000000000000")).rejects.toThrow(/not found/i);
+    const strangerLane = (await tabs.openDraftTab(stranger, { title: "x", sql: "", connectionId: "builtin" })).id;
+    await expect(
+      tabs.runInTab(stranger, {
+        sql: "SELECT :payment AS p",
+        connectionId: "builtin",
+        lane: strangerLane,
+        pageSize: 50,
+        parameters: payment("CRD", ["CRD"]),
+      }),
+    ).rejects.toThrow(/not found/i);
   });
 });

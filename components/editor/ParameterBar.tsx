@@ -1,6 +1,8 @@
 "use client";
 
-import { useId } from "react";
+import { useEffect, useId, useState } from "react";
+import { listQueriesAction, parameterChoicesAction } from "@/lib/actions/queries";
+import type { QueryListItem } from "@/lib/queries";
 import {
   PARAMETER_TYPES,
   type ParameterSpec,
@@ -16,6 +18,7 @@ const TYPE_LABELS: Record<ParameterType, string> = {
   timestamp: "Timestamp",
   choice: "Dropdown",
   multi: "Multi-select",
+  query: "From a query",
 };
 
 const PLACEHOLDERS: Partial<Record<ParameterType, string>> = {
@@ -88,11 +91,16 @@ function ParameterWidget({
   const choices = spec.choices ?? [];
 
   const retype = (type: ParameterType) => {
-    const list = type === "choice" || type === "multi";
+    const list = type === "choice" || type === "multi" || type === "query";
     let value: string | string[] = Array.isArray(spec.value) ? (spec.value[0] ?? "") : spec.value;
     if (type === "multi") value = Array.isArray(spec.value) ? spec.value : spec.value ? [spec.value] : [];
     if (type === "choice" && !choices.includes(value as string)) value = choices[0] ?? "";
-    onChange({ type, value, choices: list ? choices : undefined });
+    onChange({
+      type,
+      value,
+      choices: list ? choices : undefined,
+      queryId: type === "query" ? spec.queryId : undefined,
+    });
   };
 
   return (
@@ -114,7 +122,19 @@ function ParameterWidget({
           ))}
         </select>
       )}
-      {spec.type === "choice" ? (
+      {spec.type === "query" && (
+        <QuerySource
+          name={spec.name}
+          queryId={spec.queryId}
+          canPick={canEditTypes}
+          onChange={(change) => {
+            const next = { ...spec, ...change };
+            const kept = next.choices?.includes(next.value as string) ? next.value : (next.choices?.[0] ?? "");
+            onChange({ ...change, value: kept });
+          }}
+        />
+      )}
+      {spec.type === "choice" || spec.type === "query" ? (
         <select
           id={id}
           aria-label={`Value of :${spec.name}`}
@@ -171,6 +191,74 @@ function ParameterWidget({
         </span>
       )}
     </div>
+  );
+}
+
+/**
+ * A dropdown filled from a saved query: who edits the query picks the source
+ * among the queries they can see; everyone's widget loads the values of its
+ * last result's first column (the server reads them again when it runs).
+ */
+function QuerySource({
+  name,
+  queryId,
+  canPick,
+  onChange,
+}: {
+  name: string;
+  queryId: string | undefined;
+  canPick: boolean;
+  onChange(change: Partial<ParameterSpec>): void;
+}) {
+  const [queries, setQueries] = useState<QueryListItem[]>([]);
+  const [problem, setProblem] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!canPick) return;
+    let live = true;
+    void Promise.all([
+      listQueriesAction({ scope: "mine", search: "", offset: 0 }),
+      listQueriesAction({ scope: "shared", search: "", offset: 0 }),
+    ]).then(([mine, shared]) => {
+      if (live) setQueries([...(mine.ok ? mine.data.items : []), ...(shared.ok ? shared.data.items : [])]);
+    });
+    return () => {
+      live = false;
+    };
+  }, [canPick]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: load once per source query
+  useEffect(() => {
+    if (!queryId) return;
+    let live = true;
+    void parameterChoicesAction({ queryId }).then((result) => {
+      if (!live) return;
+      setProblem(result.ok ? null : result.error);
+      if (result.ok) onChange({ choices: result.data.choices });
+    });
+    return () => {
+      live = false;
+    };
+  }, [queryId]);
+
+  return (
+    <>
+      {canPick && (
+        <select
+          aria-label={`Query of :${name}`}
+          value={queryId ?? ""}
+          onChange={(e) => onChange({ queryId: e.target.value || undefined, choices: [] })}
+        >
+          <option value="">Choose a saved query…</option>
+          {queries.map((q) => (
+            <option key={q.id} value={q.id}>
+              {q.title}
+            </option>
+          ))}
+        </select>
+      )}
+      {problem && <span className="parameter-problem">{problem}</span>}
+    </>
   );
 }
 

@@ -17,6 +17,7 @@ export const parameterSpec = z.object({
   type: z.enum(PARAMETER_TYPES as [string, ...string[]]).transform((t) => t as (typeof PARAMETER_TYPES)[number]),
   value: z.union([value, z.array(value).max(MAX_CHOICES)]),
   choices: z.array(z.string().max(1000)).max(MAX_CHOICES).optional(),
+  queryId: z.string().max(64).optional(),
 });
 
 export const parameterSpecs = z

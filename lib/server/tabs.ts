@@ -11,6 +11,7 @@ import { findQueries, findQuery, findQueryVersion } from "./db/queries/saved-que
 import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
 import { findUser } from "./db/queries/users";
 import type { EditorTab, User } from "./db/schema";
+import { withServerChoices } from "./parameter-choices";
 import { queryFor } from "./queries";
 import { type StartRunInput, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
@@ -199,10 +200,13 @@ export async function runInTab(user: User, input: StartRunInput) {
   const { db } = await runtime();
   const tab = await findTab(db, user.id, input.lane);
   const place = tab?.place?.connectionId === input.connectionId ? tab.place : null;
+  // A dropdown filled from a saved query takes its list from the server, never from the browser.
+  const parameters = input.parameters && (await withServerChoices(user, input.parameters));
   const started = await startRun(
     user,
     {
       ...input,
+      parameters,
       queryId,
       notebookId: null,
       // The tab keeps its session's place from run to run, and only this tab does.

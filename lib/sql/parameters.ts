@@ -19,17 +19,31 @@ import { scanTokens, type TokenKind } from "./tokens";
  * case-insensitive: `:Day` and `:day` are one parameter, named in lower case.
  */
 
-export type ParameterType = "text" | "number" | "date" | "timestamp" | "choice" | "multi";
+export type ParameterType = "text" | "number" | "date" | "timestamp" | "choice" | "multi" | "query";
 
-export const PARAMETER_TYPES: readonly ParameterType[] = ["text", "number", "date", "timestamp", "choice", "multi"];
+export const PARAMETER_TYPES: readonly ParameterType[] = [
+  "text",
+  "number",
+  "date",
+  "timestamp",
+  "choice",
+  "multi",
+  "query",
+];
 
 /** A parameter's widget, saved with the query and the tab: its type, its value (the default, when saved), and a dropdown's choices. */
 export interface ParameterSpec {
   name: string;
   type: ParameterType;
   value: string | string[];
-  /** The values a dropdown (`choice`) or multi-select (`multi`) offers. */
+  /**
+   * The values a dropdown (`choice`) or multi-select (`multi`) offers; for a
+   * dropdown filled from a saved query (`query`), the values of the first
+   * column of that query's last result (the server reads them again when it runs).
+   */
   choices?: string[];
+  /** The saved query whose last result's first column fills a `query` dropdown. */
+  queryId?: string;
 }
 
 /** A value a run ran with, as its record keeps it: the widget as it was (a dropdown's choices decide how its values bind). */
@@ -224,12 +238,14 @@ export function valueProblem(spec: ParameterSpec): string | null {
     case "timestamp":
       return parseTimestamp(value.trim()) ? null : `"${clip(value)}" is not a timestamp (YYYY-MM-DD HH:MM[:SS]).`;
     case "choice":
+    case "query":
       return (spec.choices ?? []).includes(value) ? null : "Choose a value from the list.";
   }
 }
 
 /** Why a widget's setup cannot be kept (a dropdown without choices), or null. */
 export function specProblem(spec: ParameterSpec): string | null {
+  if (spec.type === "query" && !spec.queryId) return "Choose the saved query whose first column fills the dropdown.";
   if ((spec.type === "choice" || spec.type === "multi") && (spec.choices ?? []).length === 0)
     return "Give the dropdown its choices.";
   if ((spec.choices ?? []).length > MAX_CHOICES) return `At most ${MAX_CHOICES} choices.`;
@@ -380,7 +396,7 @@ export function bindStatement(
       }
     } else {
       names = [marker.name];
-      const type = spec.type === "choice" ? choiceValueType(spec) : spec.type;
+      const type = spec.type === "choice" || spec.type === "query" ? choiceValueType(spec) : spec.type;
       const value = spec.value as string;
       values.set(marker.name, { name: marker.name, type, value: type === "text" ? value : value.trim() });
     }
