@@ -75,3 +75,43 @@ test("parameters get widgets, a bad date is refused, and the result says the val
   await expect(again.getByLabel("Value of :who")).toHaveValue(HOSTILE);
   await expect(page.getByTestId("ran-with")).toContainText(":ids = 1, 3");
 });
+
+test("a dropdown filled from another saved query, saved with the query", async ({ app: page }) => {
+  const suffix = Date.now().toString(36);
+  await page.goto("/");
+  await newTab(page);
+  await typeSql(page, "SELECT p FROM (VALUES ('CSH'), ('CRD'), ('NOC')) AS t(p)");
+  await page.keyboard.press("ControlOrMeta+Enter");
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByLabel("Title", { exact: true }).fill(`Payment types ${suffix}`);
+  await page.getByRole("dialog", { name: "Save query" }).getByRole("button", { name: "Save" }).click();
+  await expect(page).toHaveURL(/\/queries\/[0-9a-f-]{36}$/);
+
+  await newTab(page);
+  await typeSql(page, "SELECT :payment AS p, :day AS d");
+  const bar = page.getByRole("group", { name: "Parameters" });
+  await bar.getByLabel("Type of :payment").selectOption("query");
+  await bar.getByLabel("Query of :payment").selectOption({ label: `Payment types ${suffix}` });
+  const payment = bar.getByLabel("Value of :payment");
+  await expect(payment.locator("option")).toHaveText(["CSH", "CRD", "NOC"]);
+  await payment.selectOption("CRD");
+  await bar.getByLabel("Type of :day").selectOption("date");
+  await bar.getByLabel("Value of :day").fill("2024-05-01");
+  await page.getByRole("button", { name: "▶ Run" }).click();
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  expect(await gridRows(page)).toEqual([["CRD", "2024-05-01"]]);
+  await expect(page.getByTestId("ran-with")).toContainText(":payment = CRD, :day = 2024-05-01");
+  await bar.screenshot({ path: "test-results/parameter-bar-query.png" });
+
+  // The widgets are saved with the query, as its defaults.
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await page.getByLabel("Title", { exact: true }).fill(`Uses payment ${suffix}`);
+  await page.getByRole("dialog", { name: "Save query" }).getByRole("button", { name: "Save" }).click();
+  await expect(page).toHaveURL(/\/queries\/[0-9a-f-]{36}$/);
+  await page.reload();
+  const saved = page.getByRole("group", { name: "Parameters" });
+  await expect(saved.getByLabel("Type of :payment")).toHaveValue("query");
+  await expect(saved.getByLabel("Value of :payment")).toHaveValue("CRD");
+  await expect(saved.getByLabel("Value of :day")).toHaveValue("2024-05-01");
+});

@@ -105,86 +105,88 @@ function ParameterWidget({
 
   return (
     <div className={`parameter${problem ? " invalid" : ""}`} data-parameter={spec.name}>
-      <label htmlFor={id} className="parameter-name">
-        <code>:{spec.name}</code>
-      </label>
-      {canEditTypes && (
-        <select
-          aria-label={`Type of :${spec.name}`}
-          className="parameter-type"
-          value={spec.type}
-          onChange={(e) => retype(e.target.value as ParameterType)}
-        >
-          {PARAMETER_TYPES.map((t) => (
-            <option key={t} value={t}>
-              {TYPE_LABELS[t]}
-            </option>
-          ))}
-        </select>
-      )}
-      {spec.type === "query" && (
-        <QuerySource
-          name={spec.name}
-          queryId={spec.queryId}
-          canPick={canEditTypes}
-          onChange={(change) => {
-            const next = { ...spec, ...change };
-            const kept = next.choices?.includes(next.value as string) ? next.value : (next.choices?.[0] ?? "");
-            onChange({ ...change, value: kept });
-          }}
-        />
-      )}
-      {spec.type === "choice" || spec.type === "query" ? (
-        <select
-          id={id}
-          aria-label={`Value of :${spec.name}`}
-          value={spec.value as string}
-          disabled={!canChangeValues}
-          aria-invalid={problem !== null}
-          onChange={(e) => onChange({ value: e.target.value })}
-        >
-          {!choices.includes(spec.value as string) && <option value={spec.value as string}>Choose…</option>}
-          {choices.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      ) : spec.type === "multi" ? (
-        <select
-          id={id}
-          multiple
-          aria-label={`Values of :${spec.name}`}
-          value={spec.value as string[]}
-          disabled={!canChangeValues}
-          aria-invalid={problem !== null}
-          size={Math.min(4, Math.max(2, choices.length))}
-          onChange={(e) => onChange({ value: [...e.target.selectedOptions].map((o) => o.value) })}
-        >
-          {choices.map((c) => (
-            <option key={c} value={c}>
-              {c}
-            </option>
-          ))}
-        </select>
-      ) : (
-        <input
-          id={id}
-          type="text"
-          aria-label={`Value of :${spec.name}`}
-          className={`parameter-value type-${spec.type}`}
-          inputMode={spec.type === "number" ? "decimal" : undefined}
-          placeholder={PLACEHOLDERS[spec.type]}
-          value={spec.value as string}
-          disabled={!canChangeValues}
-          aria-invalid={problem !== null}
-          aria-describedby={problem ? `${id}-problem` : undefined}
-          onChange={(e) => onChange({ value: e.target.value })}
-        />
-      )}
-      {canEditTypes && (spec.type === "choice" || spec.type === "multi") && (
-        <ChoicesEditor name={spec.name} choices={choices} onChange={(next) => onChange(withChoices(spec, next))} />
-      )}
+      <div className="parameter-controls">
+        <label htmlFor={id} className="parameter-name">
+          <code>:{spec.name}</code>
+        </label>
+        {canEditTypes && (
+          <select
+            aria-label={`Type of :${spec.name}`}
+            className="parameter-type"
+            value={spec.type}
+            onChange={(e) => retype(e.target.value as ParameterType)}
+          >
+            {PARAMETER_TYPES.map((t) => (
+              <option key={t} value={t}>
+                {TYPE_LABELS[t]}
+              </option>
+            ))}
+          </select>
+        )}
+        {spec.type === "query" && (
+          <QuerySource
+            name={spec.name}
+            queryId={spec.queryId}
+            canPick={canEditTypes}
+            onChange={(change) => {
+              const next = { ...spec, ...change };
+              const kept = next.choices?.includes(next.value as string) ? next.value : (next.choices?.[0] ?? "");
+              onChange({ ...change, value: kept });
+            }}
+          />
+        )}
+        {spec.type === "choice" || spec.type === "query" ? (
+          <select
+            id={id}
+            aria-label={`Value of :${spec.name}`}
+            value={spec.value as string}
+            disabled={!canChangeValues}
+            aria-invalid={problem !== null}
+            onChange={(e) => onChange({ value: e.target.value })}
+          >
+            {!choices.includes(spec.value as string) && <option value={spec.value as string}>Choose…</option>}
+            {choices.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        ) : spec.type === "multi" ? (
+          <select
+            id={id}
+            multiple
+            aria-label={`Values of :${spec.name}`}
+            value={spec.value as string[]}
+            disabled={!canChangeValues}
+            aria-invalid={problem !== null}
+            size={Math.min(4, Math.max(2, choices.length))}
+            onChange={(e) => onChange({ value: [...e.target.selectedOptions].map((o) => o.value) })}
+          >
+            {choices.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        ) : (
+          <input
+            id={id}
+            type="text"
+            aria-label={`Value of :${spec.name}`}
+            className={`parameter-value type-${spec.type}`}
+            inputMode={spec.type === "number" ? "decimal" : undefined}
+            placeholder={PLACEHOLDERS[spec.type]}
+            value={spec.value as string}
+            disabled={!canChangeValues}
+            aria-invalid={problem !== null}
+            aria-describedby={problem ? `${id}-problem` : undefined}
+            onChange={(e) => onChange({ value: e.target.value })}
+          />
+        )}
+        {canEditTypes && (spec.type === "choice" || spec.type === "multi") && (
+          <ChoicesEditor name={spec.name} choices={choices} onChange={(next) => onChange(withChoices(spec, next))} />
+        )}
+      </div>
       {problem && (
         <span id={`${id}-problem`} className="parameter-problem" role="alert">
           {problem}
