@@ -185,13 +185,29 @@ describe("who may change the values", () => {
       parameters: [{ name: "n", type: "number", value: "1" }],
     });
     expect(query.parameters).toEqual([{ name: "n", type: "number", value: "1" }]);
+    // A save keeps the widgets it is given, and one that leaves them out keeps the saved ones.
+    const resaved = await queries.saveQuery(owner, query.id, query.version, {
+      title: "Parameterised",
+      description: "",
+      sql,
+      connectionId: "builtin",
+      parameters: [{ name: "n", type: "number", value: "2" }],
+    });
+    expect("saved" in resaved && resaved.saved.parameters).toEqual([{ name: "n", type: "number", value: "2" }]);
+    const kept = await queries.saveQuery(owner, query.id, query.version + 1, {
+      title: "Parameterised",
+      description: "a description",
+      sql,
+      connectionId: "builtin",
+    });
+    expect("saved" in kept && kept.saved.parameters).toEqual([{ name: "n", type: "number", value: "2" }]);
     const viewer = await createTestUser("member", `viewer-${randomUUID().slice(0, 6)}`);
     const runner = await createTestUser("member", `runner-${randomUUID().slice(0, 6)}`);
     await sharing.share(owner, "query", query.id, { kind: "user", id: viewer.id }, "view");
     await sharing.share(owner, "query", query.id, { kind: "user", id: runner.id }, "run");
     const changed = [{ name: "n", type: "number" as const, value: "7" }];
     const viewerTab = await tabs.openQueryTab(viewer, query.id);
-    expect(viewerTab.parameters).toEqual([{ name: "n", type: "number", value: "1" }]);
+    expect(viewerTab.parameters).toEqual([{ name: "n", type: "number", value: "2" }]);
     await expect(
       tabs.runInTab(viewer, {
         sql,
