@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { HOSTILE_SQL } from "@/tests/support/hostile-sql";
 import {
   bindStatement,
   findParameterMarkers,
@@ -177,4 +178,19 @@ describe("bindStatement", () => {
   it("leaves text without markers alone", () => {
     expect(bindStatement("SELECT x::int", "duckdb", specs)).toEqual({ text: "SELECT x::int", values: [] });
   });
+});
+
+describe("the project's 1 MiB hostile inputs", () => {
+  for (const [name, sql] of Object.entries(HOSTILE_SQL)) {
+    it(name, { timeout: 10_000 }, () => {
+      for (const dialect of both) {
+        const began = performance.now();
+        const names = findParameters(sql, dialect);
+        const specs = new Map(names.map((n): [string, ParameterSpec] => [n, { name: n, type: "text", value: "v" }]));
+        const bound = bindStatement(sql, dialect, specs);
+        expect(bound.values.length).toBe(names.length);
+        expect(performance.now() - began).toBeLessThan(3_000);
+      }
+    });
+  }
 });
