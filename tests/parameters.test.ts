@@ -298,3 +298,48 @@ describe("a dropdown filled from another saved query", () => {
     ).rejects.toThrow(/not found/i);
   });
 });
+
+describe("notebook-level parameters", () => {
+  it("are saved with the notebook and shared by its cells; Can run changes the values, Can view cannot run", async () => {
+    const notebooks = await import("@/lib/server/notebooks");
+    const owner = await createTestUser("member", `nb-${randomUUID().slice(0, 6)}`);
+    const day: ParameterSpec = { name: "day", type: "date", value: "2024-01-31" };
+    const created = await notebooks.createNotebook(owner, {
+      title: "With parameters",
+      connectionId: "builtin",
+      parameters: [day],
+      cells: [
+        { id: randomUUID(), kind: "sql", source: "SELECT :day + 1 AS next", connectionId: null, chart: null },
+        { id: randomUUID(), kind: "sql", source: "SELECT :day AS same", connectionId: null, chart: null },
+      ],
+    });
+    expect(created.parameters).toEqual([day]);
+    const [first, second] = created.cells;
+    const ran = await notebooks.runCell(owner, created.id, first.id, 50, [day]);
+    const done = await settleRun(runs.runState, owner, ran.run.id);
+    expect(done.parameters).toEqual([day]);
+    expect((await runs.readPage(owner, done.id, 0, 50, null)).rows).toEqual([["2024-02-01"]]);
+    await expect(notebooks.runCell(owner, created.id, second.id, 50)).rejects.toThrow(
+      "Give the parameter :day a value.",
+    );
+
+    const runner = await createTestUser("member", `nb-runner-${randomUUID().slice(0, 6)}`);
+    const viewer = await createTestUser("member", `nb-viewer-${randomUUID().slice(0, 6)}`);
+    await sharing.share(owner, "notebook", created.id, { kind: "user", id: runner.id }, "run");
+    await sharing.share(owner, "notebook", created.id, { kind: "user", id: viewer.id }, "view");
+    const changed: ParameterSpec = { ...day, value: "2023-12-31" };
+    const theirs = await notebooks.runCell(runner, created.id, second.id, 50, [changed]);
+    const theirsDone = await settleRun(runs.runState, runner, theirs.run.id);
+    expect((await runs.readPage(runner, theirsDone.id, 0, 50, null)).rows).toEqual([["2023-12-31"]]);
+    await expect(notebooks.runCell(viewer, created.id, second.id, 50, [changed])).rejects.toThrow(
+      /permission|not found|can run|run/i,
+    );
+    // A save that leaves the parameters out keeps them.
+    const saved = await notebooks.saveNotebook(owner, created.id, created.version, {
+      title: "Renamed",
+      connectionId: "builtin",
+      cells: created.cells,
+    });
+    expect("saved" in saved && saved.saved.parameters).toEqual([day]);
+  });
+});
