@@ -1,4 +1,4 @@
-import { expect, gridRows, newTab, resultStatus, test, typeSql } from "./support/app";
+import { expect, focusEditor, gridRows, newTab, resultStatus, test, typeSql } from "./support/app";
 
 const HOSTILE = "O'Brien'; DROP TABLE x; --";
 
@@ -114,4 +114,39 @@ test("a dropdown filled from another saved query, saved with the query", async (
   await expect(saved.getByLabel("Type of :payment")).toHaveValue("query");
   await expect(saved.getByLabel("Value of :payment")).toHaveValue("CRD");
   await expect(saved.getByLabel("Value of :day")).toHaveValue("2024-05-01");
+});
+
+test("a notebook's parameters are shared by its cells and saved with it", async ({ app: page }) => {
+  const tag = `nbp_${Date.now().toString(36)}`;
+  await page.goto("/notebooks");
+  await page.getByRole("button", { name: "New notebook" }).click();
+  await expect(page).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
+  await page.getByLabel("Notebook title").fill(`Parameters ${tag}`);
+  const cell = (n: number) => page.getByRole("region", { name: new RegExp(`^Cell ${n} \\(SQL\\)$`) });
+  await focusEditor(cell(1));
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText(`SELECT :day + 1 AS next_day -- ${tag}`);
+  await page.getByRole("button", { name: "+ SQL cell" }).click();
+  await page.keyboard.insertText(`SELECT :day AS same_day, :n AS n -- ${tag}`);
+
+  const bar = page.getByRole("group", { name: "Parameters" });
+  await expect(bar.locator("[data-parameter]")).toHaveText([/:day/, /:n/]);
+  await bar.getByLabel("Type of :day").selectOption("date");
+  await bar.getByLabel("Value of :day").fill("2024-13-01");
+  await page.getByRole("button", { name: "▶ Run all" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Parameter :day" })).toContainText("is not a date");
+  await bar.getByLabel("Value of :day").fill("2024-12-31");
+  await bar.getByLabel("Value of :n").fill("7");
+  await page.getByRole("button", { name: "▶ Run all" }).click();
+  await expect(cell(1).locator(".result-bar .status")).toHaveText("Succeeded");
+  await expect(cell(2).locator(".result-bar .status")).toHaveText("Succeeded");
+  await expect(cell(1).getByRole("table", { name: "Query result" })).toContainText("2025-01-01");
+  await expect(cell(2).getByTestId("ran-with")).toContainText(":day = 2024-12-31, :n = 7");
+  await expect(page.locator(".save-status")).toHaveText("All changes saved");
+  await page.screenshot({ path: "test-results/notebook-parameters.png" });
+
+  await page.reload();
+  const again = page.getByRole("group", { name: "Parameters" });
+  await expect(again.getByLabel("Type of :day")).toHaveValue("date");
+  await expect(again.getByLabel("Value of :day")).toHaveValue("2024-12-31");
 });
