@@ -4,6 +4,7 @@ import {
   bindStatement,
   findParameterMarkers,
   findParameters,
+  numberBinding,
   type ParameterSpec,
   parseDate,
   parseTimestamp,
@@ -193,4 +194,21 @@ describe("the project's 1 MiB hostile inputs", () => {
       }
     });
   }
+});
+
+describe("numberBinding", () => {
+  it("binds integers as BIGINT while they fit, exact decimals as DECIMAL, the rest as DOUBLE", () => {
+    expect(numberBinding("42")).toEqual({ kind: "bigint", value: 42n });
+    expect(numberBinding("-9223372036854775808")).toEqual({ kind: "bigint", value: -9223372036854775808n });
+    expect(numberBinding("9223372036854775808")).toEqual({
+      kind: "decimal",
+      unscaled: 9223372036854775808n,
+      width: 19,
+      scale: 0,
+    });
+    expect(numberBinding(" -0.05 ")).toEqual({ kind: "decimal", unscaled: -5n, width: 3, scale: 2 });
+    expect(numberBinding("+1.50")).toEqual({ kind: "decimal", unscaled: 150n, width: 3, scale: 2 });
+    expect(numberBinding("1e3")).toEqual({ kind: "double", value: 1000 });
+    expect(numberBinding("1".repeat(39))).toEqual({ kind: "double", value: Number("1".repeat(39)) });
+  });
 });
