@@ -69,24 +69,18 @@ describe("findParameters", () => {
     ]);
   });
 
-  it.each(both)("reads 1 MiB of hostile text quickly (%s)", (dialect) => {
+  it.each(both)("reads 1 MiB of hostile text in one linear pass (%s)", { timeout: 10_000 }, (dialect) => {
     const MIB = 1 << 20;
-    const inputs = [
-      ":a".repeat(MIB / 2),
-      "::".repeat(MIB / 2),
-      `/*${":x ".repeat(MIB / 3)}`,
-      `'${":x".repeat(MIB / 2)}`,
-      "SELECT :a, ".repeat(MIB / 11),
-      "[".repeat(MIB / 2) + ":a".repeat(MIB / 4),
-      ":".repeat(MIB),
-    ];
-    for (const input of inputs) {
-      const began = performance.now();
-      findParameters(input, dialect);
-      expect(performance.now() - began).toBeLessThan(1_500);
-    }
+    // Linear work ends in well under a second; a scan that backtracks would run into the test timeout.
+    const inputs = ["::".repeat(MIB / 2), `/*${":x ".repeat(MIB / 3)}`, `'${":x".repeat(MIB / 2)}`, ":".repeat(MIB)];
+    for (const input of inputs) expect(findParameters(input, dialect)).toEqual([]);
+    // In DuckDB `[:a` is a slice; in Databricks an index may be a parameter.
+    expect(findParameters("[".repeat(MIB / 2) + ":a".repeat(MIB / 4), dialect)).toEqual(
+      dialect === "duckdb" ? [] : ["a"],
+    );
     expect(findParameters(":a".repeat(MIB / 2), dialect)).toEqual(["a"]); // then `a:a`: a path after a
-    expect(findParameters("SELECT :a, ".repeat(1000), dialect)).toEqual(["a"]);
+    expect(findParameters("SELECT :a, ".repeat(MIB / 11), dialect)).toEqual(["a"]);
+    expect(findParameterMarkers("SELECT :a, ".repeat(MIB / 11), dialect)).toHaveLength(Math.floor(MIB / 11));
   });
 });
 
@@ -185,12 +179,11 @@ describe("the project's 1 MiB hostile inputs", () => {
   for (const [name, sql] of Object.entries(HOSTILE_SQL)) {
     it(name, { timeout: 10_000 }, () => {
       for (const dialect of both) {
-        const began = performance.now();
+        // Linear work; a quadratic scan would run into the test timeout.
         const names = findParameters(sql, dialect);
         const specs = new Map(names.map((n): [string, ParameterSpec] => [n, { name: n, type: "text", value: "v" }]));
         const bound = bindStatement(sql, dialect, specs);
         expect(bound.values.length).toBe(names.length);
-        expect(performance.now() - began).toBeLessThan(3_000);
       }
     });
   }
