@@ -8,6 +8,7 @@ import {
   type ParameterSpec,
   parseDate,
   parseTimestamp,
+  sourceOffset,
   specsFor,
   valueProblem,
 } from "./parameters";
@@ -171,7 +172,17 @@ describe("bindStatement", () => {
   });
 
   it("leaves text without markers alone", () => {
-    expect(bindStatement("SELECT x::int", "duckdb", specs)).toEqual({ text: "SELECT x::int", values: [] });
+    expect(bindStatement("SELECT x::int", "duckdb", specs)).toEqual({ text: "SELECT x::int", values: [], edits: [] });
+  });
+
+  it("maps an offset in the bound text back to the statement as written", () => {
+    const source = "SELECT 1 WHERE id IN (:ids) AND :t = oops";
+    const bound = bindStatement(source, "duckdb", specs);
+    expect(bound.text).toBe("SELECT 1 WHERE id IN ($ids__1, $ids__2) AND $t = oops");
+    expect(sourceOffset(bound, bound.text.indexOf("oops"))).toBe(source.indexOf("oops"));
+    expect(sourceOffset(bound, bound.text.indexOf("$ids__2"))).toBe(source.indexOf(":ids"));
+    expect(sourceOffset(bound, bound.text.indexOf("$t"))).toBe(source.indexOf(":t"));
+    expect(sourceOffset(bound, 3)).toBe(3);
   });
 });
 

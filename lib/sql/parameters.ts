@@ -354,6 +354,22 @@ export function choiceValueType(spec: Pick<ParameterSpec, "choices">): "number" 
 export interface BoundStatement {
   text: string;
   values: BoundValue[];
+  /** Each rewritten marker: where it is in `text` and where it was in the statement, with both lengths. */
+  edits: { at: number; length: number; sourceAt: number; sourceLength: number }[];
+}
+
+/**
+ * The offset in the statement as written of an offset in the bound text (an
+ * engine's error position): inside a rewritten marker, the marker's start.
+ */
+export function sourceOffset(bound: BoundStatement, offset: number): number {
+  let shift = 0;
+  for (const edit of bound.edits) {
+    if (offset < edit.at) break;
+    if (offset < edit.at + edit.length) return edit.sourceAt;
+    shift = edit.sourceAt + edit.sourceLength - (edit.at + edit.length);
+  }
+  return offset + shift;
 }
 
 /**
@@ -369,11 +385,12 @@ export function bindStatement(
   specs: ReadonlyMap<string, ParameterSpec>,
 ): BoundStatement {
   const markers = findParameterMarkers(text, dialect);
-  if (markers.length === 0) return { text, values: [] };
+  if (markers.length === 0) return { text, values: [], edits: [] };
   const prefix = dialect === "duckdb" ? "$" : ":";
   const taken = new Set(markers.map((m) => m.name));
   const values = new Map<string, BoundValue>();
   const expanded = new Map<string, string[]>();
+  const edits: BoundStatement["edits"] = [];
   let out = "";
   let cursor = 0;
   for (const marker of markers) {
@@ -400,10 +417,18 @@ export function bindStatement(
       const value = spec.value as string;
       values.set(marker.name, { name: marker.name, type, value: type === "text" ? value : value.trim() });
     }
-    out += text.slice(cursor, marker.start) + names.map((n) => prefix + n).join(", ");
+    out += text.slice(cursor, marker.start);
+    const replacement = names.map((n) => prefix + n).join(", ");
+    edits.push({
+      at: out.length,
+      length: replacement.length,
+      sourceAt: marker.start,
+      sourceLength: marker.end - marker.start,
+    });
+    out += replacement;
     cursor = marker.end;
   }
-  return { text: out + text.slice(cursor), values: [...values.values()] };
+  return { text: out + text.slice(cursor), values: [...values.values()], edits };
 }
 
 /**

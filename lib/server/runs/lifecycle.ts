@@ -2,10 +2,12 @@ import "server-only";
 import { UserError } from "@/lib/action-result";
 import type { Page, RunError, RunView, StatementView } from "@/lib/results/types";
 import {
+  type BoundStatement,
   bindStatement,
   findParameters,
   MAX_PARAMETERS,
   type ParameterSpec,
+  sourceOffset,
   specProblem,
   valueProblem,
 } from "@/lib/sql/parameters";
@@ -148,6 +150,8 @@ async function execute(
   let session: EngineSession | null = null;
   // The statement running now, the record its rows go to (the script's own, or an earlier statement's), and their writer.
   let current: Statement = statements[0];
+  // Its text as the engine got it, when parameter markers were rewritten: errors point into that text.
+  let currentBound: BoundStatement | null = null;
   let target: RunRecord = record;
   let writer: ResultWriter | null = null;
   let outcome: RunRecord["status"] = "failed";
@@ -180,6 +184,7 @@ async function execute(
       if (view) views.push(view);
       // Markers become the engine's (one per value of a multi-select); values go beside the text.
       const bound = parameters.size > 0 ? bindStatement(statement.text, engine.dialect, parameters) : null;
+      currentBound = bound;
       const result: StatementResult = await session.execute(
         bound?.text ?? statement.text,
         controller.signal,
@@ -221,7 +226,7 @@ async function execute(
     outcome = cancelled ? "cancelled" : "failed";
     if (stopped) record.error = { message: timeoutMessage() };
     else if (cancelled) record.message = (controller.signal.reason as Partial<StopReason>)?.note ?? record.message;
-    else record.error = runError(error, record.sql, current);
+    else record.error = runError(error, record.sql, current, currentBound);
     // The statement that stopped says how, and those after it did not run.
     const stoppedAt = views.at(-1);
     if (stoppedAt?.status === "running") Object.assign(stoppedAt, { status: outcome, rowCount: target.rowCount });
@@ -279,7 +284,7 @@ function summary(result: Exclude<StatementResult, { kind: "rows" }>, index: numb
   return count > 1 ? `${index + 1} of ${count} statements run. Last: ${what}` : what;
 }
 
-function runError(error: unknown, sql: string, statement: Statement): RunError {
+function runError(error: unknown, sql: string, statement: Statement, bound: BoundStatement | null): RunError {
   if (!EngineError.is(error)) {
     console.error("run failed unexpectedly:", error);
     return { message: "The query failed because of an internal error. It has been logged." };
@@ -287,11 +292,12 @@ function runError(error: unknown, sql: string, statement: Statement): RunError {
   const out: RunError = { message: error.message };
   if (error.details.sqlState) out.sqlState = error.details.sqlState;
   const { position, at } = error.details;
+  const ran = bound?.text ?? statement.text;
+  const inStatement = (offset: number) => statement.offset + (bound ? sourceOffset(bound, offset) : offset);
   if (position !== undefined) {
-    const offset = statement.offset + utf16OffsetOfByte(statement.text, position);
-    Object.assign(out, lineColumnAt(sql, offset));
+    Object.assign(out, lineColumnAt(sql, inStatement(utf16OffsetOfByte(ran, position))));
   } else if (at) {
-    Object.assign(out, lineColumnAt(sql, statement.offset + offsetAt(statement.text, at.line, at.column)));
+    Object.assign(out, lineColumnAt(sql, inStatement(offsetAt(ran, at.line, at.column))));
   }
   return out;
 }
