@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useId, useState } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { listQueriesAction, parameterChoicesAction } from "@/lib/actions/queries";
 import type { QueryListItem } from "@/lib/queries";
 import {
@@ -52,16 +52,19 @@ export function ParameterBar({
   /** Names whose problem is shown even before they are edited (a refused run). */
   shown: ReadonlySet<string>;
 }) {
+  // A change that arrives later (a dropdown's list, loaded) applies to the widgets as they are then.
+  const latest = useRef(specs);
+  latest.current = specs;
   if (specs.length === 0) return null;
-  const update = (index: number, change: Partial<ParameterSpec>) =>
-    onChange(specs.map((spec, i) => (i === index ? { ...spec, ...change } : spec)));
+  const update = (name: string, change: Partial<ParameterSpec>) =>
+    onChange(latest.current.map((spec) => (spec.name === name ? { ...spec, ...change } : spec)));
   return (
     <fieldset className="parameter-bar" aria-label="Parameters">
-      {specs.map((spec, i) => (
+      {specs.map((spec) => (
         <ParameterWidget
           key={spec.name}
           spec={spec}
-          onChange={(change) => update(i, change)}
+          onChange={(change) => update(spec.name, change)}
           canEditTypes={canEditTypes}
           canChangeValues={canChangeValues}
           showProblem={shown.has(spec.name)}
