@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { csvLine } from "@/lib/csv";
 import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
-import { editorTabs, expect, firstCell, gridRows, resultStatus, runSql, test } from "./support/app";
+import { editorTabs, expect, firstCell, gridRows, resultStatus, runSql, test, typeSql } from "./support/app";
 import { ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
@@ -125,6 +125,27 @@ test("exact types survive the driver: BIGINT, DECIMAL(38,10), microsecond TIMEST
     "-9223372036854775808",
     "-9999999999999999999999999999.9999999999",
     "1970-01-01 00:00:00.000001",
+  ]);
+});
+
+test("parameters reach the warehouse as markers, with their values sent apart", async ({ app: page }) => {
+  await page.goto("/");
+  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  const hostile = "O'Brien'; DROP TABLE main.default.x; --";
+  await typeSql(page, "SELECT :who AS who, :day AS d");
+  const bar = page.getByRole("group", { name: "Parameters" });
+  await bar.getByLabel("Value of :who").fill(hostile);
+  await bar.getByLabel("Type of :day").selectOption("date");
+  await bar.getByLabel("Value of :day").fill("2024-02-29");
+  await page.getByRole("button", { name: "▶ Run" }).click();
+  // The tab showed the previous test's result until this one's comes.
+  await expect(page.getByTestId("ran-with")).toContainText(`:who = ${hostile}, :day = 2024-02-29`);
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  expect(await gridRows(page)).toEqual([[hostile, "2024-02-29"]]);
+  const sent = warehouse.stats().statementParameters.filter((s) => s.statement === "SELECT :who AS who, :day AS d");
+  expect(sent.at(-1)?.parameters).toEqual([
+    { name: "who", type: "STRING", value: hostile },
+    { name: "day", type: "DATE", value: "2024-02-29" },
   ]);
 });
 

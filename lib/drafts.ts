@@ -1,3 +1,5 @@
+import type { ParameterSpec } from "@/lib/sql/parameters";
+
 /**
  * Typed text is mirrored in this browser at every keystroke and saved on the
  * server shortly after; the mirror covers what a crash or a closed window
@@ -8,6 +10,8 @@ export interface DraftBackup {
   sql: string;
   connectionId: string;
   revision: number;
+  /** The parameter widgets and their values (absent in copies kept before parameters existed). */
+  parameters?: ParameterSpec[];
 }
 
 const PREFIX = "lakebook.tab.";

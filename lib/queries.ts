@@ -1,5 +1,6 @@
 import type { RunView } from "@/lib/results/types";
 import type { Level } from "@/lib/sharing";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 
 /** A saved query as a list shows it. */
 export interface QueryListItem {
@@ -17,6 +18,8 @@ export interface QueryListItem {
 /** A saved query as its page and editor tab see it. */
 export interface QueryView extends QueryListItem {
   sql: string;
+  /** The widgets of its `:name` parameters, with their default values. */
+  parameters: ParameterSpec[];
   /** The latest run of its saved SQL, by anyone with access, if its result is still stored. */
   lastRun: (RunView & { ranBy: string }) | null;
 }

@@ -1,4 +1,5 @@
 import type { Level } from "@/lib/sharing";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 
 /** An editor tab as the browser sees it. `sql` is the draft; `revision` orders draft saves. */
 /** The catalog and schema a tab's runs start in, on the connection whose they are. */
@@ -14,6 +15,8 @@ export interface EditorTabView {
   place: TabPlace | null;
   title: string;
   sql: string;
+  /** The draft's parameter widgets and their current values. */
+  parameters: ParameterSpec[];
   connectionId: string;
   revision: number;
   lastRunId: string | null;
@@ -23,6 +26,8 @@ export interface EditorTabView {
     /** The version the draft started from, and its SQL and title: "unsaved changes" compares with them. */
     baseVersion: number;
     savedSql: string;
+    /** The saved version's parameter widgets: "unsaved changes" compares with them too. */
+    savedParameters: ParameterSpec[];
     savedTitle: string;
     savedConnectionId: string;
     description: string;

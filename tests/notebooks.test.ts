@@ -256,8 +256,9 @@ describe("action input", () => {
 
 describe("running a cell", () => {
   it("runs the saved SQL, makes it the cell's result, and reading the notebook starts no run", async () => {
-    // There is no way to pass SQL: the function takes the notebook, the cell and a page size.
-    expect(notebooks.runCell.length).toBe(4);
+    // There is no way to pass SQL: the function takes the notebook, the cell, a page size and
+    // the values of the cell's parameters (bound as values, never text).
+    expect(notebooks.runCell.length).toBe(5);
     const nb = await sample(alice);
     await sharing.share(alice, "notebook", nb.id, { kind: "user", id: bob.id }, "run");
     const sqlCell = nb.cells[2];

@@ -8,13 +8,15 @@ import { runCellAction } from "@/lib/actions/runs";
 import type { ConnectionView } from "@/lib/connections";
 import type { CellRun, NotebookCell } from "@/lib/notebooks/types";
 import type { RunView } from "@/lib/results/types";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import { type CellCommand, CellMenu } from "./CellMenu";
 import { CellResult } from "./CellResult";
 import { MarkdownView } from "./MarkdownView";
 
 /** What the notebook can ask of a cell: run it (resolving when the run ends), or cancel it. */
 export interface CellRunner {
-  run(): Promise<RunView | null>;
+  /** `parameters`: the notebook's parameter values the cell's SQL uses. */
+  run(parameters?: ParameterSpec[]): Promise<RunView | null>;
   cancel(): Promise<void>;
 }
 
@@ -56,9 +58,9 @@ export function CellView(props: CellViewProps) {
 
   useEffect(() => {
     props.registerRunner(cell.id, {
-      run: () => {
+      run: (parameters) => {
         setRanBy(null);
-        return launch((pageSize) => runCellAction({ notebookId, cellId: cell.id, pageSize }));
+        return launch((pageSize) => runCellAction({ notebookId, cellId: cell.id, pageSize, parameters }));
       },
       cancel,
     });

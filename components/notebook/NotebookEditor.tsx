@@ -1,7 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useDeferredValue, useMemo, useRef, useState } from "react";
+import { ParameterBar, parameterProblem } from "@/components/editor/ParameterBar";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
@@ -22,6 +23,8 @@ import {
 import { exportNotebook } from "@/lib/notebooks/formats";
 import type { CellKind, NotebookCell, NotebookView } from "@/lib/notebooks/types";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
+import { findParameters, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
+import type { SqlDialect } from "@/lib/sql/split";
 import type { CellCommand } from "./CellMenu";
 import { CellView } from "./CellView";
 import { NotebookBar } from "./NotebookBar";
@@ -45,9 +48,43 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
   const [conflictHidden, setConflictHidden] = useState(false);
   const [toQuery, setToQuery] = useState<{ cell: NotebookCell; index: number } | null>(null);
   const toQueryCall = useAction();
+  // Notebook-level parameters: one widget per `:name` of any SQL cell, shared by every cell. Who can edit
+  // saves types and values with the notebook; who can only run changes the values for their own runs.
+  const dialectOf = (cell: NotebookCell): SqlDialect =>
+    connections.find((c) => c.id === (cell.connectionId ?? content.connectionId))?.dialect ?? "duckdb";
+  const shownContent = useDeferredValue(content);
+  const names = useMemo(
+    () => [
+      ...new Set(
+        shownContent.cells.flatMap((cell) =>
+          cell.kind === "sql"
+            ? findParameters(
+                cell.source,
+                connections.find((c) => c.id === (cell.connectionId ?? shownContent.connectionId))?.dialect ?? "duckdb",
+              )
+            : [],
+        ),
+      ),
+    ],
+    [shownContent, connections],
+  );
+  const [ownValues, setOwnValues] = useState<ParameterSpec[]>(initial.parameters ?? []);
+  const kept = canEdit ? (content.parameters ?? []) : ownValues;
+  const specs = useMemo(() => specsFor(names, kept), [names, kept]);
+  const [shownProblems, setShownProblems] = useState<ReadonlySet<string>>(new Set());
+  const latest = useRef({ content, kept });
+  latest.current = { content, kept };
   const runs = useCellRuns({
     saveFirst: () => (canEdit ? save.saveNow() : Promise.resolve(true)),
     onProblem: setNotice,
+    parametersFor: (id) => {
+      const cell = latest.current.content.cells.find((c) => c.id === id);
+      if (cell?.kind !== "sql") return [];
+      const needed = specsFor(findParameters(cell.source, dialectOf(cell)), latest.current.kept);
+      const wrong = needed.filter((spec) => parameterProblem(spec) !== null);
+      setShownProblems(new Set(wrong.map((spec) => spec.name)));
+      return wrong.length > 0 ? { problem: `Parameter :${wrong[0].name}: ${parameterProblem(wrong[0])}` } : needed;
+    },
   });
   const runMany = (scope: "all" | "above" | "below", fromId?: string) => {
     if (canRun) void runs.runMany(content.cells, scope, fromId);
@@ -143,6 +180,17 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
         onResolve={() => setConflictHidden(false)}
       />
       <Alert className="notebook-notice">{notice}</Alert>
+      <ParameterBar
+        specs={specs}
+        onChange={(next) => {
+          if (canEdit) edit((c) => ({ ...c, parameters: next }));
+          else setOwnValues(next);
+          setShownProblems(new Set());
+        }}
+        canEditTypes={canEdit}
+        canChangeValues={canRun}
+        shown={shownProblems}
+      />
       {/* biome-ignore lint/a11y/noStaticElementInteractions: notebook command-mode keys (A, B, Enter, arrows) act on the focused cell */}
       <div className="cells" onKeyDown={onKeyDown}>
         {content.cells.length === 0 && <p className="muted">This notebook has no cells yet.</p>}

@@ -4,6 +4,7 @@ import { useCallback, useRef, useState } from "react";
 import { cellsToRun } from "@/lib/notebooks/cells";
 import type { NotebookCell } from "@/lib/notebooks/types";
 import type { RunView } from "@/lib/results/types";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import type { CellRunner } from "./CellView";
 
 /**
@@ -12,11 +13,16 @@ import type { CellRunner } from "./CellView";
  * above / below go one cell after another and stop at the first failure or
  * on Cancel.
  */
-export function useCellRuns(options: { saveFirst(): Promise<boolean>; onProblem(message: string | null): void }) {
+export function useCellRuns(options: {
+  saveFirst(): Promise<boolean>;
+  onProblem(message: string | null): void;
+  /** The notebook's parameter values the cell uses, or why it cannot run with them. */
+  parametersFor(id: string): ParameterSpec[] | { problem: string };
+}) {
   const runners = useRef(new Map<string, CellRunner>());
   const stopAll = useRef(false);
   const [runningAll, setRunningAll] = useState(false);
-  const { saveFirst, onProblem } = options;
+  const { saveFirst, onProblem, parametersFor } = options;
 
   const registerRunner = useCallback((id: string, runner: CellRunner | null) => {
     if (runner) runners.current.set(id, runner);
@@ -25,11 +31,16 @@ export function useCellRuns(options: { saveFirst(): Promise<boolean>; onProblem(
 
   const runCell = async (id: string): Promise<RunView | null> => {
     onProblem(null);
+    const parameters = parametersFor(id);
+    if (!Array.isArray(parameters)) {
+      onProblem(parameters.problem);
+      return null;
+    }
     if (!(await saveFirst())) {
       onProblem("The notebook could not be saved, so the cell did not run. See the message above.");
       return null;
     }
-    return (await runners.current.get(id)?.run()) ?? null;
+    return (await runners.current.get(id)?.run(parameters)) ?? null;
   };
 
   const runMany = async (cells: NotebookCell[], scope: "all" | "above" | "below", fromId?: string) => {

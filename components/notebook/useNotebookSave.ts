@@ -141,5 +141,5 @@ export function useNotebookSave(initial: NotebookView, canEdit: boolean, onSaved
 }
 
 export function contentOf(view: NotebookContent): NotebookContent {
-  return { title: view.title, connectionId: view.connectionId, cells: view.cells };
+  return { title: view.title, connectionId: view.connectionId, cells: view.cells, parameters: view.parameters ?? [] };
 }

@@ -4,6 +4,7 @@ import { useMemo, useState } from "react";
 import { Alert } from "@/components/ui/Alert";
 import { formatCount, formatDuration } from "@/lib/results/format";
 import type { PageSize } from "@/lib/results/paging";
+import { formatParameterValue } from "@/lib/sql/parameters";
 import { CellDialog, type OpenCell } from "./CellDialog";
 import { DownloadAllRows } from "./DownloadAllRows";
 import { Pagination } from "./Pagination";
@@ -63,6 +64,17 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
         )}
       </div>
       <Alert>{state.problem}</Alert>
+      {(run.parameters ?? []).length > 0 && (
+        <p className="ran-with muted" data-testid="ran-with">
+          Ran with{" "}
+          {run.parameters.map((p, i) => (
+            <span key={p.name}>
+              {i > 0 && ", "}
+              <code>:{p.name}</code> = <span className="ran-with-value">{formatParameterValue(p)}</span>
+            </span>
+          ))}
+        </p>
+      )}
       {run.resultRemoved && (
         <p className="notice" role="note">
           {run.resultRemoved === "space"

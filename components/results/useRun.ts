@@ -8,6 +8,7 @@ import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/pagi
 import { hasNews, pollDelay, QUICK_ANSWER_MS } from "@/lib/results/poll";
 import { prefetchPage, readPage, readRunState } from "@/lib/results/reads";
 import type { Page, RunView, SortSpec } from "@/lib/results/types";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 
 export interface RunnerState {
   run: RunView | null;
@@ -130,8 +131,8 @@ export function useRun(lane: string) {
   );
 
   const start = useCallback(
-    (sql: string, connectionId: string, queryId: string | null = null) =>
-      launch((pageSize) => startRunAction({ sql, connectionId, lane, pageSize, queryId })),
+    (sql: string, connectionId: string, queryId: string | null = null, parameters?: ParameterSpec[]) =>
+      launch((pageSize) => startRunAction({ sql, connectionId, lane, pageSize, queryId, parameters })),
     [lane, launch],
   );
 

@@ -1,8 +1,9 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import { EditorShortcutsDialog, keyLabel, useApple } from "@/components/editor/EditorShortcutsDialog";
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
+import { ParameterBar, parameterProblem } from "@/components/editor/ParameterBar";
 import { SqlEditor } from "@/components/editor/SqlEditor";
 import { RunResults } from "@/components/results/RunResults";
 import { useElapsed, useRun } from "@/components/results/useRun";
@@ -17,6 +18,7 @@ import type { ConnectionView } from "@/lib/connections";
 import type { DraftBackup } from "@/lib/drafts";
 import { formatDuration } from "@/lib/results/format";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
+import { findParameters, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
 import type { EditorTabView } from "@/lib/tabs";
 import { ConflictDialog } from "./ConflictDialog";
 import { QueryBar } from "./QueryBar";
@@ -41,7 +43,14 @@ export function TabPane({
   onOpenCopy(draft: { title: string; sql: string; connectionId: string }): void;
 }) {
   const draft = useDraft(tab, (d) => onDraft(tab.id, d));
-  const saving = useQuerySave(tab, draft, onTab);
+  const connection = connections.find((c) => c.id === draft.connectionId);
+  const dialect = connection?.dialect ?? "duckdb";
+  // The widgets follow the text: one per `:name` found by the tokenizer (typing stays responsive on long texts).
+  const typedSql = useDeferredValue(draft.sql);
+  const names = useMemo(() => findParameters(typedSql, dialect), [typedSql, dialect]);
+  const specs = useMemo(() => specsFor(names, draft.parameters), [names, draft.parameters]);
+  const [shownProblems, setShownProblems] = useState<ReadonlySet<string>>(new Set());
+  const saving = useQuerySave(tab, { ...draft, parameters: specs }, onTab);
   const { state, start, cancel, goTo, restore } = useRun(tab.id);
   const place = sessionPlace(tab, state.run?.place ?? null, draft.connectionId);
   const [dialog, setDialog] = useState<"share" | "versions" | "shortcuts" | null>(null);
@@ -57,8 +66,11 @@ export function TabPane({
   const level = query?.level ?? "manage";
   const canEdit = atLeast(level, "edit");
   const canRun = atLeast(level, "run");
-  const dirty = query !== null && (draft.sql !== query.savedSql || draft.connectionId !== query.savedConnectionId);
-  const connection = connections.find((c) => c.id === draft.connectionId);
+  const dirty =
+    query !== null &&
+    (draft.sql !== query.savedSql ||
+      draft.connectionId !== query.savedConnectionId ||
+      (canEdit && sameSpecs(specs, specsFor(names, query.savedParameters)) === false));
 
   // The tab's own last run comes back with it; a saved query opened fresh shows the query's last result.
   const [shownBy, setShownBy] = useState<string | null>(null);
@@ -76,12 +88,20 @@ export function TabPane({
         setNotice(`You have ${LEVEL_LABELS[level]} on this query, so you cannot run it. Open a copy to run your own.`);
         return;
       }
+      // Every parameter of what runs needs a value of its type; the run does not start otherwise.
+      const needed = specsFor(findParameters(request.sql, dialect), draft.parameters);
+      const wrong = needed.filter((spec) => parameterProblem(spec) !== null);
+      setShownProblems(new Set(wrong.map((spec) => spec.name)));
+      if (wrong.length > 0) {
+        setNotice(`Parameter :${wrong[0].name}: ${parameterProblem(wrong[0])}`);
+        return;
+      }
       setNotice(null);
       setShownBy(null);
       setOrigin({ line: request.startLine, column: request.startColumn });
-      void start(request.sql, draft.connectionId, query?.id ?? null);
+      void start(request.sql, draft.connectionId, query?.id ?? null, needed);
     },
-    [canRun, level, start, draft.connectionId, query?.id],
+    [canRun, level, start, draft.connectionId, draft.parameters, dialect, query?.id],
   );
 
   const remove = async () => {
@@ -180,6 +200,16 @@ export function TabPane({
           </button>
         </div>
         <Alert>{notice ?? deleting.error ?? saving.error}</Alert>
+        <ParameterBar
+          specs={specs}
+          onChange={(next) => {
+            draft.setParameters(next);
+            setShownProblems(new Set());
+          }}
+          canEditTypes={canEdit}
+          canChangeValues={canRun}
+          shown={shownProblems}
+        />
         <div className="editor">
           <SqlEditor
             value={draft.sql}
@@ -248,6 +278,10 @@ export function TabPane({
       )}
     </div>
   );
+}
+
+function sameSpecs(a: ParameterSpec[], b: ParameterSpec[]): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 /**

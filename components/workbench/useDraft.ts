@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { saveDraftAction } from "@/lib/actions/tabs";
 import { clearBackup, type DraftBackup, readBackup, registerFlush, writeBackup } from "@/lib/drafts";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import type { EditorTabView } from "@/lib/tabs";
 
 /** Wait after the last keystroke before saving on the server. */
@@ -19,8 +20,14 @@ export type DraftStatus = { state: "saved" | "saving" } | { state: "failed"; mes
 export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => void) {
   const [sql, setSqlState] = useState(tab.sql);
   const [connectionId, setConnectionState] = useState(tab.connectionId);
+  const [parameters, setParametersState] = useState<ParameterSpec[]>(tab.parameters);
   const [status, setStatus] = useState<DraftStatus>({ state: "saved" });
-  const current = useRef({ sql: tab.sql, connectionId: tab.connectionId, revision: tab.revision });
+  const current = useRef<DraftBackup & { parameters: ParameterSpec[] }>({
+    sql: tab.sql,
+    connectionId: tab.connectionId,
+    revision: tab.revision,
+    parameters: tab.parameters,
+  });
   const pending = useRef(false);
   const inFlight = useRef<Promise<void> | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -58,11 +65,12 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
   }, [tab.id]);
 
   const change = useCallback(
-    (next: { sql?: string; connectionId?: string }) => {
+    (next: { sql?: string; connectionId?: string; parameters?: ParameterSpec[] }) => {
       const draft = { ...current.current, ...next, revision: current.current.revision + 1 };
       current.current = draft;
       if (next.sql !== undefined) setSqlState(next.sql);
       if (next.connectionId !== undefined) setConnectionState(next.connectionId);
+      if (next.parameters !== undefined) setParametersState(next.parameters);
       writeBackup(tab.id, draft);
       onDraftRef.current(draft);
       pending.current = true;
@@ -78,8 +86,8 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
   useEffect(() => {
     const backup = readBackup(tab.id);
     if (backup && backup.revision > tab.revision) {
-      current.current = { ...backup, revision: tab.revision };
-      change({ sql: backup.sql, connectionId: backup.connectionId });
+      current.current = { ...backup, parameters: backup.parameters ?? tab.parameters, revision: tab.revision };
+      change({ sql: backup.sql, connectionId: backup.connectionId, parameters: backup.parameters });
     } else clearBackup(tab.id);
   }, [tab.id]);
 
@@ -97,10 +105,12 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
   return {
     sql,
     connectionId,
+    parameters,
     status,
     revision: () => current.current.revision,
     setSql: useCallback((value: string) => change({ sql: value }), [change]),
     setConnectionId: useCallback((value: string) => change({ connectionId: value }), [change]),
+    setParameters: useCallback((value: ParameterSpec[]) => change({ parameters: value }), [change]),
     /** Replaces the text (e.g. with a saved version) as a new draft revision. */
     replace: change,
     flush: push,

@@ -5,11 +5,19 @@ import { useAction } from "@/components/ui/use-action";
 import { createQueryAction, saveQueryAction } from "@/lib/actions/queries";
 import { linkTabAction } from "@/lib/actions/tabs";
 import type { SaveConflict } from "@/lib/queries";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import type { EditorTabView } from "@/lib/tabs";
 import type { ConflictChoice } from "./ConflictDialog";
 import type { QueryDetails } from "./QueryDetailsDialog";
 
-type Draft = { sql: string; connectionId: string; replace(next: { sql?: string }): void; flush(): Promise<void> };
+type Draft = {
+  sql: string;
+  connectionId: string;
+  /** The widgets of the text's parameters, saved with the query as its defaults. */
+  parameters: ParameterSpec[];
+  replace(next: { sql?: string }): void;
+  flush(): Promise<void>;
+};
 
 /**
  * Saving a tab as a query: a new query, a new version of the query it edits,
@@ -24,7 +32,14 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
   const create = useCallback(
     async (fields: QueryDetails) => {
       const result = await run(
-        () => createQueryAction({ ...fields, sql: draft.sql, connectionId: draft.connectionId, tabId: tab.id }),
+        () =>
+          createQueryAction({
+            ...fields,
+            sql: draft.sql,
+            connectionId: draft.connectionId,
+            parameters: draft.parameters,
+            tabId: tab.id,
+          }),
         { keepError: true },
       );
       if (!result?.ok) return;
@@ -32,7 +47,7 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
       setConflict(null);
       if (result.data.tab) onTab(result.data.tab);
     },
-    [draft.sql, draft.connectionId, tab.id, onTab, run],
+    [draft.sql, draft.connectionId, draft.parameters, tab.id, onTab, run],
   );
 
   const saveOver = useCallback(
@@ -47,6 +62,7 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
             ...fields,
             sql: draft.sql,
             connectionId: draft.connectionId,
+            parameters: draft.parameters,
             tabId: tab.id,
           }),
         { keepError: true },
@@ -57,7 +73,7 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
       setDetails(null);
       if (result.data.tab) onTab(result.data.tab);
     },
-    [tab.query, tab.id, draft.sql, draft.connectionId, onTab, run],
+    [tab.query, tab.id, draft.sql, draft.connectionId, draft.parameters, onTab, run],
   );
 
   const title = tab.query?.savedTitle ?? tab.title;

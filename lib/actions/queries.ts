@@ -8,6 +8,7 @@ import {
   saveQueryInput,
 } from "@/lib/schemas/queries";
 import { action } from "@/lib/server/actions/safe-action";
+import { choicesFromQuery } from "@/lib/server/parameter-choices";
 import {
   createQuery,
   getQuery,
@@ -41,6 +42,9 @@ export const saveQueryAction = action(saveQueryInput, async ({ id, baseVersion, 
   const tab = tabId ? await linkTab(user, tabId, id, result.saved.version, result.saved.title) : null;
   return { ...result, tab };
 });
+
+/** The values of a dropdown filled from a saved query: its last result's first column. */
+export const parameterChoicesAction = action(queryIdInput, (input, user) => choicesFromQuery(user, input.queryId));
 
 export const deleteQueryAction = action(queryIdInput, (input, user) => removeQuery(user, input.queryId));
 

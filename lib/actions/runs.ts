@@ -15,7 +15,7 @@ import { runInTab } from "@/lib/server/tabs";
 export const startRunAction = action(startRunInput, (input, user) => runInTab(user, input));
 
 export const runCellAction = action(runCellInput, (input, user) =>
-  runCell(user, input.notebookId, input.cellId, input.pageSize),
+  runCell(user, input.notebookId, input.cellId, input.pageSize, input.parameters),
 );
 
 export const cancelRunAction = action(runIdInput, (input, user) => cancelRun(user, input.runId));

@@ -1,6 +1,7 @@
 /** A notebook as the browser edits it and the server stores it. */
 import type { RunView } from "@/lib/results/types";
 import type { Level } from "@/lib/sharing";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 
 export type CellKind = "sql" | "markdown";
 
@@ -39,6 +40,8 @@ export interface NotebookContent {
   title: string;
   connectionId: string;
   cells: NotebookCell[];
+  /** Notebook-level parameters shared by its SQL cells (absent: none saved). */
+  parameters?: ParameterSpec[];
 }
 
 /** A notebook file's content before it becomes a notebook (import). */

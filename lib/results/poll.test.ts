@@ -15,6 +15,7 @@ const view: RunView = {
   statementCount: 1,
   statements: [],
   place: null,
+  parameters: [],
   error: null,
   startedAt: "2026-01-01T00:00:00.000Z",
   elapsedMs: 5,

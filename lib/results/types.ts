@@ -1,4 +1,5 @@
 /** The one result shape the browser sees, whatever engine produced it. */
+import type { RunParameter } from "@/lib/sql/parameters";
 
 /** How a column's values are shown: alignment and formatting follow from it. */
 export type ColumnKind = "number" | "text" | "boolean" | "temporal" | "binary" | "nested";
@@ -95,4 +96,6 @@ export interface RunView {
   firstPageMs: number | null;
   /** Where the session was when the run ended, when a statement may have moved it (USE); else null. */
   place: Place | null;
+  /** The parameter values the run was bound with (empty when its text has none). */
+  parameters: RunParameter[];
 }

@@ -3,6 +3,7 @@ import { AGGREGATES, CHART_KINDS } from "@/lib/notebooks/types";
 import { PAGE_SIZES } from "@/lib/results/paging";
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
 import { z } from "@/lib/zod";
+import { parameterSpecs } from "./parameters";
 
 /** Input of the notebook actions. */
 
@@ -34,6 +35,7 @@ export const notebookContentInput = z
     title: z.string().trim().min(1, "Give the notebook a title.").max(200, "Keep the title under 200 characters."),
     connectionId: id,
     cells: z.array(cellInput).max(MAX_CELLS, `A notebook holds at most ${MAX_CELLS} cells.`),
+    parameters: parameterSpecs.optional(),
   })
   .refine((c) => new Set(c.cells.map((cell) => cell.id)).size === c.cells.length, "Two cells have the same id.")
   .refine(
@@ -52,7 +54,7 @@ export const listNotebooksInput = z.object({
   search: z.string().max(200).default(""),
   offset: z.number().int().min(0).max(1_000_000).default(0),
 });
-export const runCellInput = z.object({ notebookId: id, cellId: uuid, pageSize });
+export const runCellInput = z.object({ notebookId: id, cellId: uuid, pageSize, parameters: parameterSpecs.optional() });
 export const exportNotebookInput = z.object({ notebookId: id, format: z.enum(["ipynb", "sql"]) });
 export const cellToQueryInput = z.object({
   notebookId: id,

@@ -1,5 +1,6 @@
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
 import { z } from "@/lib/zod";
+import { parameterSpecs } from "./parameters";
 
 /** Input of the saved-query and editor-tab actions. */
 
@@ -10,6 +11,8 @@ export const queryFieldsInput = z.object({
   description: z.string().trim().max(4000, "Keep the description under 4,000 characters.").default(""),
   sql: z.string().max(MAX_DRAFT_CHARS, "The SQL is too large to save."),
   connectionId: id,
+  /** The widgets of the SQL's `:name` parameters, with their defaults. */
+  parameters: parameterSpecs.optional(),
 });
 export const createQueryInput = queryFieldsInput.extend({ tabId: id.optional() });
 export const saveQueryInput = queryFieldsInput.extend({
@@ -31,6 +34,7 @@ export const draftInput = z.object({
   sql: z.string().max(MAX_DRAFT_CHARS, "This draft is too large to keep on the server."),
   connectionId: id,
   revision: z.number().int().min(1),
+  parameters: parameterSpecs.optional(),
 });
 export const openTabInput = z.union([
   z.object({ queryId: id }),

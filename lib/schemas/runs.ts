@@ -1,5 +1,6 @@
 import { PAGE_SIZES } from "@/lib/results/paging";
 import { z } from "@/lib/zod";
+import { parameterSpecs } from "./parameters";
 
 /** Input of the run actions (start, cancel) and of the read routes (state, page, one cell). */
 
@@ -18,6 +19,8 @@ export const startRunInput = z.object({
   pageSize,
   /** The saved query the tab edits, if any. */
   queryId: id.min(1).nullish(),
+  /** Values of the text's `:name` parameters. */
+  parameters: parameterSpecs.optional(),
 });
 
 export const runIdInput = z.object({ runId });

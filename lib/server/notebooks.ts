@@ -5,6 +5,7 @@ import { exportNotebook, importNotebookSteps } from "@/lib/notebooks/formats";
 import type { CellRun, NotebookConflict, NotebookContent, NotebookListItem, NotebookView } from "@/lib/notebooks/types";
 import type { Page, RunView } from "@/lib/results/types";
 import type { Level } from "@/lib/sharing";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import { runStepsSliced } from "@/lib/steps";
 import { findAuthorized, listedLevel } from "./auth/permissions";
 import { listConnections, requireConnection } from "./connections";
@@ -23,6 +24,7 @@ import {
 import { runsRanBy } from "./db/queries/runs";
 import { findUser } from "./db/queries/users";
 import type { Notebook, User } from "./db/schema";
+import { withServerChoices } from "./parameter-choices";
 import { createQuery } from "./queries";
 import { runView, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
@@ -81,6 +83,7 @@ async function viewOf(user: User, notebook: Notebook, level: Level): Promise<Not
     id: notebook.id,
     title: notebook.title,
     connectionId: notebook.connectionId,
+    parameters: notebook.parameters,
     cells: cells.map((c) => ({
       id: c.id,
       kind: c.kind,
@@ -166,6 +169,7 @@ export async function runCell(
   notebookId: string,
   cellId: string,
   pageSize: number,
+  parameters?: ParameterSpec[],
 ): Promise<{ run: RunView; page: Page | null }> {
   const { notebook } = await notebookFor(user, notebookId, "run");
   const { db } = await runtime();
@@ -176,7 +180,15 @@ export async function runCell(
   const engine = await engineFor(user, connectionId);
   const started = await startRun(
     user,
-    { sql: cell.source, connectionId, lane: `cell-${cell.id}`, pageSize, notebookId: notebook.id },
+    {
+      sql: cell.source,
+      connectionId,
+      lane: `cell-${cell.id}`,
+      pageSize,
+      notebookId: notebook.id,
+      // The notebook's parameter values (a member with Can run may change them); a dropdown from a query is read here.
+      parameters: parameters && (await withServerChoices(user, parameters)),
+    },
     engine,
   );
   await setCellRun(db, notebook.id, cell.id, started.run.id);

@@ -65,6 +65,7 @@ async function viewOf(user: User, query: Query, level: Level): Promise<QueryView
     title: query.title,
     description: query.description,
     sql: query.sql,
+    parameters: query.parameters,
     connectionId: query.connectionId,
     ownerName: owner?.name ?? "(removed user)",
     isOwner: query.ownerId === user.id,

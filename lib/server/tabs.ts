@@ -1,6 +1,7 @@
 import "server-only";
 import { notFoundError, UserError } from "@/lib/action-result";
 import type { Level } from "@/lib/sharing";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
 import { levelOn } from "./auth/permissions";
 import { BUILTIN_ID } from "./connections/access";
@@ -10,6 +11,7 @@ import { findQueries, findQuery, findQueryVersion } from "./db/queries/saved-que
 import { deleteTab, findTab, insertTab, saveTabDraft, tabsOf, updateTab } from "./db/queries/tabs";
 import { findUser } from "./db/queries/users";
 import type { EditorTab, User } from "./db/schema";
+import { withServerChoices } from "./parameter-choices";
 import { queryFor } from "./queries";
 import { type StartRunInput, startRun } from "./runs/runs";
 import { runtime } from "./runtime";
@@ -61,6 +63,7 @@ async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
         id: query.id,
         baseVersion: row.baseVersion,
         savedSql: base?.sql ?? query.sql,
+        savedParameters: base?.parameters ?? query.parameters,
         savedTitle: base?.title ?? query.title,
         savedConnectionId: base?.connectionId ?? query.connectionId,
         description: base?.description ?? query.description,
@@ -80,6 +83,7 @@ function plain(row: EditorTab): EditorTabView {
     id: row.id,
     title: row.title,
     sql: row.sql,
+    parameters: row.parameters ?? [],
     connectionId: row.connectionId,
     revision: row.revision,
     lastRunId: row.lastRunId,
@@ -116,6 +120,7 @@ export async function openQueryTab(user: User, queryId: string): Promise<EditorT
     userId: user.id,
     title: query.title,
     sql: query.sql,
+    parameters: query.parameters,
     connectionId: query.connectionId,
     queryId: query.id,
     baseVersion: query.version,
@@ -137,7 +142,7 @@ export async function openDraftTab(
 /** Stores what the user typed. A save older than the stored revision changes nothing. */
 export async function saveDraft(
   user: User,
-  draft: { tabId: string; sql: string; connectionId: string; revision: number },
+  draft: { tabId: string; sql: string; connectionId: string; revision: number; parameters?: ParameterSpec[] },
 ): Promise<{ revision: number; stale: boolean }> {
   const tab = await ownTab(user, draft.tabId);
   const { db } = await runtime();
@@ -145,7 +150,10 @@ export async function saveDraft(
   if (saved) return { revision: saved.revision, stale: false };
   // A retried save that already arrived (or the same text from another window) is no conflict.
   const stored = await findTab(db, user.id, tab.id);
-  const same = stored?.sql === draft.sql && stored.connectionId === draft.connectionId;
+  const same =
+    stored?.sql === draft.sql &&
+    stored.connectionId === draft.connectionId &&
+    (draft.parameters === undefined || JSON.stringify(stored.parameters) === JSON.stringify(draft.parameters));
   return { revision: stored?.revision ?? tab.revision, stale: !same };
 }
 
@@ -192,10 +200,13 @@ export async function runInTab(user: User, input: StartRunInput) {
   const { db } = await runtime();
   const tab = await findTab(db, user.id, input.lane);
   const place = tab?.place?.connectionId === input.connectionId ? tab.place : null;
+  // A dropdown filled from a saved query takes its list from the server, never from the browser.
+  const parameters = input.parameters && (await withServerChoices(user, input.parameters));
   const started = await startRun(
     user,
     {
       ...input,
+      parameters,
       queryId,
       notebookId: null,
       // The tab keeps its session's place from run to run, and only this tab does.

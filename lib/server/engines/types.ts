@@ -1,6 +1,7 @@
 import "server-only";
 import type { DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
 import type { Place, ResultColumn } from "@/lib/results/types";
+import type { BoundValue } from "@/lib/sql/parameters";
 import type { SqlDialect } from "@/lib/sql/split";
 
 /**
@@ -41,9 +42,16 @@ export interface EngineSession {
   /**
    * Starts one statement. Resolves once the engine has accepted it and knows the
    * result's schema; rows then arrive through `batches()`. Aborting `signal`
-   * cancels the statement on the engine.
+   * cancels the statement on the engine. `parameters` are the values of the
+   * statement's named markers (`$name` on DuckDB, `:name` on Databricks), bound by
+   * the engine, never written into the text.
    */
-  execute(sql: string, signal: AbortSignal, progress?: Progress): Promise<StatementResult>;
+  execute(
+    sql: string,
+    signal: AbortSignal,
+    progress?: Progress,
+    parameters?: readonly BoundValue[],
+  ): Promise<StatementResult>;
   /** The session's current catalog and schema. */
   place(): Promise<Place>;
   close(): Promise<void>;

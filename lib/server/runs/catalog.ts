@@ -22,9 +22,9 @@ import type { ResultStore } from "./result-store";
  */
 export type RunRecord = Omit<
   Run,
-  "userId" | "instanceId" | "notebookId" | "resultExpired" | "parentId" | "statements" | "place"
+  "userId" | "instanceId" | "notebookId" | "resultExpired" | "parentId" | "statements" | "place" | "parameters"
 > &
-  Partial<Pick<Run, "notebookId" | "resultExpired" | "parentId" | "statements" | "place">> & {
+  Partial<Pick<Run, "notebookId" | "resultExpired" | "parentId" | "statements" | "place" | "parameters">> & {
     owner: Run["userId"];
     /** The stored rows were removed to free space for newer results (see eviction.ts). */
     removedForSpace?: boolean;
@@ -112,6 +112,7 @@ export class RunCatalog {
       parentId: run.parentId ?? null,
       statements: run.statements ?? [],
       place: run.place ?? null,
+      parameters: run.parameters ?? [],
     };
     this.forget(run.id);
     await saveRun(this.db, row);
@@ -154,6 +155,7 @@ export class RunCatalog {
       parentId: row.parentId,
       statements: row.statements,
       place: row.place,
+      parameters: row.parameters,
       removedForSpace: forSpace.has(row.id),
       cutByBudget: row.truncated && this.store.cutShortByBudget(row.id),
     }));

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { UserError } from "@/lib/action-result";
 import { csvLine } from "@/lib/csv";
+import { bindStatement } from "@/lib/sql/parameters";
 import { splitStatements } from "@/lib/sql/split";
 import { isQuery } from "@/lib/sql/statement-kind";
 import type { Caller } from "../auth/caller";
@@ -79,7 +80,15 @@ export async function allRowsCsv(
     }
     disarm = armStatementTimeout(controller);
     session = await engine.openSession({ signal: controller.signal });
-    const result = await session.execute(statements[0].text, controller.signal);
+    // The same values as the run, bound the same way.
+    const specs = new Map((record.parameters ?? []).map((spec) => [spec.name, spec]));
+    const bound = specs.size > 0 ? bindStatement(statements[0].text, engine.dialect, specs) : null;
+    const result = await session.execute(
+      bound?.text ?? statements[0].text,
+      controller.signal,
+      undefined,
+      bound?.values,
+    );
     if (result.kind !== "rows") throw new UserError("The statement no longer returns rows.");
     const rt = await runtime();
     const body = csvOfBatches(

@@ -1,6 +1,16 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import type { Page, RunError, RunView, StatementView } from "@/lib/results/types";
+import {
+  type BoundStatement,
+  bindStatement,
+  findParameters,
+  MAX_PARAMETERS,
+  type ParameterSpec,
+  sourceOffset,
+  specProblem,
+  valueProblem,
+} from "@/lib/sql/parameters";
 import { lineColumnAt, offsetAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
 import { changesSession } from "@/lib/sql/statement-kind";
 import type { Caller } from "../auth/caller";
@@ -54,6 +64,8 @@ export interface StartRunInput {
   place?: Place | null;
   /** Told where the session ended up, when a statement may have moved it (USE) or it started in `place`. */
   onPlace?: (place: Place) => Promise<void>;
+  /** Values of the text's `:name` parameters; each one in the text must have a valid value. */
+  parameters?: ParameterSpec[];
 }
 
 export async function startRun(
@@ -71,6 +83,7 @@ export async function startRun(
   }
   const statements = splitStatements(input.sql, engine.dialect);
   if (statements.length === 0) throw new UserError("There is no SQL to run: write a statement first.");
+  const parameters = parameterValues(input.sql, engine.dialect, input.parameters ?? []);
   // From here to active.set nothing awaits: parallel calls see each other's lane and slot.
   const lane = `${actor.id}:${input.lane}`;
   const slot = admit(actor.id, lane);
@@ -93,6 +106,7 @@ export async function startRun(
     startedAt: new Date(),
     finishedAt: null,
     firstPageMs: null,
+    parameters: [...parameters.values()],
   };
   const run: ActiveRun = { record, lane, controller: new AbortController(), waiters: new Set(), slot };
   active.set(record.id, run);
@@ -109,7 +123,7 @@ export async function startRun(
     active.delete(record.id);
     throw error;
   }
-  void execute(rt, engine, run, statements, input);
+  void execute(rt, engine, run, statements, input, parameters);
 
   // A run that waits for a slot answers at once, so that the editor can say so.
   await waitFor(
@@ -130,11 +144,14 @@ async function execute(
   run: ActiveRun,
   statements: Statement[],
   { place, onPlace }: Pick<StartRunInput, "place" | "onPlace">,
+  parameters: ReadonlyMap<string, ParameterSpec>,
 ): Promise<void> {
   const { record, controller, slot } = run;
   let session: EngineSession | null = null;
   // The statement running now, the record its rows go to (the script's own, or an earlier statement's), and their writer.
   let current: Statement = statements[0];
+  // Its text as the engine got it, when parameter markers were rewritten: errors point into that text.
+  let currentBound: BoundStatement | null = null;
   let target: RunRecord = record;
   let writer: ResultWriter | null = null;
   let outcome: RunRecord["status"] = "failed";
@@ -165,7 +182,15 @@ async function execute(
       const began = Date.now();
       const view = index < positions.length ? startedStatement(positions[index]) : null;
       if (view) views.push(view);
-      const result: StatementResult = await session.execute(statement.text, controller.signal, progress);
+      // Markers become the engine's (one per value of a multi-select); values go beside the text.
+      const bound = parameters.size > 0 ? bindStatement(statement.text, engine.dialect, parameters) : null;
+      currentBound = bound;
+      const result: StatementResult = await session.execute(
+        bound?.text ?? statement.text,
+        controller.signal,
+        progress,
+        bound?.values,
+      );
       if (waitingMessage !== null && record.message === waitingMessage) record.message = null;
       const last = index === statements.length - 1;
       if (result.kind !== "rows") {
@@ -201,7 +226,7 @@ async function execute(
     outcome = cancelled ? "cancelled" : "failed";
     if (stopped) record.error = { message: timeoutMessage() };
     else if (cancelled) record.message = (controller.signal.reason as Partial<StopReason>)?.note ?? record.message;
-    else record.error = runError(error, record.sql, current);
+    else record.error = runError(error, record.sql, current, currentBound);
     // The statement that stopped says how, and those after it did not run.
     const stoppedAt = views.at(-1);
     if (stoppedAt?.status === "running") Object.assign(stoppedAt, { status: outcome, rowCount: target.rowCount });
@@ -232,12 +257,34 @@ async function execute(
   }
 }
 
+/**
+ * The spec of each parameter in `sql`, checked: a run starts only when every
+ * `:name` in the text has a value of its type (the editor's widgets refuse
+ * the same values; this is the server's own check).
+ */
+function parameterValues(sql: string, dialect: Engine["dialect"], given: ParameterSpec[]): Map<string, ParameterSpec> {
+  const names = findParameters(sql, dialect);
+  const out = new Map<string, ParameterSpec>();
+  if (names.length === 0) return out;
+  if (names.length > MAX_PARAMETERS)
+    throw new UserError(`The query has ${names.length} parameters; the limit is ${MAX_PARAMETERS}.`);
+  const byName = new Map(given.map((spec) => [spec.name, spec]));
+  for (const name of names) {
+    const spec = byName.get(name);
+    if (!spec) throw new UserError(`Give the parameter :${name} a value.`);
+    const problem = specProblem(spec) ?? valueProblem(spec);
+    if (problem) throw new UserError(`Parameter :${name}: ${problem}`);
+    out.set(name, spec);
+  }
+  return out;
+}
+
 function summary(result: Exclude<StatementResult, { kind: "rows" }>, index: number, count: number): string {
   const what = outcomeOf(result);
   return count > 1 ? `${index + 1} of ${count} statements run. Last: ${what}` : what;
 }
 
-function runError(error: unknown, sql: string, statement: Statement): RunError {
+function runError(error: unknown, sql: string, statement: Statement, bound: BoundStatement | null): RunError {
   if (!EngineError.is(error)) {
     console.error("run failed unexpectedly:", error);
     return { message: "The query failed because of an internal error. It has been logged." };
@@ -245,11 +292,12 @@ function runError(error: unknown, sql: string, statement: Statement): RunError {
   const out: RunError = { message: error.message };
   if (error.details.sqlState) out.sqlState = error.details.sqlState;
   const { position, at } = error.details;
+  const ran = bound?.text ?? statement.text;
+  const inStatement = (offset: number) => statement.offset + (bound ? sourceOffset(bound, offset) : offset);
   if (position !== undefined) {
-    const offset = statement.offset + utf16OffsetOfByte(statement.text, position);
-    Object.assign(out, lineColumnAt(sql, offset));
+    Object.assign(out, lineColumnAt(sql, inStatement(utf16OffsetOfByte(ran, position))));
   } else if (at) {
-    Object.assign(out, lineColumnAt(sql, statement.offset + offsetAt(statement.text, at.line, at.column)));
+    Object.assign(out, lineColumnAt(sql, inStatement(offsetAt(ran, at.line, at.column))));
   }
   return out;
 }

@@ -23,5 +23,6 @@ export function runView(record: RunRecord): RunView {
     elapsedMs: end - record.startedAt.getTime(),
     firstPageMs: record.firstPageMs,
     place: record.place ?? null,
+    parameters: record.parameters ?? [],
   };
 }

@@ -42,7 +42,9 @@ export function bindParameters(sql: string, parameters: T.TSparkParameter[]): st
 const DUCKDB_TYPES: Record<string, string> = {
   STRING: "VARCHAR",
   DATE: "DATE",
-  TIMESTAMP: "TIMESTAMPTZ",
+  // The warehouse stores Databricks TIMESTAMP columns as DuckDB TIMESTAMP (sent as
+  // TIMESTAMP_TYPE text without an offset); a parameter of that type matches them.
+  TIMESTAMP: "TIMESTAMP",
   TIMESTAMP_NTZ: "TIMESTAMP",
   FLOAT: "FLOAT",
   DOUBLE: "DOUBLE",

@@ -13,6 +13,11 @@ export interface WarehouseStats {
   metadataCalls: string[];
   /** Each ExecuteStatement's queryTimeout and its session's STATEMENT_TIMEOUT, in seconds (0: unset). */
   statementTimeouts: { queryTimeout: number; session: number }[];
+  /** Each ExecuteStatement's parameters as they arrived, beside its text: name, Spark type and value (null: NULL). */
+  statementParameters: {
+    statement: string;
+    parameters: { name: string | null; type: string | null; value: string | null }[];
+  }[];
 }
 
 const uuid = (guid: Buffer) =>
@@ -34,6 +39,7 @@ export class Registry {
   readonly metadataCalls: string[] = [];
   readonly cancelled: string[] = [];
   readonly timeouts: { queryTimeout: number; session: number }[] = [];
+  readonly parameters: WarehouseStats["statementParameters"] = [];
   private readonly running = new Set<Operation>();
 
   /** Counts the operation as running until DuckDB has finished (or abandoned) its statement. */
@@ -98,6 +104,7 @@ export class Registry {
       executedStatements: [...this.executed],
       metadataCalls: [...this.metadataCalls],
       statementTimeouts: [...this.timeouts],
+      statementParameters: [...this.parameters],
     };
   }
 }

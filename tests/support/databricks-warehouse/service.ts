@@ -117,6 +117,14 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
     ExecuteStatement: guarded(async (req: T.TExecuteStatementReq) => {
       const session = registry.session(req.sessionHandle);
       registry.executed.push(req.statement);
+      registry.parameters.push({
+        statement: req.statement,
+        parameters: (req.parameters ?? []).map((p) => ({
+          name: p.name ?? null,
+          type: p.type ?? null,
+          value: p.value?.stringValue ?? null,
+        })),
+      });
       const operation = registry.track(
         session.start(TOperationType.EXECUTE_STATEMENT, req.statement, formatOf(req), async (connection) =>
           streamStatement(connection, toDuckdbSql(bindParameters(req.statement, req.parameters ?? []))),

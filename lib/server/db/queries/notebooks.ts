@@ -20,6 +20,7 @@ export async function insertNotebook(db: Db, ownerId: string, content: NotebookC
         updatedBy: ownerId,
         title: content.title,
         connectionId: content.connectionId,
+        parameters: content.parameters ?? [],
       })
       .returning();
     await writeCells(tx, row.id, content);
@@ -66,6 +67,8 @@ export async function updateNotebookIfVersion(
       .set({
         title: content.title,
         connectionId: content.connectionId,
+        // A save that leaves the parameters out keeps them.
+        ...(content.parameters ? { parameters: content.parameters } : {}),
         version: sql`${notebooks.version} + 1`,
         updatedBy: userId,
         updatedAt: new Date(),

@@ -6,7 +6,8 @@ import { permissions, type Query, queries, queryVersions, users } from "../schem
 import { reachesUser, sharedWithUser } from "./permissions";
 
 /** What a save writes: the fields a version of the query has. */
-export type QueryFields = Pick<Query, "title" | "description" | "sql" | "connectionId">;
+export type QueryFields = Pick<Query, "title" | "description" | "sql" | "connectionId"> &
+  Partial<Pick<Query, "parameters">>;
 
 export async function insertQuery(db: Db, ownerId: string, fields: QueryFields): Promise<Query> {
   return db.transaction(async (tx) => {
@@ -14,7 +15,9 @@ export async function insertQuery(db: Db, ownerId: string, fields: QueryFields):
       .insert(queries)
       .values({ id: randomUUID(), ownerId, updatedBy: ownerId, version: 1, ...fields })
       .returning();
-    await tx.insert(queryVersions).values({ queryId: row.id, version: 1, savedBy: ownerId, ...fields });
+    await tx
+      .insert(queryVersions)
+      .values({ queryId: row.id, version: 1, savedBy: ownerId, ...fields, parameters: row.parameters });
     return row;
   });
 }
@@ -47,7 +50,10 @@ export async function updateQueryIfVersion(
       .where(and(eq(queries.id, id), eq(queries.version, baseVersion)))
       .returning();
     if (!row) return null;
-    await tx.insert(queryVersions).values({ queryId: id, version: row.version, savedBy: userId, ...fields });
+    // A save that leaves the parameters out keeps them.
+    await tx
+      .insert(queryVersions)
+      .values({ queryId: id, version: row.version, savedBy: userId, ...fields, parameters: row.parameters });
     return row;
   });
 }

@@ -18,7 +18,8 @@ export async function findTab(db: Db, userId: string, id: string): Promise<Edito
 
 export async function insertTab(
   db: Db,
-  tab: Pick<EditorTab, "userId" | "title" | "sql" | "connectionId" | "queryId" | "baseVersion">,
+  tab: Pick<EditorTab, "userId" | "title" | "sql" | "connectionId" | "queryId" | "baseVersion"> &
+    Partial<Pick<EditorTab, "parameters">>,
 ): Promise<EditorTab> {
   const [{ last }] = await db
     .select({ last: max(editorTabs.position) })
@@ -36,7 +37,7 @@ export async function saveTabDraft(
   db: Db,
   userId: string,
   id: string,
-  draft: { sql: string; connectionId: string; revision: number },
+  draft: { sql: string; connectionId: string; revision: number; parameters?: EditorTab["parameters"] },
 ): Promise<EditorTab | null> {
   const [row] = await db
     .update(editorTabs)
@@ -51,7 +52,7 @@ export async function updateTab(
   userId: string,
   id: string,
   changes: Partial<
-    Pick<EditorTab, "title" | "queryId" | "baseVersion" | "lastRunId" | "sql" | "connectionId" | "place">
+    Pick<EditorTab, "title" | "queryId" | "baseVersion" | "lastRunId" | "sql" | "connectionId" | "place" | "parameters">
   >,
 ): Promise<EditorTab | null> {
   const [row] = await db

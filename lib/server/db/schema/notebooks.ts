@@ -1,5 +1,6 @@
 import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import type { CellKind, ChartSpec } from "@/lib/notebooks/types";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import { users } from "./users";
 
 /**
@@ -17,6 +18,8 @@ export const notebooks = pgTable(
     title: text("title").notNull(),
     /** The connection SQL cells run on unless they name their own. */
     connectionId: text("connection_id").notNull(),
+    /** Notebook-level parameters: the widgets of the `:name` markers of its SQL cells, shared by every cell, with their defaults. */
+    parameters: jsonb("parameters").$type<ParameterSpec[]>().notNull().default([]),
     version: integer("version").notNull().default(1),
     updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

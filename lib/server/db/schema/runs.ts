@@ -12,6 +12,7 @@ import {
   timestamp,
 } from "drizzle-orm/pg-core";
 import type { Place, ResultColumn, RunError, RunStatus, StatementView } from "@/lib/results/types";
+import type { RunParameter } from "@/lib/sql/parameters";
 import { notebooks } from "./notebooks";
 import { queries } from "./saved-queries";
 import { users } from "./users";
@@ -53,6 +54,8 @@ export const runs = pgTable(
     place: jsonb("place").$type<Place>(),
     /** A script's statements, in order, with what each did (empty for one statement). */
     statements: jsonb("statements").$type<StatementView[]>().notNull().default([]),
+    /** The values of the text's `:name` parameters the run was bound with (empty when it has none). */
+    parameters: jsonb("parameters").$type<RunParameter[]>().notNull().default([]),
   },
   (t) => [
     index("runs_user_started_idx").on(t.userId, t.startedAt),

@@ -1,4 +1,5 @@
-import { index, integer, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import { users } from "./users";
 
 /** A saved query. `version` grows with every save; a save names the version it edits (optimistic concurrency). */
@@ -13,6 +14,8 @@ export const queries = pgTable(
     description: text("description").notNull().default(""),
     sql: text("sql").notNull(),
     connectionId: text("connection_id").notNull(),
+    /** The widgets of the SQL's `:name` parameters: type, default value, a dropdown's choices. */
+    parameters: jsonb("parameters").$type<ParameterSpec[]>().notNull().default([]),
     version: integer("version").notNull().default(1),
     updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -33,6 +36,7 @@ export const queryVersions = pgTable(
     description: text("description").notNull(),
     sql: text("sql").notNull(),
     connectionId: text("connection_id").notNull(),
+    parameters: jsonb("parameters").$type<ParameterSpec[]>().notNull().default([]),
     savedBy: text("saved_by").references(() => users.id, { onDelete: "set null" }),
     savedAt: timestamp("saved_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import type { TabPlace } from "@/lib/tabs";
 import { queries } from "./saved-queries";
 import { users } from "./users";
@@ -16,6 +17,8 @@ export const editorTabs = pgTable(
     queryId: text("query_id").references(() => queries.id, { onDelete: "set null" }),
     baseVersion: integer("base_version"),
     sql: text("sql").notNull().default(""),
+    /** The draft's parameter widgets and their current values. */
+    parameters: jsonb("parameters").$type<ParameterSpec[]>().notNull().default([]),
     connectionId: text("connection_id").notNull(),
     /** The tab's last run, so its result comes back with it. */
     lastRunId: text("last_run_id"),

@@ -1,7 +1,9 @@
 import "server-only";
+import { DBSQLParameter, DBSQLParameterType } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { DuckDBDataChunk } from "@duckdb/node-api";
+import { type BoundValue, numberBinding } from "@/lib/sql/parameters";
 import { quoteIdentifier } from "@/lib/sql/quote";
 import { changesSession, leadingKeyword } from "@/lib/sql/statement-kind";
 import type { EngineSession, Place, Progress, StatementResult } from "../types";
@@ -79,7 +81,12 @@ export class DatabricksSession implements EngineSession {
     return place;
   }
 
-  async execute(sql: string, signal: AbortSignal, progress?: Progress): Promise<StatementResult> {
+  async execute(
+    sql: string,
+    signal: AbortSignal,
+    progress?: Progress,
+    parameters: readonly BoundValue[] = [],
+  ): Promise<StatementResult> {
     if (changesSession(sql, "databricks")) this.changed = true;
     let operation: IOperation;
     try {
@@ -89,6 +96,8 @@ export class DatabricksSession implements EngineSession {
             runAsync: true,
             maxRows: FIRST_ROWS,
             queryTimeout: this.context.timeoutSeconds,
+            // Named parameter markers (`:name`) with their values sent apart, typed.
+            ...(parameters.length > 0 ? { namedParameters: namedParameters(parameters) } : {}),
           }),
         this.context.startupWaitMs,
         progress,
@@ -99,7 +108,7 @@ export class DatabricksSession implements EngineSession {
         this.retried = true;
         void this.session.close().catch(() => {});
         this.session = await this.context.pool.acquire(true);
-        return this.execute(sql, signal, progress);
+        return this.execute(sql, signal, progress, parameters);
       }
       throw this.context.failure(error);
     }
@@ -231,4 +240,35 @@ function firstRepeated(names: string[]): string | undefined {
 
 function firstWord(sql: string): string {
   return leadingKeyword(sql, "databricks") || "STATEMENT";
+}
+
+/**
+ * The driver's named parameters: each value travels as text with its Spark
+ * type (the warehouse parses it), so nothing goes through a JS number or Date.
+ */
+function namedParameters(parameters: readonly BoundValue[]): Record<string, DBSQLParameter> {
+  const out: Record<string, DBSQLParameter> = {};
+  for (const { name, type, value } of parameters) {
+    out[name] = new DBSQLParameter({ type: sparkType(type, value), value });
+  }
+  return out;
+}
+
+function sparkType(type: BoundValue["type"], value: string): DBSQLParameterType {
+  switch (type) {
+    case "text":
+      return DBSQLParameterType.STRING;
+    case "date":
+      return DBSQLParameterType.DATE;
+    case "timestamp":
+      return DBSQLParameterType.TIMESTAMP;
+    case "number": {
+      const kind = numberBinding(value).kind;
+      return kind === "bigint"
+        ? DBSQLParameterType.BIGINT
+        : kind === "decimal"
+          ? DBSQLParameterType.DECIMAL
+          : DBSQLParameterType.DOUBLE;
+    }
+  }
 }

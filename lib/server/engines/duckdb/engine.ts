@@ -7,6 +7,7 @@ import {
   ResultReturnType,
   StatementType,
 } from "@duckdb/node-api";
+import type { BoundValue } from "@/lib/sql/parameters";
 import { quoteIdentifier } from "@/lib/sql/quote";
 import type {
   ColumnInfo,
@@ -23,6 +24,7 @@ import type {
 import { EngineError } from "../types";
 import { catalogQueries } from "./catalog-sql";
 import { duckdbError } from "./errors";
+import { type DuckDBParameters, duckdbParameters } from "./parameters";
 import { prepareAdmitted } from "./sandbox";
 import { Opening } from "./sandbox-policy";
 
@@ -151,17 +153,25 @@ class DuckDBSession implements EngineSession {
 
   constructor(private readonly connection: DuckDBConnection) {}
 
-  async execute(sql: string, signal: AbortSignal): Promise<StatementResult> {
+  async execute(
+    sql: string,
+    signal: AbortSignal,
+    _progress?: Progress,
+    bound: readonly BoundValue[] = [],
+  ): Promise<StatementResult> {
     const interrupt = () => this.connection.interrupt();
     signal.addEventListener("abort", interrupt, { once: true });
     let result: DuckDBResult;
     let transaction: Transaction | null = null;
+    let parameters: DuckDBParameters | undefined;
     try {
+      // Values are bound to the prepared statement (`$name`), never written into its text.
+      parameters = duckdbParameters(bound);
       // An earlier statement's rows that were not read to the end leave their
       // transaction open; it must not swallow this statement's changes.
       await this.endOwnTransaction("COMMIT");
       if (signal.aborted) interrupt();
-      const prepared = await prepareAdmitted(this.connection, sql);
+      const prepared = await prepareAdmitted(this.connection, sql, parameters);
       try {
         if (prepared.statementType === StatementType.SELECT) transaction = await this.begin();
         result = await prepared.stream();
@@ -182,7 +192,7 @@ class DuckDBSession implements EngineSession {
         type: storageType.toString(),
         storageType,
       }));
-      const end = (rows: number) => this.settle(sql, transaction, rows);
+      const end = (rows: number) => this.settle(sql, transaction, rows, parameters);
       return { kind: "rows", columns, batches: chunks(result, signal, interrupt, end) };
     }
     signal.removeEventListener("abort", interrupt);
@@ -225,7 +235,12 @@ class DuckDBSession implements EngineSession {
   }
 
   /** Called when a SELECT's rows have all been read: were they all, or did an error end them? */
-  private async settle(sql: string, transaction: Transaction | null, rows: number): Promise<void> {
+  private async settle(
+    sql: string,
+    transaction: Transaction | null,
+    rows: number,
+    parameters: DuckDBParameters | undefined,
+  ): Promise<void> {
     if (transaction === null) return;
     try {
       await this.connection.run("SELECT 1");
@@ -237,7 +252,7 @@ class DuckDBSession implements EngineSession {
         );
       }
       await this.endOwnTransaction("ROLLBACK");
-      throw await this.unreportedError(sql, rows);
+      throw await this.unreportedError(sql, rows, parameters);
     }
     await this.endOwnTransaction("COMMIT");
   }
@@ -247,10 +262,18 @@ class DuckDBSession implements EngineSession {
    * again in a form that reads every value of every row but returns one
    * number: the error then comes back as an error. Only a failed run pays this.
    */
-  private async unreportedError(sql: string, rows: number): Promise<EngineError> {
+  private async unreportedError(
+    sql: string,
+    rows: number,
+    parameters: DuckDBParameters | undefined,
+  ): Promise<EngineError> {
     const prefix = "SELECT count(*) FROM (\n";
     try {
-      await this.connection.run(`${prefix}${sql}\n) AS lakebook_rows WHERE hash(lakebook_rows) IS NOT NULL`);
+      await this.connection.run(
+        `${prefix}${sql}\n) AS lakebook_rows WHERE hash(lakebook_rows) IS NOT NULL`,
+        parameters?.values,
+        parameters?.types,
+      );
     } catch (error) {
       const found = duckdbError(error);
       if (found.details.cancelled) return found;

@@ -2,6 +2,7 @@ import "server-only";
 import { type DuckDBConnection, type DuckDBPreparedStatement, StatementType } from "@duckdb/node-api";
 import { EngineError } from "../types";
 import { duckdbError } from "./errors";
+import type { DuckDBParameters } from "./parameters";
 import {
   checkPlan,
   FILE_ACCESS,
@@ -18,9 +19,15 @@ import {
  * The one statement of `text`, prepared, once the sandbox has admitted it:
  * DuckDB parses and binds it (with external access off, so binding reads no
  * file but the warehouse's own), then its kind and, for queries, changes and
- * CREATEs, its plan are checked. What runs is exactly what was checked.
+ * CREATEs, its plan are checked. What runs is exactly what was checked: with
+ * `parameters`, the plan is made with the same values bound, and the prepared
+ * statement comes back with them bound.
  */
-export async function prepareAdmitted(connection: DuckDBConnection, text: string): Promise<DuckDBPreparedStatement> {
+export async function prepareAdmitted(
+  connection: DuckDBConnection,
+  text: string,
+  parameters?: DuckDBParameters,
+): Promise<DuckDBPreparedStatement> {
   // DuckDB stops reading at a NUL character: what follows it would be silently dropped.
   if (text.includes("\0"))
     throw new EngineError("The statement contains a NUL character (\\0). Remove it and run again.", {
@@ -37,7 +44,15 @@ export async function prepareAdmitted(connection: DuckDBConnection, text: string
     throw sandboxed(error, text);
   });
   try {
-    const refused = await admit(connection, text, opening, StatementType[prepared.statementType] ?? "INVALID");
+    if (parameters) {
+      try {
+        prepared.bind(parameters.values, parameters.types);
+      } catch (error) {
+        throw duckdbError(error);
+      }
+    }
+    const kind = StatementType[prepared.statementType] ?? "INVALID";
+    const refused = await admit(connection, text, opening, kind, parameters);
     if (refused) throw new SandboxError(refused, text);
     return prepared;
   } catch (error) {
@@ -51,14 +66,15 @@ async function admit(
   text: string,
   opening: Opening,
   kind: string,
+  parameters: DuckDBParameters | undefined,
 ): Promise<Refusal | null> {
   if (kind === "SELECT" && opening.word(0) === "PRAGMA") return opening.checkPragma();
-  if (PLANNED_KINDS.has(kind)) return checkPlan(await plan(connection, text), kind);
+  if (PLANNED_KINDS.has(kind)) return checkPlan(await plan(connection, text, parameters), kind);
   switch (kind) {
     case "TRANSACTION":
       return null;
     case "CREATE": {
-      const found = await plan(connection, text).catch((error: unknown) => {
+      const found = await plan(connection, text, parameters).catch((error: unknown) => {
         if (opening.createsAllowedKind()) throw error;
         return null;
       });
@@ -77,7 +93,7 @@ async function admit(
       return opening.checkUse(await catalogs(connection));
     case "EXPLAIN": {
       const explained = opening.explained();
-      return explained === null ? refusedKind("EXPLAIN") : await admitNested(connection, explained, null);
+      return explained === null ? refusedKind("EXPLAIN") : await admitNested(connection, explained, null, parameters);
     }
     default:
       return refusedKind(kind);
@@ -85,10 +101,15 @@ async function admit(
 }
 
 /** Checks a statement inside another (an EXPLAIN's, a view's query) as if it ran on its own. */
-async function admitNested(connection: DuckDBConnection, text: string, kind: string | null): Promise<Refusal | null> {
+async function admitNested(
+  connection: DuckDBConnection,
+  text: string,
+  kind: string | null,
+  parameters?: DuckDBParameters,
+): Promise<Refusal | null> {
   let prepared: DuckDBPreparedStatement;
   try {
-    prepared = await prepareAdmitted(connection, text);
+    prepared = await prepareAdmitted(connection, text, parameters);
   } catch (error) {
     if (error instanceof SandboxError) return error.refusal;
     throw error;
@@ -103,10 +124,14 @@ function refusedCreate(opening: Opening): Refusal {
 }
 
 /** DuckDB's plan of one statement, as `EXPLAIN (FORMAT json)` gives it: bound, never run. */
-async function plan(connection: DuckDBConnection, text: string): Promise<PlanNode[]> {
+async function plan(
+  connection: DuckDBConnection,
+  text: string,
+  parameters: DuckDBParameters | undefined,
+): Promise<PlanNode[]> {
   let reader: Awaited<ReturnType<DuckDBConnection["runAndReadAll"]>>;
   try {
-    reader = await connection.runAndReadAll(`EXPLAIN (FORMAT json) ${text}`);
+    reader = await connection.runAndReadAll(`EXPLAIN (FORMAT json) ${text}`, parameters?.values, parameters?.types);
   } catch (error) {
     throw sandboxed(error, text);
   }
