@@ -70,4 +70,29 @@ describe("hostile statements just under the size limit", () => {
     expect(lines).toHaveLength(101);
     expect(lines.at(-1)).toBe("99");
   });
+
+  it(
+    "runs a statement whose comment delimiters touch, which DuckDB's parser reads in quadratic time",
+    options,
+    async () => {
+      // DuckDB alone took 0.9 s for 6,000 characters of `/*`; 1 MiB would hold a core for hours.
+      const depth = Math.floor((MIB - 100) / 4);
+      const closed = await run(`SELECT 42 AS n ${"/*".repeat(depth)}${"*/".repeat(depth)}`);
+      expect(closed.status).toBe("succeeded");
+      const unclosed = await run(`SELECT 42 AS n\n${"/*/".repeat(Math.floor((MIB - 100) / 3))}`);
+      expect(unclosed.status).toBe("failed");
+      expect(unclosed.error).toMatchObject({ message: "Parser Error: unterminated /* comment", line: 2, column: 1 });
+    },
+  );
+});
+
+describe("where an error is marked", () => {
+  it("counts characters, not bytes, after accents, emoji and comments", options, async () => {
+    const sql = "SELECT 'naïve 🦆' /* ü ☕ */ + FROM t";
+    const parser = await run(sql);
+    expect(parser.error).toMatchObject({ line: 1, column: sql.indexOf("FROM") + 1 });
+    const binder = await run("SELECT '🦆é' /* ü */ AS a, nope FROM range(1)");
+    expect(binder.error?.message).toContain('"nope"');
+    expect(binder.error).toMatchObject({ line: 1, column: "SELECT '🦆é' /* ü */ AS a, ".length + 1 });
+  });
 });

@@ -6,6 +6,7 @@ import type { SqlDialect } from "@/lib/sql/split";
 import { bindCompletion } from "./completion";
 import { addEditorActions, type EditorActions } from "./editor-actions";
 import { monaco } from "./monaco";
+import { bindSyntaxCheck } from "./syntax";
 
 export interface EditorHandle {
   /** Inserts text at the cursor (replacing the selection) and focuses the editor. */
@@ -95,6 +96,7 @@ export function MonacoSqlEditor({
   const onNoticeRef = useRef(onNotice);
   onNoticeRef.current = onNotice;
   const actionsRef = useRef<EditorActions | null>(null);
+  const recheckRef = useRef<(() => void) | null>(null);
   const [height, setHeight] = useState(fitContent?.min ?? 0);
   // The editor owns its text while the user types; `value` is pushed in only
   // when it changes from outside (a restored version, their version reloaded).
@@ -137,6 +139,10 @@ export function MonacoSqlEditor({
     },
   }));
 
+  // Another connection reads the text with another parser (or none).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: recheck when these change
+  useEffect(() => recheckRef.current?.(), [connectionId, dialect]);
+
   useEffect(() => {
     const model = editorRef.current?.getModel();
     if (!model) return;
@@ -172,6 +178,11 @@ export function MonacoSqlEditor({
       const { connectionId, place } = completionRef.current;
       return connectionId ? { connectionId, place, dialect: dialectRef.current } : null;
     });
+    if (!readOnly)
+      recheckRef.current = bindSyntaxCheck(editor, () => {
+        const { connectionId } = completionRef.current;
+        return connectionId ? { connectionId, dialect: dialectRef.current } : null;
+      });
     editor.addAction({
       id: "lakebook.run",
       label: "Run query",

@@ -34,6 +34,12 @@ export interface Engine {
   readonly defaultNamespace: { catalog: string; schema: string | null } | null;
   /** The dialect's keywords and functions, for the editor's completion (lib/server/completions/). */
   listWords(): Promise<SqlWords>;
+  /**
+   * The first syntax error of `sql` by the engine's own parser, without running
+   * or binding anything; null when it parses. Absent where the engine cannot
+   * parse without running (Databricks), so the editor marks nothing there.
+   */
+  checkSyntax?(sql: string): Promise<SyntaxProblem | null>;
   testConnection(): Promise<ConnectionCheck>;
   close(): Promise<void>;
 }
@@ -91,6 +97,12 @@ export interface FunctionInfo {
   name: string;
   signature: string;
   description: string;
+}
+
+export interface SyntaxProblem {
+  message: string;
+  /** Where the parser stopped, in UTF-16 code units of the text checked; null when it does not say. */
+  offset: number | null;
 }
 
 export interface SqlWords {

@@ -7,8 +7,9 @@ import {
   ResultReturnType,
   StatementType,
 } from "@duckdb/node-api";
-import type { BoundValue } from "@/lib/sql/parameters";
+import { type BoundValue, findParameterMarkers } from "@/lib/sql/parameters";
 import { quoteIdentifier } from "@/lib/sql/quote";
+import { utf16OffsetOfByte } from "@/lib/sql/split";
 import type {
   ColumnInfo,
   ConnectionCheck,
@@ -19,10 +20,12 @@ import type {
   Progress,
   SqlWords,
   StatementResult,
+  SyntaxProblem,
   TableInfo,
 } from "../types";
 import { EngineError } from "../types";
 import { catalogQueries } from "./catalog-sql";
+import { blankComments } from "./comments";
 import { duckdbError } from "./errors";
 import { type DuckDBParameters, duckdbParameters } from "./parameters";
 import { prepareAdmitted } from "./sandbox";
@@ -107,6 +110,44 @@ export class DuckDBEngine implements Engine {
     };
   }
 
+  /**
+   * DuckDB's parser alone (`extractStatements` reads every statement of the
+   * text and binds nothing), on the text as a run sends it: `:name` markers
+   * spelled `$name` (the same length) and comments blanked (comments.ts), so
+   * the byte position DuckDB reports is one in `sql`.
+   */
+  async checkSyntax(sql: string): Promise<SyntaxProblem | null> {
+    const nul = sql.indexOf("\0");
+    if (nul !== -1) return { message: "The text contains a NUL character (\\0).", offset: nul };
+    const at = (error: EngineError) => {
+      const position = error.details.position;
+      return { message: error.message, offset: position === undefined ? null : utf16OffsetOfByte(sql, position) };
+    };
+    let marked = "";
+    let cursor = 0;
+    for (const marker of findParameterMarkers(sql, "duckdb")) {
+      marked += `${sql.slice(cursor, marker.start)}$`;
+      cursor = marker.start + 1;
+    }
+    marked += sql.slice(cursor);
+    let text: string;
+    try {
+      text = blankComments(marked);
+    } catch (error) {
+      if (EngineError.is(error)) return at(error);
+      throw error;
+    }
+    const connection = await this.instance.connect();
+    try {
+      await connection.extractStatements(text);
+      return null;
+    } catch (error) {
+      return at(duckdbError(error, text));
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   async testConnection(): Promise<ConnectionCheck> {
     const [[version]] = await this.rows("SELECT version()");
     return { ok: true, detail: `Built-in DuckDB ${String(version)}` };
@@ -154,11 +195,13 @@ class DuckDBSession implements EngineSession {
   constructor(private readonly connection: DuckDBConnection) {}
 
   async execute(
-    sql: string,
+    written: string,
     signal: AbortSignal,
     _progress?: Progress,
     bound: readonly BoundValue[] = [],
   ): Promise<StatementResult> {
+    // What DuckDB reads: comments blanked (comments.ts), byte positions unchanged.
+    const sql = blankComments(written);
     const interrupt = () => this.connection.interrupt();
     signal.addEventListener("abort", interrupt, { once: true });
     let result: DuckDBResult;

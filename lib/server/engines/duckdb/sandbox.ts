@@ -197,6 +197,6 @@ class SandboxError extends EngineError {
  * binds, before there is a plan to check: it is the sandbox's refusal too.
  */
 function sandboxed(error: unknown, text: string): EngineError {
-  const found = duckdbError(error);
+  const found = duckdbError(error, text);
   return found.message.startsWith("Permission Error:") ? new SandboxError(new Refusal(FILE_ACCESS), text) : found;
 }
