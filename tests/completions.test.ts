@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { NOT_FOUND } from "@/lib/action-result";
 import type { Candidate, CompletionRequestKind } from "@/lib/completions";
 import { completionQuery } from "@/lib/schemas/completions";
+import { savePersonalConnection } from "./support/connections";
 import { prepareTempDataDir } from "./support/env";
 import { settleRun } from "./support/settle";
 import { createTestUser } from "./support/users";
@@ -11,7 +12,6 @@ prepareTempDataDir(1_000);
 
 const { completions, refreshCompletions } = await import("@/lib/server/completions/candidates");
 const runs = await import("@/lib/server/runs/runs");
-const { saveConnection } = await import("@/lib/server/connections");
 const { runtime } = await import("@/lib/server/runtime");
 
 type User = Awaited<ReturnType<typeof createTestUser>>;
@@ -37,17 +37,7 @@ const named = (items: Candidate[], label: string) => items.find((item) => item.l
 beforeAll(async () => {
   alice = await createTestUser("member", `alice-${randomUUID().slice(0, 6)}`);
   bob = await createTestUser("member", `bob-${randomUUID().slice(0, 6)}`);
-  personal = (
-    await saveConnection(alice, {
-      host: "adb-1.azuredatabricks.net",
-      port: 443,
-      httpPath: "/sql/1.0/warehouses/abc",
-      authType: "token",
-      secret: "dapi-not-a-real-token",
-      name: "Alice's own",
-      scope: "personal",
-    })
-  ).id;
+  personal = await savePersonalConnection(alice);
   await run(alice, `CREATE TABLE workspace."default"."Odd Name" ("Fare Amount" DECIMAL(10,2), id INTEGER)`);
 }, 120_000);
 

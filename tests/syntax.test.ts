@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { NOT_FOUND } from "@/lib/action-result";
 import { MAX_SYNTAX_CHECK_BYTES } from "@/lib/syntax";
+import { savePersonalConnection } from "./support/connections";
 import { prepareTempDataDir } from "./support/env";
 import { HOSTILE_SQL } from "./support/hostile-sql";
 import { createTestUser } from "./support/users";
@@ -13,7 +14,6 @@ import { createTestUser } from "./support/users";
 prepareTempDataDir(1_000);
 
 const { checkSyntax } = await import("@/lib/server/syntax");
-const { saveConnection } = await import("@/lib/server/connections");
 const { runtime } = await import("@/lib/server/runtime");
 
 type User = Awaited<ReturnType<typeof createTestUser>>;
@@ -25,17 +25,7 @@ let personal: string;
 beforeAll(async () => {
   alice = await createTestUser("member", `alice-${randomUUID().slice(0, 6)}`);
   bob = await createTestUser("member", `bob-${randomUUID().slice(0, 6)}`);
-  personal = (
-    await saveConnection(alice, {
-      host: "adb-1.azuredatabricks.net",
-      port: 443,
-      httpPath: "/sql/1.0/warehouses/abc",
-      authType: "token",
-      secret: "dapi-not-a-real-token",
-      name: "Alice's own",
-      scope: "personal",
-    })
-  ).id;
+  personal = await savePersonalConnection(alice);
 }, 120_000);
 
 describe("the syntax check on the built-in warehouse", () => {

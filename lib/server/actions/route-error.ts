@@ -1,5 +1,6 @@
 import "server-only";
-import type { Failure } from "@/lib/action-result";
+import { type Failure, failed } from "@/lib/action-result";
+import { BodyTooLarge } from "../http/body";
 import { failure } from "./safe-action";
 
 /** The HTTP status of each kind of failure: the one table every route answers by. */
@@ -20,4 +21,22 @@ export const STATUS: Record<Failure["code"], number> = {
 export function routeError(error: unknown): Response {
   const { error: message, code } = failure(error);
   return new Response(message, { status: STATUS[code], headers: { "Content-Type": "text/plain; charset=utf-8" } });
+}
+
+/** A route's answer in the shape of a server action's result, `{ ok, data }` or `{ ok: false, error, code }`. */
+export function jsonAnswer(status: number, body: unknown): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
+  });
+}
+
+/**
+ * A route's failure as JSON: a body over its limit (413) and expected failures
+ * keep their message; anything else is logged and answered with a reference.
+ */
+export function jsonFailure(error: unknown): Response {
+  if (error instanceof BodyTooLarge) return jsonAnswer(error.status, failed(error.message));
+  const answered = failure(error);
+  return jsonAnswer(STATUS[answered.code], answered);
 }

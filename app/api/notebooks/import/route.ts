@@ -1,10 +1,9 @@
 import { failed } from "@/lib/action-result";
 import { fileTooLarge, MAX_IMPORT_BYTES } from "@/lib/notebooks/limits";
-import { STATUS } from "@/lib/server/actions/route-error";
-import { failure } from "@/lib/server/actions/safe-action";
+import { jsonAnswer as answer, jsonFailure } from "@/lib/server/actions/route-error";
 import { isSameOrigin } from "@/lib/server/actions/same-origin";
 import { requireUser } from "@/lib/server/auth/session";
-import { BodyTooLarge, readTextBody } from "@/lib/server/http/body";
+import { readTextBody } from "@/lib/server/http/body";
 import { importNotebookFile } from "@/lib/server/notebooks";
 
 export const dynamic = "force-dynamic";
@@ -32,15 +31,6 @@ export async function POST(request: Request): Promise<Response> {
     return answer(200, { ok: true, data: { id } });
   } catch (error) {
     // Refusals keep their message (sign-in, not found, too large, not a notebook); anything else has a reference.
-    if (error instanceof BodyTooLarge) return answer(error.status, failed(error.message));
-    const answered = failure(error);
-    return answer(STATUS[answered.code], answered);
+    return jsonFailure(error);
   }
-}
-
-function answer(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
-  });
 }

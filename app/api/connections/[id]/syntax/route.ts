@@ -1,9 +1,8 @@
 import { failed } from "@/lib/action-result";
-import { STATUS } from "@/lib/server/actions/route-error";
-import { failure } from "@/lib/server/actions/safe-action";
+import { jsonAnswer as answer, jsonFailure } from "@/lib/server/actions/route-error";
 import { isSameOrigin } from "@/lib/server/actions/same-origin";
 import { requireUser } from "@/lib/server/auth/session";
-import { BodyTooLarge, readTextBody } from "@/lib/server/http/body";
+import { readTextBody } from "@/lib/server/http/body";
 import { checkSyntax } from "@/lib/server/syntax";
 import { MAX_SYNTAX_CHECK_BYTES, syntaxTooLong } from "@/lib/syntax";
 
@@ -25,15 +24,6 @@ export async function POST(request: Request, context: { params: Promise<{ id: st
     const sql = await readTextBody(request, MAX_SYNTAX_CHECK_BYTES, syntaxTooLong);
     return answer(200, { ok: true, data: await checkSyntax(user, id.slice(0, 64), sql) });
   } catch (error) {
-    if (error instanceof BodyTooLarge) return answer(error.status, failed(error.message));
-    const answered = failure(error);
-    return answer(STATUS[answered.code], answered);
+    return jsonFailure(error);
   }
-}
-
-function answer(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" },
-  });
 }
