@@ -20,6 +20,7 @@
 //   BENCH_TEAM=0 npm run bench           # skip "a team at once" (20 members paging, 2 storing 10M rows,
 //                                        #   1 flooding runs); BENCH_TEAM_THINK_MS=500 between a member's pages
 //   BENCH_COMPLETIONS=0 npm run bench    # skip the editor's completion (a table's columns, cold and warm)
+//   BENCH_EDITOR_PAGE=0 npm run bench    # skip the editor page in Chromium (JavaScript and time until it takes keys)
 //   BENCH_DATABRICKS=0 npm run bench     # skip the Databricks path (npm run bench:databricks runs it alone)
 //   npm run bench -- --smoke             # every phase at tiny sizes, 1 repetition, no waiting for quiet
 //                                        #   (the scan over 50,000 sample trips, the Databricks path at
@@ -35,13 +36,26 @@ import { ensureBuild, machine } from "./build.mjs";
 import { measureCompletions } from "./completions.mjs";
 import type { PhaseContext } from "./context.mjs";
 import { runDatabricks, stopDatabricks } from "./databricks-phase.mjs";
+import { measureEditorPage } from "./editor-page.mjs";
 import { measureFull } from "./full.mjs";
 import { measureHostile } from "./hostile.mjs";
 import { waitForQuiet } from "./quiet.mjs";
 import { checkSmoke, type Figures, report } from "./report.mjs";
 import { measureScan } from "./scan.mjs";
 import { stopAllServers } from "./server.mjs";
-import { COMPLETIONS, cwd, DATABRICKS, FULL, HOSTILE, SCAN, SIZES, SMOKE, TEAM, WATCHDOG_MS } from "./settings.mjs";
+import {
+  COMPLETIONS,
+  cwd,
+  DATABRICKS,
+  EDITOR_PAGE,
+  FULL,
+  HOSTILE,
+  SCAN,
+  SIZES,
+  SMOKE,
+  TEAM,
+  WATCHDOG_MS,
+} from "./settings.mjs";
 import { measureSize } from "./sizes.mjs";
 import { log } from "./stats.mjs";
 import { measureTeam } from "./team.mjs";
@@ -77,6 +91,7 @@ async function main(): Promise<void> {
     hostile: null,
     team: null,
     completions: null,
+    editorPage: null,
   };
   // What the phases in the other files need from this one.
   const ctx: PhaseContext = {
@@ -95,6 +110,7 @@ async function main(): Promise<void> {
     if (HOSTILE) figures.hostile = await measureHostile(ctx);
     if (TEAM) figures.team = await measureTeam(ctx);
     if (COMPLETIONS) figures.completions = await measureCompletions(ctx);
+    if (EDITOR_PAGE) figures.editorPage = await measureEditorPage(ctx);
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });
   }

@@ -3,10 +3,11 @@
 import type { Build, machine } from "./build.mjs";
 import { type CompletionFigures, reportCompletions } from "./completions.mjs";
 import type { AddTarget } from "./context.mjs";
+import { type EditorPageFigures, reportEditorPage } from "./editor-page.mjs";
 import { type FullFigures, reportFull } from "./full.mjs";
 import { type HostilePhase, reportHostile } from "./hostile.mjs";
 import { reportScan, type ScanFigures } from "./scan.mjs";
-import { COMPLETIONS, FULL, HOSTILE, SCAN, SIZES, TEAM } from "./settings.mjs";
+import { COMPLETIONS, EDITOR_PAGE, FULL, HOSTILE, SCAN, SIZES, TEAM } from "./settings.mjs";
 import type { SizeFigures } from "./sizes.mjs";
 import { reportSizes } from "./sizes-report.mjs";
 import { log, table } from "./stats.mjs";
@@ -23,11 +24,20 @@ export interface Figures {
   hostile: HostilePhase | null;
   team: TeamFigures | null;
   completions: CompletionFigures | null;
+  editorPage: EditorPageFigures | null;
   targets?: string[][];
 }
 
 /** Every table of a run's figures (or of a saved run's, BENCH_REPORT), then the targets; returns the target rows. */
-export function report({ results = [], scan, full, hostile, team, completions }: Partial<Figures>): string[][] {
+export function report({
+  results = [],
+  scan,
+  full,
+  hostile,
+  team,
+  completions,
+  editorPage,
+}: Partial<Figures>): string[][] {
   const targets: string[][] = [];
   const add: AddTarget = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
   if (results.length > 0) reportSizes(results, add);
@@ -40,6 +50,7 @@ export function report({ results = [], scan, full, hostile, team, completions }:
   if (hostile) reportHostile(hostile, add);
   if (team) reportTeam(team, add);
   if (completions) reportCompletions(completions, add);
+  if (editorPage) reportEditorPage(editorPage);
   console.log("\nTargets\n");
   console.log(table(["target", "measured", "goal", "result"], targets));
   const busy = Math.max(
@@ -88,6 +99,10 @@ export function checkSmoke(figures: Figures): void {
   if (COMPLETIONS) {
     const c = figures.completions;
     if (!c || !finite(c.cold.p95Ms) || !finite(c.warm.p95Ms)) problems.push("completion: missing figures");
+  }
+  if (EDITOR_PAGE) {
+    const e = figures.editorPage;
+    if (!e || !finite(e.coldUsableMs) || !(e.coldJsBytes > 0)) problems.push("editor page: missing figures");
   }
   if (problems.length > 0) {
     console.error(`bench smoke: FAILED\n  ${problems.join("\n  ")}`);

@@ -34,6 +34,8 @@ export const HOSTILE = process.env.BENCH_HOSTILE !== "0";
 export const TEAM = process.env.BENCH_TEAM !== "0";
 /** The editor's completion (completions.mts); BENCH_COMPLETIONS=0 skips it. */
 export const COMPLETIONS = process.env.BENCH_COMPLETIONS !== "0";
+/** The editor page in Chromium (editor-page.mts); BENCH_EDITOR_PAGE=0 skips it. */
+export const EDITOR_PAGE = process.env.BENCH_EDITOR_PAGE !== "0";
 /** The Databricks path (databricks.mts, in a process of its own); BENCH_DATABRICKS=0 skips it. */
 export const DATABRICKS = process.env.BENCH_DATABRICKS !== "0";
 /** A whole bench that takes longer than this is stuck somewhere: stop and say where. */
