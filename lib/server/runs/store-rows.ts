@@ -42,13 +42,24 @@ export async function storeRows(
   );
   target.columns = result.columns.map(({ name, type }) => ({ name, type }));
   if (target !== record) await rt.catalog.save(target);
-  for await (const chunk of result.batches) {
-    if (!(await stored.append(chunk))) {
-      // The cap is reached: stop reading; closing the session ends the statement.
-      target.truncated = true;
-      target.cutByBudget = stored.cut === "budget";
-      break;
+  try {
+    for await (const chunk of result.batches) {
+      if (!(await stored.append(chunk))) {
+        // The cap is reached: stop reading; closing the session ends the statement.
+        target.truncated = true;
+        target.cutByBudget = stored.cut === "budget";
+        break;
+      }
     }
+  } catch (error) {
+    // The statement failed (or was cancelled) while its rows streamed: the rows
+    // before it stay, all of them readable and counted before the run's end is
+    // saved, and the writer is closed here, since the caller never receives it.
+    await stored.finish().catch((e) => console.error("run cleanup failed:", e));
+    target.rowCount = stored.visibleRows;
+    if (view) view.rowCount = stored.visibleRows;
+    await stored.close().catch((e) => console.error("run cleanup failed:", e));
+    throw error;
   }
   await stored.finish();
   target.rowCount = stored.visibleRows;
