@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { csvLine } from "@/lib/csv";
 import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
-import { editorTabs, expect, firstCell, gridRows, resultStatus, runSql, test, typeSql } from "./support/app";
+import { editorTabs, expect, firstCell, gridRows, newTab, resultStatus, runSql, test, typeSql } from "./support/app";
 import { ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
@@ -147,6 +147,34 @@ test("parameters reach the warehouse as markers, with their values sent apart", 
     { name: "who", type: "STRING", value: hostile },
     { name: "day", type: "DATE", value: "2024-02-29" },
   ]);
+});
+
+test("USE SCHEMA and SET in one tab hold for its next runs and are not seen in another tab", async ({ app: page }) => {
+  await page.goto("/");
+  await newTab(page);
+  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  const place = page.locator(".session-place");
+  // (The test warehouse is DuckDB underneath: a DuckDB session setting shows in the rows.)
+  await runSql(page, "USE CATALOG samples;\nUSE SCHEMA nyctaxi;\nSET SESSION default_null_order = 'nulls_first'");
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  await expect(place).toHaveText("In samples.nyctaxi · 1 setting");
+  await expect(place.locator(".session-settings")).toHaveAttribute("title", /SET SESSION default_null_order/);
+  // The schema browser opens where the tab is.
+  const schema = page.getByRole("complementary", { name: "Schema browser" });
+  await expect(schema.getByRole("button", { name: "trips", exact: true })).toBeVisible();
+  const order = "SELECT count(*) AS n, NULL AS x FROM trips UNION ALL SELECT 1, 1 ORDER BY x";
+  await runSql(page, order);
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  expect((await gridRows(page))[0]).toEqual([String(E2E_WAREHOUSE_TRIPS_ROWS), "NULL"]);
+
+  await newTab(page);
+  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  await expect(place).toHaveCount(0);
+  await runSql(page, "SELECT count(*) AS n FROM trips");
+  await expect(resultStatus(page)).toHaveText("Failed");
+  await runSql(page, order.replace("FROM trips", "FROM samples.nyctaxi.trips"));
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  expect((await gridRows(page))[0]).toEqual(["1", "1"]);
 });
 
 test("a SQL error shows the warehouse's message and SQL state", async ({ app: page }) => {

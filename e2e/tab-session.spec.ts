@@ -8,6 +8,10 @@ test("USE in one editor tab holds for that tab's next runs and is not seen in an
   await runSql(page, "USE samples.nyctaxi");
   await expect(resultStatus(page)).toHaveText("Succeeded");
   await expect(place).toHaveText("In samples.nyctaxi");
+  // The schema browser opens where the tab is, and says so.
+  const schema = page.getByRole("complementary", { name: "Schema browser" });
+  await expect(schema.getByRole("button", { name: "trips", exact: true })).toBeVisible();
+  await expect(schema.locator(".tree-row", { hasText: "nyctaxi" }).first()).toContainText("current");
   await runSql(page, "SELECT count(*) AS trips FROM trips");
   await expect(resultStatus(page)).toHaveText("Succeeded");
   await page.screenshot({ path: "test-results/tab-session.png" });

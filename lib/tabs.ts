@@ -1,12 +1,11 @@
+import type { Place } from "@/lib/results/types";
 import type { Level } from "@/lib/sharing";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 
 /** An editor tab as the browser sees it. `sql` is the draft; `revision` orders draft saves. */
 /** The catalog and schema a tab's runs start in, on the connection whose they are. */
-export interface TabPlace {
+export interface TabPlace extends Place {
   connectionId: string;
-  catalog: string;
-  schema: string;
 }
 
 export interface EditorTabView {

@@ -80,6 +80,40 @@ describe("the Databricks engine against the test warehouse", () => {
     await expectHealthy();
   });
 
+  it("applies a tab's SETs again before its next runs, and to no other run or viewer", async () => {
+    const places: Place[] = [];
+    const order = "SELECT x FROM (VALUES (1), (NULL)) t(x) ORDER BY x";
+    const first = async (view: RunView) => (await runs.readPage(me, view.id, 0, 10, null)).rows[0][0];
+    // (The test warehouse is DuckDB underneath: a DuckDB session setting shows in the rows.)
+    const set = await runIn("SET SESSION default_null_order = 'nulls_first';\nSELECT 1", null, places);
+    expect(set.status).toBe("succeeded");
+    expect(set.place?.settings).toEqual(["SET SESSION default_null_order = 'nulls_first'"]);
+    expect(await first(await runIn(order, set.place, places))).toBeNull();
+    expect(places.at(-1)?.settings).toEqual(set.place?.settings);
+    // Another run (another tab, another member) starts with the warehouse's settings.
+    expect(await first(await run(order))).toBe("1");
+    // Only the run's owner is sent its settings (a SET may carry a secret).
+    const { runtime } = await import("@/lib/server/runtime");
+    const record = await (await runtime()).catalog.load(set.id);
+    expect(runs.runView(record as NonNullable<typeof record>, "someone-else").place).toEqual({
+      catalog: set.place?.catalog,
+      schema: set.place?.schema,
+    });
+    // A setting the warehouse no longer takes is left out; the others still hold.
+    const kept = { ...(set.place as Place), settings: ["SET no_such_setting = 1", ...(set.place?.settings ?? [])] };
+    expect(await first(await runIn(order, kept, places))).toBeNull();
+    expect(places.at(-1)?.settings).toEqual(set.place?.settings);
+    // …also when the place itself is gone.
+    const gone = { ...kept, schema: "no_such_schema" };
+    expect(await first(await runIn(order, gone, places))).toBeNull();
+    expect(places.at(-1)?.settings).toEqual(set.place?.settings);
+    // RESET forgets it.
+    const reset = await runIn(`RESET SESSION default_null_order;\n${order}`, set.place, places);
+    expect(await first(reset)).toBe("1");
+    expect(places.at(-1)?.settings).toBeUndefined();
+    await expectHealthy();
+  });
+
   it("marks an error at its line and column in the script, with its SQLSTATE, and keeps the statements before it", async () => {
     const view = await run("SELECT 1 AS first;\n\nSELECT\n  no_such_column\nFROM range(1);\nSELECT 3");
     expect(view.status).toBe("failed");

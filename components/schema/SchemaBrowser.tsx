@@ -9,14 +9,23 @@ import { refreshCompletionsAction } from "@/lib/actions/completions";
 import type { ConnectionView } from "@/lib/connections";
 import { SearchResults, useSearch } from "./SearchResults";
 import { TreeNode } from "./TreeNode";
-import { Names } from "./tree-nodes";
+import { type CurrentPlace, Names } from "./tree-nodes";
 
 /**
  * Catalogs → schemas → tables → columns of one connection, each level loaded
  * when first opened. Typing in the search box asks the warehouse for tables of
  * every catalog by name, opened or not.
  */
-export function SchemaBrowser({ connection, onInsert }: { connection: ConnectionView; onInsert(text: string): void }) {
+export function SchemaBrowser({
+  connection,
+  place = null,
+  onInsert,
+}: {
+  connection: ConnectionView;
+  /** The editor tab's session place: opened at first, and its tables found first by a search. */
+  place?: CurrentPlace | null;
+  onInsert(text: string): void;
+}) {
   const [search, setSearch] = useState("");
   const [generation, setGeneration] = useState(0);
   const [catalogs, setCatalogs] = useState<ActionResult<string[]> | null>(null);
@@ -33,7 +42,8 @@ export function SchemaBrowser({ connection, onInsert }: { connection: Connection
 
   const text = search.trim();
   const found = useSearch(connection.id, text, generation);
-  const names = new Names(connection.id, connection.dialect);
+  const names = new Names(connection.id, connection.dialect, place);
+  const placeKey = place ? `${place.catalog}.${place.schema}` : "";
   const roots = catalogs?.ok ? catalogs.data.map((catalog) => names.catalog(catalog)) : [];
   return (
     <aside className="schema" aria-label="Schema browser">
@@ -70,7 +80,8 @@ export function SchemaBrowser({ connection, onInsert }: { connection: Connection
             {catalogs.error}
           </Alert>
         )}
-        <ul className="tree" key={`${connection.id}-${generation}`}>
+        {/* A new place (after a USE) opens afresh at it. */}
+        <ul className="tree" key={`${connection.id}-${generation}-${placeKey}`}>
           {roots.map((node) => (
             <TreeNode key={node.key} node={node} depth={0} onInsert={onInsert} />
           ))}

@@ -48,7 +48,11 @@ export function SearchResults({
         {found.error}
       </Alert>
     );
-  const { tables, more } = found.data;
+  const { more } = found.data;
+  // Tables of the tab's current schema first: their bare names work in the editor.
+  const tables = [...found.data.tables].sort(
+    (a, b) => Number(names.isCurrent(b.catalog, b.schema)) - Number(names.isCurrent(a.catalog, a.schema)),
+  );
   return (
     <>
       {tables.length === 0 && <p className="muted tree-msg">No table or view has that in its name.</p>}

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
 import type { Node } from "./tree-nodes";
@@ -21,6 +21,15 @@ export function TreeNode({ node, depth, onInsert }: { node: Node; depth: number;
       if (result?.ok) setChildren(result.data);
     }
   }, [node, open, children, run]);
+
+  // The tab's current catalog and schema open by themselves, once.
+  const opened = useRef(false);
+  useEffect(() => {
+    if (node.open && !opened.current) {
+      opened.current = true;
+      void toggle();
+    }
+  }, [node.open, toggle]);
 
   return (
     <li>

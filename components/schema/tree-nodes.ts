@@ -9,15 +9,32 @@ export interface Node {
   detail?: string;
   /** What clicking the name inserts into the editor. */
   insert: string;
+  /** Shown open at first (the catalog and schema an editor tab's session is in). */
+  open?: boolean;
   load?: () => Promise<ActionResult<Node[]>>;
 }
 
-/** Tree nodes of one connection: what each loads and what clicking it inserts. */
+/** Where an editor tab's session resolves unqualified names. */
+export interface CurrentPlace {
+  catalog: string;
+  schema: string;
+}
+
+/**
+ * Tree nodes of one connection: what each loads and what clicking it inserts.
+ * The catalog and schema of `place` open at first and say they are current.
+ */
 export class Names {
   constructor(
     private readonly connectionId: string,
     private readonly dialect: SqlDialect,
+    private readonly place: CurrentPlace | null = null,
   ) {}
+
+  /** Whether a table of `catalog`.`schema` is what its bare name means in the tab. */
+  isCurrent(catalog: string, schema?: string): boolean {
+    return this.place?.catalog === catalog && (schema === undefined || this.place.schema === schema);
+  }
 
   private quote(...parts: string[]): string {
     return parts.map((part) => quoteIdentifier(part, this.dialect)).join(".");
@@ -29,6 +46,7 @@ export class Names {
       key: catalog,
       label: catalog,
       insert: this.quote(catalog),
+      ...(this.isCurrent(catalog) ? { open: true, detail: "current" } : {}),
       load: async () =>
         mapResult(await listSchemasAction({ connectionId, catalog }), (schemas) =>
           schemas.map((s) => this.schema(catalog, s)),
@@ -42,6 +60,7 @@ export class Names {
       key: `${catalog}.${schema}`,
       label: schema,
       insert: this.quote(catalog, schema),
+      ...(this.isCurrent(catalog, schema) ? { open: true, detail: "current" } : {}),
       load: async () =>
         mapResult(await listTablesAction({ connectionId, catalog, schema }), (tables) =>
           tables.map((t) => this.table(catalog, schema, t.name, t.kind)),

@@ -17,6 +17,7 @@ import { deleteQueryAction } from "@/lib/actions/queries";
 import type { ConnectionView } from "@/lib/connections";
 import type { DraftBackup } from "@/lib/drafts";
 import { formatDuration } from "@/lib/results/format";
+import type { Place } from "@/lib/results/types";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
 import { findParameters, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
 import type { EditorTabView } from "@/lib/tabs";
@@ -125,7 +126,11 @@ export function TabPane({
   return (
     <div className="workbench">
       {connection ? (
-        <SchemaBrowser connection={connection} onInsert={(text) => canEdit && editor.current?.insert(text)} />
+        <SchemaBrowser
+          connection={connection}
+          place={place}
+          onInsert={(text) => canEdit && editor.current?.insert(text)}
+        />
       ) : (
         <aside className="schema" />
       )}
@@ -187,6 +192,17 @@ export function TabPane({
           {place && (
             <span className="muted session-place" title="Where unqualified table names are looked up (USE changes it)">
               In <code>{`${place.catalog}.${place.schema}`}</code>
+              {place.settings.length > 0 && (
+                <>
+                  {" · "}
+                  <span
+                    className="session-settings"
+                    title={`Applied again before each run of this tab:\n${place.settings.join("\n")}`}
+                  >
+                    {place.settings.length === 1 ? "1 setting" : `${place.settings.length} settings`}
+                  </span>
+                </>
+              )}
             </span>
           )}
           <ConnectionPicker
@@ -285,16 +301,17 @@ function sameSpecs(a: ParameterSpec[], b: ParameterSpec[]): boolean {
 }
 
 /**
- * The catalog and schema the tab's next run starts in: where its
- * last run ended (after a USE), else what the tab kept, else the built-in
- * warehouse's default; null when unknown (a Databricks connection's default).
+ * The catalog and schema the tab's next run starts in, and the settings
+ * applied again before it: where its last run ended (after a USE or SET),
+ * else what the tab kept, else the built-in warehouse's default; null when
+ * unknown (a Databricks connection's default).
  */
 function sessionPlace(
   tab: EditorTabView,
-  ran: { catalog: string; schema: string } | null,
+  ran: Place | null,
   connectionId: string,
-): { catalog: string; schema: string } | null {
+): { catalog: string; schema: string; settings: string[] } | null {
   const kept = tab.place?.connectionId === connectionId ? tab.place : null;
   const place = ran ?? kept ?? (connectionId === "builtin" ? { catalog: "workspace", schema: "default" } : null);
-  return place ? { catalog: place.catalog, schema: place.schema } : null;
+  return place ? { catalog: place.catalog, schema: place.schema, settings: place.settings ?? [] } : null;
 }

@@ -45,6 +45,11 @@ export interface SortSpec {
 export interface Place {
   catalog: string;
   schema: string;
+  /**
+   * The `SET` statements that hold in it, in order, each key's last
+   * (lib/sql/settings.ts); applied again before a tab's next run.
+   */
+  settings?: string[];
 }
 
 /** One statement of a script (a run of several statements), as it ran. */

@@ -73,7 +73,8 @@ async function viewOf(user: User, notebook: Notebook, level: Level): Promise<Not
   const lastRuns: Record<string, CellRun> = {};
   for (const cell of cells) {
     const record = cell.lastRunId ? byId.get(cell.lastRunId) : undefined;
-    if (record && ranBy.has(record.id)) lastRuns[cell.id] = { ...runView(record), ranBy: ranBy.get(record.id) ?? "" };
+    if (record && ranBy.has(record.id))
+      lastRuns[cell.id] = { ...runView(record, user.id), ranBy: ranBy.get(record.id) ?? "" };
   }
   const [owner, editor] = await Promise.all([
     findUser(db, notebook.ownerId),

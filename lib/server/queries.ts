@@ -72,7 +72,7 @@ async function viewOf(user: User, query: Query, level: Level): Promise<QueryView
     level,
     version: query.version,
     updatedAt: query.updatedAt.toISOString(),
-    lastRun: record && last ? { ...runView(record), ranBy: last.ranBy } : null,
+    lastRun: record && last ? { ...runView(record, user.id), ranBy: last.ranBy } : null,
   };
 }
 

@@ -11,6 +11,7 @@ import {
   specProblem,
   valueProblem,
 } from "@/lib/sql/parameters";
+import { heldSettings } from "@/lib/sql/settings";
 import { lineColumnAt, offsetAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
 import { changesSession } from "@/lib/sql/statement-kind";
 import type { Caller } from "../auth/caller";
@@ -135,7 +136,7 @@ export async function startRun(
     record.columns.length > 0 && record.rowCount > 0
       ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize })
       : null;
-  return { run: runView(record), page };
+  return { run: runView(record, record.owner), page };
 }
 
 async function execute(
@@ -160,6 +161,8 @@ async function execute(
   const positions = statementPositions(record.sql, listed);
   const views: StatementView[] = [];
   record.statements = views;
+  // Statements that ran to the end without parameter values: their SETs hold for the tab's next run.
+  const settled: string[] = [];
   try {
     const admitted = await granted(slot, controller.signal);
     record.message = null;
@@ -192,6 +195,7 @@ async function execute(
         bound?.values,
       );
       if (waitingMessage !== null && record.message === waitingMessage) record.message = null;
+      if (!bound?.values.length) settled.push(statement.text);
       const last = index === statements.length - 1;
       if (result.kind !== "rows") {
         record.message = summary(result, index, statements.length);
@@ -235,7 +239,9 @@ async function execute(
     disarm();
     await writer?.close().catch((e) => console.error("run cleanup failed:", e));
     if (session && onPlace && (place || statements.some((s) => changesSession(s.text, engine.dialect)))) {
-      const now = await session.place().catch(() => null);
+      const at = await session.place().catch(() => null);
+      const settings = heldSettings(at?.settings ?? [], settled, engine.dialect);
+      const now = at && { catalog: at.catalog, schema: at.schema, ...(settings.length > 0 ? { settings } : {}) };
       if (now) {
         record.place = now;
         await onPlace(now).catch((e) => console.error("could not keep the tab's place:", e));
@@ -314,9 +320,9 @@ export async function cancelRun(actor: Caller, id: string): Promise<RunView> {
   if (run) {
     run.controller.abort(record.owner === actor.id ? undefined : ({ note: "Cancelled by an admin." } as StopReason));
     await waitFor(run, () => run.record.status !== "running", 5_000);
-    return runView(run.record);
+    return runView(run.record, actor.id);
   }
-  return runView(record);
+  return runView(record, actor.id);
 }
 
 /**
@@ -335,7 +341,7 @@ export async function runState(actor: Caller, id: string, knownRows: number, wai
       Math.min(waitMs, MAX_WAIT_MS),
     );
   }
-  return runView(record);
+  return runView(record, actor.id);
 }
 
 function formatBytes(n: number): string {

@@ -1,10 +1,14 @@
 import "server-only";
-import type { RunView } from "@/lib/results/types";
+import type { Place, RunView } from "@/lib/results/types";
 import type { RunRecord } from "./catalog";
 import { active } from "./registry";
 
-/** What the browser is sent of a run. */
-export function runView(record: RunRecord): RunView {
+/**
+ * What the browser of `viewer` is sent of a run. The SETs that hold in its
+ * place are its owner's own text (a setting may carry a secret): nobody else
+ * is sent them.
+ */
+export function runView(record: RunRecord, viewer: string): RunView {
   const end = record.finishedAt?.getTime() ?? Date.now();
   return {
     id: record.id,
@@ -22,7 +26,11 @@ export function runView(record: RunRecord): RunView {
     startedAt: record.startedAt.toISOString(),
     elapsedMs: end - record.startedAt.getTime(),
     firstPageMs: record.firstPageMs,
-    place: record.place ?? null,
+    place: record.place ? placeFor(record.place, record.owner === viewer) : null,
     parameters: record.parameters ?? [],
   };
+}
+
+function placeFor({ catalog, schema, settings }: Place, owner: boolean): Place {
+  return owner && settings ? { catalog, schema, settings } : { catalog, schema };
 }

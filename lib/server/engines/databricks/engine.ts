@@ -52,8 +52,10 @@ export class DatabricksEngine implements Engine {
     } catch (error) {
       await session.close();
       if (EngineError.is(error) && (error.details.cancelled || error.details.timedOut)) throw error;
-      // The catalog or schema is gone (or not theirs any more): the run starts in the default.
-      return open();
+      // The catalog or schema is gone (or not theirs any more): the run starts in the default, with the settings.
+      const fresh = await open();
+      await fresh.applySettings(place.settings ?? [], progress?.signal ?? new AbortController().signal, progress);
+      return fresh;
     }
   }
 

@@ -50,21 +50,43 @@ export class DatabricksSession implements EngineSession {
    * run — another tab, another member — starts where this one left off.
    */
   private changed = false;
+  /** The settings of a tab's earlier runs that were applied again when the session started. */
+  private readonly settings: string[] = [];
 
   constructor(
     private session: IDBSQLSession,
     private readonly context: SessionContext,
   ) {}
 
-  /** Moves to `place` (an editor tab's catalog and schema) before the run's own statements. */
+  /**
+   * Applies the settings a tab's earlier runs made (their own SET statements)
+   * and moves to its catalog and schema, before the run's own statements.
+   * Throws when the catalog or schema is gone.
+   */
   async moveTo(place: Place, signal: AbortSignal, progress?: Progress): Promise<void> {
+    await this.applySettings(place.settings ?? [], signal, progress);
     for (const sql of [
       `USE CATALOG ${quoteIdentifier(place.catalog, "databricks")}`,
       `USE SCHEMA ${quoteIdentifier(place.schema, "databricks")}`,
-    ]) {
-      const result = await this.execute(sql, signal, progress);
-      if (result.kind === "rows") for await (const _ of result.batches);
+    ])
+      await this.executeToEnd(sql, signal, progress);
+  }
+
+  /** Runs each SET again; one the warehouse no longer takes is left out (and no longer held). */
+  async applySettings(settings: readonly string[], signal: AbortSignal, progress?: Progress): Promise<void> {
+    for (const sql of settings) {
+      try {
+        await this.executeToEnd(sql, signal, progress);
+        this.settings.push(sql);
+      } catch (error) {
+        if (EngineError.is(error) && (error.details.cancelled || error.details.timedOut)) throw error;
+      }
     }
+  }
+
+  private async executeToEnd(sql: string, signal: AbortSignal, progress?: Progress): Promise<void> {
+    const result = await this.execute(sql, signal, progress);
+    if (result.kind === "rows") for await (const _ of result.batches);
   }
 
   async place(): Promise<Place> {
@@ -75,6 +97,7 @@ export class DatabricksSession implements EngineSession {
       if (place === null && chunk.rowCount > 0) {
         const [catalog, schema] = chunk.getRows()[0];
         place = { catalog: String(catalog), schema: String(schema) };
+        if (this.settings.length > 0) place.settings = [...this.settings];
       }
     }
     if (!place) throw new EngineError("The warehouse did not say where the session is.");
