@@ -1,4 +1,5 @@
-import { fromDuckdbText, toDuckdbSql } from "./sql-rewrite";
+import type { Rewritten } from "./rewritten";
+import { fromDuckdbText } from "./sql-rewrite";
 
 export interface SqlError {
   /** Databricks-style error class, e.g. PARSE_SYNTAX_ERROR. */
@@ -33,7 +34,7 @@ interface DuckdbErrorInfo {
  * Databricks warehouse reports: parser errors → 42601, unknown table →
  * 42P01, unknown column → 42703, anything else → 42000.
  */
-export function toSqlError(error: unknown, sql?: string): SqlError {
+export function toSqlError(error: unknown, statement?: { sent: string; ran: Rewritten }): SqlError {
   if (error instanceof WarehouseError) {
     const { errorClass, sqlState, message } = error;
     return {
@@ -56,7 +57,7 @@ export function toSqlError(error: unknown, sql?: string): SqlError {
     };
   }
   const [errorClass, sqlState] = classify(type, info.error_subtype ?? "", message);
-  const at = sql === undefined ? "" : where(sql, info.position);
+  const at = statement === undefined ? "" : where(statement.sent, statement.ran, info.position);
   return {
     errorClass,
     sqlState,
@@ -67,13 +68,14 @@ export function toSqlError(error: unknown, sql?: string): SqlError {
 
 /**
  * Where the problem is, as Databricks says it: ` (line N, pos M)`, N 1-based,
- * M the 0-based character in that line. Only when the statement reached DuckDB
- * unchanged in length (the rewrite of `main` shifts positions).
+ * M the 0-based character in that line, in the text the client sent (DuckDB
+ * reports a byte offset in the text it ran).
  */
-function where(sql: string, position: string | undefined): string {
+function where(sent: string, ran: Rewritten, position: string | undefined): string {
   const byte = Number(position);
-  if (position === undefined || !Number.isInteger(byte) || toDuckdbSql(sql).length !== sql.length) return "";
-  const before = Buffer.from(sql, "utf8").subarray(0, byte).toString("utf8");
+  if (position === undefined || !Number.isInteger(byte)) return "";
+  const offset = ran.original(Buffer.from(ran.text, "utf8").subarray(0, byte).toString("utf8").length);
+  const before = sent.slice(0, offset);
   const lineStart = before.lastIndexOf("\n") + 1;
   const line = before.split("\n").length;
   return ` (line ${line}, pos ${before.length - lineStart})`;

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { DuckDBValue } from "@duckdb/node-api";
 import { ArrowEncoder } from "./arrow";
 import { type SqlError, toSqlError } from "./errors";
+import { type Rewritten, unchanged } from "./rewritten";
 import type { Chunk, RowSource } from "./row-source";
 import { type T, ttypes } from "./thrift";
 import type { ArrowFlags, ColumnSpec } from "./types";
@@ -53,6 +54,8 @@ export class Operation {
     start: () => Promise<RowSource>,
     private readonly interrupt: () => void,
     private readonly releaseConnection: () => void,
+    /** The statement as DuckDB ran it, once known: its errors' positions map back to `sql`. */
+    private readonly ran: () => Rewritten | undefined = () => undefined,
   ) {
     this.ready = this.run(start);
   }
@@ -76,7 +79,7 @@ export class Operation {
     } catch (error) {
       this.release();
       if (this.state !== TOperationState.RUNNING_STATE) return;
-      const sqlError = toSqlError(error, this.sql);
+      const sqlError = toSqlError(error, { sent: this.sql, ran: this.ran() ?? unchanged(this.sql) });
       this.state = sqlError.cancelled ? TOperationState.CANCELED_STATE : TOperationState.ERROR_STATE;
       if (!sqlError.cancelled) this.error = sqlError;
     }

@@ -1,4 +1,5 @@
 import { WarehouseError } from "./errors";
+import { type Rewritten, Splicer, unchanged } from "./rewritten";
 import { tokenize } from "./sql-rewrite";
 import type { T } from "./thrift";
 
@@ -8,13 +9,12 @@ import type { T } from "./thrift";
  * no value means NULL. They are bound by replacing each marker with a typed
  * literal, e.g. `CAST('42' AS INTEGER)`.
  */
-export function bindParameters(sql: string, parameters: T.TSparkParameter[]): string {
-  if (parameters.length === 0) return sql;
+export function bindParameters(sql: string, parameters: T.TSparkParameter[]): Rewritten {
+  if (parameters.length === 0) return unchanged(sql);
   const named = new Map(parameters.filter((p) => p.name).map((p) => [p.name!.toLowerCase(), literal(p)]));
   const ordinal = parameters.filter((p) => !p.name).map(literal);
   const tokens = tokenize(sql);
-  let out = "";
-  let cursor = 0;
+  const splicer = new Splicer(sql);
   let nextOrdinal = 0;
   tokens.forEach((token, i) => {
     const name = tokens[i + 1];
@@ -27,16 +27,14 @@ export function bindParameters(sql: string, parameters: T.TSparkParameter[]): st
       if (value === undefined) {
         throw new WarehouseError("UNBOUND_SQL_PARAMETER", "42P02", `Found the unbound parameter: ${name.value}.`);
       }
-      out += sql.slice(cursor, token.start) + value;
-      cursor = name.end;
+      splicer.replace(token.start, name.end, value);
     } else if (token.kind === "other" && token.value === "?" && ordinal.length > 0) {
       const value = ordinal[nextOrdinal++];
       if (value === undefined) throw new WarehouseError("UNBOUND_SQL_PARAMETER", "42P02", "Too few parameters.");
-      out += sql.slice(cursor, token.start) + value;
-      cursor = token.end;
+      splicer.replace(token.start, token.end, value);
     }
   });
-  return out + sql.slice(cursor);
+  return splicer.done();
 }
 
 const DUCKDB_TYPES: Record<string, string> = {

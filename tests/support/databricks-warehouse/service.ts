@@ -14,6 +14,7 @@ import {
   operationHandle,
   statusResponse,
 } from "./responses";
+import { chained, type Rewritten } from "./rewritten";
 import { type RowSource, streamStatement } from "./row-source";
 import { DEFAULT_NAMESPACE, Session } from "./session";
 import { MAIN_CATALOG, toDuckdbSql } from "./sql-rewrite";
@@ -125,9 +126,19 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
           value: p.value?.stringValue ?? null,
         })),
       });
+      // Parameters become literals and names DuckDB's; errors point back into the statement as sent.
+      let ran: Rewritten | undefined;
       const operation = registry.track(
-        session.start(TOperationType.EXECUTE_STATEMENT, req.statement, formatOf(req), async (connection) =>
-          streamStatement(connection, toDuckdbSql(bindParameters(req.statement, req.parameters ?? []))),
+        session.start(
+          TOperationType.EXECUTE_STATEMENT,
+          req.statement,
+          formatOf(req),
+          async (connection) => {
+            const bound = bindParameters(req.statement, req.parameters ?? []);
+            ran = chained(bound, toDuckdbSql(bound.text));
+            return streamStatement(connection, ran.text);
+          },
+          () => ran,
         ),
       );
       // The smaller of the statement's queryTimeout and the session's STATEMENT_TIMEOUT, as set.

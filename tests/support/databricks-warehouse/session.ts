@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { newGuid, Operation, type ResultFormat } from "./operation";
+import type { Rewritten } from "./rewritten";
 import type { RowSource } from "./row-source";
 import { MAIN_CATALOG } from "./sql-rewrite";
 import type { T } from "./thrift";
@@ -49,6 +50,7 @@ export class Session {
     sql: string,
     format: ResultFormat,
     run: (connection: DuckDBConnection) => Promise<RowSource>,
+    ran?: () => Rewritten | undefined,
   ): Operation {
     const primary = !this.busy;
     this.busy = true;
@@ -72,6 +74,7 @@ export class Session {
         if (primary) this.busy = false;
         else connection?.closeSync();
       },
+      ran,
     );
     this.operations.set(operation.id, operation);
     return operation;

@@ -1,3 +1,5 @@
+import { type Rewritten, Splicer } from "./rewritten";
+
 /**
  * DuckDB reserves the database name `main`, but Databricks' default catalog is
  * `main`. The warehouse keeps that catalog as the DuckDB database
@@ -20,12 +22,11 @@ export interface Token {
 
 const CATALOG_CONTEXT = new Set(["use", "catalog", "schema", "database"]);
 
-export function toDuckdbSql(sql: string): string {
+export function toDuckdbSql(sql: string): Rewritten {
   const tokens = tokenize(sql);
   const isShow = tokens[0]?.kind === "word" && tokens[0].value.toLowerCase() === "show";
   const isUse = tokens[0]?.kind === "word" && tokens[0].value.toLowerCase() === "use";
-  let out = "";
-  let cursor = 0;
+  const splicer = new Splicer(sql);
   tokens.forEach((token, i) => {
     let replacement: string | undefined;
     if (token.kind === "backtick") replacement = `"${token.value.replaceAll('"', '""')}"`;
@@ -39,12 +40,9 @@ export function toDuckdbSql(sql: string): string {
         CATALOG_CONTEXT.has(previousWord) || (isShow && (previousWord === "in" || previousWord === "from"));
       if (threePart || (catalogPosition && before?.kind !== "dot")) replacement = MAIN_CATALOG;
     }
-    if (replacement !== undefined) {
-      out += sql.slice(cursor, token.start) + replacement;
-      cursor = token.end;
-    }
+    if (replacement !== undefined) splicer.replace(token.start, token.end, replacement);
   });
-  return out + sql.slice(cursor);
+  return splicer.done();
 }
 
 /** Shows DuckDB's name for the main catalog as Databricks' in text sent back to clients. */
