@@ -4,10 +4,10 @@ import { useMemo, useState } from "react";
 import { Alert } from "@/components/ui/Alert";
 import { formatCount, formatDuration } from "@/lib/results/format";
 import type { PageSize } from "@/lib/results/paging";
-import { formatParameterValue } from "@/lib/sql/parameters";
 import { CellDialog, type OpenCell } from "./CellDialog";
 import { DownloadAllRows } from "./DownloadAllRows";
 import { Pagination } from "./Pagination";
+import { RanWith } from "./RanWith";
 import { ResultGrid } from "./ResultGrid";
 import type { RunnerState } from "./useRun";
 
@@ -64,17 +64,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
         )}
       </div>
       <Alert>{state.problem}</Alert>
-      {(run.parameters ?? []).length > 0 && (
-        <p className="ran-with muted" data-testid="ran-with">
-          Ran with{" "}
-          {run.parameters.map((p, i) => (
-            <span key={p.name}>
-              {i > 0 && ", "}
-              <code>:{p.name}</code> = <span className="ran-with-value">{formatParameterValue(p)}</span>
-            </span>
-          ))}
-        </p>
-      )}
+      {(run.parameters ?? []).length > 0 && <RanWith parameters={run.parameters} />}
       {run.resultRemoved && (
         <p className="notice" role="note">
           {run.resultRemoved === "space"
