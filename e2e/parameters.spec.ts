@@ -74,6 +74,19 @@ test("parameters get widgets, a bad date is refused, and the result says the val
   await expect(again.getByLabel("Type of :n")).toHaveValue("number");
   await expect(again.getByLabel("Value of :who")).toHaveValue(HOSTILE);
   await expect(page.getByTestId("ran-with")).toContainText(":ids = 1, 3");
+
+  // History shows the values, and reopens the run with them.
+  await page.goto("/history");
+  const entry = page.locator("tr[data-run-id]").filter({ hasText: ":start_date + 1 AS next_day" }).first();
+  await expect(entry.getByTestId("ran-with")).toContainText(":n = 21");
+  await expect(entry.getByTestId("ran-with")).toContainText(":ids = 1, 3");
+  await page.screenshot({ path: "test-results/history-parameters.png" });
+  await entry.getByRole("button", { name: "Open in editor" }).click();
+  await page.waitForURL(/\/\?tab=/);
+  const reopened = page.getByRole("group", { name: "Parameters" });
+  await expect(reopened.getByLabel("Value of :start_date")).toHaveValue("2024-02-29");
+  await expect(reopened.getByLabel("Value of :who")).toHaveValue(HOSTILE);
+  await expect(reopened.getByLabel("Values of :ids")).toHaveValues(["1", "3"]);
 });
 
 test("a dropdown filled from another saved query, saved with the query", async ({ app: page }) => {

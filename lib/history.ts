@@ -1,4 +1,5 @@
 import type { RunError, RunStatus } from "@/lib/results/types";
+import type { RunParameter } from "@/lib/sql/parameters";
 
 /** The query history as the browser sees it: one entry per run. */
 
@@ -55,6 +56,8 @@ export interface HistoryEntry {
   /** The first SQL_PREVIEW_CHARS characters of the SQL. */
   sql: string;
   sqlLength: number;
+  /** The `:name` values it ran with: shown, and given to the tab that reopens it. */
+  parameters: RunParameter[];
 }
 
 export interface HistoryPage {

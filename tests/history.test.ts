@@ -260,4 +260,31 @@ describe("query history", () => {
     expect(entry.sqlLength).toBe(long.length);
     expect(await historySql(me, id)).toBe(long);
   });
+
+  it("lists the parameter values a run was bound with, and a tab reopened from it keeps them", async () => {
+    const parameters = [
+      { name: "who", type: "text" as const, value: "O'Brien" },
+      { name: "ids", type: "multi" as const, value: ["1", "3"], choices: ["1", "2", "3"] },
+    ];
+    const started = await runs.startRun(
+      me,
+      {
+        sql: "SELECT :who AS who, 42 AS history_params WHERE 1 IN (:ids)",
+        connectionId: "builtin",
+        lane: "h",
+        pageSize: 10,
+        parameters,
+      },
+      rt.engine,
+    );
+    let view = started.run;
+    while (view.status === "running") view = await runs.runState(me, view.id, view.rowCount, 1000);
+    expect(view.status).toBe("succeeded");
+    const entry = (await history(me, { q: "history_params" })).entries[0];
+    expect(entry.id).toBe(view.id);
+    expect(entry.parameters).toEqual(parameters);
+    const { openDraftTab } = await import("@/lib/server/tabs");
+    const tab = await openDraftTab(me, { title: "again", sql: "SELECT :who", connectionId: "builtin", parameters });
+    expect(tab.parameters).toEqual(parameters);
+  });
 });

@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { RanWith } from "@/components/results/RanWith";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
 import { historySqlAction } from "@/lib/actions/history";
@@ -50,7 +51,8 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
     if (sql === null) return;
     // A connection the viewer cannot use any more opens on the built-in warehouse instead.
     const connectionId = entry.connectionUsable ? entry.connectionId : BUILTIN;
-    const result = await run(() => openTabAction({ title: titleFromSql(sql), sql, connectionId }), {
+    const parameters = entry.parameters;
+    const result = await run(() => openTabAction({ title: titleFromSql(sql), sql, connectionId, parameters }), {
       keepPending: true,
     });
     if (result?.ok) router.push(`/?tab=${encodeURIComponent(result.data.id)}`);
@@ -96,6 +98,7 @@ export function HistoryRow({ entry, showUser }: { entry: HistoryEntry; showUser:
       <td className="history-sql-cell">
         <pre className="history-sql">{expanded ? fullSql : short}</pre>
         {long && toggleButton}
+        {entry.parameters.length > 0 && <RanWith parameters={entry.parameters} className="small" />}
       </td>
       <td className="actions">
         {entry.status === "running" && (

@@ -38,6 +38,11 @@ export const draftInput = z.object({
 });
 export const openTabInput = z.union([
   z.object({ queryId: id }),
-  z.object({ title: z.string().trim().min(1).max(200), sql: z.string().max(MAX_DRAFT_CHARS), connectionId: id }),
+  z.object({
+    title: z.string().trim().min(1).max(200),
+    sql: z.string().max(MAX_DRAFT_CHARS),
+    connectionId: id,
+    parameters: parameterSpecs.optional(),
+  }),
 ]);
 export const linkTabInput = z.object({ tabId: id, queryId: id, version: z.number().int().min(1) });

@@ -131,7 +131,7 @@ export async function openQueryTab(user: User, queryId: string): Promise<EditorT
 /** Opens SQL (new, or from the history) in a new tab. */
 export async function openDraftTab(
   user: User,
-  draft: { title: string; sql: string; connectionId: string },
+  draft: { title: string; sql: string; connectionId: string; parameters?: ParameterSpec[] },
 ): Promise<EditorTabView> {
   await roomForATab(user);
   const { db } = await runtime();

@@ -124,6 +124,8 @@ export async function historyRows(db: Db, plan: HistoryPlan) {
       sql: sql<string>`substr(${runs.sql}, 1, ${sql.raw(String(SQL_PREVIEW_CHARS))})`,
       sqlLength: sql<number>`char_length(${runs.sql})::int`,
       hasResult: sql<boolean>`jsonb_array_length(${runs.columns}) > 0`,
+      // Bounded by the parameter limits (lib/schemas/parameters.ts).
+      parameters: runs.parameters,
     })
     .from(runs)
     .innerJoin(users, eq(users.id, runs.userId))
