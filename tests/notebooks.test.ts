@@ -387,7 +387,13 @@ describe("import and export", () => {
       cell("sql", "SELECT range AS n\nFROM range(3)", { chart: CHART }),
       cell("sql", "SELECT 'a;b' AS s;\nSELECT 2", { connectionId: team }),
     ];
-    const nb = await notebooks.createNotebook(alice, { title: "Trips review", connectionId: "builtin", cells });
+    const parameters = [{ name: "n", type: "number" as const, value: "3" }];
+    const nb = await notebooks.createNotebook(alice, {
+      title: "Trips review",
+      connectionId: "builtin",
+      cells,
+      parameters,
+    });
 
     const ipynb = await notebooks.exportNotebookFile(alice, nb.id, "ipynb");
     expect(ipynb.filename).toBe("Trips review.ipynb");
@@ -399,6 +405,7 @@ describe("import and export", () => {
     expect(fromIpynb).toMatchObject({ title: "Trips review", connectionId: "builtin", isOwner: true, version: 1 });
     expect(written(fromIpynb.cells)).toEqual(written(cells));
     expect(fromIpynb.cells.map((c) => c.id)).not.toContain(cells[0].id);
+    expect(fromIpynb.parameters).toEqual(parameters);
 
     const sql = await notebooks.exportNotebookFile(alice, nb.id, "sql");
     expect(sql.filename).toBe("Trips review.sql");
@@ -409,6 +416,7 @@ describe("import and export", () => {
     });
     expect(fromSql).toMatchObject({ title: "Trips review", connectionId: team });
     // A .sql file carries only kinds and sources.
+    expect(fromSql.parameters).toEqual([]);
     expect(written(fromSql.cells)).toEqual(
       cells.map((c) => ({ kind: c.kind, source: c.source, connectionId: null, chart: null })),
     );

@@ -48,6 +48,8 @@ export interface NotebookContent {
 export interface ImportedNotebook {
   title: string;
   cells: Array<Pick<NotebookCell, "kind" | "source"> & Partial<Pick<NotebookCell, "connectionId" | "chart">>>;
+  /** The notebook's parameter widgets (Jupyter files written by Lakebook carry them). */
+  parameters?: ParameterSpec[];
 }
 
 /** A notebook as a list shows it. */

@@ -220,6 +220,7 @@ export async function importNotebookFile(
         cell.kind === "sql" && cell.connectionId && usable.has(cell.connectionId) ? cell.connectionId : null,
       chart: cell.kind === "sql" ? (cell.chart ?? null) : null,
     })),
+    parameters: imported.parameters ?? [],
   };
   await checkConnections(user, content, new Set());
   const { db } = await runtime();
@@ -229,7 +230,10 @@ export async function importNotebookFile(
 
 export async function exportNotebookFile(user: User, id: string, format: "ipynb" | "sql") {
   const view = await getNotebook(user, id);
-  return exportNotebook({ title: view.title, connectionId: view.connectionId, cells: view.cells }, format);
+  return exportNotebook(
+    { title: view.title, connectionId: view.connectionId, cells: view.cells, parameters: view.parameters },
+    format,
+  );
 }
 
 /** A cell's saved SQL becomes a saved query of the user's own. */

@@ -190,6 +190,30 @@ describe("ipynb import", () => {
     ]);
   });
 
+  it("carries the notebook's parameters, and reads back only well-formed ones", () => {
+    const parameters = [
+      { name: "start", type: "date" as const, value: "2024-02-29" },
+      { name: "ids", type: "multi" as const, value: ["1", "3"], choices: ["1", "2", "3"] },
+    ];
+    const { back } = roundTrip({ ...notebook([{ kind: "sql", source: "select :start, :ids" }]), parameters });
+    expect(back.parameters).toEqual(parameters);
+    expect(roundTrip(notebook([{ kind: "sql", source: "select 1" }])).back.parameters).toBeUndefined();
+    for (const wrong of [
+      [{ name: "Bad Name", type: "text", value: "x" }],
+      [{ name: "a", type: "script", value: "x" }],
+      [
+        { name: "a", type: "text", value: "x" },
+        { name: "a", type: "text", value: "y" },
+      ],
+      "not a list",
+    ]) {
+      const text = ipynb([{ cell_type: "code", source: "%sql\nselect :a", outputs: [], metadata: {} }], {
+        lakebook: { parameters: wrong },
+      });
+      expect(importNotebook("n.ipynb", text).parameters).toBeUndefined();
+    }
+  });
+
   it("keeps only well-formed Lakebook extras, and only on SQL cells", () => {
     const cell = (lakebook: unknown, source = "%sql\nselect 1") => ({
       cell_type: "code",

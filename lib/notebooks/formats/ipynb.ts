@@ -1,11 +1,14 @@
 import { UserError } from "@/lib/action-result";
 import type { ImportedNotebook, NotebookCell, NotebookContent } from "@/lib/notebooks/types";
 import { chartSpecInput } from "@/lib/schemas/notebooks";
+import { parameterSpecs } from "@/lib/schemas/parameters";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import { runSteps, type Steps } from "@/lib/steps";
 
 /**
  * Jupyter notebooks (nbformat 4.5). SQL cells travel as `%sql` code cells, the
- * form Databricks and jupysql understand; Lakebook's per-cell extras ride in
+ * form Databricks and jupysql understand; Lakebook's per-cell extras (a
+ * cell's connection, its chart) and the notebook's parameters ride in
  * `metadata.lakebook` and are validated on the way back in.
  */
 
@@ -52,6 +55,7 @@ export function exportIpynb(content: NotebookContent): string {
       language_info: { name: "python" },
       title: content.title,
       [DATABRICKS]: { language: "python", notebookName: content.title },
+      ...((content.parameters ?? []).length > 0 ? { lakebook: { parameters: content.parameters } } : {}),
     },
     nbformat: 4,
     nbformat_minor: 5,
@@ -87,7 +91,16 @@ export function* importIpynbSteps(text: string, fallbackTitle: string): Steps<Im
     cells.push(importCell(cell, index, language));
     yield;
   }
-  return { title: notebookTitle(metadata) ?? fallbackTitle, cells };
+  const parameters = notebookParameters(metadata);
+  return { title: notebookTitle(metadata) ?? fallbackTitle, cells, ...(parameters ? { parameters } : {}) };
+}
+
+/** The notebook's parameter widgets, when the file has well-formed ones (a file may come from anywhere). */
+function notebookParameters(metadata: Record<string, unknown>): ParameterSpec[] | null {
+  const lakebook = metadata.lakebook;
+  if (!isRecord(lakebook)) return null;
+  const parsed = parameterSpecs.safeParse(lakebook.parameters);
+  return parsed.success && parsed.data.length > 0 ? parsed.data : null;
 }
 
 /**
