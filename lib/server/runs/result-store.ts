@@ -10,8 +10,8 @@ import { type CsvStore, storedCsv } from "./csv-files";
 import { closeLedgerRow, LEDGER_SQL, measureResult, openLedgerRow, readLedger, removedForSpace } from "./ledger";
 import { Reclaimer } from "./reclaim";
 import { type Caps, type Cut, ResultWriter } from "./result-writer";
-import { SortIndexes } from "./sort-index";
 import { cellSql, createTableSql, pageSql, resultTable, STAGING, sortIndexesOfSql } from "./store-sql";
+import { ViewIndexes } from "./view-indexes";
 
 export type { Caps, Cut } from "./result-writer";
 export { ResultWriter } from "./result-writer";
@@ -43,7 +43,7 @@ export const PAGE_CLIP_CHARS = 4096;
  */
 export class ResultStore {
   /** Sort indexes built or being built. */
-  private readonly sortIndexes = new SortIndexes(this);
+  private readonly sortIndexes = new ViewIndexes(this);
   /** Stored results the storage budget cut short. */
   private readonly cutByBudget = new Set<string>();
   private readonly reclaimer = new Reclaimer((sql) => this.exec(sql));

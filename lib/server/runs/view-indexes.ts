@@ -6,8 +6,8 @@ import { setLedgerBytes, sortIndexBytes } from "./ledger";
 import type { ResultStore } from "./result-store";
 import { resultTable, sortIndexSql, sortIndexTable } from "./store-sql";
 
-/** Sort indexes of stored results, built or being built, by table name. */
-export class SortIndexes {
+/** Sort (and, later, view) indexes of stored results, built or being built, by table name. */
+export class ViewIndexes {
   private readonly building = new Map<string, Promise<void>>();
 
   constructor(private readonly store: Pick<ResultStore, "read" | "exec" | "connect" | "budget">) {}
