@@ -23,6 +23,8 @@ export interface Page {
   rowIds: number[];
   /** Cells cut for transport, as `rowIndex:columnIndex` within this page. */
   clipped: string[];
+  /** A filtered page: how many rows the filter keeps, or null while they are still being counted. */
+  total?: number | null;
 }
 
 export type RunStatus = "running" | "succeeded" | "failed" | "cancelled";

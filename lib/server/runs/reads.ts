@@ -2,6 +2,7 @@ import "server-only";
 import { notFoundError, UserError } from "@/lib/action-result";
 import type { ChartData } from "@/lib/charts/types";
 import type { ChartSpec } from "@/lib/notebooks/types";
+import { isFiltered, type ResultFilter } from "@/lib/results/filters";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
 import type { Caller } from "../auth/caller";
 import { runtime } from "../runtime";
@@ -15,19 +16,42 @@ export async function readPage(
   offset: number,
   limit: number,
   sort: SortSpec | null,
+  filter: ResultFilter | null = null,
 ): Promise<Page> {
-  return pageOf(await stored(actor, id), offset, limit, sort);
+  return pageOf(await stored(actor, id), offset, limit, sort, filter);
 }
 
-/** A page of a run the caller may read (see `stored`). */
-export async function pageOf(record: RunRecord, offset: number, limit: number, sort: SortSpec | null): Promise<Page> {
+/** A page of a run the caller may read (see `stored`), sorted and filtered as asked. */
+export async function pageOf(
+  record: RunRecord,
+  offset: number,
+  limit: number,
+  sort: SortSpec | null,
+  filter: ResultFilter | null = null,
+): Promise<Page> {
   if (sort && record.status === "running")
     throw new UserError("Sorting is available once the query has finished.", "conflict");
+  if (isFiltered(filter) && record.status === "running")
+    throw new UserError("Filtering is available once the query has finished.", "conflict");
   if (sort && (sort.column < 0 || sort.column >= record.columns.length))
     throw new UserError("There is no such column to sort by.");
   if (record.columns.length === 0) return { offset, rows: [], rowIds: [], clipped: [] };
   const rt = await runtime();
-  return rt.store.page(record.id, record.columns.length, { offset, limit }, sort);
+  return rt.store.page(record.id, record.columns.length, { offset, limit }, sort, filter);
+}
+
+/** How many rows of a run the filter keeps, once they are counted (the first filtered page does not wait for it). */
+export async function filteredRows(
+  actor: Caller,
+  id: string,
+  filter: ResultFilter,
+  sort: SortSpec | null,
+): Promise<number> {
+  const record = await stored(actor, id);
+  if (record.status === "running")
+    throw new UserError("Filtering is available once the query has finished.", "conflict");
+  if (record.columns.length === 0) return 0;
+  return (await runtime()).store.viewRows(record.id, filter, sort);
 }
 
 export async function readCell(actor: Caller, id: string, rowId: number, column: number): Promise<Cell> {

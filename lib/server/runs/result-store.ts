@@ -2,7 +2,9 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { isFiltered, type ResultFilter } from "@/lib/results/filters";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
+import { sqlString } from "@/lib/sql/quote";
 import { duckdbSettings } from "../engines/duckdb/warehouse";
 import type { StoredColumn } from "../engines/types";
 import { type BudgetLimits, StoreBudget } from "./budget";
@@ -12,6 +14,7 @@ import { Reclaimer } from "./reclaim";
 import { type Caps, type Cut, ResultWriter } from "./result-writer";
 import { cellSql, createTableSql, pageSql, resultTable, STAGING, sortIndexesOfSql } from "./store-sql";
 import { ViewIndexes } from "./view-indexes";
+import { VIEW_INDEX_NAME, viewPageSql } from "./view-sql";
 
 export type { Caps, Cut } from "./result-writer";
 export { ResultWriter } from "./result-writer";
@@ -43,7 +46,7 @@ export const PAGE_CLIP_CHARS = 4096;
  */
 export class ResultStore {
   /** Sort indexes built or being built. */
-  private readonly sortIndexes = new ViewIndexes(this);
+  private readonly viewIndexes = new ViewIndexes(this);
   /** Stored results the storage budget cut short. */
   private readonly cutByBudget = new Set<string>();
   private readonly reclaimer = new Reclaimer((sql) => this.exec(sql));
@@ -161,16 +164,63 @@ export class ResultStore {
     }
   }
 
+  /**
+   * A page of the result, or of a view of it (sorted, filtered). A filtered
+   * page says how many rows the view has (`total`) once its index is built;
+   * until then the page is read straight from the result, which DuckDB stops
+   * reading once it has the page, and its index is built in the background.
+   */
   async page(
     runId: string,
     columnCount: number,
     window: { offset: number; limit: number },
     sort?: SortSpec | null,
+    filter?: ResultFilter | null,
   ): Promise<Page> {
     this.budget.touch(runId);
-    const index = sort ? await this.sortIndexes.of(runId, sort) : null;
-    const sql = pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, index);
-    const rows = await this.read(sql);
+    if (isFiltered(filter)) return this.filteredPage(runId, columnCount, window, sort ?? null, filter);
+    const index = sort ? await this.viewIndexes.of(runId, sort) : null;
+    return this.pageFrom(
+      await this.read(pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, index)),
+      window,
+    );
+  }
+
+  private async filteredPage(
+    runId: string,
+    columnCount: number,
+    window: { offset: number; limit: number },
+    sort: SortSpec | null,
+    filter: ResultFilter,
+  ): Promise<Page> {
+    const view = this.viewIndexes.view(runId, filter, sort);
+    if (this.viewIndexes.ready(runId, filter, sort) || window.offset > 0) {
+      const { index, rows } = await view;
+      const sql = pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, index);
+      return { ...this.pageFrom(await this.read(sql), window), total: rows };
+    }
+    // The first page at once; the count (and every later page) once the index is built.
+    view.catch(() => {});
+    const { condition } = await this.viewIndexes.plan(runId, filter);
+    const sql = viewPageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, condition, sort);
+    return { ...this.pageFrom(await this.read(sql), window), total: null };
+  }
+
+  /** How many rows a filtered view has, waiting for its index if need be. */
+  async viewRows(runId: string, filter: ResultFilter, sort: SortSpec | null): Promise<number> {
+    this.budget.touch(runId);
+    return (await this.viewIndexes.view(runId, filter, sort)).rows;
+  }
+
+  /** The DuckDB types of a stored result's columns c0…cN, in order. */
+  async columnTypes(runId: string): Promise<string[]> {
+    const rows = await this.read(
+      `SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() AND table_name = ${sqlString(resultTable(runId))} ORDER BY column_index`,
+    );
+    return rows.map(([type]) => String(type));
+  }
+
+  private pageFrom(rows: unknown[][], window: { offset: number }): Page {
     const clipped: string[] = [];
     const values = rows.map((row, r) =>
       row.slice(1).map((value, c) => {
@@ -206,10 +256,11 @@ export class ResultStore {
   /** Removes a run's stored rows and sort indexes; `space`: to free space (the run will say so). */
   async remove(runId: string, reason: "space" | "expired"): Promise<void> {
     this.onRemove(runId);
+    this.viewIndexes.forgetRun(runId);
     for (const [name] of await this.read(sortIndexesOfSql(runId))) {
       const index = String(name);
-      if (!/^o_[0-9a-f]{32}_\d+_[ad]$/.test(index)) continue;
-      this.sortIndexes.forget(index);
+      if (!/^o_[0-9a-f]{32}_\d+_[ad]$/.test(index) && !VIEW_INDEX_NAME.test(index)) continue;
+      this.viewIndexes.forget(index);
       await this.exec(`DROP TABLE IF EXISTS ${index}`);
     }
     await this.exec(`DROP TABLE IF EXISTS ${resultTable(runId)}`);

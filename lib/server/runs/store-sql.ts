@@ -88,9 +88,10 @@ export function sortIndexSql(table: string, index: string, sort: SortSpec): stri
   return `CREATE TABLE IF NOT EXISTS ${index} AS SELECT rowid AS src FROM ${table} ORDER BY ${column} ${direction} NULLS LAST, rowid`;
 }
 
-/** The sort indexes of a run, to drop with its result. */
+/** The sort indexes and filtered views of a run, to drop with its result. */
 export function sortIndexesOfSql(runId: string): string {
-  return `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'o\\_${resultTable(runId).slice(2)}\\_%' ESCAPE '\\'`;
+  const run = resultTable(runId).slice(2);
+  return `SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'o\\_${run}\\_%' ESCAPE '\\' OR table_name LIKE 'v\\_${run}\\_%' ESCAPE '\\'`;
 }
 
 /** The full text of one cell, by its row number in stored order. */
