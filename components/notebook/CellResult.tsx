@@ -5,6 +5,7 @@ import { RunResults } from "@/components/results/RunResults";
 import type { RunnerState } from "@/components/results/useRun";
 import { defaultChartSpec } from "@/lib/charts/default-spec";
 import type { ChartSpec, NotebookCell } from "@/lib/notebooks/types";
+import type { ResultFilter } from "@/lib/results/filters";
 import type { PageSize } from "@/lib/results/paging";
 import { formatTime } from "@/lib/time";
 import { CellChart } from "./CellChart";
@@ -18,6 +19,7 @@ export function CellResult({
   canEdit,
   onPage,
   onSort,
+  onFilter,
   onChart,
 }: {
   cell: NotebookCell;
@@ -27,6 +29,7 @@ export function CellResult({
   canEdit: boolean;
   onPage(pageIndex: number, pageSize: PageSize): void;
   onSort(sort: RunnerState["sort"]): void;
+  onFilter(filter: ResultFilter): void;
   onChart(chart: ChartSpec | null): void;
 }) {
   const [editingChart, setEditingChart] = useState(false);
@@ -40,7 +43,7 @@ export function CellResult({
           {run.truncated ? " (truncated)" : ""}.
         </p>
       )}
-      <RunResults state={state} elapsedMs={elapsedMs} onPage={onPage} onSort={onSort} />
+      <RunResults state={state} elapsedMs={elapsedMs} onPage={onPage} onSort={onSort} onFilter={onFilter} />
       {chartable && run && (cell.chart || editingChart) && (
         <CellChart
           runId={run.id}

@@ -147,6 +147,7 @@ export function CellView(props: CellViewProps) {
           canEdit={canEdit}
           onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
           onSort={(sort) => goTo(0, state.pageSize, sort)}
+          onFilter={(filter) => goTo(0, state.pageSize, state.sort, filter)}
           onChart={(chart) => props.onChange({ chart })}
         />
       )}

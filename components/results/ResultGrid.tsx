@@ -33,6 +33,10 @@ export interface ResultGridProps {
   onOpenCell(rowIndex: number, columnIndex: number): void;
   /** `rowIndex:columnIndex` of cells whose value was cut for transport. */
   clipped: Set<string>;
+  /** Offered once the run has ended: opens a column's filter under its button. */
+  onFilterColumn?(column: number, button: HTMLElement): void;
+  /** Columns with a filter in force. */
+  filteredColumns?: ReadonlySet<number>;
 }
 
 /**
@@ -110,6 +114,19 @@ export function ResultGrid(props: ResultGridProps) {
                         {sorted === "asc" ? "▲" : sorted === "desc" ? "▼" : ""}
                       </span>
                     </button>
+                    {props.onFilterColumn && (
+                      <button
+                        type="button"
+                        className={`colfilter${props.filteredColumns?.has(index) ? " active" : ""}`}
+                        aria-label={`Filter ${column.name}`}
+                        title={`Filter ${column.name}`}
+                        onClick={(event) => props.onFilterColumn?.(index, event.currentTarget)}
+                      >
+                        <svg viewBox="0 0 16 16" width="10" height="10" aria-hidden focusable="false">
+                          <path d="M1 2h14l-5.5 6.5V14l-3-1.5V8.5z" fill="currentColor" />
+                        </svg>
+                      </button>
+                    )}
                   </th>
                 );
               })}

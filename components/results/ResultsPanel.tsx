@@ -1,11 +1,14 @@
 "use client";
 
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Alert } from "@/components/ui/Alert";
+import { isFiltered, type ResultFilter } from "@/lib/results/filters";
 import { formatCount, formatDuration } from "@/lib/results/format";
 import type { PageSize } from "@/lib/results/paging";
 import { CellDialog, type OpenCell } from "./CellDialog";
 import { DownloadAllRows } from "./DownloadAllRows";
+import { FilterChips, ResultSearch } from "./FilterBar";
+import { type FilterAnchor, FilterPopover } from "./FilterPopover";
 import { Pagination } from "./Pagination";
 import { RanWith } from "./RanWith";
 import { ResultGrid } from "./ResultGrid";
@@ -16,15 +19,20 @@ export interface ResultsPanelProps {
   elapsedMs: number;
   onPage(pageIndex: number, pageSize: PageSize): void;
   onSort(sort: RunnerState["sort"]): void;
+  /** Filters the whole result (offered once the run has ended); without it, no filters. */
+  onFilter?(filter: ResultFilter): void;
   /** What an empty results area says (e.g. to someone who may not run the query). */
   emptyMessage?: string;
 }
 
 /** Everything below the editor: run status, messages, errors, the grid and its pages. */
-export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }: ResultsPanelProps) {
-  const { run, page } = state;
+export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, emptyMessage }: ResultsPanelProps) {
+  const { run, page, filter } = state;
   const [openCell, setOpenCell] = useState<OpenCell | null>(null);
+  const [filtering, setFiltering] = useState<FilterAnchor | null>(null);
   const clipped = useMemo(() => new Set(page?.clipped ?? []), [page]);
+  const filteredColumns = useMemo(() => new Set(filter.columns.map((f) => f.column)), [filter]);
+  const closeFilter = useCallback(() => setFiltering(null), []);
 
   if (!run) {
     return (
@@ -40,16 +48,27 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
   const running = run.status === "running";
   // A result removed from the store keeps its run (status, counts) but has no rows to show.
   const hasRows = run.columns.length > 0 && run.resultRemoved === null;
+  const canFilter = Boolean(onFilter) && hasRows && !running;
+  const filtered = isFiltered(filter);
+  // While a filter's rows are counted, the pager knows only that a full page may have more after it.
+  const shownRows = page ? page.offset + page.rows.length + (page.rows.length === state.pageSize ? 1 : 0) : 0;
+  const pagerRows = filtered ? (state.filteredRows ?? shownRows) : run.rowCount;
   return (
     <section className="results" aria-label="Results" data-run-id={run.id}>
       <div className="result-bar">
         <span className={`status status-${run.status}`} role="status">
           {run.waiting ? "Waiting…" : statusText(run.status)}
         </span>
-        {hasRows && (
+        {hasRows && !filtered && (
           <span>
             {formatCount(run.rowCount)} {run.rowCount === 1 ? "row" : "rows"}
             {running ? " so far" : run.status === "failed" ? " before the error" : ""}
+          </span>
+        )}
+        {hasRows && filtered && (
+          <span data-testid="filtered-count">
+            {state.filteredRows === null ? "counting…" : formatCount(state.filteredRows)} of {formatCount(run.rowCount)}{" "}
+            {run.rowCount === 1 ? "row" : "rows"}
           </span>
         )}
         <span>{formatDuration(running ? elapsedMs : run.elapsedMs)}</span>
@@ -57,6 +76,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
           <span className="muted">first page in {formatDuration(run.firstPageMs)}</span>
         )}
         <span className="spacer" />
+        {canFilter && onFilter && <ResultSearch filter={filter} onChange={onFilter} />}
         {hasRows && !running && (
           <a className="button" href={`/api/runs/${run.id}/csv`} download>
             Download CSV
@@ -100,6 +120,10 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
       )}
       {run.message && <p className="message">{run.message}</p>}
       {run.status === "cancelled" && <p className="notice">Query cancelled.</p>}
+      {canFilter && onFilter && <FilterChips filter={filter} columns={run.columns} onChange={onFilter} />}
+      {hasRows && filtered && page?.rows.length === 0 && !state.loadingPage && (
+        <p className="message">No row matches the filters.</p>
+      )}
       {hasRows && (
         <>
           <ResultGrid
@@ -114,6 +138,19 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
             clipped={clipped}
             onPaginationChange={(p) => onPage(p.pageIndex, p.pageSize as PageSize)}
             onSortChange={onSort}
+            filteredColumns={filteredColumns}
+            onFilterColumn={
+              canFilter
+                ? (column, button) => {
+                    const box = button.getBoundingClientRect();
+                    setFiltering({
+                      column,
+                      left: Math.max(8, Math.min(box.left, window.innerWidth - 300)),
+                      top: box.bottom + 4,
+                    });
+                  }
+                : undefined
+            }
             onOpenCell={(r, c) =>
               page &&
               setOpenCell({
@@ -129,13 +166,25 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
           <Pagination
             pageIndex={state.pageIndex}
             pageSize={state.pageSize}
-            rowCount={run.rowCount}
+            rowCount={pagerRows}
             busy={state.loadingPage}
             onChange={onPage}
           />
         </>
       )}
       <CellDialog cell={openCell} onClose={() => setOpenCell(null)} />
+      {filtering && onFilter && run.columns[filtering.column] && (
+        <FilterPopover
+          anchor={filtering}
+          column={run.columns[filtering.column]}
+          filter={filter}
+          onClose={closeFilter}
+          onApply={(next) => {
+            setFiltering(null);
+            onFilter(next);
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -80,6 +80,7 @@ function StatementResult({ runId }: { runId: string }) {
       elapsedMs={elapsed}
       onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
       onSort={(sort) => goTo(0, state.pageSize, sort)}
+      onFilter={(filter) => goTo(0, state.pageSize, state.sort, filter)}
     />
   );
 }

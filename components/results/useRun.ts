@@ -4,9 +4,10 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useAction } from "@/components/ui/use-action";
 import type { ActionResult } from "@/lib/action-result";
 import { cancelRunAction, startRunAction } from "@/lib/actions/runs";
+import { isFiltered, NO_FILTER, type ResultFilter } from "@/lib/results/filters";
 import { DEFAULT_PAGE_SIZE, type PageSize, pageWindow } from "@/lib/results/paging";
 import { hasNews, pollDelay, QUICK_ANSWER_MS } from "@/lib/results/poll";
-import { prefetchPage, readPage, readRunState } from "@/lib/results/reads";
+import { prefetchPage, readFilteredRows, readPage, readRunState } from "@/lib/results/reads";
 import type { Page, RunView, SortSpec } from "@/lib/results/types";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 
@@ -16,6 +17,10 @@ export interface RunnerState {
   pageIndex: number;
   pageSize: PageSize;
   sort: SortSpec | null;
+  /** Only the rows this filter keeps (NO_FILTER: all of them). */
+  filter: ResultFilter;
+  /** How many rows the filter keeps; null while they are counted, or when nothing is filtered. */
+  filteredRows: number | null;
   /** A failure to reach or use the server (not a SQL error, which is on `run`). */
   problem: string | null;
   starting: boolean;
@@ -30,6 +35,8 @@ const INITIAL: RunnerState = {
   pageIndex: 0,
   pageSize: DEFAULT_PAGE_SIZE,
   sort: null,
+  filter: NO_FILTER,
+  filteredRows: null,
   problem: null,
   starting: false,
   loadingPage: false,
@@ -49,32 +56,57 @@ export function useRun(lane: string) {
   const { run: latest, forget: supersede } = useAction();
 
   const loadPage = useCallback(
-    async (runId: string, pageIndex: number, pageSize: PageSize, sort: SortSpec | null) => {
-      setState((s) => ({ ...s, pageIndex, pageSize, sort, loadingPage: true }));
+    async (runId: string, pageIndex: number, pageSize: PageSize, sort: SortSpec | null, filter: ResultFilter) => {
+      const changed = stateRef.current.filter !== filter || stateRef.current.sort !== sort;
+      setState((s) => ({
+        ...s,
+        pageIndex,
+        pageSize,
+        sort,
+        filter,
+        filteredRows: changed ? null : s.filteredRows,
+        loadingPage: true,
+      }));
       const { offset, limit } = pageWindow(pageIndex, pageSize);
-      const result = await latest(() => readPage(runId, offset, limit, sort));
+      const result = await latest(() => readPage(runId, offset, limit, sort, filter));
       if (!result) return;
       setState((s) =>
         result.ok
-          ? { ...s, page: result.data, loadingPage: false, problem: null }
+          ? {
+              ...s,
+              page: result.data,
+              loadingPage: false,
+              problem: null,
+              filteredRows: result.data.total ?? s.filteredRows,
+            }
           : { ...s, loadingPage: false, problem: result.error },
       );
+      // The first filtered page comes before its rows are counted: the count follows.
+      if (result.ok && result.data.total === null && isFiltered(filter)) {
+        const counted = await readFilteredRows(runId, filter, sort);
+        setState((s) => {
+          if (s.run?.id !== runId || s.filter !== filter || s.sort !== sort) return s;
+          return counted.ok ? { ...s, filteredRows: counted.data } : { ...s, problem: counted.error };
+        });
+      }
     },
     [latest],
   );
 
   // Once a run has ended, the pages on either side of the one shown are fetched
   // ahead: the browser keeps them (they never change), so the next click is instant.
-  const { run, page, pageSize, sort } = state;
+  const { run, page, pageSize, sort, filter, filteredRows } = state;
   const runId = run?.id;
-  const rowCount = run?.rowCount ?? 0;
+  const filtered = isFiltered(filter);
+  // A filtered view's pages are fetched ahead once its rows are counted (its index is built).
+  const rowCount = filtered ? filteredRows : (run?.rowCount ?? 0);
   const offset = page?.offset ?? null;
   const ended = run !== null && run.status !== "running" && run.resultRemoved === null;
   useEffect(() => {
-    if (!ended || !runId || offset === null) return;
-    if (offset + pageSize < rowCount) prefetchPage(runId, offset + pageSize, pageSize, sort);
-    if (offset > 0) prefetchPage(runId, Math.max(0, offset - pageSize), pageSize, sort);
-  }, [ended, runId, rowCount, offset, pageSize, sort]);
+    if (!ended || !runId || offset === null || rowCount === null) return;
+    if (offset + pageSize < rowCount) prefetchPage(runId, offset + pageSize, pageSize, sort, filter);
+    if (offset > 0) prefetchPage(runId, Math.max(0, offset - pageSize), pageSize, sort, filter);
+  }, [ended, runId, rowCount, offset, pageSize, sort, filter]);
 
   /** Follows a run until it ends; resolves with its last state (null if another run took its place). */
   const follow = useCallback(
@@ -94,11 +126,11 @@ export function useRun(lane: string) {
         const previous = view;
         view = result.data;
         setState((s) => ({ ...s, run: result.data }));
-        const { page, pageIndex, pageSize, sort } = stateRef.current;
+        const { page, pageIndex, pageSize, sort, filter } = stateRef.current;
         const shown = page?.rows.length ?? 0;
         // Refresh the visible page while it is still filling up.
         if (view.rowCount !== previous.rowCount && shown < pageSize && view.rowCount > pageIndex * pageSize + shown) {
-          void loadPage(view.id, pageIndex, pageSize, sort);
+          void loadPage(view.id, pageIndex, pageSize, sort, filter);
         }
         quick = hasNews(previous, view) || performance.now() - asked >= QUICK_ANSWER_MS ? 0 : quick + 1;
         if (view.status === "running" && pollDelay(quick) > 0) await sleep(pollDelay(quick));
@@ -124,7 +156,16 @@ export function useRun(lane: string) {
         return null;
       }
       const { run, page } = result.data;
-      setState((s) => ({ ...s, starting: false, run, page, pageIndex: 0, sort: null }));
+      setState((s) => ({
+        ...s,
+        starting: false,
+        run,
+        page,
+        pageIndex: 0,
+        sort: null,
+        filter: NO_FILTER,
+        filteredRows: null,
+      }));
       return follow(run);
     },
     [follow, supersede],
@@ -144,9 +185,14 @@ export function useRun(lane: string) {
   }, []);
 
   const goTo = useCallback(
-    (pageIndex: number, pageSize: PageSize = stateRef.current.pageSize, sort = stateRef.current.sort) => {
+    (
+      pageIndex: number,
+      pageSize: PageSize = stateRef.current.pageSize,
+      sort = stateRef.current.sort,
+      filter = stateRef.current.filter,
+    ) => {
       const run = stateRef.current.run;
-      if (run) void loadPage(run.id, pageIndex, pageSize, sort);
+      if (run) void loadPage(run.id, pageIndex, pageSize, sort, filter);
     },
     [loadPage],
   );
@@ -155,10 +201,20 @@ export function useRun(lane: string) {
   const show = useCallback(
     (run: RunView) => {
       const startedAt = Date.parse(run.startedAt);
-      setState((s) => ({ ...s, run, page: null, pageIndex: 0, sort: null, problem: null, startedAt }));
+      setState((s) => ({
+        ...s,
+        run,
+        page: null,
+        pageIndex: 0,
+        sort: null,
+        filter: NO_FILTER,
+        filteredRows: null,
+        problem: null,
+        startedAt,
+      }));
       if (run.status === "running") void follow(run);
       if (run.columns.length > 0 && run.rowCount > 0 && run.resultRemoved === null) {
-        void loadPage(run.id, 0, stateRef.current.pageSize, null);
+        void loadPage(run.id, 0, stateRef.current.pageSize, null, NO_FILTER);
       }
     },
     [follow, loadPage],

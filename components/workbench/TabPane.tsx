@@ -247,6 +247,7 @@ export function TabPane({
           elapsedMs={elapsed}
           onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
           onSort={(sort) => goTo(0, state.pageSize, sort)}
+          onFilter={(filter) => goTo(0, state.pageSize, state.sort, filter)}
           emptyMessage={
             canRun ? undefined : "Nobody has run this query since it was saved, so there is no result to show yet."
           }

@@ -1,4 +1,5 @@
 import { type ActionResult, failed, UNREACHABLE } from "@/lib/action-result";
+import { filterParam, isFiltered, type ResultFilter } from "./filters";
 import type { Cell, Page, RunView, SortSpec } from "./types";
 
 /**
@@ -9,13 +10,32 @@ import type { Cell, Page, RunView, SortSpec } from "./types";
  * the browser's cache the second time. Each answers as an action does.
  */
 
-export function readPage(runId: string, offset: number, limit: number, sort: SortSpec | null) {
-  return read<Page>(pageUrl(runId, offset, limit, sort));
+export function readPage(
+  runId: string,
+  offset: number,
+  limit: number,
+  sort: SortSpec | null,
+  filter: ResultFilter | null = null,
+) {
+  return read<Page>(pageUrl(runId, offset, limit, sort, filter));
 }
 
 /** Asks for a page so that the browser has it when it is shown (an ended run's pages are cached). */
-export function prefetchPage(runId: string, offset: number, limit: number, sort: SortSpec | null): void {
-  void read<Page>(pageUrl(runId, offset, limit, sort));
+export function prefetchPage(
+  runId: string,
+  offset: number,
+  limit: number,
+  sort: SortSpec | null,
+  filter: ResultFilter | null = null,
+): void {
+  void read<Page>(pageUrl(runId, offset, limit, sort, filter));
+}
+
+/** How many rows of an ended run the filter keeps (the server counts them once). */
+export function readFilteredRows(runId: string, filter: ResultFilter, sort: SortSpec | null) {
+  const query = new URLSearchParams({ filter: filterParam(filter) });
+  if (sort) query.set("sort", `${sort.column}:${sort.direction}`);
+  return read<number>(`/api/runs/${encodeURIComponent(runId)}/count?${query}`);
 }
 
 /** The run's state, waiting up to `waitMs` for news beyond `knownRows` rows (-1: answer at once). */
@@ -32,9 +52,16 @@ export function readCell(runId: string, rowId: number, column: number) {
   );
 }
 
-function pageUrl(runId: string, offset: number, limit: number, sort: SortSpec | null): string {
+function pageUrl(
+  runId: string,
+  offset: number,
+  limit: number,
+  sort: SortSpec | null,
+  filter: ResultFilter | null,
+): string {
   const query = new URLSearchParams({ offset: `${offset}`, limit: `${limit}` });
   if (sort) query.set("sort", `${sort.column}:${sort.direction}`);
+  if (isFiltered(filter)) query.set("filter", filterParam(filter));
   return `/api/runs/${encodeURIComponent(runId)}/page?${query}`;
 }
 
