@@ -49,7 +49,9 @@ export function FilterChips({
         const text = describeFilter(f, columns[f.column]?.name ?? `column ${f.column + 1}`);
         return (
           <li key={f.column} className="filter-chip">
-            <span title={text}>{text}</span>
+            <span className="filter-chip-text" title={text}>
+              {text}
+            </span>
             <button
               type="button"
               aria-label={`Remove filter: ${text}`}
