@@ -261,3 +261,57 @@ describe("the filter in a page's URL", () => {
     expect(parse(f).success).toBe(false);
   });
 });
+
+describe("column profiles over a stored result", () => {
+  /** DuckDB's own SUMMARIZE of one stored column, read in the store. */
+  async function summarize(column: number) {
+    const [row] = await store.read(`SELECT * FROM (SUMMARIZE SELECT c${column} FROM r_${runId})`);
+    // column_name, column_type, min, max, approx_unique, avg, std, q25, q50, q75, count, null_percentage
+    return row.map((v) => (v === null ? null : String(v)));
+  }
+
+  it.each([
+    [2, "a DECIMAL(38,2)"],
+    [3, "a microsecond TIMESTAMP"],
+    [4, "a BIGINT past 2^53, with NULLs"],
+  ])("profiles %s (%s) as SUMMARIZE does, with a histogram of every row", async (column) => {
+    const profile = await store.profile(runId, column);
+    const [, type, min, max, , , , q25, q50, q75, count, nullPercentage] = await summarize(column);
+    expect(profile.type).toBe(type);
+    expect(profile.rows).toBe(Number(count));
+    // SUMMARIZE gives a rounded percentage of NULLs; the profile counts them.
+    const [[nulls]] = await store.read(`SELECT count(*) - count(c${column}) FROM r_${runId}`);
+    expect(profile.nulls).toBe(Number(nulls));
+    expect(profile.nulls / profile.rows).toBeCloseTo(Number(nullPercentage) / 100, 3);
+    expect([profile.min, profile.max]).toEqual([min, max]);
+    // SUMMARIZE shows a decimal's quartiles rounded; the profile keeps the column's scale.
+    if (column === 2)
+      for (const [i, q] of [q25, q50, q75].entries())
+        expect(Math.abs(Number(profile.quantiles?.[i]) - Number(q))).toBeLessThanOrEqual(1);
+    else expect(profile.quantiles).toEqual([q25, q50, q75]);
+    expect(profile.histogram.length).toBeGreaterThan(1);
+    expect(profile.histogram.reduce((n, bin) => n + bin.count, 0)).toBe(profile.rows - profile.nulls);
+    // Exact text of BIGINT and DECIMAL(38) extremes, never a JavaScript number's.
+    if (column === 4) expect(profile.min).toBe("9007199254740994");
+  });
+
+  it("profiles text: nulls, distinct values and the most common values with exact counts", async () => {
+    const profile = await store.profile(runId, 1);
+    const [, , min, max, distinct, , , , , , count] = await summarize(1);
+    expect(profile.kind).toBe("text");
+    expect([profile.min, profile.max, profile.rows]).toEqual([min, max, Number(count)]);
+    expect(Math.abs(profile.distinct - Number(distinct))).toBeLessThanOrEqual(Number(distinct) * 0.1);
+    const truthRows = await store.read(
+      `SELECT c1, count(*) FROM r_${runId} GROUP BY c1 ORDER BY count(*) DESC, c1 NULLS FIRST LIMIT 6`,
+    );
+    expect(profile.top.slice(0, 6)).toEqual(
+      truthRows.map(([value, n]) => ({ value: value as string | null, count: Number(n) })),
+    );
+  });
+
+  it("refuses a column the result does not have", async () => {
+    const { readProfile } = await import("@/lib/server/runs/reads");
+    expect(readProfile).toBeTypeOf("function");
+    await expect(store.profile(runId, 99)).rejects.toThrow();
+  });
+});

@@ -101,6 +101,8 @@ export const stateQuery = z.object({
   wait: count(1_000),
 });
 
+export const profileQuery = z.object({ column: count(100_000) });
+
 export const cellQuery = z.object({
   row: count(Number.MAX_SAFE_INTEGER),
   column: count(100_000),

@@ -3,6 +3,7 @@ import { notFoundError, UserError } from "@/lib/action-result";
 import type { ChartData } from "@/lib/charts/types";
 import type { ChartSpec } from "@/lib/notebooks/types";
 import { isFiltered, type ResultFilter } from "@/lib/results/filters";
+import type { ColumnProfile } from "@/lib/results/profile";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
 import type { Caller } from "../auth/caller";
 import { runtime } from "../runtime";
@@ -52,6 +53,15 @@ export async function filteredRows(
     throw new UserError("Filtering is available once the query has finished.", "conflict");
   if (record.columns.length === 0) return 0;
   return (await runtime()).store.viewRows(record.id, filter, sort);
+}
+
+/** A column's profile over every row of an ended run's stored result. */
+export async function readProfile(actor: Caller, id: string, column: number): Promise<ColumnProfile> {
+  const record = await stored(actor, id);
+  if (record.status === "running")
+    throw new UserError("A column is profiled once the query has finished.", "conflict");
+  if (column < 0 || column >= record.columns.length) throw notFoundError();
+  return (await runtime()).store.profile(record.id, column);
 }
 
 export async function readCell(actor: Caller, id: string, rowId: number, column: number): Promise<Cell> {

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { isFiltered, type ResultFilter } from "@/lib/results/filters";
+import type { ColumnProfile } from "@/lib/results/profile";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
 import { sqlString } from "@/lib/sql/quote";
 import { duckdbSettings } from "../engines/duckdb/warehouse";
@@ -10,6 +11,7 @@ import type { StoredColumn } from "../engines/types";
 import { type BudgetLimits, StoreBudget } from "./budget";
 import { type CsvStore, storedCsv } from "./csv-files";
 import { closeLedgerRow, LEDGER_SQL, measureResult, openLedgerRow, readLedger, removedForSpace } from "./ledger";
+import { Profiles } from "./profiles";
 import { Reclaimer } from "./reclaim";
 import { type Caps, type Cut, ResultWriter } from "./result-writer";
 import { cellSql, createTableSql, pageSql, resultTable, STAGING, sortIndexesOfSql } from "./store-sql";
@@ -47,6 +49,8 @@ export const PAGE_CLIP_CHARS = 4096;
 export class ResultStore {
   /** Sort indexes built or being built. */
   private readonly viewIndexes = new ViewIndexes(this);
+  /** Column profiles computed so far. */
+  private readonly profiles = new Profiles(this);
   /** Stored results the storage budget cut short. */
   private readonly cutByBudget = new Set<string>();
   private readonly reclaimer = new Reclaimer((sql) => this.exec(sql));
@@ -212,6 +216,12 @@ export class ResultStore {
     return (await this.viewIndexes.view(runId, filter, sort)).rows;
   }
 
+  /** A column's profile over every stored row (computed once). */
+  profile(runId: string, column: number): Promise<ColumnProfile> {
+    this.budget.touch(runId);
+    return this.profiles.of(runId, column);
+  }
+
   /** The DuckDB types of a stored result's columns c0…cN, in order. */
   async columnTypes(runId: string): Promise<string[]> {
     const rows = await this.read(
@@ -257,6 +267,7 @@ export class ResultStore {
   async remove(runId: string, reason: "space" | "expired"): Promise<void> {
     this.onRemove(runId);
     this.viewIndexes.forgetRun(runId);
+    this.profiles.forgetRun(runId);
     for (const [name] of await this.read(sortIndexesOfSql(runId))) {
       const index = String(name);
       if (!/^o_[0-9a-f]{32}_\d+_[ad]$/.test(index) && !VIEW_INDEX_NAME.test(index)) continue;
