@@ -61,3 +61,36 @@ test("filters a result of millions of rows by a timestamp range and a text value
   await expect(page.locator(".result-bar")).toContainText(all);
   await expect(count).toHaveCount(0);
 });
+
+test("profiles a column of the whole result, as DuckDB's SUMMARIZE sees it", async ({ app: page }) => {
+  await page.goto("/");
+  await newTab(page);
+  await runSql(page, "SELECT trip_id, fare_amount, payment_type FROM samples.nyctaxi.trips");
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+
+  await page.getByRole("button", { name: "Filter fare_amount" }).click();
+  const popover = page.getByRole("dialog", { name: "Filter fare_amount" });
+  await popover.getByRole("tab", { name: "Profile" }).click();
+  const profile = popover.getByTestId("column-profile");
+  const [summary] = (
+    await trueResult(
+      "SELECT min, max, count, approx_unique FROM (SUMMARIZE SELECT fare_amount FROM samples.nyctaxi.trips)",
+    )
+  ).rows;
+  await expect(profile).toContainText(`Min${summary[0]}`);
+  await expect(profile).toContainText(`Max${summary[1]}`);
+  await expect(profile).toContainText(`Rows${Number(summary[2]).toLocaleString("en-US")}`);
+  await expect(profile.getByRole("list", { name: "Histogram" }).getByRole("listitem")).not.toHaveCount(0);
+  await page.screenshot({ path: "test-results/column-profile.png" });
+  await page.keyboard.press("Escape");
+
+  await page.getByRole("button", { name: "Filter payment_type" }).click();
+  const text = page.getByRole("dialog", { name: "Filter payment_type" });
+  await text.getByRole("tab", { name: "Profile" }).click();
+  const top = await trueResult(
+    "SELECT payment_type, count(*) AS n FROM samples.nyctaxi.trips GROUP BY 1 ORDER BY n DESC, payment_type LIMIT 1",
+  );
+  const common = text.getByRole("list", { name: "Most common values" }).getByRole("listitem").first();
+  await expect(common).toContainText(String(top.rows[0][0]));
+  await expect(common).toContainText(Number(top.rows[0][1]).toLocaleString("en-US"));
+});

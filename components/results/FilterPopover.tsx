@@ -10,6 +10,7 @@ import {
 } from "@/lib/results/filters";
 import { columnKind } from "@/lib/results/format";
 import type { ResultColumn } from "@/lib/results/types";
+import { ColumnProfileView } from "./ColumnProfileView";
 
 type Op = ColumnFilter["op"];
 
@@ -29,6 +30,7 @@ const RANGE_OPS: { op: Op; label: string }[] = [
 /** Where a column's popover opens: under its header's filter button. */
 export interface FilterAnchor {
   column: number;
+  tab?: "filter" | "profile";
   left: number;
   top: number;
 }
@@ -40,12 +42,14 @@ export interface FilterAnchor {
  * the column's earlier filter.
  */
 export function FilterPopover({
+  runId,
   anchor,
   column,
   filter,
   onApply,
   onClose,
 }: {
+  runId: string;
   anchor: FilterAnchor;
   column: ResultColumn;
   filter: ResultFilter;
@@ -62,6 +66,7 @@ export function FilterPopover({
   const [min, setMin] = useState(current?.op === "range" ? (current.min ?? "") : "");
   const [max, setMax] = useState(current?.op === "range" ? (current.max ?? "") : "");
   const [problem, setProblem] = useState<string | null>(null);
+  const [tab, setTab] = useState<"filter" | "profile">(anchor.tab ?? "filter");
   const box = useRef<HTMLFormElement>(null);
   const id = useId();
 
@@ -115,7 +120,7 @@ export function FilterPopover({
       className="filter-popover"
       role="dialog"
       aria-label={`Filter ${column.name}`}
-      style={{ left: anchor.left, top: anchor.top }}
+      style={{ left: anchor.left, top: anchor.top, maxHeight: `calc(100vh - ${anchor.top + 8}px)` }}
       onSubmit={(event) => {
         event.preventDefault();
         apply();
@@ -124,51 +129,68 @@ export function FilterPopover({
         if (event.key === "Escape") onClose();
       }}
     >
-      <label htmlFor={`${id}-op`} className="filter-title">
+      <div className="filter-title">
         <strong>{column.name}</strong> <span className="coltype">{column.type}</span>
-      </label>
-      <select id={`${id}-op`} aria-label="Condition" value={op} onChange={(e) => setOp(e.target.value as Op)}>
-        {ops.map((o) => (
-          <option key={o.op} value={o.op}>
-            {o.label}
-          </option>
-        ))}
-      </select>
-      {op === "range" && (
-        <div className="filter-range">
-          <input aria-label="From" placeholder="from" value={min} onChange={(e) => setMin(e.target.value)} />
-          <span aria-hidden>–</span>
-          <input aria-label="To" placeholder="to" value={max} onChange={(e) => setMax(e.target.value)} />
-        </div>
-      )}
-      {op === "in" && (
-        <textarea aria-label="Values, one per line" rows={4} value={list} onChange={(e) => setList(e.target.value)} />
-      )}
-      {(op === "contains" || op === "equals" || op === "starts") && (
-        <input aria-label="Value" value={value} onChange={(e) => setValue(e.target.value)} />
-      )}
-      {problem && (
-        <p className="filter-problem" role="alert">
-          {problem}
-        </p>
-      )}
-      <div className="filter-actions">
-        {current && (
-          <button
-            type="button"
-            onClick={() => onApply({ ...filter, columns: filter.columns.filter((f) => f.column !== anchor.column) })}
-          >
-            Remove filter
-          </button>
-        )}
-        <span className="spacer" />
-        <button type="button" onClick={onClose}>
-          Cancel
+      </div>
+      <div className="filter-tabs" role="tablist" aria-label="Column">
+        <button type="button" role="tab" aria-selected={tab === "filter"} onClick={() => setTab("filter")}>
+          Filter
         </button>
-        <button type="submit" className="primary">
-          Apply
+        <button type="button" role="tab" aria-selected={tab === "profile"} onClick={() => setTab("profile")}>
+          Profile
         </button>
       </div>
+      {tab === "profile" ? <ColumnProfileView runId={runId} column={anchor.column} /> : filterFields()}
     </form>
   );
+
+  /** The filter's fields (a function, not a component: its inputs keep their focus). */
+  function filterFields() {
+    return (
+      <>
+        <select id={`${id}-op`} aria-label="Condition" value={op} onChange={(e) => setOp(e.target.value as Op)}>
+          {ops.map((o) => (
+            <option key={o.op} value={o.op}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+        {op === "range" && (
+          <div className="filter-range">
+            <input aria-label="From" placeholder="from" value={min} onChange={(e) => setMin(e.target.value)} />
+            <span aria-hidden>–</span>
+            <input aria-label="To" placeholder="to" value={max} onChange={(e) => setMax(e.target.value)} />
+          </div>
+        )}
+        {op === "in" && (
+          <textarea aria-label="Values, one per line" rows={4} value={list} onChange={(e) => setList(e.target.value)} />
+        )}
+        {(op === "contains" || op === "equals" || op === "starts") && (
+          <input aria-label="Value" value={value} onChange={(e) => setValue(e.target.value)} />
+        )}
+        {problem && (
+          <p className="filter-problem" role="alert">
+            {problem}
+          </p>
+        )}
+        <div className="filter-actions">
+          {current && (
+            <button
+              type="button"
+              onClick={() => onApply({ ...filter, columns: filter.columns.filter((f) => f.column !== anchor.column) })}
+            >
+              Remove filter
+            </button>
+          )}
+          <span className="spacer" />
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary">
+            Apply
+          </button>
+        </div>
+      </>
+    );
+  }
 }

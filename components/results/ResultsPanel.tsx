@@ -175,6 +175,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
       <CellDialog cell={openCell} onClose={() => setOpenCell(null)} />
       {filtering && onFilter && run.columns[filtering.column] && (
         <FilterPopover
+          runId={run.id}
           anchor={filtering}
           column={run.columns[filtering.column]}
           filter={filter}

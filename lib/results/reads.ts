@@ -1,5 +1,6 @@
 import { type ActionResult, failed, UNREACHABLE } from "@/lib/action-result";
 import { filterParam, isFiltered, type ResultFilter } from "./filters";
+import type { ColumnProfile } from "./profile";
 import type { Cell, Page, RunView, SortSpec } from "./types";
 
 /**
@@ -42,6 +43,13 @@ export function readFilteredRows(runId: string, filter: ResultFilter, sort: Sort
 export function readRunState(runId: string, knownRows: number, waitMs: number) {
   return read<RunView>(
     `/api/runs/${encodeURIComponent(runId)}/state?${new URLSearchParams({ known: `${knownRows}`, wait: `${waitMs}` })}`,
+  );
+}
+
+/** A column's profile over every stored row of an ended run. */
+export function readProfile(runId: string, column: number) {
+  return read<ColumnProfile>(
+    `/api/runs/${encodeURIComponent(runId)}/profile?${new URLSearchParams({ column: `${column}` })}`,
   );
 }
 

@@ -37,10 +37,7 @@ export function profileSummarySql(table: string, column: number, type: string): 
   const more =
     kind === "text"
       ? [`approx_top_k(CAST(${c} AS VARCHAR), ${TOP_VALUES})`]
-      : [
-          `CAST(avg(${c}) AS VARCHAR)`,
-          `CAST(approx_quantile(${c}, [0.25, 0.5, 0.75]) AS VARCHAR[])`,
-        ];
+      : [`CAST(avg(${c}) AS VARCHAR)`, `CAST(approx_quantile(${c}, [0.25, 0.5, 0.75]) AS VARCHAR[])`];
   return `SELECT ${[...common, ...more].join(", ")} FROM ${table}`;
 }
 

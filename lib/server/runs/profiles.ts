@@ -1,8 +1,8 @@
 import "server-only";
 import { LRUCache } from "lru-cache";
 import type { ColumnProfile } from "@/lib/results/profile";
-import type { ResultStore } from "./result-store";
 import { histogramSql, profileKind, profileSummarySql, topValuesSql } from "./profile-sql";
+import type { ResultStore } from "./result-store";
 import { resultTable } from "./store-sql";
 
 /**

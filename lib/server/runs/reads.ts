@@ -58,8 +58,7 @@ export async function filteredRows(
 /** A column's profile over every row of an ended run's stored result. */
 export async function readProfile(actor: Caller, id: string, column: number): Promise<ColumnProfile> {
   const record = await stored(actor, id);
-  if (record.status === "running")
-    throw new UserError("A column is profiled once the query has finished.", "conflict");
+  if (record.status === "running") throw new UserError("A column is profiled once the query has finished.", "conflict");
   if (column < 0 || column >= record.columns.length) throw notFoundError();
   return (await runtime()).store.profile(record.id, column);
 }
