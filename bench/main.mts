@@ -20,6 +20,7 @@
 //   BENCH_TEAM=0 npm run bench           # skip "a team at once" (20 members paging, 2 storing 10M rows,
 //                                        #   1 flooding runs); BENCH_TEAM_THINK_MS=500 between a member's pages
 //   BENCH_COMPLETIONS=0 npm run bench    # skip the editor's completion (a table's columns, cold and warm)
+//   BENCH_VIEWS=0 npm run bench          # skip filters and profiles over a stored 10M-row result
 //   BENCH_EDITOR_PAGE=0 npm run bench    # skip the editor page in Chromium (JavaScript and time until it takes keys)
 //   BENCH_DATABRICKS=0 npm run bench     # skip the Databricks path (npm run bench:databricks runs it alone)
 //   npm run bench -- --smoke             # every phase at tiny sizes, 1 repetition, no waiting for quiet
@@ -54,11 +55,13 @@ import {
   SIZES,
   SMOKE,
   TEAM,
+  VIEWS,
   WATCHDOG_MS,
 } from "./settings.mjs";
 import { measureSize } from "./sizes.mjs";
 import { log } from "./stats.mjs";
 import { measureTeam } from "./team.mjs";
+import { measureViews } from "./views.mjs";
 
 /** What the bench is doing, for the watchdog's message. */
 let step = "starting";
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
     team: null,
     completions: null,
     editorPage: null,
+    views: null,
   };
   // What the phases in the other files need from this one.
   const ctx: PhaseContext = {
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
     if (HOSTILE) figures.hostile = await measureHostile(ctx);
     if (TEAM) figures.team = await measureTeam(ctx);
     if (COMPLETIONS) figures.completions = await measureCompletions(ctx);
+    if (VIEWS) figures.views = await measureViews(ctx);
     if (EDITOR_PAGE) figures.editorPage = await measureEditorPage(ctx);
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });

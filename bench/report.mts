@@ -7,11 +7,12 @@ import { type EditorPageFigures, reportEditorPage } from "./editor-page.mjs";
 import { type FullFigures, reportFull } from "./full.mjs";
 import { type HostilePhase, reportHostile } from "./hostile.mjs";
 import { reportScan, type ScanFigures } from "./scan.mjs";
-import { COMPLETIONS, EDITOR_PAGE, FULL, HOSTILE, SCAN, SIZES, TEAM } from "./settings.mjs";
+import { COMPLETIONS, EDITOR_PAGE, FULL, HOSTILE, SCAN, SIZES, TEAM, VIEWS } from "./settings.mjs";
 import type { SizeFigures } from "./sizes.mjs";
 import { reportSizes } from "./sizes-report.mjs";
 import { log, table } from "./stats.mjs";
 import { reportTeam, type TeamFigures } from "./team-figures.mjs";
+import { reportViews, type ViewFigures } from "./views.mjs";
 
 /** Everything a run measured; BENCH_JSON saves it and BENCH_REPORT prints it again. */
 export interface Figures {
@@ -25,6 +26,7 @@ export interface Figures {
   team: TeamFigures | null;
   completions: CompletionFigures | null;
   editorPage: EditorPageFigures | null;
+  views: ViewFigures | null;
   targets?: string[][];
 }
 
@@ -37,6 +39,7 @@ export function report({
   team,
   completions,
   editorPage,
+  views,
 }: Partial<Figures>): string[][] {
   const targets: string[][] = [];
   const add: AddTarget = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
@@ -51,6 +54,7 @@ export function report({
   if (team) reportTeam(team, add);
   if (completions) reportCompletions(completions, add);
   if (editorPage) reportEditorPage(editorPage);
+  if (views) reportViews(views, add);
   console.log("\nTargets\n");
   console.log(table(["target", "measured", "goal", "result"], targets));
   const busy = Math.max(
@@ -99,6 +103,15 @@ export function checkSmoke(figures: Figures): void {
   if (COMPLETIONS) {
     const c = figures.completions;
     if (!c || !finite(c.cold.p95Ms) || !finite(c.warm.p95Ms)) problems.push("completion: missing figures");
+  }
+  if (VIEWS) {
+    const v = figures.views;
+    if (
+      !v ||
+      v.filters.some((f) => !finite(f.appMs) || !finite(f.directMs)) ||
+      v.profiles.some((p) => !finite(p.appMs))
+    )
+      problems.push("filters and profiles: missing figures");
   }
   if (EDITOR_PAGE) {
     const e = figures.editorPage;

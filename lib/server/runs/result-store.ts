@@ -197,17 +197,18 @@ export class ResultStore {
     sort: SortSpec | null,
     filter: ResultFilter,
   ): Promise<Page> {
-    const view = this.viewIndexes.view(runId, filter, sort);
     if (this.viewIndexes.ready(runId, filter, sort) || window.offset > 0) {
-      const { index, rows } = await view;
+      const { index, rows } = await this.viewIndexes.view(runId, filter, sort);
       const sql = pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, index);
       return { ...this.pageFrom(await this.read(sql), window), total: rows };
     }
-    // The first page at once; the count (and every later page) once the index is built.
-    view.catch(() => {});
+    // The first page at once, then the index (the count, every later page) is
+    // built: started only now, so that the page does not share the scan with it.
     const { condition } = await this.viewIndexes.plan(runId, filter);
     const sql = viewPageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, condition, sort);
-    return { ...this.pageFrom(await this.read(sql), window), total: null };
+    const page = this.pageFrom(await this.read(sql), window);
+    this.viewIndexes.view(runId, filter, sort).catch(() => {});
+    return { ...page, total: null };
   }
 
   /** How many rows a filtered view has, waiting for its index if need be. */

@@ -36,7 +36,7 @@ export function viewIndexSql(
   sort: SortSpec | null,
   columnCount: number,
 ): string {
-  return `CREATE TABLE IF NOT EXISTS ${index} AS SELECT rowid AS src FROM ${table} WHERE ${condition} ORDER BY ${order(sort, columnCount)}`;
+  return `CREATE TABLE IF NOT EXISTS ${index} AS SELECT rowid AS src FROM ${table} WHERE ${condition}${order(sort, columnCount)}`;
 }
 
 /**
@@ -56,13 +56,18 @@ export function viewPageSql(
     { length: columnCount },
     (_, i) => `left(CAST(${storedColumnName(i)} AS VARCHAR), ${clipAt + 1})`,
   );
-  return `SELECT ${["rowid", ...values].join(", ")} FROM ${table} WHERE ${condition} ORDER BY ${order(sort, columnCount)} LIMIT ${whole(window.limit)} OFFSET ${whole(window.offset)}`;
+  return `SELECT ${["rowid", ...values].join(", ")} FROM ${table} WHERE ${condition}${order(sort, columnCount)} LIMIT ${whole(window.limit)} OFFSET ${whole(window.offset)}`;
 }
 
+/**
+ * Stored order needs no sort: a scan keeps insertion order
+ * (preserve_insertion_order), with or without LIMIT, so DuckDB can stop at
+ * the page instead of sorting every match by rowid.
+ */
 function order(sort: SortSpec | null, columnCount: number): string {
-  if (!sort) return "rowid";
+  if (!sort) return "";
   const column = storedColumnName(columnIndex(sort.column, columnCount));
-  return `${column} ${sort.direction === "desc" ? "DESC" : "ASC"} NULLS LAST, rowid`;
+  return ` ORDER BY ${column} ${sort.direction === "desc" ? "DESC" : "ASC"} NULLS LAST, rowid`;
 }
 
 /**
