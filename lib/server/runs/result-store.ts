@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { LRUCache } from "lru-cache";
 import { isFiltered, type ResultFilter } from "@/lib/results/filters";
 import type { ColumnProfile } from "@/lib/results/profile";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
@@ -49,6 +50,8 @@ export const PAGE_CLIP_CHARS = 4096;
 export class ResultStore {
   /** Sort indexes built or being built. */
   private readonly viewIndexes = new ViewIndexes(this);
+  /** Column types of stored results, as read from the catalog. */
+  private readonly types = new LRUCache<string, string[]>({ max: 1024 });
   /** Column profiles computed so far. */
   private readonly profiles = new Profiles(this);
   /** Stored results the storage budget cut short. */
@@ -223,12 +226,16 @@ export class ResultStore {
     return this.profiles.of(runId, column);
   }
 
-  /** The DuckDB types of a stored result's columns c0…cN, in order. */
+  /** The DuckDB types of a stored result's columns c0…cN, in order (read once: a result's columns never change). */
   async columnTypes(runId: string): Promise<string[]> {
+    const known = this.types.get(runId);
+    if (known) return known;
     const rows = await this.read(
       `SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() AND table_name = ${sqlString(resultTable(runId))} ORDER BY column_index`,
     );
-    return rows.map(([type]) => String(type));
+    const types = rows.map(([type]) => String(type));
+    if (types.length > 0) this.types.set(runId, types);
+    return types;
   }
 
   private pageFrom(rows: unknown[][], window: { offset: number }): Page {
@@ -269,6 +276,7 @@ export class ResultStore {
     this.onRemove(runId);
     this.viewIndexes.forgetRun(runId);
     this.profiles.forgetRun(runId);
+    this.types.delete(runId);
     for (const [name] of await this.read(sortIndexesOfSql(runId))) {
       const index = String(name);
       if (!/^o_[0-9a-f]{32}_\d+_[ad]$/.test(index) && !VIEW_INDEX_NAME.test(index)) continue;

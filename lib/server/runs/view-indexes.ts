@@ -49,9 +49,11 @@ export class ViewIndexes {
   async plan(runId: string, filter: ResultFilter): Promise<{ condition: string; types: string[] }> {
     const types = await this.store.columnTypes(runId);
     const condition = filterConditionSql(filter, types);
-    for (const { value, type } of rangeBounds(filter, types)) {
-      const [[fits]] = await this.store.read(castCheckSql(value, type));
-      if (!fits) throw new UserError(`“${value}” is not a value of type ${type}.`);
+    const bounds = rangeBounds(filter, types);
+    if (bounds.length > 0) {
+      const [fits] = await this.store.read(castCheckSql(bounds));
+      const wrong = bounds.find((_, i) => !fits[i]);
+      if (wrong) throw new UserError(`“${wrong.value}” is not a value of type ${wrong.type}.`);
     }
     return { condition, types };
   }

@@ -125,9 +125,9 @@ export function rangeBounds(filter: ResultFilter, types: readonly string[]): { v
   });
 }
 
-/** Whether `value` reads as `type`: one row, NULL when it does not. */
-export function castCheckSql(value: string, type: string): string {
-  return `SELECT TRY_CAST(${literal(value)} AS ${type}) IS NOT NULL`;
+/** Whether each value reads as its type: one row, a column per value, false where it does not. */
+export function castCheckSql(values: readonly { value: string; type: string }[]): string {
+  return `SELECT ${values.map(({ value, type }) => `TRY_CAST(${literal(value)} AS ${type}) IS NOT NULL`).join(", ")}`;
 }
 
 /** Numbers, dates and times compare by value; text, booleans, blobs and nested values do not get ranges. */
