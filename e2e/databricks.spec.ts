@@ -92,7 +92,7 @@ test("a query on the warehouse pages and downloads exactly; its schema can be br
   await expect(resultStatus(page)).toHaveText("Succeeded");
   await expect(page.locator(".result-bar")).toContainText("20,000 rows");
   await expect(firstCell(page)).toHaveText("9007199254740993");
-  const header = page.getByRole("table", { name: "Query result" }).locator("thead");
+  const header = page.getByRole("grid", { name: "Query result" }).locator("thead");
   await expect(header.getByRole("button", { name: /fare_amount\s*DECIMAL\(10,2\)/ })).toBeVisible();
 
   await page.getByRole("button", { name: "Last page" }).click();

@@ -119,7 +119,7 @@ test.describe("the editor's keys", () => {
     // The statement is highlighted for a moment.
     await expect(page.locator(".monaco-editor .run-statement-flash").first()).toBeAttached();
     await expect(resultStatus(page)).toHaveText("Succeeded");
-    await expect(page.getByRole("table", { name: "Query result" })).toContainText(`${tag}_b`);
+    await expect(page.getByRole("grid", { name: "Query result" })).toContainText(`${tag}_b`);
     expect(await gridRows(page)).toEqual([["2", "x;y"]]);
     await expect(page.locator(".monaco-editor .run-statement-flash")).toHaveCount(0);
     // The text is untouched: Monaco's own Ctrl+Shift+Enter would have inserted a line.

@@ -58,7 +58,7 @@ test("a member's fifth query waits for a free slot, and an admin cancels their q
     .click();
   await expect(rows.filter({ hasText: `${tag}_0` })).toHaveCount(0);
   await expect(resultStatus(member)).toHaveText("Succeeded");
-  await expect(member.getByRole("table", { name: "Query result" })).toContainText("fifth");
+  await expect(member.getByRole("grid", { name: "Query result" })).toContainText("fifth");
 
   // The rest, one by one; then History says who stopped them.
   for (const i of [1, 2, 3]) {

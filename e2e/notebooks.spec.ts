@@ -62,8 +62,8 @@ test.describe("notebooks", () => {
 
     await ada.getByRole("button", { name: "▶ Run all" }).click();
     for (const n of [2, 3, 4]) await expect(cell(ada, n).locator(".result-bar .status")).toHaveText("Succeeded");
-    await expect(cell(ada, 2).getByRole("table", { name: "Query result" })).toContainText("Credit card");
-    await expect(cell(ada, 3).getByRole("table", { name: "Query result" })).toContainText("150000");
+    await expect(cell(ada, 2).getByRole("grid", { name: "Query result" })).toContainText("Credit card");
+    await expect(cell(ada, 3).getByRole("grid", { name: "Query result" })).toContainText("150000");
     await expect(cell(ada, 4).locator(".result-bar")).toContainText("120 rows");
 
     // A bar chart of trips by payment type, saved with the cell.
@@ -83,7 +83,7 @@ test.describe("notebooks", () => {
     await ada.goto(link);
     await expect(ada.getByLabel("Notebook title")).toHaveValue(title);
     await expect(cell(ada, 2).getByText(/Stored result: run by Ada Admin/)).toBeVisible();
-    await expect(cell(ada, 2).getByRole("table", { name: "Query result" })).toContainText("Credit card");
+    await expect(cell(ada, 2).getByRole("grid", { name: "Query result" })).toContainText("Credit card");
     await expect(cell(ada, 2).getByRole("img", { name: /Bar chart/ })).toBeVisible();
     await expect(cell(ada, 4).locator(".result-bar")).toContainText("120 rows");
     await ada.setViewportSize({ width: 1400, height: 1180 });
@@ -107,7 +107,7 @@ test.describe("notebooks", () => {
     await bea.goto(link);
     await expect(bea.getByLabel("Notebook title")).toHaveValue(title);
     await expect(cell(bea, 2).getByRole("img", { name: /Bar chart/ })).toBeVisible();
-    await expect(cell(bea, 3).getByRole("table", { name: "Query result" })).toContainText("150000");
+    await expect(cell(bea, 3).getByRole("grid", { name: "Query result" })).toContainText("150000");
     await expect(bea.getByRole("button", { name: "▶ Run all" })).toBeDisabled();
     await expect(bea.getByRole("button", { name: "+ SQL cell" })).toHaveCount(0);
     await bea.context().close();
@@ -230,7 +230,7 @@ test.describe("notebooks", () => {
     await page.keyboard.insertText(`SELECT 41 + 1 AS answer_${tag}`);
     await page.keyboard.press("Shift+Enter");
     await expect(cell(page, 1).locator(".result-bar .status")).toHaveText("Succeeded");
-    await expect(cell(page, 1).getByRole("table", { name: "Query result" })).toContainText("42");
+    await expect(cell(page, 1).getByRole("grid", { name: "Query result" })).toContainText("42");
     await expect(cell(page, 2).getByRole("textbox", { name: "SQL of cell 2" })).toBeFocused();
 
     // Esc leaves the editor; A adds a cell above, M makes it Markdown, J/K move the selection.

@@ -153,7 +153,7 @@ test("a notebook's parameters are shared by its cells and saved with it", async 
   await page.getByRole("button", { name: "▶ Run all" }).click();
   await expect(cell(1).locator(".result-bar .status")).toHaveText("Succeeded");
   await expect(cell(2).locator(".result-bar .status")).toHaveText("Succeeded");
-  await expect(cell(1).getByRole("table", { name: "Query result" })).toContainText("2025-01-01");
+  await expect(cell(1).getByRole("grid", { name: "Query result" })).toContainText("2025-01-01");
   await expect(cell(2).getByTestId("ran-with")).toContainText(":day = 2024-12-31, :n = 7");
   await expect(page.locator(".save-status")).toHaveText("All changes saved");
   await page.screenshot({ path: "test-results/notebook-parameters.png" });

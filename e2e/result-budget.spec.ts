@@ -35,18 +35,18 @@ test("a notebook cell whose result was removed to free space says so, and runs a
   await cleo.goto("/");
   await runSql(cleo, BIG);
   await expect(resultStatus(cleo)).toHaveText("Succeeded", { timeout: 60_000 });
-  await expect(cleo.getByRole("table", { name: "Query result" })).toContainText("xxxx");
+  await expect(cleo.getByRole("grid", { name: "Query result" })).toContainText("xxxx");
 
   await cleo.goto(link);
   const removed = cell(cleo, 1).getByRole("note");
   await expect(removed).toHaveText("Result removed to free space — run again to see it.");
-  await expect(cell(cleo, 1).getByRole("table", { name: "Query result" })).toHaveCount(0);
+  await expect(cell(cleo, 1).getByRole("grid", { name: "Query result" })).toHaveCount(0);
   await expect(cell(cleo, 1).getByRole("alert")).toHaveCount(0);
   await cell(cleo, 1).screenshot({ path: "test-results/notebook-result-removed.png" });
 
   // Running it again brings the result back (and removes the editor's result in turn).
   await cleo.getByRole("button", { name: "▶ Run all" }).click();
-  await expect(cell(cleo, 1).getByRole("table", { name: "Query result" })).toContainText("xxxx", { timeout: 60_000 });
+  await expect(cell(cleo, 1).getByRole("grid", { name: "Query result" })).toContainText("xxxx", { timeout: 60_000 });
   await expect(cell(cleo, 1).getByRole("note")).toHaveCount(0);
   await cleo.context().close();
 });

@@ -1,5 +1,5 @@
 import type { Page, Response } from "@playwright/test";
-import { expect, firstCell, resultStatus, runSql, test } from "./support/app";
+import { expect, expectPageRows, firstCell, resultStatus, runSql, test } from "./support/app";
 import { signUpMember } from "./support/members";
 
 const NOT_FOUND = {
@@ -41,7 +41,7 @@ test.describe("reading results", () => {
     await expect(firstCell(page)).toHaveText("100");
     await page.getByRole("button", { name: "Next page" }).click();
     await expect(firstCell(page)).toHaveText("200");
-    await expect(page.getByRole("table", { name: "Query result" }).locator("tbody tr")).toHaveCount(50);
+    await expectPageRows(page, 50);
   });
 
   test("a page of a run still storing rows is never cached, and is not kept waiting behind the run's long poll", async ({

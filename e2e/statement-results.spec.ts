@@ -22,7 +22,7 @@ test.describe("a script of several statements", () => {
     await page.getByRole("button", { name: "Next page" }).click();
     await expect(firstCell(page)).toHaveText("100");
     // Sorted on the server, like any result: ascending, then descending.
-    const header = page.getByRole("table", { name: "Query result" }).locator("button.colhead").first();
+    const header = page.getByRole("grid", { name: "Query result" }).locator("button.colhead").first();
     await header.click();
     await expect(firstCell(page)).toHaveText("0");
     await header.click();

@@ -1,17 +1,18 @@
 "use client";
 
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { Alert } from "@/components/ui/Alert";
 import { isFiltered, type ResultFilter } from "@/lib/results/filters";
 import { formatCount, formatDuration } from "@/lib/results/format";
 import type { PageSize } from "@/lib/results/paging";
+import { readCell } from "@/lib/results/reads";
 import { CellDialog, type OpenCell } from "./CellDialog";
 import { DownloadAllRows } from "./DownloadAllRows";
 import { FilterChips, ResultSearch } from "./FilterBar";
 import { type FilterAnchor, FilterPopover } from "./FilterPopover";
 import { Pagination } from "./Pagination";
 import { RanWith } from "./RanWith";
-import { ResultGrid } from "./ResultGrid";
+import { type GridCopy, ResultGrid } from "./ResultGrid";
 import type { RunnerState } from "./useRun";
 
 export interface ResultsPanelProps {
@@ -33,6 +34,13 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
   const clipped = useMemo(() => new Set(page?.clipped ?? []), [page]);
   const filteredColumns = useMemo(() => new Set(filter.columns.map((f) => f.column)), [filter]);
   const closeFilter = useCallback(() => setFiltering(null), []);
+  const grid = useRef<GridCopy>(null);
+  const [copied, setCopied] = useState<string | null>(null);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(null), 4000);
+    return () => clearTimeout(timer);
+  }, [copied]);
 
   if (!run) {
     return (
@@ -76,6 +84,29 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
           <span className="muted">first page in {formatDuration(run.firstPageMs)}</span>
         )}
         <span className="spacer" />
+        {copied && (
+          <span className="muted" role="status">
+            {copied}
+          </span>
+        )}
+        {hasRows && (page?.rows.length ?? 0) > 0 && (
+          <span className="copy-buttons">
+            <button
+              type="button"
+              onClick={() => void grid.current?.copy("tsv")}
+              title="The selected cells (or the page) with their column names, as tab-separated text for a spreadsheet"
+            >
+              Copy
+            </button>
+            <button
+              type="button"
+              onClick={() => void grid.current?.copy("markdown")}
+              title="The selected cells (or the page) as a Markdown table"
+            >
+              Copy as Markdown
+            </button>
+          </span>
+        )}
         {canFilter && onFilter && <ResultSearch filter={filter} onChange={onFilter} />}
         {hasRows && !running && (
           <a className="button" href={`/api/runs/${run.id}/csv`} download>
@@ -138,6 +169,14 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
             clipped={clipped}
             onPaginationChange={(p) => onPage(p.pageIndex, p.pageSize as PageSize)}
             onSortChange={onSort}
+            copyRef={grid}
+            onCopied={setCopied}
+            fullCell={async (r, c) => {
+              if (!page) return null;
+              const whole = await readCell(run.id, page.rowIds[r], c);
+              if (!whole.ok) throw new Error(whole.error);
+              return whole.data;
+            }}
             filteredColumns={filteredColumns}
             onFilterColumn={
               canFilter

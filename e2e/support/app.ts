@@ -131,19 +131,49 @@ export function resultStatus(page: Page) {
   return page.locator(".result-bar .status");
 }
 
-/** The first value cell of the grid (after the row number). */
-export function firstCell(page: Page) {
-  return page.getByRole("table", { name: "Query result" }).locator("tbody tr").first().locator("td").nth(1);
+/** The grid's drawn rows (it draws only those in view, and a few more: see gridRows for all of a page). */
+export function drawnRows(page: Page) {
+  return page.getByRole("grid", { name: "Query result" }).locator("tbody tr[aria-rowindex]");
 }
 
-/** The visible grid as text: one array per row, without the row-number column. */
+/** The first value cell of the grid (after the row number). */
+export function firstCell(page: Page) {
+  return drawnRows(page).first().locator("td").nth(1);
+}
+
+/**
+ * Every row of the page shown, as text: one array per row, without the
+ * row-number column. The grid draws only the rows in view, so this scrolls it
+ * from top to bottom, collecting rows by their index, and scrolls back.
+ */
 export async function gridRows(page: Page): Promise<string[][]> {
-  const rows = page.getByRole("table", { name: "Query result" }).locator("tbody tr");
-  return rows.evaluateAll((trs) =>
-    trs.map((tr) =>
-      Array.from(tr.querySelectorAll("td"))
-        .slice(1)
-        .map((td) => td.textContent ?? ""),
-    ),
-  );
+  const grid = page.getByRole("grid", { name: "Query result" });
+  return grid.evaluate(async (table) => {
+    const scroller = table.closest(".grid-scroll") as HTMLElement;
+    const byIndex = new Map<number, string[]>();
+    const frame = () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const collect = () => {
+      for (const tr of Array.from(table.querySelectorAll("tbody tr[aria-rowindex]"))) {
+        const cells = Array.from(tr.querySelectorAll("td"))
+          .slice(1)
+          .map((td) => td.textContent ?? "");
+        byIndex.set(Number(tr.getAttribute("aria-rowindex")), cells);
+      }
+    };
+    const start = scroller.scrollTop;
+    for (let top = 0; ; top += Math.max(1, scroller.clientHeight - 40)) {
+      scroller.scrollTop = top;
+      await frame();
+      collect();
+      if (top + scroller.clientHeight >= scroller.scrollHeight) break;
+    }
+    scroller.scrollTop = start;
+    await frame();
+    return [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, cells]) => cells);
+  });
+}
+
+/** Waits until the page shown has `rows` rows, drawn or not. */
+export async function expectPageRows(page: Page, rows: number): Promise<void> {
+  await expect(page.getByRole("grid", { name: "Query result" })).toHaveAttribute("data-page-rows", String(rows));
 }
