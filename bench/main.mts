@@ -21,6 +21,7 @@
 //                                        #   1 flooding runs); BENCH_TEAM_THINK_MS=500 between a member's pages
 //   BENCH_COMPLETIONS=0 npm run bench    # skip the editor's completion (a table's columns, cold and warm)
 //   BENCH_VIEWS=0 npm run bench          # skip filters and profiles over a stored 10M-row result
+//   BENCH_PAGE_CLICKS=0 npm run bench    # skip "Next page" in Chromium while a 20M-row query streams in and after
 //   BENCH_EDITOR_PAGE=0 npm run bench    # skip the editor page in Chromium (JavaScript and time until it takes keys)
 //   BENCH_DATABRICKS=0 npm run bench     # skip the Databricks path (npm run bench:databricks runs it alone)
 //   npm run bench -- --smoke             # every phase at tiny sizes, 1 repetition, no waiting for quiet
@@ -40,6 +41,7 @@ import { runDatabricks, stopDatabricks } from "./databricks-phase.mjs";
 import { measureEditorPage } from "./editor-page.mjs";
 import { measureFull } from "./full.mjs";
 import { measureHostile } from "./hostile.mjs";
+import { measurePageClicks } from "./page-clicks.mjs";
 import { waitForQuiet } from "./quiet.mjs";
 import { checkSmoke, type Figures, report } from "./report.mjs";
 import { measureScan } from "./scan.mjs";
@@ -51,6 +53,7 @@ import {
   EDITOR_PAGE,
   FULL,
   HOSTILE,
+  PAGE_CLICKS,
   SCAN,
   SIZES,
   SMOKE,
@@ -96,6 +99,7 @@ async function main(): Promise<void> {
     completions: null,
     editorPage: null,
     views: null,
+    pageClicks: null,
   };
   // What the phases in the other files need from this one.
   const ctx: PhaseContext = {
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
     if (TEAM) figures.team = await measureTeam(ctx);
     if (COMPLETIONS) figures.completions = await measureCompletions(ctx);
     if (VIEWS) figures.views = await measureViews(ctx);
+    if (PAGE_CLICKS) figures.pageClicks = await measurePageClicks(ctx);
     if (EDITOR_PAGE) figures.editorPage = await measureEditorPage(ctx);
   } finally {
     fs.rmSync(tmpRoot, { recursive: true, force: true });

@@ -6,8 +6,9 @@ import type { AddTarget } from "./context.mjs";
 import { type EditorPageFigures, reportEditorPage } from "./editor-page.mjs";
 import { type FullFigures, reportFull } from "./full.mjs";
 import { type HostilePhase, reportHostile } from "./hostile.mjs";
+import { type PageClickFigures, reportPageClicks } from "./page-clicks.mjs";
 import { reportScan, type ScanFigures } from "./scan.mjs";
-import { COMPLETIONS, EDITOR_PAGE, FULL, HOSTILE, SCAN, SIZES, TEAM, VIEWS } from "./settings.mjs";
+import { COMPLETIONS, EDITOR_PAGE, FULL, HOSTILE, PAGE_CLICKS, SCAN, SIZES, TEAM, VIEWS } from "./settings.mjs";
 import type { SizeFigures } from "./sizes.mjs";
 import { reportSizes } from "./sizes-report.mjs";
 import { log, table } from "./stats.mjs";
@@ -27,6 +28,7 @@ export interface Figures {
   completions: CompletionFigures | null;
   editorPage: EditorPageFigures | null;
   views: ViewFigures | null;
+  pageClicks: PageClickFigures | null;
   targets?: string[][];
 }
 
@@ -40,6 +42,7 @@ export function report({
   completions,
   editorPage,
   views,
+  pageClicks,
 }: Partial<Figures>): string[][] {
   const targets: string[][] = [];
   const add: AddTarget = (name, measured, goal, pass) => targets.push([name, measured, goal, pass ? "PASS" : "MISS"]);
@@ -55,6 +58,7 @@ export function report({
   if (completions) reportCompletions(completions, add);
   if (editorPage) reportEditorPage(editorPage);
   if (views) reportViews(views, add);
+  if (pageClicks) reportPageClicks(pageClicks, add);
   console.log("\nTargets\n");
   console.log(table(["target", "measured", "goal", "result"], targets));
   const busy = Math.max(
@@ -103,6 +107,10 @@ export function checkSmoke(figures: Figures): void {
   if (COMPLETIONS) {
     const c = figures.completions;
     if (!c || !finite(c.cold.p95Ms) || !finite(c.warm.p95Ms)) problems.push("completion: missing figures");
+  }
+  if (PAGE_CLICKS) {
+    const c = figures.pageClicks;
+    if (!c || !finite(c.ended.p50Ms) || c.ended.count === 0) problems.push("page clicks: missing figures");
   }
   if (VIEWS) {
     const v = figures.views;

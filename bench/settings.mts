@@ -32,6 +32,8 @@ export const FULL = process.env.BENCH_FULL !== "0";
 export const HOSTILE = process.env.BENCH_HOSTILE !== "0";
 /** A team at once (team.mts); BENCH_TEAM=0 skips it. */
 export const TEAM = process.env.BENCH_TEAM !== "0";
+/** Next page in Chromium while rows stream in and after (page-clicks.mts); BENCH_PAGE_CLICKS=0 skips it. */
+export const PAGE_CLICKS = process.env.BENCH_PAGE_CLICKS !== "0";
 /** Filters and profiles over a stored result (views.mts); BENCH_VIEWS=0 skips it. */
 export const VIEWS = process.env.BENCH_VIEWS !== "0";
 /** The editor's completion (completions.mts); BENCH_COMPLETIONS=0 skips it. */
