@@ -17,32 +17,33 @@ const CLICKS = 20;
 /** A member looks at a page this long before the next click. */
 const THINK_MS = 250;
 
-/** Clicks "Next page" and resolves with the ms until the page's first row shows `firstRow`. */
+/**
+ * Clicks "Next page" and resolves with the ms until the page's first row
+ * shows `firstRow`. (Text, not a function: tsx would add helpers to a
+ * function's source that the page does not have.)
+ */
 function clickNext(page: Page, firstRow: number): Promise<number> {
-  return page.evaluate(async (expected) => {
+  const expected = JSON.stringify(firstRow.toLocaleString("en-US"));
+  return page.evaluate(`(async () => {
     const shown = () =>
-      document.querySelector('table.grid tbody tr[aria-rowindex="2"] td.rownum')?.textContent === expected;
-    const button = document.querySelector<HTMLButtonElement>('button[aria-label="Next page"]');
+      document.querySelector('table.grid tbody tr[aria-rowindex="2"] td.rownum')?.textContent === ${expected};
+    const button = document.querySelector('button[aria-label="Next page"]');
     if (!button || button.disabled) throw new Error("Next page is not available");
     const t0 = performance.now();
-    const drawn = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`page with row ${expected} never shown`)), 30_000);
+    const drawn = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error("page never shown")), 30000);
       const observer = new MutationObserver(() => {
         if (!shown()) return;
         observer.disconnect();
         clearTimeout(timer);
         resolve();
       });
-      observer.observe(document.querySelector("table.grid") as Node, {
-        subtree: true,
-        childList: true,
-        characterData: true,
-      });
+      observer.observe(document.querySelector("table.grid"), { subtree: true, childList: true, characterData: true });
     });
     button.click();
     await drawn;
     return performance.now() - t0;
-  }, firstRow.toLocaleString("en-US"));
+  })()`) as Promise<number>;
 }
 
 async function firstRowShown(page: Page): Promise<number> {
