@@ -161,11 +161,13 @@ export async function measureHostile(context: PhaseContext) {
   const timeoutMs = Number(process.env.BENCH_HOSTILE_TIMEOUT_S ?? (context.smoke ? 30 : 120)) * 1000;
   const bodyBytes = bodyLimit(context.cwd);
   const ctx: HostileContext = { ...context, hostileTimeoutMs: timeoutMs };
+  // The baseline: cheap pages with nothing hostile beside them (shorter in the smoke run).
+  const quietS = ctx.smoke ? 1 : 3;
   const inputs: Input[] = [
     {
-      name: "nothing (the cheap pages alone for 3 s)",
+      name: `nothing (the cheap pages alone for ${quietS} s)`,
       bytes: 0,
-      send: () => sleep(3000).then(() => ({ outcome: "–" })),
+      send: () => sleep(quietS * 1000).then(() => ({ outcome: "–" })),
     },
     ...hostileInputs({ smoke: ctx.smoke, bodyBytes }),
   ];

@@ -52,7 +52,7 @@ async function firstRowShown(page: Page): Promise<number> {
 }
 
 export async function measurePageClicks(ctx: PhaseContext) {
-  const rows = ctx.smoke ? 400_000 : 20_000_000;
+  const rows = ctx.smoke ? 200_000 : 20_000_000;
   const clicks = ctx.smoke ? 3 : CLICKS;
   await ctx.waitForQuiet();
   ctx.setStep("page clicks: starting the server");
