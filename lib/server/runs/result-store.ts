@@ -195,6 +195,17 @@ export class ResultStore {
     return storedCsv(this.csvStore(), runId, rowCount, header, downloader);
   }
 
+  /** The DuckDB type names of a stored result's columns, in order (what an export writes each as). */
+  async columnTypes(runId: string): Promise<string[]> {
+    const connection = await this.instance.connect();
+    try {
+      const result = await connection.run(`SELECT * FROM ${resultTable(runId)} LIMIT 0`);
+      return result.columnTypes().map(String);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
   /** What CSV downloads use of the store; the download of every row (csv-batches.ts) writes its files with it. */
   csvStore(): CsvStore {
     return { connect: () => this.instance.connect(), budget: this.budget, tempDir: this.tempDir };
