@@ -6,6 +6,7 @@ import { formatCount, formatDuration } from "@/lib/results/format";
 import type { PageSize } from "@/lib/results/paging";
 import { CellDialog, type OpenCell } from "./CellDialog";
 import { DownloadAllRows } from "./DownloadAllRows";
+import { DownloadMenu } from "./DownloadMenu";
 import { Pagination } from "./Pagination";
 import { RanWith } from "./RanWith";
 import { ResultGrid } from "./ResultGrid";
@@ -57,11 +58,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, emptyMessage }:
           <span className="muted">first page in {formatDuration(run.firstPageMs)}</span>
         )}
         <span className="spacer" />
-        {hasRows && !running && (
-          <a className="button" href={`/api/runs/${run.id}/csv`} download>
-            Download CSV
-          </a>
-        )}
+        {hasRows && !running && <DownloadMenu runId={run.id} rowCount={run.rowCount} />}
       </div>
       <Alert>{state.problem}</Alert>
       {(run.parameters ?? []).length > 0 && <RanWith parameters={run.parameters} />}
