@@ -108,7 +108,8 @@ export function trackedBody(body: ReadableStream<Uint8Array>, tracker: DownloadT
           () => {
             end(entry, "cancelled", "Download cancelled.");
             try {
-              controller.error(new Error("Download cancelled."));
+              // An AbortError: the server ends the response as broken (the browser's download fails) without logging it as a fault.
+              controller.error(new DOMException("Download cancelled.", "AbortError"));
             } catch {}
             reader.cancel().catch(() => {});
           },
