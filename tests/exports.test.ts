@@ -190,6 +190,15 @@ describe("exports of a stored result, read back by an independent reader", () =>
     await expect(storedExport(me, "ab".repeat(16), opts("csv"))).rejects.toThrow(NOT_FOUND);
     await expect(storedExport(me, "../../etc/passwd", opts("csv"))).rejects.toThrow(NOT_FOUND);
     await expect(allRowsExport(other, tricky.id, opts("ndjson"), engineOf)).rejects.toThrow(NOT_FOUND);
+    // A run still running has no whole result yet.
+    const running = await runs.startRun(
+      me,
+      { sql: "SELECT range AS i FROM range(10000000000)", lane: "running", connectionId: "builtin", pageSize: 100 },
+      engine,
+    );
+    for (const format of ["csv", "parquet", "xlsx"] as const)
+      await expect(storedExport(me, running.run.id, opts(format))).rejects.toThrow(/still running/);
+    await runs.cancelRun(me, running.run.id);
   });
 });
 

@@ -27,6 +27,14 @@ export function storedParquet(
   if (!store.budget.pin(runId))
     throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
   const held = store.budget.holding(runId);
+  const estimate = Math.max(1 << 20, held?.bytes ?? 0);
+  if (estimate > store.budget.limits.files) {
+    store.budget.unpin(runId);
+    throw new UserError(
+      "This result is larger than the room this server keeps for download files, and a Parquet file is written whole before it is sent. Download it as CSV, TSV or NDJSON, which stream in pieces.",
+      "busy",
+    );
+  }
   const file = path.join(store.tempDir, `${runId}-${Math.random().toString(36).slice(2)}.parquet`);
   let given = false;
   let writer: DuckDBConnection | null = null;
@@ -34,7 +42,7 @@ export function storedParquet(
     next: async () => {
       if (given) return null;
       given = true;
-      await chargeFile(store, file, downloader, Math.max(1 << 20, held?.bytes ?? 0));
+      await chargeFile(store, file, downloader, estimate);
       writer = await store.connect();
       try {
         await writer.run(exportCopySql(`SELECT ${select} FROM ${table}`, file, "parquet"));
