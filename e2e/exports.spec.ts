@@ -68,6 +68,7 @@ test.describe("downloading a result in every format", () => {
       await expect(page.getByRole("status").filter({ hasText: `Downloaded ${label}: 10 of 10 rows` })).toBeVisible();
     }
 
+    await page.screenshot({ path: "test-results/exports.png" });
     const download = await downloadFormat(page, "Excel (.xlsx)");
     expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
     const book = new ExcelJS.Workbook();

@@ -313,5 +313,18 @@ describe("download progress and cancel", () => {
     }
     expect(tmpFiles()).toEqual([]);
     expect(rt.store.budget.isPinned(big.id)).toBe(false);
+
+    // The browser going away halfway (its download cancelled there, the tab closed) is recorded as stopped.
+    const third = progress.trackDownload(me.id, "progress-cccccccccccccccc");
+    if (!third) throw new Error("not tracked");
+    const { body: left } = await storedExport(me, big.id, opts("xlsx"), third);
+    const leaving = progress.trackedBody(left, third).getReader();
+    await leaving.read();
+    await leaving.cancel();
+    expect(progress.downloadProgress(me.id, "progress-cccccccccccccccc")).toMatchObject({
+      state: "cancelled",
+      message: "The download was stopped before it finished.",
+    });
+    expect(rt.store.budget.isPinned(big.id)).toBe(false);
   });
 });

@@ -20,8 +20,8 @@ export function useDownloads() {
   const start = useCallback((label: string, begin: (id: string) => void) => {
     const id = newDownloadId();
     begin(id);
-    // The newest first; a few are enough to look back at.
-    setDownloads((list) => [{ id, label }, ...list].slice(0, 3));
+    // The newest first; the one before it stays in view too (it may still be going on, with its Cancel).
+    setDownloads((list) => [{ id, label }, ...list].slice(0, 2));
   }, []);
   const dismiss = useCallback((id: string) => setDownloads((list) => list.filter((d) => d.id !== id)), []);
   return { downloads, start, dismiss };
