@@ -15,6 +15,8 @@ export interface StageFormat {
   extension: string;
   bytes?: FileBytes;
   onRows?: (rows: number) => void;
+  /** Bytes a row's text takes besides its values' (see SegmentFormat). */
+  rowOverhead?: number;
 }
 
 const CSV_STAGES: StageFormat = {
@@ -90,7 +92,8 @@ export function csvOfBatches(
     } finally {
       stage.close();
     }
-    const { table, bytes } = stage;
+    const { table } = stage;
+    const bytes = stage.bytes + ((format.rowOverhead ?? 0) * stage.rows) / CSV_BYTES_FACTOR;
     if (stage.rows > 0) {
       const file = path.join(store.tempDir, `${key}-all-${n}.${format.extension}`);
       rowsOf.set(file, stage.rows);

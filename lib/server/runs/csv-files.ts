@@ -38,6 +38,8 @@ export interface SegmentFormat {
   extension: string;
   bytes?: FileBytes;
   onRows?: (rows: number) => void;
+  /** Bytes a row's text takes besides its values' (JSON repeats every column's name in every row). */
+  rowOverhead?: number;
 }
 
 const CSV_SEGMENTS: SegmentFormat = { sql: csvSegmentSql, extension: "csv" };
@@ -160,7 +162,7 @@ export function storedCsv(
   if (!store.budget.pin(runId))
     throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
   const held = store.budget.holding(runId);
-  const rowBytes = held && held.rows > 0 ? held.bytes / held.rows : 0;
+  const rowBytes = (held && held.rows > 0 ? held.bytes / held.rows : 0) + (format.rowOverhead ?? 0) / CSV_BYTES_FACTOR;
   // A segment takes at most half of the room for download files, so two downloads can always go on.
   const maxRows = Math.max(1, Math.floor(store.budget.limits.files / 2 / (CSV_BYTES_FACTOR * Math.max(1, rowBytes))));
   const produce = async (from: number, to: number): Promise<string> => {

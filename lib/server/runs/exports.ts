@@ -26,6 +26,12 @@ type Export = { record: RunRecord; body: ReadableStream<Uint8Array> };
 const TOO_MANY_FOR_EXCEL = (rows: number) =>
   `This result has ${rows.toLocaleString("en-US")} rows; an Excel sheet holds at most ${XLSX_MAX_ROWS.toLocaleString("en-US")}. Download it as CSV, Parquet or NDJSON instead.`;
 
+/** JSON writes every column's name, quoted, with a colon and a comma, in every row (and braces). */
+function rowOverhead(names: readonly string[], options: ExportOptions): number {
+  if (options.format !== "json" && options.format !== "ndjson") return 0;
+  return names.reduce((sum, name) => sum + Buffer.byteLength(name) + 4, 3);
+}
+
 function fileBytes(options: ExportOptions): FileBytes | undefined {
   if (options.format !== "json") return undefined;
   const lines = jsonArrayOfLines();
@@ -79,6 +85,7 @@ export async function storedExport(
         extension: FORMAT_INFO[format].extension,
         bytes: fileBytes(options),
         onRows,
+        rowOverhead: rowOverhead(names, options),
       });
       return { record, body };
     }
@@ -141,6 +148,7 @@ export async function allRowsExport(
         extension: FORMAT_INFO[format].extension,
         bytes: fileBytes(options),
         onRows,
+        rowOverhead: rowOverhead(names, options),
       },
     );
   });
