@@ -2,9 +2,13 @@ import { type ActionResult, failed, UNREACHABLE } from "@/lib/action-result";
 import { type ExportOptions, exportQuery } from "./formats";
 import type { DownloadProgressView } from "./progress";
 
-/** A fresh id for a download the page starts: random, so the page alone can ask about it. */
+/**
+ * A fresh id for a download the page starts: random, so the page alone can
+ * ask about it. `getRandomValues`, not `randomUUID`: the latter exists only on
+ * HTTPS or localhost, and a team's server may be plain HTTP on its network.
+ */
 export function newDownloadId(): string {
-  return crypto.randomUUID().replaceAll("-", "");
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** The address of a run's export in these options (every row: `all`), tracked under `downloadId` when given. */

@@ -70,3 +70,16 @@ describe("Excel cells", () => {
     expect(excelText("=cmd|' /C calc'!A0")).toEqual({ text: "=cmd|' /C calc'!A0", cut: false });
   });
 });
+
+describe("download ids and addresses", () => {
+  it("makes ids the server accepts, and addresses that carry them", async () => {
+    const { newDownloadId, exportUrl } = await import("./client");
+    const { DOWNLOAD_ID } = await import("./progress");
+    const ids = new Set(Array.from({ length: 100 }, newDownloadId));
+    expect(ids.size).toBe(100);
+    for (const id of ids) expect(id).toMatch(DOWNLOAD_ID);
+    expect(
+      exportUrl("ab", { format: "xlsx", bom: false, safe: false }, { all: true, downloadId: "x".repeat(16) }),
+    ).toBe(`/api/runs/ab/export?format=xlsx&all=1&download=${"x".repeat(16)}`);
+  });
+});
