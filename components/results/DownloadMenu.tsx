@@ -32,6 +32,8 @@ export function DownloadMenu({ runId, rowCount }: { runId: string; rowCount: num
         download
         onClick={(event) => {
           event.preventDefault();
+          // The menu closes once a format is chosen; the download's progress shows beside it.
+          event.currentTarget.closest("details")?.removeAttribute("open");
           start(label, (id) => browserDownload(exportUrl(runId, options, { downloadId: id })));
         }}
       >
