@@ -7,9 +7,6 @@ import { EXPORT_FORMATS, type ExportFormat, FORMAT_INFO, isExportFormat } from "
 import { DownloadProgress } from "./DownloadProgress";
 import { useDownloads } from "./useDownloads";
 
-/** Every format but Parquet streams every row as it comes (a Parquet file is written whole, from the stored rows). */
-const ALL_ROWS_FORMATS = EXPORT_FORMATS.filter((f) => f !== "parquet");
-
 /**
  * "Download every row as …": a form POST, because the download runs the query
  * again (the route refuses GET for it, so no link, <img> or prefetch can start
@@ -52,7 +49,7 @@ export function DownloadAllRows({ runId }: { runId: string }) {
             if (isExportFormat(value)) setFormat(value);
           }}
         >
-          {ALL_ROWS_FORMATS.map((f) => (
+          {EXPORT_FORMATS.map((f) => (
             <option key={f} value={f}>
               {FORMAT_INFO[f].label}
             </option>

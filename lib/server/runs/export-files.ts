@@ -1,12 +1,14 @@
 import "server-only";
 import fs from "node:fs";
 import path from "node:path";
-import type { DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
 import { UserError } from "@/lib/action-result";
+import { releaseNativeMemory } from "../native-memory";
+import { chunkBytes } from "./chunk-bytes";
 import { type CsvStore, chargeFile, csvFileStream, fileWritten } from "./csv-files";
-import { fileKey } from "./csv-settings";
+import { FILE_WAIT_MS, fileKey } from "./csv-settings";
 import { exportCopySql } from "./export-sql";
-import { resultTable } from "./store-sql";
+import { createTableSql, resultTable } from "./store-sql";
 
 /**
  * A stored result as one Parquet file written by DuckDB's own writer (a
@@ -60,6 +62,85 @@ export function storedParquet(
       fs.rmSync(file, { force: true });
       store.budget.release(fileKey(file));
       store.budget.unpin(runId);
+    },
+  });
+}
+
+/**
+ * Every row of a re-run query as one Parquet file: the batches are appended
+ * to a table of the store on disk (DuckDB spills past its memory limit), each
+ * charged to the download files' room before it is appended, then DuckDB's
+ * writer makes the file from it and the table is dropped; the file streams
+ * out and is removed. Rows are counted as they are staged; bytes flow once
+ * the file is written. `stop` stops the statement; `onEnd` runs once.
+ */
+export function parquetOfBatches(
+  store: CsvStore,
+  key: string,
+  types: DuckDBType[],
+  batches: AsyncIterable<DuckDBDataChunk>,
+  select: (table: string) => string,
+  {
+    stop,
+    onEnd,
+    downloader,
+    onRows,
+  }: { stop: () => void; onEnd: () => void; downloader: string; onRows: (rows: number) => void },
+): ReadableStream<Uint8Array> {
+  const table = `p_${key}`;
+  const tableKey = fileKey(path.join(store.tempDir, `${table}.table`));
+  const file = path.join(store.tempDir, `${key}-all.parquet`);
+  let given = false;
+  let connection: DuckDBConnection | null = null;
+  let stopped = false;
+  return csvFileStream(new Uint8Array(0), {
+    next: async () => {
+      if (given) return null;
+      given = true;
+      connection = await store.connect();
+      await connection.run(createTableSql(table, types.map(String)));
+      store.budget.open(tableKey, downloader, { file: true });
+      const appender = await connection.createAppender(table);
+      let chunks = 0;
+      try {
+        for await (const chunk of batches) {
+          if (stopped) throw new UserError("The download was stopped.");
+          if (!(await store.budget.chargeFile(tableKey, chunkBytes(chunk, types), FILE_WAIT_MS))) {
+            throw new UserError(
+              "The server has no room for this Parquet file: every row of this result is more than the room it keeps for download files. Download every row as CSV, TSV or NDJSON, which stream in pieces.",
+              "busy",
+            );
+          }
+          appender.appendDataChunk(chunk);
+          onRows(chunk.rowCount);
+          if (++chunks % 16 === 0) releaseNativeMemory();
+        }
+      } finally {
+        appender.closeSync();
+      }
+      const held = store.budget.holding(tableKey);
+      await chargeFile(store, file, downloader, Math.max(1 << 20, held?.bytes ?? 0));
+      await connection.run(exportCopySql(`SELECT ${select(table)} FROM ${table}`, file, "parquet"));
+      fileWritten(store, file);
+      await connection.run(`DROP TABLE ${table}`);
+      store.budget.release(tableKey);
+      return file;
+    },
+    sent: () => store.budget.release(fileKey(file)),
+    stop: () => {
+      stopped = true;
+      stop();
+      connection?.interrupt();
+    },
+    end: async () => {
+      if (connection) {
+        await connection.run(`DROP TABLE IF EXISTS ${table}`).catch(() => {});
+        connection.closeSync();
+      }
+      fs.rmSync(file, { force: true });
+      store.budget.release(tableKey);
+      store.budget.release(fileKey(file));
+      onEnd();
     },
   });
 }

@@ -15,7 +15,7 @@ import type { FileBytes } from "./csv-files";
 import { storedCsv } from "./csv-files";
 import type { DownloadTracker } from "./download-progress";
 import { runAgain } from "./downloads";
-import { storedParquet } from "./export-files";
+import { parquetOfBatches, storedParquet } from "./export-files";
 import { type ExportColumn, exportCopySql, exportSelectList, rowRangeSql } from "./export-sql";
 import { resultTable } from "./store-sql";
 import { xlsxStream } from "./xlsx";
@@ -93,11 +93,12 @@ export async function storedExport(
 }
 
 /**
- * Every row of a run whose stored result was cut at the cap, in any format
- * but Parquet: its single query runs again (see `runAgain`) and its rows
- * stream through stages of one row group into DuckDB's writer (CSV, TSV,
- * JSON, NDJSON) or the XLSX writer, stored nowhere. A result that was not
- * cut comes from the store.
+ * Every row of a run whose stored result was cut at the cap, in any format:
+ * its single query runs again (see `runAgain`) and its rows stream through
+ * stages of one row group into DuckDB's writer (CSV, TSV, JSON, NDJSON) or
+ * the XLSX writer, stored nowhere; for Parquet, whose file is written whole,
+ * into a table of download files first (export-files.ts). A result that was
+ * not cut comes from the store.
  */
 export async function allRowsExport(
   actor: Caller,
@@ -109,10 +110,6 @@ export async function allRowsExport(
 ): Promise<Export> {
   const record = await readable(actor, id);
   if (!record.truncated) return storedExport(actor, id, options, tracker);
-  if (options.format === "parquet")
-    throw new UserError(
-      "Parquet downloads come from the stored result: a Parquet file cannot be written as rows stream past. Download every row as CSV, NDJSON or TSV, or download the stored rows as Parquet.",
-    );
   const rt = await runtime();
   const store = rt.store.csvStore();
   const onRows = (rows: number) => tracker?.addRows(rows);
@@ -122,6 +119,14 @@ export async function allRowsExport(
     const select = exportSelectList(columns, options);
     const names = columns.map((c) => c.name);
     const types = result.columns.map((c) => c.storageType);
+    if (options.format === "parquet") {
+      return parquetOfBatches(store, key, types, result.batches, () => select, {
+        stop,
+        onEnd,
+        downloader: actor.id,
+        onRows,
+      });
+    }
     if (options.format === "xlsx") {
       const rows = stagedTextRows(store, key, types, result.batches, select);
       const end = async () => {
