@@ -135,5 +135,11 @@ test.describe("downloading a result in every format", () => {
     expect((await page.request.get("/api/downloads/forged-id-0123456789abcdef")).status()).toBe(404);
     const cross = await page.request.post(`${href}&all=1`, { headers: { Origin: "https://evil.example" } });
     expect(cross.status()).toBe(403);
+    // Cancelling is for the download's own page: another site cannot stop it.
+    const cancel = await page.request.delete("/api/downloads/forged-id-0123456789abcdef", {
+      headers: { Origin: "https://evil.example" },
+    });
+    expect(cancel.status()).toBe(403);
+    expect((await page.request.delete("/api/downloads/forged-id-0123456789abcdef")).status()).toBe(404);
   });
 });
