@@ -13,6 +13,7 @@
 //   BENCH_REPORT=out.json npm run bench  # print the tables of a saved run again, measuring nothing
 //   BENCH_SCAN=0 npm run bench           # skip the query over the 5M-row sample table
 //   BENCH_FULL=0 npm run bench           # skip the download of every row past the row cap
+//   BENCH_EXPORTS=0 npm run bench        # skip the exports in every format (BENCH_EXPORTS_ROWS, default 1M)
 //   BENCH_SIZES=0 npm run bench          # skip the result-size phases (e.g. to run only the two below)
 //   BENCH_HOSTILE=0 npm run bench        # skip the event-loop delay under hostile input (statements,
 //                                        #   notebook imports, titles at the input limits)
@@ -39,6 +40,7 @@ import { measureCompletions } from "./completions.mjs";
 import type { PhaseContext } from "./context.mjs";
 import { runDatabricks, stopDatabricks } from "./databricks-phase.mjs";
 import { measureEditorPage } from "./editor-page.mjs";
+import { measureExports } from "./exports.mjs";
 import { measureFull } from "./full.mjs";
 import { measureHostile } from "./hostile.mjs";
 import { measurePageClicks } from "./page-clicks.mjs";
@@ -51,6 +53,7 @@ import {
   cwd,
   DATABRICKS,
   EDITOR_PAGE,
+  EXPORTS,
   FULL,
   HOSTILE,
   PAGE_CLICKS,
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     results: [],
     scan: null,
     full: null,
+    exports: null,
     hostile: null,
     team: null,
     completions: null,
@@ -115,6 +119,7 @@ async function main(): Promise<void> {
     for (const n of SIZES) figures.results.push(await measureSize(ctx, n));
     if (SCAN) figures.scan = await measureScan(ctx);
     if (FULL && SIZES.length > 0) figures.full = await measureFull(ctx, Math.max(...SIZES));
+    if (EXPORTS) figures.exports = await measureExports(ctx);
     if (HOSTILE) figures.hostile = await measureHostile(ctx);
     if (TEAM) figures.team = await measureTeam(ctx);
     if (COMPLETIONS) figures.completions = await measureCompletions(ctx);

@@ -4,11 +4,23 @@ import type { Build, machine } from "./build.mjs";
 import { type CompletionFigures, reportCompletions } from "./completions.mjs";
 import type { AddTarget } from "./context.mjs";
 import { type EditorPageFigures, reportEditorPage } from "./editor-page.mjs";
+import { type ExportFigures, reportExports } from "./exports.mjs";
 import { type FullFigures, reportFull } from "./full.mjs";
 import { type HostilePhase, reportHostile } from "./hostile.mjs";
 import { type PageClickFigures, reportPageClicks } from "./page-clicks.mjs";
 import { reportScan, type ScanFigures } from "./scan.mjs";
-import { COMPLETIONS, EDITOR_PAGE, FULL, HOSTILE, PAGE_CLICKS, SCAN, SIZES, TEAM, VIEWS } from "./settings.mjs";
+import {
+  COMPLETIONS,
+  EDITOR_PAGE,
+  EXPORTS,
+  FULL,
+  HOSTILE,
+  PAGE_CLICKS,
+  SCAN,
+  SIZES,
+  TEAM,
+  VIEWS,
+} from "./settings.mjs";
 import type { SizeFigures } from "./sizes.mjs";
 import { reportSizes } from "./sizes-report.mjs";
 import { log, table } from "./stats.mjs";
@@ -23,6 +35,8 @@ export interface Figures {
   results: SizeFigures[];
   scan: ScanFigures | null;
   full: FullFigures | null;
+  /** Absent from figures saved before the export phase. */
+  exports?: ExportFigures | null;
   hostile: HostilePhase | null;
   team: TeamFigures | null;
   completions: CompletionFigures | null;
@@ -37,6 +51,7 @@ export function report({
   results = [],
   scan,
   full,
+  exports,
   hostile,
   team,
   completions,
@@ -53,6 +68,7 @@ export function report({
       full,
       results.find((r) => r.rows === full.rows),
     );
+  if (exports) reportExports(exports, add);
   if (hostile) reportHostile(hostile, add);
   if (team) reportTeam(team, add);
   if (completions) reportCompletions(completions, add);
@@ -74,6 +90,8 @@ export function report({
   return targets;
 }
 
+const median0 = (values: number[]): number => (values.length > 0 ? values[0] : Number.NaN);
+
 /**
  * BENCH_SMOKE=1: every phase that was to run ran and produced figures. The
  * targets are not checked (tiny sizes on a busy machine say nothing of them).
@@ -87,6 +105,14 @@ export function checkSmoke(figures: Figures): void {
     problems.push("table scan: missing figures");
   if (FULL && SIZES.length > 0 && !(figures.full && finite(figures.full.ms) && figures.full.runs.length > 0))
     problems.push("full download: missing figures");
+  if (EXPORTS) {
+    const e = figures.exports;
+    const missing = ["csv", "tsv", "json", "ndjson", "parquet", "xlsx"].filter(
+      (f) => !(e?.formats[f] && finite(median0(e.formats[f].ms)) && e.formats[f].bytes > 0),
+    );
+    if (!e || missing.length > 0 || !finite(e.duck.ms))
+      problems.push(`exports: missing figures (${missing.join(", ")})`);
+  }
   if (HOSTILE) {
     const inputs = figures.hostile?.inputs ?? [];
     if (inputs.length < 2) problems.push("hostile inputs: none measured");

@@ -28,6 +28,8 @@ export const QUIET_WAIT_S = Number(process.env.BENCH_QUIET_WAIT ?? (SMOKE ? 0 : 
 export const SCAN = process.env.BENCH_SCAN !== "0";
 /** Also measure downloading every row of a result cut at the cap (full.mts); BENCH_FULL=0 skips it. */
 export const FULL = process.env.BENCH_FULL !== "0";
+/** Exports of a stored result in every format (exports.mts); BENCH_EXPORTS=0 skips it. */
+export const EXPORTS = process.env.BENCH_EXPORTS !== "0";
 /** Event-loop delay under hostile input (hostile.mts); BENCH_HOSTILE=0 skips it. */
 export const HOSTILE = process.env.BENCH_HOSTILE !== "0";
 /** A team at once (team.mts); BENCH_TEAM=0 skips it. */

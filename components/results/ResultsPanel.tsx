@@ -8,6 +8,7 @@ import type { PageSize } from "@/lib/results/paging";
 import { readCell } from "@/lib/results/reads";
 import { CellDialog, type OpenCell } from "./CellDialog";
 import { DownloadAllRows } from "./DownloadAllRows";
+import { DownloadMenu } from "./DownloadMenu";
 import { FilterChips, ResultSearch } from "./FilterBar";
 import { type FilterAnchor, FilterPopover } from "./FilterPopover";
 import { Pagination } from "./Pagination";
@@ -108,11 +109,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
           </span>
         )}
         {canFilter && onFilter && <ResultSearch filter={filter} onChange={onFilter} />}
-        {hasRows && !running && (
-          <a className="button" href={`/api/runs/${run.id}/csv`} download>
-            Download CSV
-          </a>
-        )}
+        {hasRows && !running && <DownloadMenu runId={run.id} rowCount={run.rowCount} />}
       </div>
       <Alert>{state.problem}</Alert>
       {(run.parameters ?? []).length > 0 && <RanWith parameters={run.parameters} />}

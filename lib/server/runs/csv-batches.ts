@@ -4,10 +4,25 @@ import path from "node:path";
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
 import { releaseNativeMemory } from "../native-memory";
 import { chunkBytes } from "./chunk-bytes";
-import { type CsvStore, chargeFile, csvFileStream, fileWritten } from "./csv-files";
+import { type CsvStore, chargeFile, csvFileStream, type FileBytes, fileWritten } from "./csv-files";
 import { CSV_BYTES_FACTOR, CSV_SEGMENTS_AHEAD, fileKey } from "./csv-settings";
 import { Stage } from "./staging";
 import { csvCopySql } from "./store-sql";
+
+/** How the stages of a full download are written: DuckDB's SQL writing a stage table to a file, and as the CSV path's `SegmentFormat`. */
+export interface StageFormat {
+  sql: (stage: string, file: string) => string;
+  extension: string;
+  bytes?: FileBytes;
+  onRows?: (rows: number) => void;
+  /** Bytes a row's text takes besides its values' (see SegmentFormat). */
+  rowOverhead?: number;
+}
+
+const CSV_STAGES: StageFormat = {
+  sql: (stage, file) => csvCopySql(`SELECT * FROM ${stage}`, file),
+  extension: "csv",
+};
 
 /**
  * Rows streamed from an engine as CSV bytes, stored nowhere: each stage of
@@ -26,7 +41,9 @@ export function csvOfBatches(
   batches: AsyncIterable<DuckDBDataChunk>,
   header: string,
   { stop, onEnd, downloader }: { stop: () => void; onEnd: () => void; downloader: string },
+  format: StageFormat = CSV_STAGES,
 ): ReadableStream<Uint8Array> {
+  const rowsOf = new Map<string, number>();
   const maxStageBytes = Math.max(1, store.budget.limits.files / 2 / CSV_BYTES_FACTOR);
   const source = batches[Symbol.asyncIterator]();
   const files = new Set<string>();
@@ -75,8 +92,13 @@ export function csvOfBatches(
     } finally {
       stage.close();
     }
-    const { table, bytes } = stage;
-    if (stage.rows > 0) return { table, file: path.join(store.tempDir, `${key}-all-${n}.csv`), bytes };
+    const { table } = stage;
+    const bytes = stage.bytes + ((format.rowOverhead ?? 0) * stage.rows) / CSV_BYTES_FACTOR;
+    if (stage.rows > 0) {
+      const file = path.join(store.tempDir, `${key}-all-${n}.${format.extension}`);
+      rowsOf.set(file, stage.rows);
+      return { table, file, bytes };
+    }
     await appender.run(`DROP TABLE ${table}`);
     stages.delete(table);
     return null;
@@ -87,7 +109,7 @@ export function csvOfBatches(
     await chargeFile(store, stage.file, downloader, CSV_BYTES_FACTOR * stage.bytes);
     const writer = await store.connect();
     try {
-      await writer.run(csvCopySql(`SELECT * FROM ${stage.table}`, stage.file));
+      await writer.run(format.sql(stage.table, stage.file));
       await writer.run(`DROP TABLE ${stage.table}`);
       stages.delete(stage.table);
     } finally {
@@ -115,7 +137,10 @@ export function csvOfBatches(
     sent: (file) => {
       files.delete(file);
       store.budget.release(fileKey(file));
+      format.onRows?.(rowsOf.get(file) ?? 0);
+      rowsOf.delete(file);
     },
+    bytes: format.bytes,
     end,
     stop,
   });

@@ -22,6 +22,28 @@ export interface CsvStore {
   tempDir: string;
 }
 
+/** Bytes a download adds around and in between its files' bytes. */
+export interface FileBytes {
+  transform: (chunk: Uint8Array) => Uint8Array;
+  tail: () => Uint8Array | null;
+}
+
+/**
+ * How a download's segments are written: DuckDB's SQL that writes rows
+ * [from, to) of a stored table to a file (CSV by default), the files' bytes
+ * as sent, and who is told of rows once their segment is sent.
+ */
+export interface SegmentFormat {
+  sql: (table: string, from: number, to: number, file: string) => string;
+  extension: string;
+  bytes?: FileBytes;
+  onRows?: (rows: number) => void;
+  /** Bytes a row's text takes besides its values' (JSON repeats every column's name in every row). */
+  rowOverhead?: number;
+}
+
+const CSV_SEGMENTS: SegmentFormat = { sql: csvSegmentSql, extension: "csv" };
+
 /**
  * A CSV download made of temporary files: the header, then each file `next`
  * gives, in order, until it gives null; each file is removed once sent
@@ -30,17 +52,20 @@ export interface CsvStore {
  * Spent read buffers are collected now and then (see native-memory.ts).
  */
 export function csvFileStream(
-  header: string,
+  header: string | Uint8Array,
   {
     next,
     sent,
     end,
     stop = () => {},
+    bytes = { transform: (chunk) => chunk, tail: () => null },
   }: {
     next: () => Promise<string | null>;
     sent: (file: string) => void;
     end: () => Promise<void>;
     stop?: () => void;
+    /** How the files' bytes become the download's (a JSON array is made of NDJSON files), and what ends it. */
+    bytes?: FileBytes;
   },
 ): ReadableStream<Uint8Array> {
   let current: fs.ReadStream | null = null;
@@ -63,6 +88,8 @@ export function csvFileStream(
           const file = await next();
           if (file === null) {
             await finish();
+            const tail = bytes.tail();
+            if (tail) controller.enqueue(tail);
             controller.close();
             return;
           }
@@ -80,7 +107,9 @@ export function csvFileStream(
             sinceRelease = 0;
             releaseNativeMemory();
           }
-          controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          const out = bytes.transform(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          if (out.byteLength === 0) continue;
+          controller.enqueue(out);
           return;
         }
         reader = null;
@@ -93,7 +122,7 @@ export function csvFileStream(
   };
   return new ReadableStream<Uint8Array>({
     start: (controller) => {
-      controller.enqueue(new TextEncoder().encode(header));
+      controller.enqueue(typeof header === "string" ? new TextEncoder().encode(header) : header);
     },
     pull: (controller) => {
       work = pull(controller);
@@ -119,10 +148,12 @@ export function storedCsv(
   store: CsvStore,
   runId: string,
   rowCount: number,
-  header: string,
+  header: string | Uint8Array,
   downloader: string,
+  format: SegmentFormat = CSV_SEGMENTS,
 ): ReadableStream<Uint8Array> {
   const table = resultTable(runId);
+  const rowsOf = new Map<string, number>();
   let next = 0;
   // Segments being written, in order; each resolves to its file.
   const ahead: Promise<string>[] = [];
@@ -131,16 +162,20 @@ export function storedCsv(
   if (!store.budget.pin(runId))
     throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
   const held = store.budget.holding(runId);
-  const rowBytes = held && held.rows > 0 ? held.bytes / held.rows : 0;
+  const rowBytes = (held && held.rows > 0 ? held.bytes / held.rows : 0) + (format.rowOverhead ?? 0) / CSV_BYTES_FACTOR;
   // A segment takes at most half of the room for download files, so two downloads can always go on.
   const maxRows = Math.max(1, Math.floor(store.budget.limits.files / 2 / (CSV_BYTES_FACTOR * Math.max(1, rowBytes))));
   const produce = async (from: number, to: number): Promise<string> => {
-    const file = path.join(store.tempDir, `${runId}-${from}-${Math.random().toString(36).slice(2)}.csv`);
+    const file = path.join(
+      store.tempDir,
+      `${runId}-${from}-${Math.random().toString(36).slice(2)}.${format.extension}`,
+    );
     files.add(file);
+    rowsOf.set(file, to - from);
     await chargeFile(store, file, downloader, CSV_BYTES_FACTOR * rowBytes * (to - from));
     const connection = await store.connect();
     try {
-      await connection.run(csvSegmentSql(table, from, to, file));
+      await connection.run(format.sql(table, from, to, file));
     } finally {
       connection.closeSync();
     }
@@ -168,7 +203,10 @@ export function storedCsv(
     sent: (file) => {
       files.delete(file);
       store.budget.release(fileKey(file));
+      format.onRows?.(rowsOf.get(file) ?? 0);
+      rowsOf.delete(file);
     },
+    bytes: format.bytes,
     // Let in-flight segments finish before removing their files.
     end: async () => {
       await Promise.allSettled(ahead);

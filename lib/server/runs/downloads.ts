@@ -6,7 +6,7 @@ import { bindStatement } from "@/lib/sql/parameters";
 import { splitStatements } from "@/lib/sql/split";
 import { isQuery } from "@/lib/sql/statement-kind";
 import type { Caller } from "../auth/caller";
-import type { Engine, EngineSession } from "../engines/types";
+import type { Engine, EngineSession, StatementResult } from "../engines/types";
 import { runtime } from "../runtime";
 import { readable, stored } from "./access";
 import type { RunRecord } from "./catalog";
@@ -44,6 +44,38 @@ export async function allRowsCsv(
 ): Promise<{ record: RunRecord; body: ReadableStream<Uint8Array> }> {
   const record = await readable(actor, id);
   if (!record.truncated) return csvDownload(actor, id);
+  const rt = await runtime();
+  const body = await runAgain(actor, record, engineOf, leave, (result, stream) =>
+    csvOfBatches(
+      rt.store.csvStore(),
+      randomUUID().replaceAll("-", ""),
+      result.columns.map((c) => c.storageType),
+      result.batches,
+      csvLine(result.columns.map((c) => c.name)),
+      { ...stream, downloader: actor.id },
+    ),
+  );
+  return { record, body };
+}
+
+/** How a full download's rows become its body: `stop` stops the statement, `onEnd` runs once however the body ends. */
+export type BodyOfRows = (
+  result: Extract<StatementResult, { kind: "rows" }>,
+  stream: { stop: () => void; onEnd: () => void },
+) => ReadableStream<Uint8Array>;
+
+/**
+ * Runs a truncated run's single query again for a full download, in a slot
+ * of its member's (waiting if need be), with the run's parameter values,
+ * under the statement timeout; `body` makes the download of its rows.
+ */
+export async function runAgain(
+  actor: Caller,
+  record: RunRecord,
+  engineOf: (connectionId: string) => Promise<Engine>,
+  leave: AbortSignal | undefined,
+  body: BodyOfRows,
+): Promise<ReadableStream<Uint8Array>> {
   refuseWhileStopping();
   if (record.owner !== actor.id)
     throw new UserError("Only the person who ran this query can download all of its rows: it runs again.", "forbidden");
@@ -90,16 +122,7 @@ export async function allRowsCsv(
       bound?.values,
     );
     if (result.kind !== "rows") throw new UserError("The statement no longer returns rows.");
-    const rt = await runtime();
-    const body = csvOfBatches(
-      rt.store.csvStore(),
-      randomUUID().replaceAll("-", ""),
-      result.columns.map((c) => c.storageType),
-      result.batches,
-      csvLine(result.columns.map((c) => c.name)),
-      { stop: () => controller.abort(), onEnd: finish, downloader: actor.id },
-    );
-    return { record, body };
+    return body(result, { stop: () => controller.abort(), onEnd: finish });
   } catch (error) {
     finish();
     throw timedOut(controller.signal, error) ? new UserError(timeoutMessage()) : error;

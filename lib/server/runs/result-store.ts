@@ -6,7 +6,6 @@ import { LRUCache } from "lru-cache";
 import { isFiltered, type ResultFilter } from "@/lib/results/filters";
 import type { ColumnProfile } from "@/lib/results/profile";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
-import { sqlString } from "@/lib/sql/quote";
 import { duckdbSettings } from "../engines/duckdb/warehouse";
 import type { StoredColumn } from "../engines/types";
 import { type BudgetLimits, StoreBudget } from "./budget";
@@ -226,16 +225,23 @@ export class ResultStore {
     return this.profiles.of(runId, column);
   }
 
-  /** The DuckDB types of a stored result's columns c0…cN, in order (read once: a result's columns never change). */
+  /**
+   * The DuckDB type names of a stored result's columns c0…cN, in order: what
+   * filters compare as and exports write each as. Read once (a result's
+   * columns never change).
+   */
   async columnTypes(runId: string): Promise<string[]> {
     const known = this.types.get(runId);
     if (known) return known;
-    const rows = await this.read(
-      `SELECT data_type FROM duckdb_columns() WHERE database_name = current_database() AND table_name = ${sqlString(resultTable(runId))} ORDER BY column_index`,
-    );
-    const types = rows.map(([type]) => String(type));
-    if (types.length > 0) this.types.set(runId, types);
-    return types;
+    const connection = await this.instance.connect();
+    try {
+      const result = await connection.run(`SELECT * FROM ${resultTable(runId)} LIMIT 0`);
+      const types = result.columnTypes().map(String);
+      this.types.set(runId, types);
+      return types;
+    } finally {
+      connection.closeSync();
+    }
   }
 
   private pageFrom(rows: unknown[][], window: { offset: number }): Page {
