@@ -1,13 +1,13 @@
 "use client";
 
 import { useState } from "react";
+import { ResultChart } from "@/components/charts/ResultChart";
 import { RunResults } from "@/components/results/RunResults";
 import type { RunnerState } from "@/components/results/useRun";
 import { defaultChartSpec } from "@/lib/charts/default-spec";
 import type { ChartSpec, NotebookCell } from "@/lib/notebooks/types";
 import type { PageSize } from "@/lib/results/paging";
 import { formatTime } from "@/lib/time";
-import { CellChart } from "./CellChart";
 
 /** A SQL cell's result: who ran it and when, the paginated grid with CSV download, and its chart. */
 export function CellResult({
@@ -42,7 +42,7 @@ export function CellResult({
       )}
       <RunResults state={state} elapsedMs={elapsedMs} onPage={onPage} onSort={onSort} />
       {chartable && run && (cell.chart || editingChart) && (
-        <CellChart
+        <ResultChart
           runId={run.id}
           columns={run.columns}
           spec={cell.chart}
