@@ -7,7 +7,7 @@ import { reachesUser, sharedWithUser } from "./permissions";
 
 /** What a save writes: the fields a version of the query has. */
 export type QueryFields = Pick<Query, "title" | "description" | "sql" | "connectionId"> &
-  Partial<Pick<Query, "parameters">>;
+  Partial<Pick<Query, "parameters" | "chart">>;
 
 export async function insertQuery(db: Db, ownerId: string, fields: QueryFields): Promise<Query> {
   return db.transaction(async (tx) => {
@@ -17,7 +17,14 @@ export async function insertQuery(db: Db, ownerId: string, fields: QueryFields):
       .returning();
     await tx
       .insert(queryVersions)
-      .values({ queryId: row.id, version: 1, savedBy: ownerId, ...fields, parameters: row.parameters });
+      .values({
+        queryId: row.id,
+        version: 1,
+        savedBy: ownerId,
+        ...fields,
+        parameters: row.parameters,
+        chart: row.chart,
+      });
     return row;
   });
 }
@@ -50,10 +57,15 @@ export async function updateQueryIfVersion(
       .where(and(eq(queries.id, id), eq(queries.version, baseVersion)))
       .returning();
     if (!row) return null;
-    // A save that leaves the parameters out keeps them.
-    await tx
-      .insert(queryVersions)
-      .values({ queryId: id, version: row.version, savedBy: userId, ...fields, parameters: row.parameters });
+    // A save that leaves the parameters or the chart out keeps them.
+    await tx.insert(queryVersions).values({
+      queryId: id,
+      version: row.version,
+      savedBy: userId,
+      ...fields,
+      parameters: row.parameters,
+      chart: row.chart,
+    });
     return row;
   });
 }
