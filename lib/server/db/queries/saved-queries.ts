@@ -15,16 +15,14 @@ export async function insertQuery(db: Db, ownerId: string, fields: QueryFields):
       .insert(queries)
       .values({ id: randomUUID(), ownerId, updatedBy: ownerId, version: 1, ...fields })
       .returning();
-    await tx
-      .insert(queryVersions)
-      .values({
-        queryId: row.id,
-        version: 1,
-        savedBy: ownerId,
-        ...fields,
-        parameters: row.parameters,
-        chart: row.chart,
-      });
+    await tx.insert(queryVersions).values({
+      queryId: row.id,
+      version: 1,
+      savedBy: ownerId,
+      ...fields,
+      parameters: row.parameters,
+      chart: row.chart,
+    });
     return row;
   });
 }
