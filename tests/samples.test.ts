@@ -156,8 +156,11 @@ describe("samples.nyctaxi.trips is shaped like real taxi data", () => {
   });
 
   it("has busy zones, airports far away and dear, and Manhattan short trips", async () => {
-    const top = await all("SELECT pickup_zip FROM trips GROUP BY 1 ORDER BY count(*) DESC LIMIT 2");
-    expect(top.map((z) => z.pickup_zip)).toEqual(["11430", "11371"]);
+    const top = (await all("SELECT pickup_zip FROM trips GROUP BY 1 ORDER BY count(*) DESC LIMIT 3")).map(
+      (z) => z.pickup_zip,
+    );
+    expect(top[0]).toBe("11430");
+    expect(top).toContain("11371");
     const zones = await one(`SELECT
       avg(fare_amount) FILTER (pickup_zip = 11430 AND fare_amount > 0) AS jfk,
       avg(fare_amount) FILTER (pickup_zip < 10300 AND dropoff_zip < 10300 AND fare_amount > 0) AS manhattan,
