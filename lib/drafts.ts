@@ -1,3 +1,4 @@
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 
 /**
@@ -12,6 +13,8 @@ export interface DraftBackup {
   revision: number;
   /** The parameter widgets and their values (absent in copies kept before parameters existed). */
   parameters?: ParameterSpec[];
+  /** The chart of the tab's result (absent in copies kept before editor charts existed). */
+  chart?: ChartSpec | null;
 }
 
 const PREFIX = "lakebook.tab.";

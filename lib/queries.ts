@@ -1,3 +1,4 @@
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { RunView } from "@/lib/results/types";
 import type { Level } from "@/lib/sharing";
 import type { ParameterSpec } from "@/lib/sql/parameters";
@@ -20,6 +21,8 @@ export interface QueryView extends QueryListItem {
   sql: string;
   /** The widgets of its `:name` parameters, with their default values. */
   parameters: ParameterSpec[];
+  /** The chart shown under its result, if it has one. */
+  chart: ChartSpec | null;
   /** The latest run of its saved SQL, by anyone with access, if its result is still stored. */
   lastRun: (RunView & { ranBy: string }) | null;
 }
@@ -39,6 +42,7 @@ export interface SaveConflict {
     title: string;
     description: string;
     sql: string;
+    chart: ChartSpec | null;
     updatedByName: string;
     updatedAt: string;
   };

@@ -1,3 +1,5 @@
+import { tripsSql } from "./samples-trips";
+
 /**
  * SQL that generates the built-in warehouse's sample data, deterministically
  * (hashes of row numbers, no downloads). It runs inside a database attached as
@@ -5,37 +7,7 @@
  * to check results independently of the app.
  */
 export function sampleDataSql(tripsRows: number): string[] {
-  return [...nyctaxiSql(tripsRows), ...tpchSql(), ...demoSql()];
-}
-
-function nyctaxiSql(rows: number): string[] {
-  return [
-    "CREATE SCHEMA nyctaxi",
-    // trip_id starts above 2^53 so any code that turns BIGINT into a JS number shows it.
-    `CREATE TABLE nyctaxi.trips AS
-WITH b AS (SELECT i, hash(i) AS h1, hash(i + 7919) AS h2, hash(i * 31 + 17) AS h3 FROM range(${Math.trunc(rows)}) t(i))
-SELECT
-  (9007199254740993 + i)::BIGINT AS trip_id,
-  (1 + h1 % 2)::INTEGER AS vendor_id,
-  TIMESTAMP '2024-01-01' + to_microseconds((h1 % 31622400000000)::BIGINT) AS tpep_pickup_datetime,
-  TIMESTAMP '2024-01-01' + to_microseconds((h1 % 31622400000000)::BIGINT + 60000000 + (h2 % 3600000000)::BIGINT) AS tpep_dropoff_datetime,
-  CASE WHEN h3 % 50 = 0 THEN NULL ELSE (1 + h3 % 6)::INTEGER END AS passenger_count,
-  round((h2 % 20000) / 1000.0 + 0.3, 3)::DOUBLE AS trip_distance,
-  ((250 + h2 % 9000) / 100.0)::DECIMAL(10,2) AS fare_amount,
-  ((h3 % 1500) / 100.0)::DECIMAL(10,2) AS tip_amount,
-  ((250 + h2 % 9000 + h3 % 1500) / 100.0)::DECIMAL(12,2) AS total_amount,
-  ['Credit card', 'Cash', 'No charge', 'Dispute'][(1 + h3 % 4)::BIGINT] AS payment_type,
-  (h1 % 97 = 0) AS store_and_fwd_flag,
-  (10001 + h2 % 300)::INTEGER AS pickup_zip,
-  (10001 + h3 % 300)::INTEGER AS dropoff_zip,
-  CASE h1 % 1000
-    WHEN 0 THEN 'Driver said: "no, thanks", then left'
-    WHEN 1 THEN ''
-    WHEN 2 THEN E'Two lines:\\nsecond, with comma'
-    WHEN 3 THEN 'Café – Zürich → 東京 🚕'
-    ELSE NULL END AS notes
-FROM b`,
-  ];
+  return [...tripsSql(tripsRows), ...tpchSql(), ...demoSql()];
 }
 
 const NATIONS: [number, string, number][] = [

@@ -1,3 +1,4 @@
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { Place } from "@/lib/results/types";
 import type { Level } from "@/lib/sharing";
 import type { ParameterSpec } from "@/lib/sql/parameters";
@@ -16,6 +17,8 @@ export interface EditorTabView {
   sql: string;
   /** The draft's parameter widgets and their current values. */
   parameters: ParameterSpec[];
+  /** The draft's chart of its result (saved with the query), if it has one. */
+  chart: ChartSpec | null;
   connectionId: string;
   revision: number;
   lastRunId: string | null;
@@ -27,6 +30,8 @@ export interface EditorTabView {
     savedSql: string;
     /** The saved version's parameter widgets: "unsaved changes" compares with them too. */
     savedParameters: ParameterSpec[];
+    /** The saved version's chart: "unsaved changes" compares with it too. */
+    savedChart: ChartSpec | null;
     savedTitle: string;
     savedConnectionId: string;
     description: string;

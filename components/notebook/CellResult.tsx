@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import { ResultChart } from "@/components/charts/ResultChart";
 import { RunResults } from "@/components/results/RunResults";
 import type { RunnerState } from "@/components/results/useRun";
 import { defaultChartSpec } from "@/lib/charts/default-spec";
@@ -8,7 +9,6 @@ import type { ChartSpec, NotebookCell } from "@/lib/notebooks/types";
 import type { ResultFilter } from "@/lib/results/filters";
 import type { PageSize } from "@/lib/results/paging";
 import { formatTime } from "@/lib/time";
-import { CellChart } from "./CellChart";
 
 /** A SQL cell's result: who ran it and when, the paginated grid with CSV download, and its chart. */
 export function CellResult({
@@ -45,7 +45,7 @@ export function CellResult({
       )}
       <RunResults state={state} elapsedMs={elapsedMs} onPage={onPage} onSort={onSort} onFilter={onFilter} />
       {chartable && run && (cell.chart || editingChart) && (
-        <CellChart
+        <ResultChart
           runId={run.id}
           columns={run.columns}
           spec={cell.chart}

@@ -5,7 +5,6 @@ import { EditorShortcutsDialog, keyLabel, useApple } from "@/components/editor/E
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
 import { ParameterBar, parameterProblem } from "@/components/editor/ParameterBar";
 import { SqlEditor } from "@/components/editor/SqlEditor";
-import { RunResults } from "@/components/results/RunResults";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
@@ -14,8 +13,10 @@ import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
 import { useAction } from "@/components/ui/use-action";
 import { useHydrated } from "@/components/ui/use-hydrated";
 import { deleteQueryAction } from "@/lib/actions/queries";
+import { sameChart } from "@/lib/charts/same-chart";
 import type { ConnectionView } from "@/lib/connections";
 import type { DraftBackup } from "@/lib/drafts";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import { formatDuration } from "@/lib/results/format";
 import type { Place } from "@/lib/results/types";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
@@ -24,6 +25,7 @@ import type { EditorTabView } from "@/lib/tabs";
 import { ConflictDialog } from "./ConflictDialog";
 import { QueryBar } from "./QueryBar";
 import { QueryDetailsDialog } from "./QueryDetailsDialog";
+import { TabResults } from "./TabResults";
 import { useDraft } from "./useDraft";
 import { useQuerySave } from "./useQuerySave";
 import { VersionsDialog } from "./VersionsDialog";
@@ -41,7 +43,7 @@ export function TabPane({
   onTab(tab: EditorTabView): void;
   /** Every edit, so that the tab strip and a later return to this tab see the latest text. */
   onDraft(tabId: string, draft: DraftBackup): void;
-  onOpenCopy(draft: { title: string; sql: string; connectionId: string }): void;
+  onOpenCopy(draft: { title: string; sql: string; connectionId: string; chart: ChartSpec | null }): void;
 }) {
   const draft = useDraft(tab, (d) => onDraft(tab.id, d));
   const connection = connections.find((c) => c.id === draft.connectionId);
@@ -71,7 +73,8 @@ export function TabPane({
     query !== null &&
     (draft.sql !== query.savedSql ||
       draft.connectionId !== query.savedConnectionId ||
-      (canEdit && sameSpecs(specs, specsFor(names, query.savedParameters)) === false));
+      (canEdit && sameSpecs(specs, specsFor(names, query.savedParameters)) === false) ||
+      (canEdit && !sameChart(draft.chart, query.savedChart)));
 
   // The tab's own last run comes back with it; a saved query opened fresh shows the query's last result.
   const [shownBy, setShownBy] = useState<string | null>(null);
@@ -151,6 +154,7 @@ export function TabPane({
               title: `${query?.savedTitle ?? tab.title} (copy)`,
               sql: draft.sql,
               connectionId: draft.connectionId,
+              chart: draft.chart,
             })
           }
         />
@@ -242,15 +246,20 @@ export function TabPane({
             onNotice={setNotice}
           />
         </div>
-        <RunResults
-          state={state}
-          elapsedMs={elapsed}
-          onPage={(pageIndex, pageSize) => goTo(pageIndex, pageSize)}
-          onSort={(sort) => goTo(0, state.pageSize, sort)}
-          onFilter={(filter) => goTo(0, state.pageSize, state.sort, filter)}
-          emptyMessage={
-            canRun ? undefined : "Nobody has run this query since it was saved, so there is no result to show yet."
-          }
+        <TabResults
+          results={{
+            state,
+            elapsedMs: elapsed,
+            onPage: (pageIndex, pageSize) => goTo(pageIndex, pageSize),
+            onSort: (sort) => goTo(0, state.pageSize, sort),
+            onFilter: (filter) => goTo(0, state.pageSize, state.sort, filter),
+            emptyMessage: canRun
+              ? undefined
+              : "Nobody has run this query since it was saved, so there is no result to show yet.",
+          }}
+          chart={draft.chart}
+          canEdit={canEdit}
+          onChart={draft.setChart}
         />
       </main>
       {saving.details && (
@@ -286,8 +295,8 @@ export function TabPane({
         <VersionsDialog
           queryId={query.id}
           canEdit={canEdit}
-          onLoad={(sql) => {
-            draft.replace({ sql });
+          onLoad={(version) => {
+            draft.replace(version);
             setDialog(null);
           }}
           onClose={() => setDialog(null)}

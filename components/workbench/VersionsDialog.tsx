@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/Alert";
 import { Dialog } from "@/components/ui/Dialog";
 import { useAction } from "@/components/ui/use-action";
 import { queryVersionAction, queryVersionsAction } from "@/lib/actions/queries";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { QueryVersionView } from "@/lib/queries";
 import { formatTime } from "@/lib/time";
 
@@ -17,11 +18,11 @@ export function VersionsDialog({
 }: {
   queryId: string;
   canEdit: boolean;
-  onLoad(sql: string): void;
+  onLoad(version: { sql: string; chart: ChartSpec | null }): void;
   onClose(): void;
 }) {
   const [versions, setVersions] = useState<QueryVersionView[] | null>(null);
-  const [shown, setShown] = useState<{ version: number; sql: string } | null>(null);
+  const [shown, setShown] = useState<{ version: number; sql: string; chart: ChartSpec | null } | null>(null);
   const listing = useAction();
   // Clicking through versions quickly shows the last one clicked, whichever answer comes first.
   const showing = useAction();
@@ -35,7 +36,7 @@ export function VersionsDialog({
   const show = (version: number) =>
     void showing
       .run(() => queryVersionAction({ queryId, version }), { keepError: true })
-      .then((r) => r?.ok && setShown({ version, sql: r.data.sql }));
+      .then((r) => r?.ok && setShown({ version, sql: r.data.sql, chart: r.data.chart }));
   const error = showing.error ?? listing.error;
 
   return (
@@ -63,8 +64,13 @@ export function VersionsDialog({
             <>
               <h3 className="small">SQL of version {shown.version}</h3>
               <pre>{shown.sql}</pre>
+              {shown.chart && (
+                <p className="muted small">
+                  With a {shown.chart.kind} chart of {shown.chart.y.join(", ")} by {shown.chart.x}.
+                </p>
+              )}
               {canEdit && (
-                <button type="button" onClick={() => onLoad(shown.sql)}>
+                <button type="button" onClick={() => onLoad({ sql: shown.sql, chart: shown.chart })}>
                   Load version {shown.version} into the editor
                 </button>
               )}

@@ -5,6 +5,7 @@ import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
 import { closeTabAction, openTabAction } from "@/lib/actions/tabs";
 import type { ConnectionView } from "@/lib/connections";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { EditorTabView } from "@/lib/tabs";
 import { TabPane } from "./TabPane";
 import { TabStrip } from "./TabStrip";
@@ -64,7 +65,7 @@ export function Workbench({
 
   // Each tab opened or closed must reach the strip, so these calls are independent of one another.
   const open = useCallback(
-    async (draft: { title: string; sql: string; connectionId: string }) => {
+    async (draft: { title: string; sql: string; connectionId: string; chart?: ChartSpec | null }) => {
       const result = await run(() => openTabAction(draft), { keepError: true, independent: true });
       if (!result?.ok) return;
       setTabs((all) => [...all, result.data]);

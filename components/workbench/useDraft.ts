@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { saveDraftAction } from "@/lib/actions/tabs";
 import { clearBackup, type DraftBackup, readBackup, registerFlush, writeBackup } from "@/lib/drafts";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import type { EditorTabView } from "@/lib/tabs";
 
@@ -21,12 +22,14 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
   const [sql, setSqlState] = useState(tab.sql);
   const [connectionId, setConnectionState] = useState(tab.connectionId);
   const [parameters, setParametersState] = useState<ParameterSpec[]>(tab.parameters);
+  const [chart, setChartState] = useState<ChartSpec | null>(tab.chart);
   const [status, setStatus] = useState<DraftStatus>({ state: "saved" });
-  const current = useRef<DraftBackup & { parameters: ParameterSpec[] }>({
+  const current = useRef<DraftBackup & { parameters: ParameterSpec[]; chart: ChartSpec | null }>({
     sql: tab.sql,
     connectionId: tab.connectionId,
     revision: tab.revision,
     parameters: tab.parameters,
+    chart: tab.chart,
   });
   const pending = useRef(false);
   const inFlight = useRef<Promise<void> | null>(null);
@@ -65,12 +68,13 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
   }, [tab.id]);
 
   const change = useCallback(
-    (next: { sql?: string; connectionId?: string; parameters?: ParameterSpec[] }) => {
+    (next: { sql?: string; connectionId?: string; parameters?: ParameterSpec[]; chart?: ChartSpec | null }) => {
       const draft = { ...current.current, ...next, revision: current.current.revision + 1 };
       current.current = draft;
       if (next.sql !== undefined) setSqlState(next.sql);
       if (next.connectionId !== undefined) setConnectionState(next.connectionId);
       if (next.parameters !== undefined) setParametersState(next.parameters);
+      if (next.chart !== undefined) setChartState(next.chart);
       writeBackup(tab.id, draft);
       onDraftRef.current(draft);
       pending.current = true;
@@ -86,8 +90,18 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
   useEffect(() => {
     const backup = readBackup(tab.id);
     if (backup && backup.revision > tab.revision) {
-      current.current = { ...backup, parameters: backup.parameters ?? tab.parameters, revision: tab.revision };
-      change({ sql: backup.sql, connectionId: backup.connectionId, parameters: backup.parameters });
+      current.current = {
+        ...backup,
+        parameters: backup.parameters ?? tab.parameters,
+        chart: backup.chart === undefined ? tab.chart : backup.chart,
+        revision: tab.revision,
+      };
+      change({
+        sql: backup.sql,
+        connectionId: backup.connectionId,
+        parameters: backup.parameters,
+        chart: backup.chart,
+      });
     } else clearBackup(tab.id);
   }, [tab.id]);
 
@@ -106,11 +120,13 @@ export function useDraft(tab: EditorTabView, onDraft: (draft: DraftBackup) => vo
     sql,
     connectionId,
     parameters,
+    chart,
     status,
     revision: () => current.current.revision,
     setSql: useCallback((value: string) => change({ sql: value }), [change]),
     setConnectionId: useCallback((value: string) => change({ connectionId: value }), [change]),
     setParameters: useCallback((value: ParameterSpec[]) => change({ parameters: value }), [change]),
+    setChart: useCallback((value: ChartSpec | null) => change({ chart: value }), [change]),
     /** Replaces the text (e.g. with a saved version) as a new draft revision. */
     replace: change,
     flush: push,

@@ -4,6 +4,7 @@ import { useCallback, useMemo, useState } from "react";
 import { useAction } from "@/components/ui/use-action";
 import { createQueryAction, saveQueryAction } from "@/lib/actions/queries";
 import { linkTabAction } from "@/lib/actions/tabs";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { SaveConflict } from "@/lib/queries";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import type { EditorTabView } from "@/lib/tabs";
@@ -15,7 +16,9 @@ type Draft = {
   connectionId: string;
   /** The widgets of the text's parameters, saved with the query as its defaults. */
   parameters: ParameterSpec[];
-  replace(next: { sql?: string }): void;
+  /** The chart of its result, saved with the query. */
+  chart: ChartSpec | null;
+  replace(next: { sql?: string; chart?: ChartSpec | null }): void;
   flush(): Promise<void>;
 };
 
@@ -38,6 +41,7 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
             sql: draft.sql,
             connectionId: draft.connectionId,
             parameters: draft.parameters,
+            chart: draft.chart,
             tabId: tab.id,
           }),
         { keepError: true },
@@ -47,7 +51,7 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
       setConflict(null);
       if (result.data.tab) onTab(result.data.tab);
     },
-    [draft.sql, draft.connectionId, draft.parameters, tab.id, onTab, run],
+    [draft.sql, draft.connectionId, draft.parameters, draft.chart, tab.id, onTab, run],
   );
 
   const saveOver = useCallback(
@@ -63,6 +67,7 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
             sql: draft.sql,
             connectionId: draft.connectionId,
             parameters: draft.parameters,
+            chart: draft.chart,
             tabId: tab.id,
           }),
         { keepError: true },
@@ -73,7 +78,7 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
       setDetails(null);
       if (result.data.tab) onTab(result.data.tab);
     },
-    [tab.query, tab.id, draft.sql, draft.connectionId, draft.parameters, onTab, run],
+    [tab.query, tab.id, draft.sql, draft.connectionId, draft.parameters, draft.chart, onTab, run],
   );
 
   const title = tab.query?.savedTitle ?? tab.title;
@@ -90,7 +95,7 @@ export function useQuerySave(tab: EditorTabView, draft: Draft, onTab: (tab: Edit
       if (!conflict || !tab.query) return;
       if (choice === "overwrite") return saveOver(conflict.version, current);
       if (choice === "copy") return create({ title: `${current.title} (copy)`, description: current.description });
-      draft.replace({ sql: conflict.sql });
+      draft.replace({ sql: conflict.sql, chart: conflict.chart });
       await draft.flush();
       const queryId = tab.query.id;
       const result = await run(() => linkTabAction({ tabId: tab.id, queryId, version: conflict.version }), {

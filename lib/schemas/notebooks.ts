@@ -1,8 +1,8 @@
 import { MAX_CELLS, MAX_NOTEBOOK_CHARS } from "@/lib/notebooks/limits";
-import { AGGREGATES, CHART_KINDS } from "@/lib/notebooks/types";
 import { PAGE_SIZES } from "@/lib/results/paging";
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
 import { z } from "@/lib/zod";
+import { chartSpecInput } from "./charts";
 import { parameterSpecs } from "./parameters";
 
 /** Input of the notebook actions. */
@@ -11,16 +11,7 @@ export { MAX_CELLS, MAX_NOTEBOOK_CHARS };
 
 const id = z.string().max(64);
 const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/, "Invalid cell id.");
-const columnName = z.string().max(1000);
 const pageSize = z.number().refine((n) => (PAGE_SIZES as readonly number[]).includes(n), "Unsupported page size.");
-
-export const chartSpecInput = z.object({
-  kind: z.enum(CHART_KINDS),
-  x: columnName,
-  y: z.array(columnName).max(20),
-  group: columnName.nullable(),
-  aggregate: z.enum(AGGREGATES),
-});
 
 export const cellInput = z.object({
   id: uuid,

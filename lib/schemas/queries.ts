@@ -1,5 +1,6 @@
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
 import { z } from "@/lib/zod";
+import { chartSpecInput } from "./charts";
 import { parameterSpecs } from "./parameters";
 
 /** Input of the saved-query and editor-tab actions. */
@@ -13,6 +14,8 @@ export const queryFieldsInput = z.object({
   connectionId: id,
   /** The widgets of the SQL's `:name` parameters, with their defaults. */
   parameters: parameterSpecs.optional(),
+  /** The chart of its result (null: none); left out, a save keeps the saved one. */
+  chart: chartSpecInput.nullable().optional(),
 });
 export const createQueryInput = queryFieldsInput.extend({ tabId: id.optional() });
 export const saveQueryInput = queryFieldsInput.extend({
@@ -35,6 +38,7 @@ export const draftInput = z.object({
   connectionId: id,
   revision: z.number().int().min(1),
   parameters: parameterSpecs.optional(),
+  chart: chartSpecInput.nullable().optional(),
 });
 export const openTabInput = z.union([
   z.object({ queryId: id }),
@@ -43,6 +47,7 @@ export const openTabInput = z.union([
     sql: z.string().max(MAX_DRAFT_CHARS),
     connectionId: id,
     parameters: parameterSpecs.optional(),
+    chart: chartSpecInput.nullable().optional(),
   }),
 ]);
 export const linkTabInput = z.object({ tabId: id, queryId: id, version: z.number().int().min(1) });

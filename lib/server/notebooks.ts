@@ -251,5 +251,6 @@ export async function cellToQuery(
     description: details.description ?? `From the notebook "${notebook.title}".`,
     sql: cell.source,
     connectionId: cell.connectionId ?? notebook.connectionId,
+    chart: cell.chart ?? null,
   });
 }

@@ -66,6 +66,7 @@ async function viewOf(user: User, query: Query, level: Level): Promise<QueryView
     description: query.description,
     sql: query.sql,
     parameters: query.parameters,
+    chart: query.chart ?? null,
     connectionId: query.connectionId,
     ownerName: owner?.name ?? "(removed user)",
     isOwner: query.ownerId === user.id,
@@ -108,6 +109,7 @@ export async function saveQuery(
       title: theirs.title,
       description: theirs.description,
       sql: theirs.sql,
+      chart: theirs.chart ?? null,
       updatedByName: by?.name ?? "someone",
       updatedAt: theirs.updatedAt.toISOString(),
     },
@@ -129,5 +131,11 @@ export async function queryVersion(user: User, id: string, version: number) {
   const { query } = await queryFor(user, id, "view");
   const row = await findQueryVersion((await runtime()).db, query.id, version);
   if (!row) throw notFoundError();
-  return { version: row.version, title: row.title, description: row.description, sql: row.sql };
+  return {
+    version: row.version,
+    title: row.title,
+    description: row.description,
+    sql: row.sql,
+    chart: row.chart ?? null,
+  };
 }

@@ -1,5 +1,7 @@
 import "server-only";
 import { notFoundError, UserError } from "@/lib/action-result";
+import { sameChart } from "@/lib/charts/same-chart";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { Level } from "@/lib/sharing";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import { type EditorTabView, MAX_TABS } from "@/lib/tabs";
@@ -64,6 +66,7 @@ async function views(user: User, rows: EditorTab[]): Promise<EditorTabView[]> {
         baseVersion: row.baseVersion,
         savedSql: base?.sql ?? query.sql,
         savedParameters: base?.parameters ?? query.parameters,
+        savedChart: (base ? base.chart : query.chart) ?? null,
         savedTitle: base?.title ?? query.title,
         savedConnectionId: base?.connectionId ?? query.connectionId,
         description: base?.description ?? query.description,
@@ -84,6 +87,7 @@ function plain(row: EditorTab): EditorTabView {
     title: row.title,
     sql: row.sql,
     parameters: row.parameters ?? [],
+    chart: row.chart ?? null,
     connectionId: row.connectionId,
     revision: row.revision,
     lastRunId: row.lastRunId,
@@ -121,6 +125,7 @@ export async function openQueryTab(user: User, queryId: string): Promise<EditorT
     title: query.title,
     sql: query.sql,
     parameters: query.parameters,
+    chart: query.chart,
     connectionId: query.connectionId,
     queryId: query.id,
     baseVersion: query.version,
@@ -131,7 +136,7 @@ export async function openQueryTab(user: User, queryId: string): Promise<EditorT
 /** Opens SQL (new, or from the history) in a new tab. */
 export async function openDraftTab(
   user: User,
-  draft: { title: string; sql: string; connectionId: string; parameters?: ParameterSpec[] },
+  draft: { title: string; sql: string; connectionId: string; parameters?: ParameterSpec[]; chart?: ChartSpec | null },
 ): Promise<EditorTabView> {
   await roomForATab(user);
   const { db } = await runtime();
@@ -142,7 +147,14 @@ export async function openDraftTab(
 /** Stores what the user typed. A save older than the stored revision changes nothing. */
 export async function saveDraft(
   user: User,
-  draft: { tabId: string; sql: string; connectionId: string; revision: number; parameters?: ParameterSpec[] },
+  draft: {
+    tabId: string;
+    sql: string;
+    connectionId: string;
+    revision: number;
+    parameters?: ParameterSpec[];
+    chart?: ChartSpec | null;
+  },
 ): Promise<{ revision: number; stale: boolean }> {
   const tab = await ownTab(user, draft.tabId);
   const { db } = await runtime();
@@ -153,7 +165,8 @@ export async function saveDraft(
   const same =
     stored?.sql === draft.sql &&
     stored.connectionId === draft.connectionId &&
-    (draft.parameters === undefined || JSON.stringify(stored.parameters) === JSON.stringify(draft.parameters));
+    (draft.parameters === undefined || JSON.stringify(stored.parameters) === JSON.stringify(draft.parameters)) &&
+    (draft.chart === undefined || sameChart(stored.chart, draft.chart));
   return { revision: stored?.revision ?? tab.revision, stale: !same };
 }
 

@@ -1,6 +1,6 @@
 import { UserError } from "@/lib/action-result";
 import type { ImportedNotebook, NotebookCell, NotebookContent } from "@/lib/notebooks/types";
-import { chartSpecInput } from "@/lib/schemas/notebooks";
+import { chartSpecInput } from "@/lib/schemas/charts";
 import { parameterSpecs } from "@/lib/schemas/parameters";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import { runSteps, type Steps } from "@/lib/steps";

@@ -7,7 +7,7 @@ import { reachesUser, sharedWithUser } from "./permissions";
 
 /** What a save writes: the fields a version of the query has. */
 export type QueryFields = Pick<Query, "title" | "description" | "sql" | "connectionId"> &
-  Partial<Pick<Query, "parameters">>;
+  Partial<Pick<Query, "parameters" | "chart">>;
 
 export async function insertQuery(db: Db, ownerId: string, fields: QueryFields): Promise<Query> {
   return db.transaction(async (tx) => {
@@ -15,9 +15,14 @@ export async function insertQuery(db: Db, ownerId: string, fields: QueryFields):
       .insert(queries)
       .values({ id: randomUUID(), ownerId, updatedBy: ownerId, version: 1, ...fields })
       .returning();
-    await tx
-      .insert(queryVersions)
-      .values({ queryId: row.id, version: 1, savedBy: ownerId, ...fields, parameters: row.parameters });
+    await tx.insert(queryVersions).values({
+      queryId: row.id,
+      version: 1,
+      savedBy: ownerId,
+      ...fields,
+      parameters: row.parameters,
+      chart: row.chart,
+    });
     return row;
   });
 }
@@ -50,10 +55,15 @@ export async function updateQueryIfVersion(
       .where(and(eq(queries.id, id), eq(queries.version, baseVersion)))
       .returning();
     if (!row) return null;
-    // A save that leaves the parameters out keeps them.
-    await tx
-      .insert(queryVersions)
-      .values({ queryId: id, version: row.version, savedBy: userId, ...fields, parameters: row.parameters });
+    // A save that leaves the parameters or the chart out keeps them.
+    await tx.insert(queryVersions).values({
+      queryId: id,
+      version: row.version,
+      savedBy: userId,
+      ...fields,
+      parameters: row.parameters,
+      chart: row.chart,
+    });
     return row;
   });
 }

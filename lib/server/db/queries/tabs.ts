@@ -19,7 +19,7 @@ export async function findTab(db: Db, userId: string, id: string): Promise<Edito
 export async function insertTab(
   db: Db,
   tab: Pick<EditorTab, "userId" | "title" | "sql" | "connectionId" | "queryId" | "baseVersion"> &
-    Partial<Pick<EditorTab, "parameters">>,
+    Partial<Pick<EditorTab, "parameters" | "chart">>,
 ): Promise<EditorTab> {
   const [{ last }] = await db
     .select({ last: max(editorTabs.position) })
@@ -37,7 +37,13 @@ export async function saveTabDraft(
   db: Db,
   userId: string,
   id: string,
-  draft: { sql: string; connectionId: string; revision: number; parameters?: EditorTab["parameters"] },
+  draft: {
+    sql: string;
+    connectionId: string;
+    revision: number;
+    parameters?: EditorTab["parameters"];
+    chart?: EditorTab["chart"];
+  },
 ): Promise<EditorTab | null> {
   const [row] = await db
     .update(editorTabs)

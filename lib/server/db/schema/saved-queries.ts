@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import { users } from "./users";
 
@@ -16,6 +17,8 @@ export const queries = pgTable(
     connectionId: text("connection_id").notNull(),
     /** The widgets of the SQL's `:name` parameters: type, default value, a dropdown's choices. */
     parameters: jsonb("parameters").$type<ParameterSpec[]>().notNull().default([]),
+    /** The chart shown under its result (columns by name), if it has one. */
+    chart: jsonb("chart").$type<ChartSpec>(),
     version: integer("version").notNull().default(1),
     updatedBy: text("updated_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
@@ -37,6 +40,7 @@ export const queryVersions = pgTable(
     sql: text("sql").notNull(),
     connectionId: text("connection_id").notNull(),
     parameters: jsonb("parameters").$type<ParameterSpec[]>().notNull().default([]),
+    chart: jsonb("chart").$type<ChartSpec>(),
     savedBy: text("saved_by").references(() => users.id, { onDelete: "set null" }),
     savedAt: timestamp("saved_at", { withTimezone: true }).notNull().defaultNow(),
   },

@@ -1,4 +1,5 @@
 import { index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import type { ChartSpec } from "@/lib/notebooks/types";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import type { TabPlace } from "@/lib/tabs";
 import { queries } from "./saved-queries";
@@ -19,6 +20,8 @@ export const editorTabs = pgTable(
     sql: text("sql").notNull().default(""),
     /** The draft's parameter widgets and their current values. */
     parameters: jsonb("parameters").$type<ParameterSpec[]>().notNull().default([]),
+    /** The draft's chart of its result, if it has one. */
+    chart: jsonb("chart").$type<ChartSpec>(),
     connectionId: text("connection_id").notNull(),
     /** The tab's last run, so its result comes back with it. */
     lastRunId: text("last_run_id"),

@@ -1,20 +1,20 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { ChartEditor } from "@/components/charts/ChartEditor";
-import { ChartView } from "@/components/charts/ChartView";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
 import { chartDataAction } from "@/lib/actions/runs";
 import type { ChartData } from "@/lib/charts/types";
 import type { ChartSpec } from "@/lib/notebooks/types";
 import type { ResultColumn } from "@/lib/results/types";
+import { ChartEditor } from "./ChartEditor";
+import { ChartView } from "./ChartView";
 
 /**
- * A cell's chart, drawn from its stored result: the server samples or
- * aggregates the rows, so the browser gets at most a few thousand points.
+ * The chart of a stored result (a notebook cell's, an editor tab's): the server
+ * samples or aggregates the rows, so the browser gets at most a few thousand points.
  */
-export function CellChart({
+export function ResultChart({
   runId,
   columns,
   spec,
@@ -46,7 +46,7 @@ export function CellChart({
   }, [runId, key, run, forget]);
 
   return (
-    <div className="cell-chart">
+    <div className="result-chart">
       {editing && (
         <ChartEditor
           columns={columns}
