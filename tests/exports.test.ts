@@ -202,6 +202,69 @@ describe("exports of a stored result, read back by an independent reader", () =>
   });
 });
 
+describe("a download of the view the grid shows", () => {
+  const VIEW_SQL = "SELECT range AS n, 'row ' || range AS label, (range % 7)::INTEGER AS bucket FROM range(300000)";
+  let big: RunView;
+  beforeAll(async () => {
+    big = await run(VIEW_SQL, "v");
+  }, 120_000);
+
+  /** DuckDB's own answer over the same rows, as text. */
+  async function truth(where: string, order: string): Promise<(string | null)[][]> {
+    return (
+      await reader.runAndReadAll(
+        `SELECT n::VARCHAR, label, bucket::VARCHAR FROM (${VIEW_SQL}) WHERE ${where} ORDER BY ${order}`,
+      )
+    ).getRows() as (string | null)[][];
+  }
+
+  const filter = {
+    columns: [
+      { column: 2, op: "in" as const, values: ["3", "5"] },
+      { column: 0, op: "range" as const, min: "1000", max: null },
+    ],
+    search: "",
+  };
+
+  it.each([
+    ["csv", (f: string) => `read_csv('${f}', header = true, all_varchar = true)`],
+    ["ndjson", (f: string) => `read_json('${f}', format = 'newline_delimited')`],
+    ["parquet", (f: string) => `read_parquet('${f}')`],
+  ] as const)("%s of a filtered, sorted view has its rows in its order, and only them", async (format, from) => {
+    const sort = { column: 0, direction: "desc" as const };
+    const { body } = await storedExport(me, big.id, opts(format), null, { filter, sort });
+    const file = await save(body, `view.${format}`);
+    const expected = await truth("bucket IN (3, 5) AND n >= 1000", "n DESC");
+    expect(await readBack(from(file), ["n", "label", "bucket"])).toEqual(expected);
+    expect(tmpFiles()).toEqual([]);
+  });
+
+  it("Excel of a view, and a sort alone, read the view's index too", async () => {
+    const { body } = await storedExport(me, tricky.id, opts("xlsx"), null, {
+      filter: { columns: [{ column: 0, op: "range", min: "3", max: "5" }], search: "" },
+      sort: null,
+    });
+    const rows = await xlsxRows(await save(body, "view.xlsx"));
+    expect(rows.slice(1).map((r) => r[0])).toEqual([3, 4, 5]);
+    const sorted = await storedExport(me, big.id, opts("csv"), null, {
+      filter: null,
+      sort: { column: 0, direction: "desc" },
+    });
+    const text = await new Response(sorted.body).text();
+    expect(text.split("\r\n").slice(1, 3)).toEqual(["299999,row 299999,0", "299998,row 299998,6"]);
+  });
+
+  it("refuses a view another member asks for, and a filter that cannot apply", async () => {
+    await expect(storedExport(other, big.id, opts("csv"), null, { filter, sort: null })).rejects.toThrow(NOT_FOUND);
+    await expect(
+      storedExport(me, big.id, opts("csv"), null, {
+        filter: { columns: [{ column: 1, op: "range", min: "a", max: null }], search: "" },
+        sort: null,
+      }),
+    ).rejects.toThrow("A range applies to numbers");
+  });
+});
+
 describe("every row of a result cut at the cap", () => {
   const sql =
     "SELECT i, (i * 7919)::DECIMAL(38,10) / 3 AS d, i::BIGINT * 1000000007 AS b, TIMESTAMP '2024-01-01 00:00:00.000001' + to_microseconds(i) AS t FROM range(1200000) t(i)";

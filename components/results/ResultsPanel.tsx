@@ -109,7 +109,13 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
           </span>
         )}
         {canFilter && onFilter && <ResultSearch filter={filter} onChange={onFilter} />}
-        {hasRows && !running && <DownloadMenu runId={run.id} rowCount={run.rowCount} />}
+        {hasRows && !running && (
+          <DownloadMenu
+            runId={run.id}
+            rowCount={run.rowCount}
+            view={{ filter, sort: state.sort, rows: filtered ? state.filteredRows : run.rowCount }}
+          />
+        )}
       </div>
       <Alert>{state.problem}</Alert>
       {(run.parameters ?? []).length > 0 && <RanWith parameters={run.parameters} />}

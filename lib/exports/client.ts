@@ -1,4 +1,6 @@
 import { type ActionResult, failed, UNREACHABLE } from "@/lib/action-result";
+import { filterParam, isFiltered, type ResultFilter } from "@/lib/results/filters";
+import type { SortSpec } from "@/lib/results/types";
 import { type ExportOptions, exportQuery } from "./formats";
 import type { DownloadProgressView } from "./progress";
 
@@ -15,10 +17,18 @@ export function newDownloadId(): string {
 export function exportUrl(
   runId: string,
   options: ExportOptions,
-  { downloadId, all = false }: { downloadId?: string; all?: boolean } = {},
+  {
+    downloadId,
+    all = false,
+    view = null,
+  }: { downloadId?: string; all?: boolean; view?: { filter: ResultFilter; sort: SortSpec | null } | null } = {},
 ): string {
-  const query = `${exportQuery(options)}${all ? "&all=1" : ""}${downloadId ? `&download=${downloadId}` : ""}`;
-  return `/api/runs/${encodeURIComponent(runId)}/export?${query}`;
+  const params = new URLSearchParams(exportQuery(options));
+  if (all) params.set("all", "1");
+  if (view && isFiltered(view.filter)) params.set("filter", filterParam(view.filter));
+  if (view?.sort) params.set("sort", `${view.sort.column}:${view.sort.direction}`);
+  if (downloadId) params.set("download", downloadId);
+  return `/api/runs/${encodeURIComponent(runId)}/export?${params}`;
 }
 
 /** How far a download got (GET /api/downloads/<id>). */

@@ -96,6 +96,9 @@ const filterText = z
 
 export const countQuery = z.object({ sort: sortText.optional(), filter: filterText });
 
+/** The view a download of "this view" reads: the grid's filter and sort (both optional). */
+export const viewQuery = z.object({ sort: sortText.optional(), filter: filterText.optional() });
+
 export const stateQuery = z.object({
   known: z.coerce.number().int().min(-1).max(Number.MAX_SAFE_INTEGER),
   wait: count(1_000),

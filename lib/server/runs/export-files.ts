@@ -24,8 +24,10 @@ export function storedParquet(
   select: string,
   downloader: string,
   onRows: (rows: number) => void,
+  /** What to read instead of the whole stored table (a view of it), and its rows. */
+  view?: { source: string; rows: number },
 ): ReadableStream<Uint8Array> {
-  const table = resultTable(runId);
+  const table = view?.source ?? resultTable(runId);
   if (!store.budget.pin(runId))
     throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
   const held = store.budget.holding(runId);
@@ -53,7 +55,7 @@ export function storedParquet(
         writer = null;
       }
       fileWritten(store, file);
-      onRows(held?.rows ?? 0);
+      onRows(view?.rows ?? held?.rows ?? 0);
       return file;
     },
     sent: () => store.budget.release(fileKey(file)),

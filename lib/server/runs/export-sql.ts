@@ -95,6 +95,19 @@ export function exportCopySql(query: string, file: string, format: ExportOptions
 }
 
 /** Rows [from, to) of a stored table, in stored order (a rowid range scan, no sort). */
+/**
+ * Rows [from, to) of a view of the result (filtered or sorted): positions in
+ * the view's index table of rowids, joined to the stored rows, in view order.
+ */
+export function viewRangeSql(select: string, table: string, index: string, from: number, to: number): string {
+  return `SELECT ${select} FROM (SELECT src, rowid AS pos FROM ${index} WHERE rowid >= ${position(from)} AND rowid < ${position(to)}) o JOIN ${table} ON ${table}.rowid = o.src ORDER BY o.pos`;
+}
+
+/** The whole of a view of the result, in view order: a source to SELECT from. */
+export function viewSourceSql(table: string, index: string): string {
+  return `(SELECT ${table}.* FROM ${index} o JOIN ${table} ON ${table}.rowid = o.src ORDER BY o.rowid)`;
+}
+
 export function rowRangeSql(select: string, table: string, from: number, to: number): string {
   return `SELECT ${select} FROM ${table} WHERE rowid >= ${position(from)} AND rowid < ${position(to)}`;
 }

@@ -5,6 +5,8 @@ import { type ExportOptions, FORMAT_INFO, XLSX_MAX_ROWS } from "@/lib/exports/fo
 import { exportHead } from "@/lib/exports/header";
 import { jsonArrayOfLines } from "@/lib/exports/json-array";
 import { cellKind } from "@/lib/exports/xlsx-cells";
+import { isFiltered, type ResultFilter } from "@/lib/results/filters";
+import type { SortSpec } from "@/lib/results/types";
 import type { Caller } from "../auth/caller";
 import type { Engine } from "../engines/types";
 import { runtime } from "../runtime";
@@ -16,7 +18,14 @@ import { storedCsv } from "./csv-files";
 import type { DownloadTracker } from "./download-progress";
 import { runAgain } from "./downloads";
 import { parquetOfBatches, storedParquet } from "./export-files";
-import { type ExportColumn, exportCopySql, exportSelectList, rowRangeSql } from "./export-sql";
+import {
+  type ExportColumn,
+  exportCopySql,
+  exportSelectList,
+  rowRangeSql,
+  viewRangeSql,
+  viewSourceSql,
+} from "./export-sql";
 import { resultTable } from "./store-sql";
 import { xlsxStream } from "./xlsx";
 import { stagedTextRows, storedTextRows } from "./xlsx-sources";
@@ -51,14 +60,22 @@ export async function storedExport(
   id: string,
   options: ExportOptions,
   tracker?: DownloadTracker | null,
+  /** Only the rows of this view of the result, in its order (what the grid shows filtered or sorted). */
+  view?: { filter: ResultFilter | null; sort: SortSpec | null } | null,
 ): Promise<Export> {
   const record = await stored(actor, id);
   if (record.status === "running")
     throw new UserError("The query is still running; download its result when it has finished.", "conflict");
   if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
-  if (options.format === "xlsx" && record.rowCount > XLSX_MAX_ROWS)
-    throw new UserError(TOO_MANY_FOR_EXCEL(record.rowCount), "invalid");
   const rt = await runtime();
+  const table = resultTable(id);
+  const viewed =
+    view && (isFiltered(view.filter) || view.sort)
+      ? await rt.store.viewIndex(id, view.filter, view.sort, record.rowCount)
+      : null;
+  const rowCount = viewed?.rows ?? record.rowCount;
+  if (options.format === "xlsx" && rowCount > XLSX_MAX_ROWS)
+    throw new UserError(TOO_MANY_FOR_EXCEL(rowCount), "invalid");
   const store = rt.store.csvStore();
   const types = await rt.store.columnTypes(id).catch(() => {
     throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
@@ -67,21 +84,27 @@ export async function storedExport(
   const select = exportSelectList(columns, options);
   const names = record.columns.map((c) => c.name);
   const onRows = (rows: number) => tracker?.addRows(rows);
-  tracker?.setTotal(record.rowCount);
+  tracker?.setTotal(rowCount);
+  const source = viewed ? viewSourceSql(table, viewed.index) : table;
   switch (options.format) {
     case "parquet":
-      return { record, body: storedParquet(store, id, select, actor.id, onRows) };
+      return {
+        record,
+        body: storedParquet(store, id, select, actor.id, onRows, viewed ? { source, rows: rowCount } : undefined),
+      };
     case "xlsx": {
       if (!store.budget.pin(id))
         throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
-      const rows = storedTextRows(store, resultTable(id), select);
+      const rows = storedTextRows(store, source, select);
       const end = async () => store.budget.unpin(id);
       return { record, body: xlsxStream(names, types.map(cellKind), rows, { onRows, end }) };
     }
     default: {
       const format = options.format;
-      const body = storedCsv(store, id, record.rowCount, exportHead(names, options), actor.id, {
-        sql: (table, from, to, file) => exportCopySql(rowRangeSql(select, table, from, to), file, format),
+      const range = (from: number, to: number) =>
+        viewed ? viewRangeSql(select, table, viewed.index, from, to) : rowRangeSql(select, table, from, to);
+      const body = storedCsv(store, id, rowCount, exportHead(names, options), actor.id, {
+        sql: (_, from, to, file) => exportCopySql(range(from, to), file, format),
         extension: FORMAT_INFO[format].extension,
         bytes: fileBytes(options),
         onRows,

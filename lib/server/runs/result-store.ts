@@ -15,7 +15,7 @@ import { Profiles } from "./profiles";
 import { Reclaimer } from "./reclaim";
 import { type Caps, type Cut, ResultWriter } from "./result-writer";
 import { cellSql, createTableSql, pageSql, resultTable, STAGING, sortIndexesOfSql } from "./store-sql";
-import { ViewIndexes } from "./view-indexes";
+import { type View, ViewIndexes } from "./view-indexes";
 import { VIEW_INDEX_NAME, viewPageSql } from "./view-sql";
 
 export type { Caps, Cut } from "./result-writer";
@@ -211,6 +211,17 @@ export class ResultStore {
     const page = this.pageFrom(await this.read(sql), window);
     this.viewIndexes.view(runId, filter, sort).catch(() => {});
     return { ...page, total: null };
+  }
+
+  /**
+   * The index table of rowids of a view (a filter, a sort or both) and its
+   * rows, built if need be: what a download of "this view" reads.
+   */
+  async viewIndex(runId: string, filter: ResultFilter | null, sort: SortSpec | null, rows: number): Promise<View> {
+    this.budget.touch(runId);
+    if (isFiltered(filter)) return this.viewIndexes.view(runId, filter, sort);
+    if (sort) return { index: await this.viewIndexes.of(runId, sort), rows };
+    throw new Error("a view needs a filter or a sort");
   }
 
   /** How many rows a filtered view has, waiting for its index if need be. */

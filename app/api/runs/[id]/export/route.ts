@@ -1,4 +1,5 @@
 import { exportFileName, exportOptions, FORMAT_INFO } from "@/lib/exports/formats";
+import { viewQuery } from "@/lib/schemas/runs";
 import { routeError } from "@/lib/server/actions/route-error";
 import { isSameOrigin } from "@/lib/server/actions/same-origin";
 import { requireUser } from "@/lib/server/auth/session";
@@ -41,13 +42,23 @@ async function download(request: Request, context: Context, all: boolean): Promi
   const params = new URL(request.url).searchParams;
   const options = exportOptions(params);
   if (!options) return new Response(UNKNOWN_FORMAT, { status: 422, headers: TEXT });
+  // "This view": the grid's filter and sort, read from the stored result (never with every row, which runs the query again).
+  const view = viewQuery.safeParse({
+    ...(params.has("filter") ? { filter: params.get("filter") } : {}),
+    ...(params.has("sort") ? { sort: params.get("sort") } : {}),
+  });
+  if (!view.success)
+    return new Response(view.error.issues[0]?.message ?? "The view is not valid.", { status: 422, headers: TEXT });
   let tracker: ReturnType<typeof trackDownload> = null;
   try {
     const user = await requireUser();
     tracker = trackDownload(user.id, params.get("download"));
     const { record, body } = all
       ? await allRowsExport(user, id, options, (connectionId) => engineFor(user, connectionId), request.signal, tracker)
-      : await storedExport(user, id, options, tracker);
+      : await storedExport(user, id, options, tracker, {
+          filter: view.data.filter ?? null,
+          sort: view.data.sort ?? null,
+        });
     const name = exportFileName(record.sql, record.startedAt, options.format);
     return new Response(tracker ? trackedBody(body, tracker) : body, {
       headers: {
