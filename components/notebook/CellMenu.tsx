@@ -1,5 +1,6 @@
 "use client";
 
+import { useHydrated } from "@/components/ui/use-hydrated";
 import type { CellViewProps } from "./CellView";
 
 export type CellCommand =
@@ -36,6 +37,8 @@ export function CellMenu({
   onCommand,
 }: CellViewProps & { running: boolean; onCancel(): void }) {
   const n = index + 1;
+  // A click before hydration would be lost: the button waits for it, as the editor's Run does.
+  const hydrated = useHydrated();
   const fallback = connections.find((c) => c.id === defaultConnectionId)?.name ?? "notebook's connection";
   return (
     <div className="cell-toolbar">
@@ -79,7 +82,7 @@ export function CellMenu({
           <button
             type="button"
             className="primary"
-            disabled={!canRun}
+            disabled={!canRun || !hydrated}
             onClick={() => onRun(false)}
             title="Run cell (Ctrl+Enter; Shift+Enter runs and moves on)"
             aria-label={`Run cell ${n}`}

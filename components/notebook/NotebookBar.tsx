@@ -5,6 +5,7 @@ import { useState } from "react";
 import { Alert } from "@/components/ui/Alert";
 import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
 import { useAction } from "@/components/ui/use-action";
+import { useHydrated } from "@/components/ui/use-hydrated";
 import { deleteNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
 import type { NotebookContent, NotebookView } from "@/lib/notebooks/types";
@@ -38,6 +39,8 @@ export function NotebookBar(props: {
 }) {
   const { view, content, connections, status, canEdit, canRun, runningAll } = props;
   const router = useRouter();
+  // A click before hydration would be lost: Run all waits for it.
+  const hydrated = useHydrated();
   const [shortcuts, setShortcuts] = useState(false);
   const { run, error: problem } = useAction();
 
@@ -73,7 +76,7 @@ export function NotebookBar(props: {
             ■ Cancel
           </button>
         ) : (
-          <button type="button" className="primary" onClick={props.onRunAll} disabled={!canRun}>
+          <button type="button" className="primary" onClick={props.onRunAll} disabled={!canRun || !hydrated}>
             ▶ Run all
           </button>
         )}
