@@ -176,5 +176,5 @@ if (unknown.length > 0) {
 
 main().catch((error) => {
   console.error("bench crashed:", error);
-  void abort(`error while: ${step}`);
+  void abort(`error while: ${step}: ${error instanceof Error ? error.message : String(error)}`);
 });
