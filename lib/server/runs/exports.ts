@@ -62,6 +62,8 @@ export async function storedExport(
   tracker?: DownloadTracker | null,
   /** Only the rows of this view of the result, in its order (what the grid shows filtered or sorted). */
   view?: { filter: ResultFilter | null; sort: SortSpec | null } | null,
+  /** Only these rows of the stored result (the API's `offset` and `limit`; not for Parquet or Excel). */
+  range?: { offset: number; limit: number } | null,
 ): Promise<Export> {
   const record = await stored(actor, id);
   if (record.status === "running")
@@ -73,7 +75,10 @@ export async function storedExport(
     view && (isFiltered(view.filter) || view.sort)
       ? await rt.store.viewIndex(id, view.filter, view.sort, record.rowCount)
       : null;
-  const rowCount = viewed?.rows ?? record.rowCount;
+  const skip = range ? Math.min(range.offset, record.rowCount) : 0;
+  const rowCount = range ? Math.min(range.limit, record.rowCount - skip) : (viewed?.rows ?? record.rowCount);
+  if (range && (viewed || options.format === "parquet" || options.format === "xlsx"))
+    throw new UserError("A range of rows is read as CSV, TSV, JSON or NDJSON, without a filter.");
   if (options.format === "xlsx" && rowCount > XLSX_MAX_ROWS)
     throw new UserError(TOO_MANY_FOR_EXCEL(rowCount), "invalid");
   const store = rt.store.csvStore();
@@ -101,10 +106,12 @@ export async function storedExport(
     }
     default: {
       const format = options.format;
-      const range = (from: number, to: number) =>
-        viewed ? viewRangeSql(select, table, viewed.index, from, to) : rowRangeSql(select, table, from, to);
+      const rows = (from: number, to: number) =>
+        viewed
+          ? viewRangeSql(select, table, viewed.index, from, to)
+          : rowRangeSql(select, table, from + skip, to + skip);
       const body = storedCsv(store, id, rowCount, exportHead(names, options), actor.id, {
-        sql: (_, from, to, file) => exportCopySql(range(from, to), file, format),
+        sql: (_, from, to, file) => exportCopySql(rows(from, to), file, format),
         extension: FORMAT_INFO[format].extension,
         bytes: fileBytes(options),
         onRows,

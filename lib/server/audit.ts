@@ -1,0 +1,111 @@
+import "server-only";
+import { UserError } from "@/lib/action-result";
+import type { Caller } from "./auth/caller";
+import { type AuditFilter, insertAuditEvent, listAuditEvents, type NewAuditEvent } from "./db/queries/audit";
+import type { AuditEvent } from "./db/schema";
+import { log } from "./log";
+import { runtime } from "./runtime";
+
+export type { AuditFilter };
+
+const MAX_DETAIL = 500;
+const MAX_ACTION = 200;
+
+/**
+ * Records what was taken out of the server (an API call, a download in the
+ * browser). Never fails the caller: a store that cannot write is logged, and
+ * the answer the member is waiting for still goes out.
+ */
+export async function recordAudit(event: NewAuditEvent): Promise<void> {
+  try {
+    const { db } = await runtime();
+    await insertAuditEvent(db, {
+      ...event,
+      action: event.action.slice(0, MAX_ACTION),
+      detail: event.detail ? event.detail.slice(0, MAX_DETAIL) : null,
+    });
+  } catch (error) {
+    log.error("could not record an audit event", { error, action: event.action, user: event.userId });
+  }
+}
+
+/**
+ * A response body that records its audit event when it has been sent, or
+ * when the client went away (with what was sent until then).
+ */
+export function auditedBody(
+  body: ReadableStream<Uint8Array>,
+  done: (sent: { bytes: number; complete: boolean }) => void,
+): ReadableStream<Uint8Array> {
+  let bytes = 0;
+  let ended = false;
+  const end = (complete: boolean) => {
+    if (ended) return;
+    ended = true;
+    done({ bytes, complete });
+  };
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { value, done: finished } = await reader.read();
+          if (finished) {
+            end(true);
+            controller.close();
+            return;
+          }
+          bytes += value.byteLength;
+          controller.enqueue(value);
+        } catch (error) {
+          end(false);
+          controller.error(error);
+        }
+      },
+      async cancel(reason) {
+        end(false);
+        await reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+export interface AuditPage {
+  events: AuditEventView[];
+  /** Where the next page starts, or null at the end. */
+  next: number | null;
+}
+
+export interface AuditEventView {
+  id: number;
+  at: string;
+  userId: string | null;
+  userEmail: string | null;
+  tokenId: string | null;
+  via: "api" | "browser";
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  status: number;
+  rows: number | null;
+  bytes: number | null;
+  detail: string | null;
+  clientAddress: string | null;
+}
+
+export async function auditLog(
+  actor: Caller,
+  filter: AuditFilter,
+  options: { before?: number | null; limit: number },
+): Promise<AuditPage> {
+  if (actor.role !== "admin") throw new UserError("Only an admin can read the audit log.", "forbidden");
+  const { db } = await runtime();
+  const rows = await listAuditEvents(db, filter, { ...options, limit: options.limit + 1 });
+  const events = rows.slice(0, options.limit).map(auditView);
+  return { events, next: rows.length > options.limit ? (events.at(-1)?.id ?? null) : null };
+}
+
+function auditView(row: AuditEvent): AuditEventView {
+  return { ...row, at: row.at.toISOString(), via: row.via };
+}
