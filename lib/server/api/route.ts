@@ -6,9 +6,9 @@ import { failure } from "../actions/safe-action";
 import { auditedBody, recordAudit } from "../audit";
 import { checkToken, isTokenShaped } from "../auth/api-tokens";
 import { clientAddress } from "../auth/client-address";
-import { BodyTooLarge } from "../http/body";
 import { config } from "../config";
 import type { ApiToken, User } from "../db/schema";
+import { BodyTooLarge } from "../http/body";
 import { runtime } from "../runtime";
 import { problem } from "./problem";
 import { takeApiCall } from "./rate-limit";
@@ -104,7 +104,8 @@ export function apiRoute(action: string, scope: TokenScope | null, handler: Hand
       response = await handler(call);
     } catch (error) {
       const answered = failure(error);
-      const status = error instanceof ApiProblem || error instanceof BodyTooLarge ? error.status : STATUS[answered.code];
+      const status =
+        error instanceof ApiProblem || error instanceof BodyTooLarge ? error.status : STATUS[answered.code];
       return refuse(status, answered.error, check);
     }
     const record = (sent: { bytes: number; complete: boolean }) =>

@@ -68,7 +68,8 @@ export async function revokeToken(actor: Caller, id: string): Promise<void> {
   const token = await findApiToken(db, id);
   if (!token || (token.userId !== actor.id && actor.role !== "admin"))
     throw new UserError("No such token.", "not-found");
-  if (await revokeApiToken(db, id, actor.id, new Date())) log.info("API token revoked", { actor: actor.id, tokenId: id });
+  if (await revokeApiToken(db, id, actor.id, new Date()))
+    log.info("API token revoked", { actor: actor.id, tokenId: id });
 }
 
 export type TokenCheck =
