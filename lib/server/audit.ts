@@ -1,8 +1,11 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
+import { STATUS } from "./actions/route-error";
+import { failure } from "./actions/safe-action";
 import type { Caller } from "./auth/caller";
+import { clientAddress } from "./auth/client-address";
 import { type AuditFilter, insertAuditEvent, listAuditEvents, type NewAuditEvent } from "./db/queries/audit";
-import type { AuditEvent } from "./db/schema";
+import type { AuditEvent, User } from "./db/schema";
 import { log } from "./log";
 import { runtime } from "./runtime";
 
@@ -108,4 +111,54 @@ export async function auditLog(
 
 function auditView(row: AuditEvent): AuditEventView {
   return { ...row, at: row.at.toISOString(), via: row.via };
+}
+
+/**
+ * A download in the browser, recorded when its body has been sent (or the
+ * browser went away): who, what, how many rows, how many bytes.
+ */
+export function auditBrowserDownload(
+  user: Pick<User, "id" | "email">,
+  request: Request,
+  what: { action: string; runId: string; rows: number | null },
+  body: ReadableStream<Uint8Array>,
+): ReadableStream<Uint8Array> {
+  return auditedBody(body, (sent) => {
+    void recordAudit({
+      via: "browser",
+      userId: user.id,
+      userEmail: user.email,
+      action: what.action,
+      objectType: "run",
+      objectId: what.runId,
+      status: 200,
+      rows: what.rows,
+      bytes: sent.bytes,
+      detail: sent.complete ? null : "the browser went away before the whole file was sent",
+      clientAddress: clientAddress(request.headers),
+    });
+  });
+}
+
+/** A download the browser asked for and was refused: recorded with its status and reason, and answered as `routeError` answers. */
+export function auditRefusedDownload(
+  user: Pick<User, "id" | "email"> | null,
+  request: Request,
+  what: { action: string; runId: string },
+  error: unknown,
+): Response {
+  const { error: reason, code } = failure(error);
+  const status = STATUS[code];
+  void recordAudit({
+    via: "browser",
+    userId: user?.id ?? null,
+    userEmail: user?.email ?? null,
+    action: what.action,
+    objectType: "run",
+    objectId: what.runId.slice(0, 64),
+    status,
+    detail: reason,
+    clientAddress: clientAddress(request.headers),
+  });
+  return new Response(reason, { status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
 }
