@@ -30,6 +30,7 @@ export default async function AuditPage({ searchParams }: Props) {
   const keep = new URLSearchParams(
     Object.entries(query).filter(([k, v]) => k !== "before" && typeof v === "string" && v !== "") as [string, string][],
   );
+  const names = new Map(members.map((m) => [m.id, m.email]));
   const older = page.next ? `?${new URLSearchParams([...keep, ["before", String(page.next)]])}` : null;
   return (
     <main className="page">
@@ -102,7 +103,7 @@ export default async function AuditPage({ searchParams }: Props) {
             {page.events.map((e) => (
               <tr key={e.id}>
                 <td>{e.at.replace("T", " ").slice(0, 19)}</td>
-                <td>{e.userEmail ?? e.userId ?? "—"}</td>
+                <td>{(e.userId && names.get(e.userId)) ?? e.userEmail ?? e.userId ?? "—"}</td>
                 <td>{e.via === "api" ? `API${e.tokenId ? ` (token ${e.tokenId.slice(0, 8)})` : ""}` : "browser"}</td>
                 <td>
                   <code>{e.action}</code>
