@@ -10,6 +10,19 @@ test("a token made in Account works in the Authorization header only, stops when
   app: page,
   baseURL,
 }) => {
+  // A download in the browser is recorded too.
+  await page.goto("/");
+  await newTab(page);
+  await runSql(page, "SELECT range AS n FROM range(7)");
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download CSV", exact: true }).click(),
+  ]);
+  expect(fs.readFileSync(await download.path(), "utf8").split("\r\n")[0]).toBe("n");
+  const href = (await page.getByRole("link", { name: "Download CSV", exact: true }).getAttribute("href")) as string;
+  const runId = /\/api\/runs\/([0-9a-f]{32})\//.exec(href)?.[1] as string;
+
   const name = `script ${Date.now()}`;
   await page.goto("/account");
   const form = page.getByRole("form", { name: "Create a token" });
@@ -43,20 +56,19 @@ test("a token made in Account works in the Authorization header only, stops when
   });
   expect(ran.status()).toBe(403);
   expect((await ran.json()).detail).toContain("run SQL");
+  // The same run's result through the API, as CSV and as Arrow.
+  const csvOfRun = await script.get(`/api/v1/runs/${runId}/results.csv`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(await csvOfRun.text()).toBe("n\r\n0\r\n1\r\n2\r\n3\r\n4\r\n5\r\n6\r\n");
+  const arrow = await script.get(`/api/v1/runs/${runId}/results.arrow`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(arrow.headers()["content-type"]).toBe("application/vnd.apache.arrow.stream");
+  expect((await arrow.body()).subarray(0, 4)).toEqual(Buffer.from([0xff, 0xff, 0xff, 0xff]));
   // The page is public documentation, not a way in.
   const doc = await script.get("/api/v1/openapi.json");
   expect((await doc.json()).openapi).toBe("3.1.0");
-
-  // A download in the browser is recorded too.
-  await page.goto("/");
-  await newTab(page);
-  await runSql(page, "SELECT range AS n FROM range(7)");
-  await expect(resultStatus(page)).toHaveText("Succeeded");
-  const [download] = await Promise.all([
-    page.waitForEvent("download"),
-    page.getByRole("link", { name: "Download CSV", exact: true }).click(),
-  ]);
-  expect(fs.readFileSync(await download.path(), "utf8").split("\r\n")[0]).toBe("n");
 
   // Revoked: refused at once.
   await page.goto("/account");

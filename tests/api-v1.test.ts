@@ -204,6 +204,71 @@ describe("the result API", () => {
     ]);
   });
 
+  it("streams Arrow IPC with exact types, batch after batch", async () => {
+    const { Arrow } = await import("@/lib/server/arrow");
+    const sql = `SELECT range AS n, 9223372036854775807::BIGINT - range AS big,
+      (-12345678901234567890123456789.123456789)::DECIMAL(38,9) AS dec,
+      TIMESTAMP '2024-02-29 23:59:59.123456' + INTERVAL (range) MICROSECOND AS ts,
+      DATE '2024-01-01' + range::INT AS day, range % 2 = 0 AS even, range * 0.5 AS half,
+      CASE WHEN range % 3 = 0 THEN NULL ELSE 'v' || range END AS txt,
+      170141183460469231731687303715884105727::HUGEINT AS huge, INTERVAL 1 DAY AS span
+      FROM range(70000)`;
+    const started = await call(
+      routes.statements.POST as Handler,
+      "/api/v1/statements",
+      {},
+      {
+        token: ownerToken,
+        method: "POST",
+        body: { connection: "builtin", sql },
+      },
+    );
+    const id = started.json().id;
+    await call(routes.run.GET as Handler, `/api/v1/runs/${id}?wait=60`, { id }, { token: ownerToken });
+    const response = await (routes.runFile.GET as Handler)(
+      new Request(`${BASE}/api/v1/runs/${id}/results.arrow`, { headers: { authorization: `Bearer ${ownerToken}` } }),
+      { params: Promise.resolve({ id, file: "results.arrow" }) },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/vnd.apache.arrow.stream");
+    const table = Arrow.tableFromIPC(new Uint8Array(await response.arrayBuffer()));
+    expect(table.numRows).toBe(70000);
+    expect(table.batches.length).toBeGreaterThan(1);
+    expect(table.schema.fields.map((f) => `${f.name}:${f.type}`)).toEqual([
+      "n:Int64",
+      "big:Int64",
+      "dec:Decimal[38e+9]",
+      "ts:Timestamp<MICROSECOND>",
+      "day:Date32<DAY>",
+      "even:Bool",
+      "half:Decimal[21e+1]",
+      "txt:Utf8",
+      "huge:Utf8",
+      "span:Utf8",
+    ]);
+    const last = table.get(69999)?.toJSON() as Record<string, unknown>;
+    expect(last.n).toBe(69999n);
+    expect(last.big).toBe(9223372036854775807n - 69999n);
+    // Timestamps are 64-bit microseconds (apache-arrow reads them as pairs of 32-bit words).
+    const ts = table.getChild("ts")?.data[0].values as Int32Array;
+    expect(BigInt(ts[2] >>> 0) | (BigInt(ts[3]) << 32n)).toBe(1709251199123457n);
+    expect(last.txt).toBeNull(); // 69,999 is a multiple of 3
+    expect(table.get(69998)?.toJSON().txt).toBe("v69998");
+    expect(table.get(0)?.toJSON().txt).toBeNull();
+    expect(last.huge).toBe("170141183460469231731687303715884105727");
+    expect(last.span).toBe("1 day");
+    expect(last.even).toBe(false);
+    // Decimal128: the unscaled value as four 32-bit words, little-endian, two's complement.
+    const words = table.getChild("dec")?.data[0].values as Uint32Array;
+    const unscaled = BigInt.asIntN(
+      128,
+      [0, 1, 2, 3].reduce((acc, k) => acc | (BigInt(words[k]) << BigInt(32 * k)), 0n),
+    );
+    expect(unscaled).toBe(-12345678901234567890123456789123456789n);
+    const day = table.getChild("day")?.data[0].values as Int32Array;
+    expect(day[0]).toBe(19723);
+  });
+
   it("refuses parameters the query does not declare, and values of the wrong type", async () => {
     const pull = (qs: string) =>
       call(

@@ -1,7 +1,10 @@
 import type { ExportFormat } from "@/lib/exports/formats";
 
-/** What the API serves a result as: the browser's export formats but Excel. */
-export const API_FORMATS = ["csv", "tsv", "json", "ndjson", "parquet"] as const satisfies readonly ExportFormat[];
+/** What the API serves a result as: the browser's export formats but Excel, and Arrow IPC. */
+export const API_FORMATS = ["csv", "tsv", "json", "ndjson", "parquet", "arrow"] as const satisfies readonly (
+  | ExportFormat
+  | "arrow"
+)[];
 export type ApiFormat = (typeof API_FORMATS)[number];
 
 /** Longest `?wait=` of a run's status. */

@@ -35,6 +35,7 @@ const resultContent = {
   "application/json": { schema: { type: "array", items: { type: "object" } } },
   "application/x-ndjson": { schema: { type: "string" } },
   "application/vnd.apache.parquet": { schema: { type: "string", contentEncoding: "binary" } },
+  "application/vnd.apache.arrow.stream": { schema: { type: "string", contentEncoding: "binary" } },
 };
 const resultHeaders = {
   "Lakebook-Run": { description: "The run the rows come from.", schema: { type: "string" } },

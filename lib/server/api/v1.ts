@@ -21,13 +21,16 @@ import { withServerChoices } from "../parameter-choices";
 import { queryFor } from "../queries";
 import { readable } from "../runs/access";
 import type { RunRecord } from "../runs/catalog";
-import { storedExport } from "../runs/exports";
+import { storedArrow, storedExport } from "../runs/exports";
 import { cancelRun, runEnded, startRun } from "../runs/runs";
 import { runtime } from "../runtime";
 import { API_FORMATS, type ApiFormat, MAX_JSON_LIMIT, MAX_WAIT_SECONDS } from "./formats";
 import { ApiProblem } from "./route";
 
 export { API_FORMATS, type ApiFormat, MAX_JSON_LIMIT, MAX_WAIT_SECONDS };
+
+/** The media type of an Arrow IPC stream. */
+const ARROW_STREAM = "application/vnd.apache.arrow.stream";
 
 const MAX_STATEMENT_BODY = 2 * 1024 * 1024;
 
@@ -295,9 +298,10 @@ export async function resultBody(
     throw new ApiProblem(409, "The run has not ended yet. Wait for it with GET /api/v1/runs/{id}?wait=30.");
   if (record.status !== "succeeded")
     throw new ApiProblem(409, `The run ${record.status === "failed" ? "failed" : "was cancelled"}; it has no result.`);
+  const name = exportFileName(record.sql, record.startedAt, "csv").slice(0, -".csv".length);
   const headers: Record<string, string> = {
-    "Content-Type": FORMAT_INFO[format].contentType,
-    "Content-Disposition": `attachment; filename="${exportFileName(record.sql, record.startedAt, format)}"`,
+    "Content-Type": format === "arrow" ? ARROW_STREAM : FORMAT_INFO[format].contentType,
+    "Content-Disposition": `attachment; filename="${name}.${format === "arrow" ? "arrows" : FORMAT_INFO[format].extension}"`,
     "Cache-Control": "no-store, no-transform",
     "X-Content-Type-Options": "nosniff",
     "Lakebook-Run": record.id,
@@ -311,6 +315,11 @@ export async function resultBody(
           limit: wholeNumber(limit ?? String(MAX_JSON_LIMIT), "limit", MAX_JSON_LIMIT),
         }
       : null;
+  if (format === "arrow") {
+    if (range)
+      throw new ApiProblem(400, "offset and limit apply to results.json; other formats send the whole result.");
+    return { body: (await storedArrow(user, record.id)).body, headers, rows: record.rowCount };
+  }
   const options: ExportOptions = { format, bom: false, safe: false };
   const { body } = await storedExport(user, record.id, options, null, null, range);
   const rows = range ? Math.max(0, Math.min(range.limit, record.rowCount - range.offset)) : record.rowCount;

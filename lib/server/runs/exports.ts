@@ -11,6 +11,7 @@ import type { Caller } from "../auth/caller";
 import type { Engine } from "../engines/types";
 import { runtime } from "../runtime";
 import { readable, stored } from "./access";
+import { arrowStream } from "./arrow-export";
 import type { RunRecord } from "./catalog";
 import { csvOfBatches } from "./csv-batches";
 import type { FileBytes } from "./csv-files";
@@ -188,4 +189,21 @@ export async function allRowsExport(
     );
   });
   return { record, body };
+}
+
+/** A run's whole stored result as an Arrow IPC stream (arrow-export.ts), for the API. */
+export async function storedArrow(actor: Caller, id: string): Promise<Export> {
+  const record = await stored(actor, id);
+  if (record.status === "running")
+    throw new UserError("The query is still running; download its result when it has finished.", "conflict");
+  if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
+  const rt = await runtime();
+  const store = rt.store.csvStore();
+  const types = await rt.store.columnTypes(id).catch(() => {
+    throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
+  });
+  if (!store.budget.pin(id))
+    throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
+  const columns = record.columns.map((c, i) => ({ name: c.name, type: types[i] }));
+  return { record, body: arrowStream(store, resultTable(id), columns, () => store.budget.unpin(id)) };
 }
