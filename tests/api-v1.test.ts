@@ -595,7 +595,7 @@ describe("the OpenAPI document", () => {
       "/api/v1/runs/{id} delete": routes.run.DELETE as Handler,
       "/api/v1/runs/{id}/{file} get": routes.runFile.GET as Handler,
     };
-    const walked: string[] = [];
+    const walked: { action: string; status: number }[] = [];
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, operation] of Object.entries(
         item as Record<
@@ -624,10 +624,19 @@ describe("the OpenAPI document", () => {
           expect(documented, `${method} ${concrete} answered ${res.status}: ${res.text.slice(0, 200)}`).toBeDefined();
           const type = res.headers.get("content-type")?.split(";")[0] ?? "";
           if (documented.content) expect(Object.keys(documented.content)).toContain(type);
-          walked.push(`${method} ${concrete} ${res.status}`);
+          walked.push({ action: `${method.toUpperCase()} ${path.replace("/{file}", "/results")}`, status: res.status });
         }
       }
     }
     expect(walked.length).toBeGreaterThanOrEqual(16);
+    // Each of those calls is in the audit log, with its answer's status.
+    await new Promise((r) => setTimeout(r, 300));
+    const { events } = await auditLog(admin, { userId: owner.id, via: "api" }, { limit: 500 });
+    for (const { action, status } of walked) {
+      expect(
+        events.some((e) => e.action === action && e.status === status),
+        `audit event for ${action} ${status}`,
+      ).toBe(true);
+    }
   }, 120_000);
 });

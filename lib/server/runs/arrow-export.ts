@@ -1,5 +1,5 @@
 import "server-only";
-import type { DuckDBConnection, DuckDBDataChunk, DuckDBValue } from "@duckdb/node-api";
+import type { DuckDBConnection, DuckDBDataChunk } from "@duckdb/node-api";
 import { UserError } from "@/lib/action-result";
 import { Arrow, type ArrowModule } from "../arrow";
 import { releaseNativeMemory } from "../native-memory";
@@ -31,7 +31,7 @@ type Data = ArrowModule.Data;
 
 /**
  * A stored result as an Arrow IPC stream (`application/vnd.apache.arrow.stream`),
- * in constant memory: one record batch of up to 32,768 rows at a time, each
+ * in constant memory: one record batch of up to 16,384 rows at a time, each
  * column in Arrow's own type where there is an exact one — BIGINT as Int64,
  * DECIMAL(p,s) as Decimal128(p,s), TIMESTAMP as microseconds, DATE as days —
  * and everything else as DuckDB's text of the value (HUGEINT, intervals,
@@ -95,7 +95,7 @@ export function arrowStream(
   );
 }
 
-const BATCH_ROWS = 32_768;
+const BATCH_ROWS = 16_384;
 const EOS_BYTES = 8;
 
 type Kind =
@@ -171,19 +171,16 @@ async function nextBatch(
   kinds: Kind[],
   schema: Schema,
 ): Promise<RecordBatch | null> {
-  const columns: DuckDBValue[][] = kinds.map(() => []);
+  const taken: DuckDBDataChunk[] = [];
   let rows = 0;
   while (rows < BATCH_ROWS) {
     const { value: chunk, done } = await chunks.next();
     if (done) break;
-    for (let c = 0; c < kinds.length; c++) {
-      const values = chunk.getColumnValues(c);
-      for (const v of values) columns[c].push(v);
-    }
+    taken.push(chunk);
     rows += chunk.rowCount;
   }
   if (rows === 0) return null;
-  const children = kinds.map((kind, c) => columnData(kind, columns[c], schema.fields[c].type));
+  const children = kinds.map((kind, c) => columnData(kind, taken, c, rows, schema.fields[c].type));
   const data = makeData({ type: new Struct(schema.fields), length: rows, nullCount: 0, children });
   return new RecordBatch(schema, data);
 }
@@ -193,69 +190,115 @@ function emptyBatch(schema: Schema): RecordBatch {
   return new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: 0, nullCount: 0, children }));
 }
 
-function validity(values: readonly unknown[]): { nullBitmap: Uint8Array; nullCount: number } {
-  const nullBitmap = new Uint8Array(Math.ceil(values.length / 8));
-  let nullCount = 0;
-  values.forEach((v, i) => {
-    if (v === null) nullCount++;
-    else nullBitmap[i >> 3] |= 1 << (i & 7);
-  });
-  return { nullBitmap, nullCount };
-}
+/** What a column's vectors hand over: one value of the row, or null. */
+type ItemOf = (vector: ReturnType<DuckDBDataChunk["getColumnVector"]>, row: number) => unknown;
 
+const ITEM: ItemOf = (vector, row) => vector.getItem(row);
+/** A decimal's unscaled integer, without making a value object (every DuckDB decimal vector has it). */
+const SCALED: ItemOf = (vector, row) =>
+  (vector as unknown as { getScaledValue(i: number): bigint | number | null }).getScaledValue(row);
+
+/**
+ * One column of a batch as Arrow data, written straight into typed arrays
+ * from the chunks' vectors: a validity bitmap, and values in Arrow's layout.
+ */
 // biome-ignore lint/suspicious/noExplicitAny: each case builds the Data of its own Arrow type.
-function columnData(kind: Kind, values: DuckDBValue[], type: any): Data {
-  const length = values.length;
-  const { nullBitmap, nullCount } = validity(values);
-  const at = <T>(read: (v: NonNullable<DuckDBValue>) => T, empty: T) =>
-    values.map((v) => (v === null ? empty : read(v as NonNullable<DuckDBValue>)));
+function columnData(kind: Kind, chunks: DuckDBDataChunk[], column: number, length: number, type: any): Data {
+  const nullBitmap = new Uint8Array(Math.ceil(length / 8));
+  let nullCount = 0;
+  /** Calls `set` with each row's value (and its index in the batch), marking nulls. */
+  const each = (item: ItemOf, set: (value: NonNullable<unknown>, at: number) => void) => {
+    let at = 0;
+    for (const chunk of chunks) {
+      const vector = chunk.getColumnVector(column);
+      for (let row = 0; row < chunk.rowCount; row++, at++) {
+        const value = item(vector, row);
+        if (value === null || value === undefined) nullCount++;
+        else {
+          nullBitmap[at >> 3] |= 1 << (at & 7);
+          set(value, at);
+        }
+      }
+    }
+  };
   switch (kind.kind) {
-    case "bool":
-      return vectorFromArray(values as (boolean | null)[], type).data[0];
-    case "text":
-      return vectorFromArray(
-        values.map((v) => (v === null ? null : String(v))),
-        type,
-      ).data[0];
-    case "int32":
-      return makeData({ type, length, nullCount, nullBitmap, data: Int32Array.from(at((v) => Number(v), 0)) });
-    case "int64":
-      return makeData({
-        type,
-        length,
-        nullCount,
-        nullBitmap,
-        data: BigInt64Array.from(at((v) => BigInt(v as bigint | number), 0n)),
+    case "bool": {
+      const bits = new Uint8Array(Math.ceil(length / 8));
+      each(ITEM, (v, at) => {
+        if (v === true) bits[at >> 3] |= 1 << (at & 7);
       });
-    case "float64":
-      return makeData({ type, length, nullCount, nullBitmap, data: Float64Array.from(at((v) => Number(v), 0)) });
-    case "date":
-      return makeData({
-        type,
-        length,
-        nullCount,
-        nullBitmap,
-        data: Int32Array.from(at((v) => (v as { days: number }).days, 0)),
+      return makeData({ type, length, nullCount, nullBitmap, data: bits });
+    }
+    case "int32": {
+      const data = new Int32Array(length);
+      each(ITEM, (v, at) => {
+        data[at] = Number(v);
       });
+      return makeData({ type, length, nullCount, nullBitmap, data });
+    }
+    case "float64": {
+      const data = new Float64Array(length);
+      each(ITEM, (v, at) => {
+        data[at] = Number(v);
+      });
+      return makeData({ type, length, nullCount, nullBitmap, data });
+    }
+    case "int64": {
+      const data = new BigInt64Array(length);
+      each(ITEM, (v, at) => {
+        data[at] = BigInt(v as bigint | number);
+      });
+      return makeData({ type, length, nullCount, nullBitmap, data });
+    }
+    case "date": {
+      const data = new Int32Array(length);
+      each(ITEM, (v, at) => {
+        data[at] = (v as { days: number }).days;
+      });
+      return makeData({ type, length, nullCount, nullBitmap, data });
+    }
     case "timestamp":
-    case "timestamptz":
-      return makeData({
-        type,
-        length,
-        nullCount,
-        nullBitmap,
-        data: BigInt64Array.from(at((v) => (v as { micros: bigint }).micros, 0n)),
+    case "timestamptz": {
+      const data = new BigInt64Array(length);
+      each(ITEM, (v, at) => {
+        data[at] = (v as { micros: bigint }).micros;
       });
+      return makeData({ type, length, nullCount, nullBitmap, data });
+    }
     case "decimal": {
       // Decimal128: each value's unscaled integer as 16 little-endian bytes, two's complement.
       const words = new BigUint64Array(length * 2);
-      values.forEach((v, i) => {
-        if (v === null) return;
-        const unscaled = BigInt.asUintN(128, (v as { value: bigint }).value);
-        words[i * 2] = unscaled & 0xffff_ffff_ffff_ffffn;
-        words[i * 2 + 1] = unscaled >> 64n;
+      each(SCALED, (v, at) => {
+        const unscaled = BigInt.asUintN(128, BigInt(v as bigint | number));
+        words[at * 2] = unscaled & 0xffff_ffff_ffff_ffffn;
+        words[at * 2 + 1] = unscaled >> 64n;
       });
       return makeData({ type, length, nullCount, nullBitmap, data: new Uint32Array(words.buffer) });
+    }
+    default: {
+      // Utf8: the strings' bytes end to end, and where each one starts.
+      const texts: string[] = new Array(length).fill("");
+      let bytes = 0;
+      each(ITEM, (v, at) => {
+        const text = String(v);
+        texts[at] = text;
+        bytes += Buffer.byteLength(text, "utf8");
+      });
+      const data = Buffer.allocUnsafe(bytes);
+      const valueOffsets = new Int32Array(length + 1);
+      let offset = 0;
+      for (let i = 0; i < length; i++) {
+        offset += data.write(texts[i], offset, "utf8");
+        valueOffsets[i + 1] = offset;
+      }
+      return makeData({
+        type,
+        length,
+        nullCount,
+        nullBitmap,
+        valueOffsets,
+        data: new Uint8Array(data.buffer, data.byteOffset, bytes),
+      });
     }
   }
 }
