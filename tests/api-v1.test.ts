@@ -26,6 +26,7 @@ const routes = {
   statements: await import("@/app/api/v1/statements/route"),
   run: await import("@/app/api/v1/runs/[id]/route"),
   runFile: await import("@/app/api/v1/runs/[id]/[file]/route"),
+  unknown: await import("@/app/api/v1/[...rest]/route"),
 };
 
 const BASE = "http://127.0.0.1:3999";
@@ -532,6 +533,13 @@ describe("who may do what", () => {
     },
     120_000,
   );
+
+  it("answers a path that is not a route with a problem, not the app's page", async () => {
+    const res = await call(routes.unknown.GET as Handler, "/api/v1/querys", { rest: "querys" });
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(res.json().detail).toContain("/api/v1/openapi.json");
+  });
 
   it("answers forged ids exactly like missing ones", async () => {
     const forged = ["0".repeat(32), "../../etc/passwd", "' OR 1=1 --", "x".repeat(100_000), randomUUID()];
