@@ -62,6 +62,16 @@ async function call(
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
 
+/** The owner's pull of the tricky query's CSV with this query string. */
+function pull(qs: string) {
+  return call(
+    routes.queryFile.GET as Handler,
+    `/api/v1/queries/${queryId}/results.csv?${qs}`,
+    { id: queryId, file: "results.csv" },
+    { token: ownerToken },
+  );
+}
+
 async function tokenFor(user: User, scopes: TokenScope[] = ["read", "run", "sql"], days = 30) {
   return (await tokens.createApiToken(user, { name: `t-${randomUUID().slice(0, 6)}`, days, scopes })).token;
 }
@@ -271,13 +281,6 @@ describe("the result API", () => {
   });
 
   it("refuses parameters the query does not declare, and values of the wrong type", async () => {
-    const pull = (qs: string) =>
-      call(
-        routes.queryFile.GET as Handler,
-        `/api/v1/queries/${queryId}/results.csv?${qs}`,
-        { id: queryId, file: "results.csv" },
-        { token: ownerToken },
-      );
     const unknown = await pull("p.nope=1");
     expect(unknown.status).toBe(400);
     expect(unknown.json().detail).toMatch(/no parameter named "nope".*day/);
@@ -289,13 +292,6 @@ describe("the result API", () => {
   });
 
   it("reuses a recent result with max_age when its parameters match, and runs again when they do not", async () => {
-    const pull = (qs: string) =>
-      call(
-        routes.queryFile.GET as Handler,
-        `/api/v1/queries/${queryId}/results.csv?${qs}`,
-        { id: queryId, file: "results.csv" },
-        { token: ownerToken },
-      );
     const first = await pull("p.day=2024-05-05");
     const again = await pull("p.day=2024-05-05&max_age=3600");
     expect(again.headers.get("lakebook-run")).toBe(first.headers.get("lakebook-run"));
