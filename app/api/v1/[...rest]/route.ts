@@ -5,7 +5,7 @@ export const dynamic = "force-dynamic";
 const NO_SUCH_ROUTE = "There is no such route in the Lakebook API. The routes are listed at /api/v1/openapi.json.";
 
 /** Any path under /api/v1 that is not a route: a problem, as every API answer, not the app's HTML page. */
-function notFound() {
+async function notFound() {
   return problem(404, NO_SUCH_ROUTE);
 }
 
