@@ -57,6 +57,7 @@ const SAMPLES = [
   'a"',
   "\\",
   '\\"',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a substitution's opening is what is tested
   "${x}",
   "$${",
   "`",
@@ -105,6 +106,7 @@ describe("JavaScript literals", () => {
   });
 
   it("never leave a template substitution open", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a substitution's opening is what is tested
     expect(jsBlock("${process.exit(1)}")).toBe("`$\\{process.exit(1)}`");
     expect(jsBlock("$${a}")).toBe("`$$\\{a}`");
   });
