@@ -117,6 +117,7 @@ describe("comments and URLs", () => {
     const text = commentText(worstText(10_000, 9), 5000);
     expect(text).not.toMatch(/[\n\r\u2028\u2029\u0085\p{Cs}]/u);
     expect(commentText("a\nb")).toBe("a\\nb");
+    expect(commentText('say "hi" \\ \u2028')).toBe('say "hi" \\ \\u2028');
     expect(commentText("x".repeat(100), 10)).toBe(`${"x".repeat(10)}…`);
   });
 

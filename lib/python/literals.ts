@@ -93,13 +93,14 @@ export function jsBlock(text: string): string {
 }
 
 /**
- * Text for a one-line comment: clipped, then written as a string literal (so
- * no line break can end the comment), without its quotes.
+ * Text for a one-line comment, clipped: quotes and backslashes are harmless
+ * there, but every line break (and every other invisible character) is
+ * written as an escape, so nothing can end the comment.
  */
 export function commentText(text: string, max = 80): string {
   const chars = Array.from(text);
-  const clipped = chars.length > max ? `${chars.slice(0, max).join("")}…` : text;
-  return pyString(clipped).slice(1, -1);
+  const clipped = chars.length > max ? [...chars.slice(0, max), "…"] : chars;
+  return clipped.map((ch) => (INVISIBLE.test(ch) ? pyEscape(ch.codePointAt(0) as number) : ch)).join("");
 }
 
 /** The text with each lone surrogate replaced by U+FFFD, as a browser sends it in a URL (it has no UTF-8 form). */

@@ -129,7 +129,7 @@ function pandasSnippet(lakebook: Lakebook): Snippet {
     "    url,",
     `    storage_options=${AUTH},`,
     "    # Every value as text, exactly as the warehouse wrote it: read as numbers, BIGINT and",
-    "    # DECIMAL(38) values would lose digits. Convert what you need, e.g. df[col].map(Decimal).",
+    "    # DECIMAL(38) values would lose digits. Convert the columns you need (decimal.Decimal keeps every digit).",
     "    dtype=str,",
     '    keep_default_na=False,  # "NA", "null", "nan" stay text; only empty fields are missing',
     '    na_values=[""],',
