@@ -254,6 +254,8 @@ function nodeSnippet(connection: SnippetConnection, statements: Bound[]): Snippe
     `const session = await client.openSession(${session.length ? `{ ${session.join(", ")} }` : ""});`,
     "try {",
     ...run,
+    "  // The driver reads BIGINT and DECIMAL as JavaScript numbers (exact to 2^53, about 15 digits):",
+    "  // cast wider values to STRING in the SQL to keep every digit.",
     "  const rows = await operation.fetchAll();",
     "  await operation.close();",
     "  console.table(rows);",
