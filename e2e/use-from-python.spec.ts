@@ -74,6 +74,7 @@ test("a saved query's panel gives the results URL with the bar's values, the tok
 
   // The bar's current value, not only the saved default, goes into the URL.
   await bar.getByLabel("Value of :day").fill("2024-03-01");
+  await page.locator(".query-bar").screenshot({ path: "test-results/use-from-python-bar.png" });
   await page.getByRole("button", { name: "Use from Python" }).click();
   const dialog = page.getByRole("dialog", { name: "Use from Python" });
   expect(await tabsOf(dialog)).toEqual(LAKEBOOK_TABS);
@@ -134,6 +135,7 @@ test("a Databricks connection offers the direct snippets only, and the Node one 
   // The built-in warehouse has no direct snippet: it is reached through Lakebook only.
   await expect(page.getByRole("button", { name: "Use Built-in warehouse (DuckDB) from Python" })).toHaveCount(0);
 
+  await page.getByRole("table", { name: "Connections" }).screenshot({ path: "test-results/use-from-python-row.png" });
   await row.getByRole("button", { name: `Use ${name} from Python` }).click();
   const dialog = page.getByRole("dialog", { name: "Use from Python" });
   expect(await tabsOf(dialog)).toEqual(DATABRICKS_TABS);

@@ -353,12 +353,19 @@ describe("the snippets work as pasted (Debian's Python against a local API)", ()
   it("a notebook cell's SQL goes as a statement, exactly, and its result is read once it is done", {
     timeout: 60_000,
   }, async () => {
-    const cellSql = `SELECT :who, ${hostileSql}`;
+    const cellSql = `SELECT :who, :day, :n, :ids, ${hostileSql}`;
     // The hostile text has \`:name\` markers of its own: each goes with an empty value.
+    // Text goes as a string; other types with their type, so that they bind as the bar's would.
     const used = Object.fromEntries(
-      specsFor(findParameters(cellSql, "duckdb"), HOSTILE_PARAMS).map((p) => [p.name, p.value]),
+      specsFor(findParameters(cellSql, "duckdb"), HOSTILE_PARAMS).map((p) => [
+        p.name,
+        p.type === "text" ? p.value : { type: p.type, value: p.value },
+      ]),
     );
     expect(used.who).toBe(hostileValue);
+    expect(used.day).toEqual({ type: "date", value: "2024-02-29" });
+    expect(used.n).toEqual({ type: "number", value: "12345678901234567890.5" });
+    expect(used.ids).toEqual({ type: "multi", value: [hostileValue, "&="] });
     const input: SnippetInput = {
       origin,
       subject: { kind: "cell", title: hostileTitle, sql: cellSql },

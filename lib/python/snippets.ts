@@ -1,4 +1,4 @@
-import { findParameters, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
+import { choiceValueType, findParameters, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
 import { directSnippets } from "./direct";
 import { commentText, pyBlock, pyString, uriComponent, wellFormed } from "./literals";
 import {
@@ -87,7 +87,7 @@ function header(lakebook: Lakebook, library: string): string[] {
 /** Python lines that start the cell's SQL as a statement and wait for it; `run` is then the finished run. */
 function statementLines(lakebook: Lakebook): string[] {
   const subject = lakebook.subject;
-  const params = lakebook.specs.map((s) => `    ${pyString(s.name)}: ${pyValue(s.value)},`);
+  const params = lakebook.specs.map((s) => `    ${pyString(s.name)}: ${statementValue(s)},`);
   return [
     `base = ${pyString(lakebook.origin)}`,
     `headers = ${AUTH}`,
@@ -184,6 +184,18 @@ function requestsSnippet(lakebook: Lakebook): Snippet {
     "            file.write(chunk)",
   );
   return python("requests", "requests", LAKEBOOK_TOKEN, lines, "requests");
+}
+
+/**
+ * A value as `POST /api/v1/statements` takes it: text as a plain string, any
+ * other type as `{"type", "value"}` so it binds as a number, DATE or
+ * TIMESTAMP (numbers as text, so no digit is lost); a dropdown's values as
+ * numbers when every choice is one, as the app binds them.
+ */
+function statementValue(spec: ParameterSpec): string {
+  const type = spec.type === "choice" || spec.type === "query" ? choiceValueType(spec) : spec.type;
+  if (type === "text") return pyValue(spec.value);
+  return `{"type": ${pyString(type)}, "value": ${pyValue(spec.value)}}`;
 }
 
 /** A parameter's value as Python text: a string, or a list of them for a multi-select. */
