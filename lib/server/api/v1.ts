@@ -235,10 +235,13 @@ function statementParameters(given: unknown): ParameterSpec[] {
         400,
         `Parameter "${name.slice(0, 64)}": type must be text, number, date, timestamp or multi.`,
       );
+    const values = Array.isArray(value) ? value.map(String) : String(value ?? "");
     const spec: ParameterSpec = {
       name,
       type: type as ParameterType,
-      value: Array.isArray(value) ? value.map(String) : String(value ?? ""),
+      value: values,
+      // A multi-select sent by a script offers exactly the values it sends (its list binds them as text or numbers).
+      ...(type === "multi" ? { choices: Array.isArray(values) ? values : [values] } : {}),
     };
     const problem = valueProblem(spec);
     if (problem) throw new ApiProblem(400, `Parameter "${name.slice(0, 64)}": ${problem}`);
