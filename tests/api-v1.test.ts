@@ -326,10 +326,10 @@ describe("the result API", () => {
         token: ownerToken,
         method: "POST",
         body: {
-        connection: "builtin",
-        sql: "SELECT range AS n, :tag AS tag FROM range(25) WHERE range NOT IN (:skip)",
-        parameters: { tag: "x", skip: { type: "multi", value: ["1", "2"] } },
-      },
+          connection: "builtin",
+          sql: "SELECT range AS n, :tag AS tag FROM range(25) WHERE range NOT IN (:skip)",
+          parameters: { tag: "x", skip: { type: "multi", value: ["1", "2"] } },
+        },
       },
     );
     expect(started.status).toBe(202);
