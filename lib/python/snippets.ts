@@ -79,7 +79,7 @@ function header(lakebook: Lakebook, library: string): string[] {
       : `# ${commentText(subject.title)}: its SQL, run by Lakebook on "${commentText(connection.name)}".`;
   return [
     what,
-    `# Set ${LAKEBOOK_TOKEN} to a token from ${commentText(origin, 200)}/account (scope: ${subject.kind === "query" ? "read results" : "run SQL"}).`,
+    `# Set ${LAKEBOOK_TOKEN} to a token from ${commentText(origin, 200)}/account (scopes: ${subject.kind === "query" ? "read results, run queries" : "run SQL, read results"}).`,
     `# pip install ${library}`,
   ];
 }
