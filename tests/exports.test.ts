@@ -308,7 +308,8 @@ describe("every row of a result cut at the cap", () => {
     expect(rows).toBe(XLSX_MAX_ROWS + 1);
     expect(notes).toContain("more rows than an Excel sheet holds");
     expect(runs.fullDownloadsRunning()).toBe(0);
-  });
+    // Writing and reading back a million-row workbook takes half a minute on a quiet machine.
+  }, 240_000);
 
   it("an abandoned download frees its slot, its files and its pins", async () => {
     for (const format of ["json", "xlsx"] as const) {
