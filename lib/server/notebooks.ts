@@ -238,7 +238,8 @@ export async function exportNotebookFile(
   user: User,
   id: string,
   format: "ipynb" | "databricks" | "sql",
-  options: { connect: "lakebook" | "warehouse"; baseUrl: string } = { connect: "lakebook", baseUrl: "" },
+  /** Where the Jupyter flavour's connect cell connects; without it, the file has none. */
+  options?: { connect: "lakebook" | "warehouse"; baseUrl: string },
 ) {
   const view = await getNotebook(user, id);
   const content = {
@@ -249,7 +250,7 @@ export async function exportNotebookFile(
   };
   if (format === "sql") return exportNotebook(content, "sql");
   const [connect, results] = await Promise.all([
-    format === "ipynb" ? connectionFor(user, view, options.connect, options.baseUrl) : null,
+    format === "ipynb" && options ? connectionFor(user, view, options.connect, options.baseUrl) : null,
     cellResults(user, view),
   ]);
   return exportNotebook(content, "ipynb", { flavour: format === "ipynb" ? "jupyter" : "databricks", connect, results });
