@@ -2,7 +2,18 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { csvLine } from "@/lib/csv";
 import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
-import { editorTabs, expect, firstCell, gridRows, newTab, resultStatus, runSql, test, typeSql } from "./support/app";
+import {
+  editorTabs,
+  expect,
+  firstCell,
+  focusEditor,
+  gridRows,
+  newTab,
+  resultStatus,
+  runSql,
+  test,
+  typeSql,
+} from "./support/app";
 import { ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
@@ -222,12 +233,14 @@ test("a notebook on the warehouse exports for Jupyter straight to it, with its s
   await page.getByRole("button", { name: "New notebook" }).click();
   await expect(page).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
   await page.getByLabel("Notebook title").fill("Warehouse for Jupyter");
-  await page.getByLabel("Connection").selectOption({ label: "Test warehouse" });
+  await page.getByRole("combobox", { name: "Connection", exact: true }).selectOption({ label: "Test warehouse" });
   const first = page.getByRole("region", { name: "Cell 1 (SQL)" });
-  await first.getByRole("textbox", { name: "SQL of cell 1" }).click();
+  await focusEditor(first);
+  // The new notebook's first cell holds an example: replaced.
+  await page.keyboard.press("ControlOrMeta+A");
   await page.keyboard.insertText("SELECT trip_id, fare_amount FROM samples.nyctaxi.trips ORDER BY trip_id LIMIT 3");
   await expect(page.locator(".save-status")).toHaveText("All changes saved");
-  await first.getByRole("button", { name: "▶ Run" }).click();
+  await first.getByRole("button", { name: "Run cell 1" }).click();
   await expect(first.locator(".result-bar .status")).toHaveText("Succeeded");
   const shown = await gridRows(page);
   expect(shown).toHaveLength(3);
