@@ -1,6 +1,8 @@
 // The export phase: a stored result downloaded in every format
-// (GET /api/runs/<id>/export?format=…), against DuckDB's own COPY of the same
-// rows to Parquet. BENCH_EXPORTS=0 skips it; BENCH_EXPORTS_ROWS sets the size.
+// (GET /api/runs/<id>/export?format=…), then through the API with a token
+// (GET /api/v1/runs/<id>/results.{csv,parquet,arrow}), against DuckDB's own
+// COPY of the same rows to Parquet. BENCH_EXPORTS=0 skips it;
+// BENCH_EXPORTS_ROWS sets the size.
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -13,30 +15,31 @@ import { REPEATS } from "./settings.mjs";
 import { fmtMB, fmtRate, fmtS, log, median, spread, table } from "./stats.mjs";
 
 const FORMATS = ["csv", "tsv", "json", "ndjson", "parquet", "xlsx"] as const;
-type Format = (typeof FORMATS)[number];
+/** What a script pulls through the API, against the browser's CSV and DuckDB's COPY. */
+const API_FORMATS = ["csv", "parquet", "arrow"] as const;
 
 /** Rows exported: 1M (an Excel sheet holds 1,048,575), 20,000 in smoke mode. */
 export const exportRows = (smoke: boolean) => Number(process.env.BENCH_EXPORTS_ROWS ?? (smoke ? 20_000 : 1_000_000));
 
-/** Streams one export, counting its bytes without keeping them. */
-function download(client: Client, runId: string, format: Format): Promise<{ ms: number; bytes: number }> {
+/** Streams one download, counting its bytes without keeping them. */
+function download(
+  url: string,
+  headers: Record<string, string>,
+  format: string,
+): Promise<{ ms: number; bytes: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const req = http.request(
-      `${client.base}/api/runs/${runId}/export?format=${format}`,
-      { headers: { Cookie: client.cookie as string } },
-      (res) => {
-        let bytes = 0;
-        res.on("data", (chunk: Buffer) => {
-          bytes += chunk.length;
-        });
-        res.on("end", () => {
-          if (res.statusCode !== 200) reject(new Error(`${format} export: HTTP ${res.statusCode}`));
-          else resolve({ ms: performance.now() - t0, bytes });
-        });
-        res.on("error", reject);
-      },
-    );
+    const req = http.request(url, { headers }, (res) => {
+      let bytes = 0;
+      res.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+      });
+      res.on("end", () => {
+        if (res.statusCode !== 200) reject(new Error(`${format} export: HTTP ${res.statusCode}`));
+        else resolve({ ms: performance.now() - t0, bytes });
+      });
+      res.on("error", reject);
+    });
     req.on("error", reject);
     req.end();
   });
@@ -88,6 +91,7 @@ export async function measureExports(ctx: PhaseContext) {
   const logFile = path.join(ctx.tmpRoot, "server-exports.log");
   const server = await startServer({ cwd: ctx.cwd, dataDir, env: { LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000" }, logFile });
   const formats: Record<string, { ms: number[]; bytes: number; cpu: CpuFigures[]; maxRss: number }> = {};
+  const api: typeof formats = {};
   try {
     const client = new Client(server.base, ctx.cwd);
     await client.init();
@@ -102,7 +106,8 @@ export async function measureExports(ctx: PhaseContext) {
         ctx.setStep(`exports: ${format}, run ${rep}`);
         const watch = cpuWatch(server.pid);
         const rss = rssSampler(server.pid);
-        const { ms, bytes } = await download(client, run.id, format);
+        const url = `${client.base}/api/runs/${run.id}/export?format=${format}`;
+        const { ms, bytes } = await download(url, { Cookie: client.cookie as string }, format);
         figures.ms.push(ms);
         figures.bytes = bytes;
         figures.cpu.push(watch());
@@ -111,10 +116,31 @@ export async function measureExports(ctx: PhaseContext) {
       }
       formats[format] = figures;
     }
+    ctx.setStep("exports: making an API token");
+    const made = await client.call("createTokenAction", { name: "bench", days: 1, scopes: ["read"] });
+    if (!made.value.ok) throw new Error(`createTokenAction: ${made.value.error}`);
+    const token = (made.value.data as { token: string }).token;
+    for (const format of API_FORMATS) {
+      const figures = { ms: [] as number[], bytes: 0, cpu: [] as CpuFigures[], maxRss: 0 };
+      for (let rep = 1; rep <= REPEATS; rep++) {
+        await ctx.waitForQuiet();
+        ctx.setStep(`exports: API ${format}, run ${rep}`);
+        const watch = cpuWatch(server.pid);
+        const rss = rssSampler(server.pid);
+        const url = `${client.base}/api/v1/runs/${run.id}/results.${format}`;
+        const { ms, bytes } = await download(url, { Authorization: `Bearer ${token}` }, `API ${format}`);
+        figures.ms.push(ms);
+        figures.bytes = bytes;
+        figures.cpu.push(watch());
+        figures.maxRss = Math.max(figures.maxRss, rss());
+        log(`  API ${format} ${rep}/${REPEATS}: ${fmtS(ms)} ${fmtMB(bytes)}`);
+      }
+      api[format] = figures;
+    }
     const idleRss = procMemory(server.pid).rss;
     ctx.setStep("exports: DuckDB's own COPY to Parquet");
     const duck = await duckdbParquet(benchQuery(n), path.join(ctx.tmpRoot, "direct-exports"), REPEATS);
-    return { rows: n, formats, duck, idleRss, peakRss: procMemory(server.pid).hwm };
+    return { rows: n, formats, api, duck, idleRss, peakRss: procMemory(server.pid).hwm };
   } catch (error) {
     printServerLog(logFile);
     throw error;
@@ -128,7 +154,11 @@ export async function measureExports(ctx: PhaseContext) {
 export type ExportFigures = Awaited<ReturnType<typeof measureExports>>;
 
 export function reportExports(figures: ExportFigures, add: AddTarget): void {
-  const rows = Object.entries(figures.formats).map(([format, f]) => {
+  const named = [
+    ...Object.entries(figures.formats),
+    ...Object.entries(figures.api ?? {}).map(([format, f]) => [`API ${format}`, f] as const),
+  ];
+  const rows = named.map(([format, f]) => {
     const ms = median(f.ms);
     return [
       format,
@@ -163,5 +193,18 @@ export function reportExports(figures: ExportFigures, add: AddTarget): void {
   if (parquet) {
     const ratio = figures.duck.ms / median(parquet.ms);
     add("Parquet export vs DuckDB's own COPY", `${ratio.toFixed(2)}×`, "≥ 0.8×", ratio >= 0.8);
+  }
+  const apiCsv = figures.api?.csv;
+  if (apiCsv && figures.formats.csv) {
+    // Throughput ratio: the browser's CSV time over the API's (same rows, same bytes).
+    const ratio = median(figures.formats.csv.ms) / median(apiCsv.ms);
+    add("API results.csv vs the browser's CSV download", `${ratio.toFixed(2)}×`, "≥ 0.9×", ratio >= 0.9);
+  }
+  for (const format of ["parquet", "arrow"] as const) {
+    const f = figures.api?.[format];
+    if (f) {
+      const ratio = figures.duck.ms / median(f.ms);
+      add(`API results.${format} vs DuckDB's own COPY to Parquet`, `${ratio.toFixed(2)}×`, "recorded", true);
+    }
   }
 }

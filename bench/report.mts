@@ -107,9 +107,14 @@ export function checkSmoke(figures: Figures): void {
     problems.push("full download: missing figures");
   if (EXPORTS) {
     const e = figures.exports;
-    const missing = ["csv", "tsv", "json", "ndjson", "parquet", "xlsx"].filter(
-      (f) => !(e?.formats[f] && finite(median0(e.formats[f].ms)) && e.formats[f].bytes > 0),
-    );
+    const missing = [
+      ...["csv", "tsv", "json", "ndjson", "parquet", "xlsx"].filter(
+        (f) => !(e?.formats[f] && finite(median0(e.formats[f].ms)) && e.formats[f].bytes > 0),
+      ),
+      ...["csv", "parquet", "arrow"]
+        .filter((f) => !(e?.api?.[f] && finite(median0(e.api[f].ms)) && e.api[f].bytes > 0))
+        .map((f) => `API ${f}`),
+    ];
     if (!e || missing.length > 0 || !finite(e.duck.ms))
       problems.push(`exports: missing figures (${missing.join(", ")})`);
   }

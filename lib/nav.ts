@@ -15,6 +15,8 @@ export function workspaceNav(role: string): NavItem[] {
       ? [
           { href: "/admin/members", label: "Members" },
           { href: "/admin/groups", label: "Groups" },
+          { href: "/admin/tokens", label: "Tokens" },
+          { href: "/admin/audit", label: "Audit log" },
         ]
       : []),
   ];

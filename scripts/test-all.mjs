@@ -43,7 +43,8 @@ async function step(name, command, args, count, extraEnv = {}) {
     failed += 1;
   }
   summary.push(`${ok ? "ok  " : "FAIL"} ${name} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  if (!ok) failures.push(`--- the last lines of ${name} ---\n${tail.trimEnd().split("\n").slice(-TAIL_LINES).join("\n")}`);
+  if (!ok)
+    failures.push(`--- the last lines of ${name} ---\n${tail.trimEnd().split("\n").slice(-TAIL_LINES).join("\n")}`);
   return ok;
 }
 

@@ -2,10 +2,16 @@
 
 import { useRouter } from "next/navigation";
 import { useState } from "react";
+import { UsePythonButton } from "@/components/python/UsePythonButton";
 import { Alert } from "@/components/ui/Alert";
 import { deleteConnectionAction, testConnectionAction } from "@/lib/actions/connections";
 import type { ConnectionView } from "@/lib/connections";
+import type { ParameterSpec } from "@/lib/sql/parameters";
 import { ConnectionForm } from "./ConnectionForm";
+
+/** A Databricks connection's snippets connect and run `SELECT 1`: stable objects, so they are built once. */
+const CONNECTION_ONLY = { kind: "connection" } as const;
+const NO_PARAMETERS: ParameterSpec[] = [];
 
 export function ConnectionsManager({ connections, isAdmin }: { connections: ConnectionView[]; isAdmin: boolean }) {
   const router = useRouter();
@@ -55,6 +61,14 @@ export function ConnectionsManager({ connections, isAdmin }: { connections: Conn
                 <button type="button" onClick={() => void test(c.id)} aria-label={`Test ${c.name}`}>
                   Test
                 </button>
+                {c.kind === "databricks" && (
+                  <UsePythonButton
+                    subject={CONNECTION_ONLY}
+                    connection={c}
+                    parameters={NO_PARAMETERS}
+                    label={`Use ${c.name} from Python`}
+                  />
+                )}
                 {c.canManage && (
                   <>
                     <button type="button" onClick={() => setEditing(c)} aria-label={`Edit ${c.name}`}>

@@ -12,7 +12,8 @@ export type CellCommand =
   | "addBelow"
   | "runAbove"
   | "runBelow"
-  | "toQuery";
+  | "toQuery"
+  | "python";
 
 const MORE: { command: CellCommand; label: string; sqlOnly?: boolean; edit?: boolean; run?: boolean }[] = [
   { command: "addAbove", label: "Add cell above", edit: true },
@@ -20,6 +21,7 @@ const MORE: { command: CellCommand; label: string; sqlOnly?: boolean; edit?: boo
   { command: "runAbove", label: "Run all above", run: true },
   { command: "runBelow", label: "Run this and all below", run: true },
   { command: "toQuery", label: "Save as a query", sqlOnly: true },
+  { command: "python", label: "Use from Python", sqlOnly: true },
 ];
 
 /** A cell's toolbar: its kind and connection, run/cancel, and the edits a cell offers. */

@@ -3,6 +3,8 @@
 import { useRouter } from "next/navigation";
 import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { ParameterBar, parameterProblem } from "@/components/editor/ParameterBar";
+import { cellPython } from "@/components/python/targets";
+import { UsePythonDialog, type UsePythonProps } from "@/components/python/UsePythonDialog";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
@@ -47,6 +49,7 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
   const [notice, setNotice] = useState<string | null>(null);
   const [conflictHidden, setConflictHidden] = useState(false);
   const [toQuery, setToQuery] = useState<{ cell: NotebookCell; index: number } | null>(null);
+  const [python, setPython] = useState<UsePythonProps | null>(null);
   const toQueryCall = useAction();
   // Notebook-level parameters: one widget per `:name` of any SQL cell, shared by every cell. Who can edit
   // saves types and values with the notebook; who can only run changes the values for their own runs.
@@ -126,6 +129,7 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
     else if (what === "addBelow") add("sql", index + 1);
     else if (what === "runAbove") runMany("above", cell.id);
     else if (what === "runBelow") runMany("below", cell.id);
+    else if (what === "python") setPython(cellPython(cell, index, content, connections, kept));
     else if (what === "toQuery") {
       toQueryCall.setError(null);
       setToQuery({ cell, index });
@@ -248,6 +252,7 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
           onClose={() => setDialog(null)}
         />
       )}
+      {python && <UsePythonDialog {...python} onClose={() => setPython(null)} />}
       {toQuery && (
         <QueryDetailsDialog
           heading="Save the cell as a query"

@@ -1,5 +1,7 @@
 "use client";
 
+import { UsePythonButton } from "@/components/python/UsePythonButton";
+import type { UsePythonProps } from "@/components/python/UsePythonDialog";
 import { LEVEL_LABELS } from "@/lib/sharing";
 import type { EditorTabView } from "@/lib/tabs";
 import type { DraftStatus } from "./useDraft";
@@ -17,6 +19,7 @@ export function QueryBar({
   onVersions,
   onDelete,
   onOpenCopy,
+  python,
 }: {
   tab: EditorTabView;
   dirty: boolean;
@@ -29,6 +32,8 @@ export function QueryBar({
   onVersions(): void;
   onDelete(): void;
   onOpenCopy(): void;
+  /** What "Use from Python" offers for the saved query (its saved SQL, the bar's values). */
+  python?: UsePythonProps;
 }) {
   const query = tab.query;
   const level = query?.level ?? "manage";
@@ -74,6 +79,7 @@ export function QueryBar({
           <button type="button" onClick={onShare}>
             Share
           </button>
+          {python && <UsePythonButton {...python} />}
           {level === "manage" && (
             <button type="button" className="danger-text" onClick={onDelete}>
               Delete

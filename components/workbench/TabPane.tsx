@@ -5,6 +5,7 @@ import { EditorShortcutsDialog, keyLabel, useApple } from "@/components/editor/E
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
 import { ParameterBar, parameterProblem } from "@/components/editor/ParameterBar";
 import { SqlEditor } from "@/components/editor/SqlEditor";
+import { savedQueryPython } from "@/components/python/targets";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
 import { ShareDialog } from "@/components/sharing/ShareDialog";
@@ -69,6 +70,10 @@ export function TabPane({
   const level = query?.level ?? "manage";
   const canEdit = atLeast(level, "edit");
   const canRun = atLeast(level, "run");
+  const python = useMemo(
+    () => savedQueryPython(query, connections, draft.parameters),
+    [query, connections, draft.parameters],
+  );
   const dirty =
     query !== null &&
     (draft.sql !== query.savedSql ||
@@ -148,6 +153,7 @@ export function TabPane({
           onDetails={saving.editDetails}
           onShare={() => setDialog("share")}
           onVersions={() => setDialog("versions")}
+          python={python}
           onDelete={() => void remove()}
           onOpenCopy={() =>
             onOpenCopy({

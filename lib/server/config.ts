@@ -80,6 +80,8 @@ const schema = z.object({
     .default("10GB"),
   /** Statements running at once on this server (runs and full downloads); more wait in a queue. */
   LAKEBOOK_MAX_CONCURRENT_RUNS: z.coerce.number().int().positive().default(16),
+  /** Calls one API token may make per minute (/api/v1); more are answered 429 with Retry-After. */
+  LAKEBOOK_API_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   /** Statements one member runs at once; their further runs wait for their own to end. */
   LAKEBOOK_MAX_RUNS_PER_USER: z.coerce.number().int().positive().default(4),
   /** Longest a run (or a full download) may execute, in seconds: "90s", "30m", "2h" or a number of seconds. */

@@ -49,6 +49,20 @@ export async function listSavedQueries(
   return { items, more: rows.length > options.limit };
 }
 
+/**
+ * The saved queries a member can view (their own and those shared with them;
+ * every one for an admin), for the API: the rows as stored, with their owner's name.
+ */
+export async function listVisibleQueries(user: User, options: { search: string; offset: number; limit: number }) {
+  const { db } = await runtime();
+  const scope: ListScope = user.role === "admin" ? "all" : "visible";
+  const rows = await listQueries(db, { ...options, scope, userId: user.id, limit: options.limit + 1 });
+  return {
+    items: rows.slice(0, options.limit).map((row) => ({ query: row, ownerName: row.ownerName })),
+    more: rows.length > options.limit,
+  };
+}
+
 export async function getQuery(user: User, id: string): Promise<QueryView> {
   const { query, level } = await queryFor(user, id, "view");
   return viewOf(user, query, level);

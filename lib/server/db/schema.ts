@@ -8,6 +8,7 @@
  * drizzle.config.ts and the queries import.
  */
 
+export * from "./schema/api";
 export * from "./schema/connections";
 export * from "./schema/groups";
 export * from "./schema/notebooks";

@@ -11,6 +11,7 @@ import type { Caller } from "../auth/caller";
 import type { Engine } from "../engines/types";
 import { runtime } from "../runtime";
 import { readable, stored } from "./access";
+import { arrowStream } from "./arrow-export";
 import type { RunRecord } from "./catalog";
 import { csvOfBatches } from "./csv-batches";
 import type { FileBytes } from "./csv-files";
@@ -62,6 +63,8 @@ export async function storedExport(
   tracker?: DownloadTracker | null,
   /** Only the rows of this view of the result, in its order (what the grid shows filtered or sorted). */
   view?: { filter: ResultFilter | null; sort: SortSpec | null } | null,
+  /** Only these rows of the stored result (the API's `offset` and `limit`; not for Parquet or Excel). */
+  range?: { offset: number; limit: number } | null,
 ): Promise<Export> {
   const record = await stored(actor, id);
   if (record.status === "running")
@@ -73,7 +76,10 @@ export async function storedExport(
     view && (isFiltered(view.filter) || view.sort)
       ? await rt.store.viewIndex(id, view.filter, view.sort, record.rowCount)
       : null;
-  const rowCount = viewed?.rows ?? record.rowCount;
+  const skip = range ? Math.min(range.offset, record.rowCount) : 0;
+  const rowCount = range ? Math.min(range.limit, record.rowCount - skip) : (viewed?.rows ?? record.rowCount);
+  if (range && (viewed || options.format === "parquet" || options.format === "xlsx"))
+    throw new UserError("A range of rows is read as CSV, TSV, JSON or NDJSON, without a filter.");
   if (options.format === "xlsx" && rowCount > XLSX_MAX_ROWS)
     throw new UserError(TOO_MANY_FOR_EXCEL(rowCount), "invalid");
   const store = rt.store.csvStore();
@@ -101,10 +107,12 @@ export async function storedExport(
     }
     default: {
       const format = options.format;
-      const range = (from: number, to: number) =>
-        viewed ? viewRangeSql(select, table, viewed.index, from, to) : rowRangeSql(select, table, from, to);
+      const rows = (from: number, to: number) =>
+        viewed
+          ? viewRangeSql(select, table, viewed.index, from, to)
+          : rowRangeSql(select, table, from + skip, to + skip);
       const body = storedCsv(store, id, rowCount, exportHead(names, options), actor.id, {
-        sql: (_, from, to, file) => exportCopySql(range(from, to), file, format),
+        sql: (_, from, to, file) => exportCopySql(rows(from, to), file, format),
         extension: FORMAT_INFO[format].extension,
         bytes: fileBytes(options),
         onRows,
@@ -181,4 +189,21 @@ export async function allRowsExport(
     );
   });
   return { record, body };
+}
+
+/** A run's whole stored result as an Arrow IPC stream (arrow-export.ts), for the API. */
+export async function storedArrow(actor: Caller, id: string): Promise<Export> {
+  const record = await stored(actor, id);
+  if (record.status === "running")
+    throw new UserError("The query is still running; download its result when it has finished.", "conflict");
+  if (record.columns.length === 0) throw new UserError("This run has no result rows to download.");
+  const rt = await runtime();
+  const store = rt.store.csvStore();
+  const types = await rt.store.columnTypes(id).catch(() => {
+    throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
+  });
+  if (!store.budget.pin(id))
+    throw new UserError("This result was just removed to free space. Run the query again.", "conflict");
+  const columns = record.columns.map((c, i) => ({ name: c.name, type: types[i] }));
+  return { record, body: arrowStream(store, resultTable(id), columns, () => store.budget.unpin(id)) };
 }

@@ -133,7 +133,7 @@ export async function startRun(
     FIRST_PAGE_WAIT_MS,
   );
   const page =
-    record.columns.length > 0 && record.rowCount > 0
+    input.pageSize > 0 && record.columns.length > 0 && record.rowCount > 0
       ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize })
       : null;
   return { run: runView(record, record.owner), page };
@@ -340,6 +340,25 @@ export async function runState(actor: Caller, id: string, knownRows: number, wai
       () => record.status !== "running" || record.rowCount !== knownRows || record.message !== message,
       Math.min(waitMs, MAX_WAIT_MS),
     );
+  }
+  return runView(record, actor.id);
+}
+
+/**
+ * The run's state once it has ended, or after `waitMs` (for the API's long
+ * poll): wakes as soon as it ends, and stops waiting when `signal` aborts.
+ */
+export async function runEnded(actor: Caller, id: string, waitMs: number, signal?: AbortSignal): Promise<RunView> {
+  const record = await readable(actor, id);
+  const run = active.get(id);
+  if (run && waitMs > 0 && !signal?.aborted) {
+    let onAbort = () => {};
+    const aborted = new Promise<void>((resolve) => {
+      onAbort = resolve;
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+    await Promise.race([waitFor(run, () => record.status !== "running", waitMs), aborted]);
+    signal?.removeEventListener("abort", onAbort);
   }
   return runView(record, actor.id);
 }

@@ -8,7 +8,7 @@ import "server-only";
  * decided in access.ts.
  */
 export { allRowsCsv, csvDownload } from "./downloads";
-export { cancelRun, runState, type StartRunInput, startRun } from "./lifecycle";
+export { cancelRun, runEnded, runState, type StartRunInput, startRun } from "./lifecycle";
 export { readCell, readChart, readPage } from "./reads";
 export { cancelAllRuns, cancelRunsOf, fullDownloadsRunning, liveRun, stopTakingRuns } from "./registry";
 export { runView } from "./view";

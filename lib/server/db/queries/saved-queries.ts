@@ -97,7 +97,8 @@ export async function findQueryVersion(db: Db, id: string, version: number) {
   return row ?? null;
 }
 
-export type ListScope = "mine" | "shared" | "all";
+/** Whose queries: the member's own, those shared with them, both (`visible`), or every one (admins). */
+export type ListScope = "mine" | "shared" | "visible" | "all";
 
 /** `%`, `_` and `\` in a search term match themselves. */
 export function likePattern(term: string): string {
@@ -120,6 +121,8 @@ export async function listQueries(
   if (scope === "mine") where.push(eq(queries.ownerId, userId));
   if (scope === "shared")
     where.push(ne(queries.ownerId, userId), inArray(queries.id, sharedWithUser(db, "query", userId)));
+  if (scope === "visible")
+    where.push(or(eq(queries.ownerId, userId), inArray(queries.id, sharedWithUser(db, "query", userId))));
   if (options.search) {
     const pattern = likePattern(options.search);
     where.push(or(ilike(queries.title, pattern), ilike(queries.description, pattern), ilike(queries.sql, pattern)));
@@ -134,6 +137,7 @@ export async function listQueries(
       title: queries.title,
       description: queries.description,
       sql: queries.sql,
+      parameters: queries.parameters,
       connectionId: queries.connectionId,
       ownerId: queries.ownerId,
       ownerName: users.name,

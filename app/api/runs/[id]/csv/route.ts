@@ -1,8 +1,9 @@
 import { csvFileName } from "@/lib/csv";
-import { routeError } from "@/lib/server/actions/route-error";
 import { isSameOrigin } from "@/lib/server/actions/same-origin";
+import { auditBrowserDownload, auditRefusedDownload } from "@/lib/server/audit";
 import { requireUser } from "@/lib/server/auth/session";
 import { engineFor } from "@/lib/server/connections/engines";
+import type { User } from "@/lib/server/db/schema";
 import { allRowsCsv, csvDownload } from "@/lib/server/runs/runs";
 
 export const dynamic = "force-dynamic";
@@ -39,13 +40,22 @@ export async function POST(request: Request, context: Context) {
 
 async function download(request: Request, context: Context, all: boolean): Promise<Response> {
   const { id } = await context.params;
+  const action = `download csv${all ? " (every row)" : ""}`;
+  let user: User | null = null;
   try {
-    const user = await requireUser();
+    const me = await requireUser();
+    user = me;
     const { record, body } = all
-      ? await allRowsCsv(user, id, (connectionId) => engineFor(user, connectionId), request.signal)
-      : await csvDownload(user, id);
+      ? await allRowsCsv(me, id, (connectionId) => engineFor(me, connectionId), request.signal)
+      : await csvDownload(me, id);
     const name = csvFileName(record.sql, record.startedAt);
-    return new Response(body, {
+    const audited = auditBrowserDownload(
+      user,
+      request,
+      { action, runId: id, rows: all ? null : record.rowCount },
+      body,
+    );
+    return new Response(audited, {
       headers: {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": `attachment; filename="${name}"`,
@@ -56,6 +66,6 @@ async function download(request: Request, context: Context, all: boolean): Promi
       },
     });
   } catch (error) {
-    return routeError(error);
+    return auditRefusedDownload(user, request, { action, runId: id }, error);
   }
 }

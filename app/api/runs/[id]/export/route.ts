@@ -1,9 +1,10 @@
 import { exportFileName, exportOptions, FORMAT_INFO } from "@/lib/exports/formats";
 import { viewQuery } from "@/lib/schemas/runs";
-import { routeError } from "@/lib/server/actions/route-error";
 import { isSameOrigin } from "@/lib/server/actions/same-origin";
+import { auditBrowserDownload, auditRefusedDownload } from "@/lib/server/audit";
 import { requireUser } from "@/lib/server/auth/session";
 import { engineFor } from "@/lib/server/connections/engines";
+import type { User } from "@/lib/server/db/schema";
 import { trackDownload, trackedBody } from "@/lib/server/runs/download-progress";
 import { allRowsExport, storedExport } from "@/lib/server/runs/exports";
 
@@ -50,17 +51,26 @@ async function download(request: Request, context: Context, all: boolean): Promi
   if (!view.success)
     return new Response(view.error.issues[0]?.message ?? "The view is not valid.", { status: 422, headers: TEXT });
   let tracker: ReturnType<typeof trackDownload> = null;
+  const action = `download ${options.format}${view.data.filter || view.data.sort ? " (this view)" : ""}${all ? " (every row)" : ""}`;
+  let user: User | null = null;
   try {
-    const user = await requireUser();
-    tracker = trackDownload(user.id, params.get("download"));
+    const me = await requireUser();
+    user = me;
+    tracker = trackDownload(me.id, params.get("download"));
     const { record, body } = all
-      ? await allRowsExport(user, id, options, (connectionId) => engineFor(user, connectionId), request.signal, tracker)
-      : await storedExport(user, id, options, tracker, {
+      ? await allRowsExport(me, id, options, (connectionId) => engineFor(me, connectionId), request.signal, tracker)
+      : await storedExport(me, id, options, tracker, {
           filter: view.data.filter ?? null,
           sort: view.data.sort ?? null,
         });
     const name = exportFileName(record.sql, record.startedAt, options.format);
-    return new Response(tracker ? trackedBody(body, tracker) : body, {
+    const audited = auditBrowserDownload(
+      user,
+      request,
+      { action, runId: id, rows: all ? null : record.rowCount },
+      body,
+    );
+    return new Response(tracker ? trackedBody(audited, tracker) : audited, {
       headers: {
         "Content-Type": FORMAT_INFO[options.format].contentType,
         "Content-Disposition": `attachment; filename="${name}"`,
@@ -72,6 +82,6 @@ async function download(request: Request, context: Context, all: boolean): Promi
     });
   } catch (error) {
     tracker?.fail(error);
-    return routeError(error);
+    return auditRefusedDownload(user, request, { action, runId: id }, error);
   }
 }
