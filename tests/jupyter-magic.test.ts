@@ -136,7 +136,7 @@ describe("the connect cell's %%sql magic, run by Python", () => {
     const results = await runMagic([
       { line: "", cell: "select * from tricky\nwhere day = :start" },
       { line: "conn-2 ", cell: "create table t (x int)" },
-      { line: "", cell: "select boom" },
+      { line: "", cell: "select boom, ':startx', a::start" },
       { line: "", cell: "select forbidden" },
     ]);
     expect(results[0]).toEqual({
@@ -160,11 +160,16 @@ describe("the connect cell's %%sql magic, run by Python", () => {
     expect(results[3]).toEqual({ error: "Lakebook answered 404: No such connection." });
 
     const posts = seen.filter((s) => s.method === "POST");
+    // Only the parameters a cell names, typed as the API binds them.
     expect(posts.map((p) => p.body)).toEqual([
-      { connection: "builtin", sql: "select * from tricky\nwhere day = :start", parameters: { start: "2024-02-29" } },
-      { connection: "conn-2", sql: "create table t (x int)", parameters: { start: "2024-02-29" } },
-      { connection: "builtin", sql: "select boom", parameters: { start: "2024-02-29" } },
-      { connection: "builtin", sql: "select forbidden", parameters: { start: "2024-02-29" } },
+      {
+        connection: "builtin",
+        sql: "select * from tricky\nwhere day = :start",
+        parameters: { start: { type: "date", value: "2024-02-29" } },
+      },
+      { connection: "conn-2", sql: "create table t (x int)", parameters: {} },
+      { connection: "builtin", sql: "select boom, ':startx', a::start", parameters: {} },
+      { connection: "builtin", sql: "select forbidden", parameters: {} },
     ]);
     // The token only ever travels in the header.
     for (const request of seen) {

@@ -1,4 +1,5 @@
-import type { ParameterSpec } from "@/lib/sql/parameters";
+import { pyString } from "@/lib/python/literals";
+import { choiceValueType, type ParameterSpec } from "@/lib/sql/parameters";
 
 /**
  * The first code cell of a Jupyter export: it makes the `%%sql` cells run.
@@ -6,8 +7,9 @@ import type { ParameterSpec } from "@/lib/sql/parameters";
  * own, needing only requests and pandas) or straight on the Databricks
  * warehouse with jupysql and databricks-sql-connector's SQLAlchemy dialect.
  * The secret is always read from an environment variable, never written.
- * Every value from the notebook enters the Python as a JSON string literal
- * (valid Python too), never inside a comment.
+ * Every value from the notebook enters the Python as a string literal
+ * (lib/python/literals.ts: invisible and bidi characters escaped), never
+ * inside a comment.
  */
 
 export type JupyterConnect =
@@ -36,15 +38,16 @@ export function isConnectCell(source: string, metadata: unknown): boolean {
   );
 }
 
-const py = (value: string) => JSON.stringify(value);
+const py = pyString;
 
 function lakebookSource(connect: Extract<JupyterConnect, { kind: "lakebook" }>, parameters: readonly ParameterSpec[]) {
-  const values = parameters.map((p) => `    ${py(p.name)}: ${pyValue(p.value)},\n`).join("");
+  const values = parameters.map((p) => `    ${py(p.name)}: ${statementValue(p)},\n`).join("");
   return `${CONNECT_MARKER} through Lakebook's API: each %%sql cell below runs there and returns a pandas DataFrame.
 # Needs: pip install requests pandas
 # Before starting Jupyter, set LAKEBOOK_TOKEN to a personal API token (Lakebook: Account settings, API tokens).
 import io
 import os
+import re
 from urllib.parse import urljoin
 
 import pandas as pd
@@ -53,7 +56,7 @@ from IPython.core.magic import register_cell_magic
 
 LAKEBOOK_URL = ${py(connect.baseUrl)}
 LAKEBOOK_CONNECTION = ${py(connect.connectionId)}
-# The notebook's parameters: a cell's :name takes its value from here.
+# The notebook's parameters: a cell's :name takes its value from here (a plain string is text).
 PARAMETERS = {
 ${values}}
 
@@ -75,7 +78,9 @@ def _lakebook(method, url, **kwargs):
 @register_cell_magic
 def sql(line, cell):
     """Runs the cell on Lakebook (on the connection named after %%sql, else the notebook's) and returns its rows."""
-    body = {"connection": line.strip() or LAKEBOOK_CONNECTION, "sql": cell, "parameters": PARAMETERS}
+    # Only the parameters the cell names: Lakebook checks every value it is sent.
+    used = {name: value for name, value in PARAMETERS.items() if re.search(rf"(?<![\\w:]):{re.escape(name)}\\b", cell)}
+    body = {"connection": line.strip() or LAKEBOOK_CONNECTION, "sql": cell, "parameters": used}
     run = _lakebook("POST", "api/v1/statements", json=body).json()
     while run["status"] == "running":
         run = _lakebook("GET", f"api/v1/runs/{run['id']}", params={"wait": 30}).json()
@@ -130,6 +135,17 @@ ${parameterPart}`;
 /** A parameter's value as a Python literal: a string, or a list of strings for a multi-choice. */
 function pyValue(value: ParameterSpec["value"]): string {
   return Array.isArray(value) ? `[${value.map(py).join(", ")}]` : py(value);
+}
+
+/**
+ * A value as `POST /api/v1/statements` takes it (as lib/python's snippets
+ * send it): text as a plain string, any other type as `{"type", "value"}`,
+ * a dropdown's values as numbers when every choice is one.
+ */
+function statementValue(spec: ParameterSpec): string {
+  const type = spec.type === "choice" || spec.type === "query" ? choiceValueType(spec) : spec.type;
+  if (type === "text") return pyValue(spec.value);
+  return `{"type": ${py(type)}, "value": ${pyValue(spec.value)}}`;
 }
 
 /** Parameter names are `[a-z_][a-z0-9_]*`; these cannot be Python variables. */

@@ -311,8 +311,11 @@ describe("ipynb export for Jupyter", () => {
     expect(source).toContain('os.environ["LAKEBOOK_TOKEN"]');
     expect(source).toContain("@register_cell_magic\ndef sql(line, cell):");
     expect(source).toContain('"api/v1/statements"');
-    expect(source).toContain('    "start": "2024-02-29",\n    "ids": ["1", "\\"3\\""],\n    "from": "x",\n');
-    expect(source).not.toMatch(/^import (?!io|os|pandas|requests)/m);
+    // Typed as the API binds them; text as a plain string.
+    expect(source).toContain(
+      '    "start": {"type": "date", "value": "2024-02-29"},\n    "ids": {"type": "multi", "value": ["1", "\\"3\\""]},\n    "from": "x",\n',
+    );
+    expect(source).not.toMatch(/^import (?!io|os|re|pandas|requests)/m);
     expect(sql.source).toEqual(["%%sql\n", "select :start"]);
   });
 
