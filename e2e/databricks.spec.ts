@@ -1,7 +1,19 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import { csvLine } from "@/lib/csv";
 import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
-import { editorTabs, expect, firstCell, gridRows, newTab, resultStatus, runSql, test, typeSql } from "./support/app";
+import {
+  editorTabs,
+  expect,
+  firstCell,
+  focusEditor,
+  gridRows,
+  newTab,
+  resultStatus,
+  runSql,
+  test,
+  typeSql,
+} from "./support/app";
 import { ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
@@ -212,4 +224,70 @@ test("Cancel cancels the statement on the warehouse", async ({ app: page }) => {
     .poll(() => warehouse.stats().cancelledStatements.some((s) => s.includes("range(50000000000)")))
     .toBe(true);
   await expect.poll(() => warehouse.stats().runningStatements).toBe(0);
+});
+
+test("a notebook on the warehouse exports for Jupyter straight to it, with its stored result and no secret", async ({
+  app: page,
+}) => {
+  await page.goto("/notebooks");
+  await page.getByRole("button", { name: "New notebook" }).click();
+  await expect(page).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
+  await page.getByLabel("Notebook title").fill("Warehouse for Jupyter");
+  await page.getByRole("combobox", { name: "Connection", exact: true }).selectOption({ label: "Test warehouse" });
+  const first = page.getByRole("region", { name: "Cell 1 (SQL)" });
+  await focusEditor(first);
+  // The new notebook's first cell holds an example: replaced.
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.insertText("SELECT trip_id, fare_amount FROM samples.nyctaxi.trips ORDER BY trip_id LIMIT 3");
+  await expect(page.locator(".save-status")).toHaveText("All changes saved");
+  await first.getByRole("button", { name: "Run cell 1" }).click();
+  await expect(first.locator(".result-bar .status")).toHaveText("Succeeded");
+  const shown = await gridRows(page);
+  expect(shown).toHaveLength(3);
+
+  await page.locator("summary", { hasText: "Export" }).click();
+  const menu = page.getByRole("menu");
+  await expect(menu.getByRole("menuitem")).toHaveText([
+    "Jupyter notebook, runs through Lakebook (.ipynb)",
+    "Jupyter notebook, connects to the Databricks warehouse (.ipynb)",
+    "Databricks notebook (.ipynb)",
+    "SQL file (.sql)",
+  ]);
+  await page.screenshot({
+    path: "test-results/notebook-export-menu-databricks.png",
+    clip: { x: 0, y: 0, width: 1400, height: 360 },
+  });
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    menu.getByRole("menuitem", { name: "Jupyter notebook, connects to the Databricks warehouse (.ipynb)" }).click(),
+  ]);
+  const text = fs.readFileSync(await download.path(), "utf8");
+  expect(text).not.toContain(warehouse.token);
+  execFileSync(
+    "/usr/bin/python3",
+    ["-c", "import nbformat,sys; nbformat.validate(nbformat.reads(sys.stdin.read(), as_version=4))"],
+    {
+      input: text,
+    },
+  );
+  const [connect, sql] = JSON.parse(text).cells;
+  const python: string = connect.source.join("");
+  expect(python).toContain('host="localhost"');
+  expect(python).toContain(`port=${warehouse.port},`);
+  expect(python).toContain(`"http_path": ${JSON.stringify(warehouse.path)}`);
+  expect(python).toContain('password=os.environ["DATABRICKS_TOKEN"]');
+  // The connect cell is Python that parses (IPython's % lines aside).
+  execFileSync(
+    "/usr/bin/python3",
+    ["-c", "import ast,sys; ast.parse(''.join('\\n' if l.startswith('%') else l for l in sys.stdin.readlines()))"],
+    {
+      input: python,
+    },
+  );
+  expect(sql.source[0]).toBe("%%sql\n");
+  // The stored result is the cell's output: the same values as the grid.
+  const lines: string[] = sql.outputs[0].data["text/plain"].split("\n");
+  expect(lines[0].split(/ +/)).toEqual(["trip_id", "fare_amount"]);
+  expect(lines.slice(1, 4).map((line) => line.split(/ {2,}/))).toEqual(shown);
+  expect(lines.slice(4)).toEqual(["", "Showing 3 of 3 rows.", ""]);
 });

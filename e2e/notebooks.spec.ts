@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import type { Page } from "@playwright/test";
 import { expect, focusEditor, test } from "./support/app";
@@ -112,17 +113,47 @@ test.describe("notebooks", () => {
     await expect(bea.getByRole("button", { name: "+ SQL cell" })).toHaveCount(0);
     await bea.context().close();
 
-    // Exported as Jupyter and imported back: the same cells.
+    // Exported for Jupyter and imported back: the same cells.
     await ada.locator("summary", { hasText: "Export" }).click();
+    const menu = ada.getByRole("menu");
+    await expect(menu.getByRole("menuitem")).toHaveText([
+      "Jupyter notebook, runs through Lakebook (.ipynb)",
+      "Databricks notebook (.ipynb)",
+      "SQL file (.sql)",
+    ]);
+    await ada.screenshot({
+      path: "test-results/notebook-export-menu.png",
+      clip: { x: 0, y: 0, width: 1400, height: 360 },
+    });
     const [download] = await Promise.all([
       ada.waitForEvent("download"),
-      ada.getByRole("menuitem", { name: "Jupyter notebook (.ipynb)" }).click(),
+      menu.getByRole("menuitem", { name: "Jupyter notebook, runs through Lakebook (.ipynb)" }).click(),
     ]);
     const file = await download.path();
-    const exported = JSON.parse(fs.readFileSync(file, "utf8"));
-    expect(exported.nbformat).toBe(4);
-    expect(exported.cells.map((c: { cell_type: string }) => c.cell_type)).toEqual(["markdown", "code", "code", "code"]);
-    expect(exported.cells[1].source.join("")).toMatch(/^%sql\nSELECT payment_type/);
+    const text = fs.readFileSync(file, "utf8");
+    // Valid for Jupyter's own nbformat (Debian's python3-nbformat).
+    execFileSync(
+      "/usr/bin/python3",
+      ["-c", "import nbformat,sys; nbformat.validate(nbformat.reads(sys.stdin.read(), as_version=4))"],
+      {
+        input: text,
+      },
+    );
+    const exported = JSON.parse(text);
+    expect(exported.cells.map((c: { cell_type: string }) => c.cell_type)).toEqual([
+      "code",
+      "markdown",
+      "code",
+      "code",
+      "code",
+    ]);
+    const connect = exported.cells[0].source.join("");
+    expect(connect).toContain(`LAKEBOOK_URL = "${new URL(ada.url()).origin}"`);
+    expect(connect).toContain('os.environ["LAKEBOOK_TOKEN"]');
+    expect(exported.cells[2].source.join("")).toMatch(/^%%sql\nSELECT payment_type/);
+    // Each cell's stored result is its output, as the page shows it.
+    expect(exported.cells[3].outputs[0].data["text/plain"]).toMatch(/^orders\n150000\n\nShowing 1 of 1 rows\.\n$/);
+    expect(exported.cells[4].outputs[0].data["text/html"]).toContain("<p>Showing 20 of 120 rows.</p>");
 
     await ada.goto("/notebooks");
     await expect(ada.getByRole("link", { name: title })).toBeVisible();

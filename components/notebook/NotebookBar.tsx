@@ -10,6 +10,7 @@ import { deleteNotebookAction } from "@/lib/actions/notebooks";
 import type { ConnectionView } from "@/lib/connections";
 import type { NotebookContent, NotebookView } from "@/lib/notebooks/types";
 import { LEVEL_LABELS } from "@/lib/sharing";
+import { ExportMenu } from "./ExportMenu";
 import { ShortcutsDialog } from "./ShortcutsDialog";
 import type { SaveStatus } from "./useNotebookSave";
 
@@ -43,6 +44,7 @@ export function NotebookBar(props: {
   const hydrated = useHydrated();
   const [shortcuts, setShortcuts] = useState(false);
   const { run, error: problem } = useAction();
+  const databricks = connections.find((c) => c.id === content.connectionId)?.kind === "databricks";
 
   const remove = async () => {
     if (!window.confirm(`Delete the notebook "${content.title}" for everyone it is shared with?`)) return;
@@ -98,17 +100,7 @@ export function NotebookBar(props: {
         <button type="button" onClick={props.onShare}>
           Share
         </button>
-        <details className="menu">
-          <summary>Export</summary>
-          <div className="menu-items" role="menu">
-            <a role="menuitem" href={`/api/notebooks/${view.id}/export?format=ipynb`} download>
-              Jupyter notebook (.ipynb)
-            </a>
-            <a role="menuitem" href={`/api/notebooks/${view.id}/export?format=sql`} download>
-              SQL file (.sql)
-            </a>
-          </div>
-        </details>
+        <ExportMenu notebookId={view.id} databricks={databricks} />
         <button type="button" onClick={() => setShortcuts(true)}>
           Keyboard shortcuts
         </button>

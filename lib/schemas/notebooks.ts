@@ -46,7 +46,16 @@ export const listNotebooksInput = z.object({
   offset: z.number().int().min(0).max(1_000_000).default(0),
 });
 export const runCellInput = z.object({ notebookId: id, cellId: uuid, pageSize, parameters: parameterSpecs.optional() });
-export const exportNotebookInput = z.object({ notebookId: id, format: z.enum(["ipynb", "sql"]) });
+/**
+ * The Export menu's choices: Jupyter (.ipynb with `%%sql` cells, connecting
+ * through Lakebook's API or straight to a Databricks warehouse), Databricks'
+ * own .ipynb flavour (`%sql` cells), or a Databricks-style .sql file.
+ */
+export const exportNotebookInput = z.object({
+  notebookId: id,
+  format: z.enum(["ipynb", "databricks", "sql"]).default("ipynb"),
+  connect: z.enum(["lakebook", "warehouse"]).default("lakebook"),
+});
 export const cellToQueryInput = z.object({
   notebookId: id,
   cellId: uuid,

@@ -24,6 +24,7 @@ import {
 import { runsRanBy } from "./db/queries/runs";
 import { findUser } from "./db/queries/users";
 import type { Notebook, User } from "./db/schema";
+import { cellResults, connectionFor } from "./notebook-export";
 import { withServerChoices } from "./parameter-choices";
 import { createQuery } from "./queries";
 import { runView, startRun } from "./runs/runs";
@@ -228,12 +229,31 @@ export async function importNotebookFile(
   return { id: notebook.id };
 }
 
-export async function exportNotebookFile(user: User, id: string, format: "ipynb" | "sql") {
+/**
+ * The notebook as a file. Both .ipynb flavours carry each SQL cell's stored
+ * result as its output; the Jupyter one starts with a cell that connects
+ * (through Lakebook's API at `baseUrl`, or to the Databricks warehouse).
+ */
+export async function exportNotebookFile(
+  user: User,
+  id: string,
+  format: "ipynb" | "databricks" | "sql",
+  /** Where the Jupyter flavour's connect cell connects; without it, the file has none. */
+  options?: { connect: "lakebook" | "warehouse"; baseUrl: string },
+) {
   const view = await getNotebook(user, id);
-  return exportNotebook(
-    { title: view.title, connectionId: view.connectionId, cells: view.cells, parameters: view.parameters },
-    format,
-  );
+  const content = {
+    title: view.title,
+    connectionId: view.connectionId,
+    cells: view.cells,
+    parameters: view.parameters,
+  };
+  if (format === "sql") return exportNotebook(content, "sql");
+  const [connect, results] = await Promise.all([
+    format === "ipynb" && options ? connectionFor(user, view, options.connect, options.baseUrl) : null,
+    cellResults(user, view),
+  ]);
+  return exportNotebook(content, "ipynb", { flavour: format === "ipynb" ? "jupyter" : "databricks", connect, results });
 }
 
 /** A cell's saved SQL becomes a saved query of the user's own. */

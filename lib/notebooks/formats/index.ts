@@ -5,7 +5,7 @@ import { runSteps, type Steps } from "@/lib/steps";
 import { MAX_DRAFT_CHARS } from "@/lib/tabs";
 import { containsNul, NUL_MESSAGE } from "@/lib/text-input";
 import { fileTooLarge, MAX_IMPORT_BYTES } from "../limits";
-import { exportIpynb, importIpynbSteps } from "./ipynb";
+import { exportIpynb, type IpynbOptions, importIpynbSteps } from "./ipynb";
 import { DATABRICKS_HEADER, exportSqlFile, importSqlFileSteps } from "./sql-file";
 
 /** Notebook files Lakebook reads and writes: Jupyter notebooks and Databricks-style .sql files. */
@@ -23,8 +23,16 @@ const MAX_FILE_CHARS = MAX_IMPORT_BYTES;
 const MAX_TITLE_CHARS = 200;
 const UNTITLED = "Imported notebook";
 
-export function exportNotebook(content: NotebookContent, format: NotebookFormat): ExportedNotebook {
-  const text = format === "ipynb" ? exportIpynb(content) : exportSqlFile(content);
+export type { IpynbOptions } from "./ipynb";
+export type { JupyterConnect } from "./ipynb-connect";
+export type { CellResult } from "./ipynb-outputs";
+
+export function exportNotebook(
+  content: NotebookContent,
+  format: NotebookFormat,
+  ipynb: IpynbOptions = { flavour: "jupyter" },
+): ExportedNotebook {
+  const text = format === "ipynb" ? exportIpynb(content, ipynb) : exportSqlFile(content);
   return { filename: `${fileBaseName(content.title)}.${format}`, mimeType: MIME_TYPES[format], text };
 }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ChartSpec, NotebookCell, NotebookContent } from "@/lib/notebooks/types";
-import { exportNotebook, importNotebook } from "./index";
+import { type CellResult, exportNotebook, type IpynbOptions, importNotebook } from "./index";
 import { keepAsText } from "./ipynb";
+import type { JupyterConnect } from "./ipynb-connect";
 
 type CellInit = Pick<NotebookCell, "kind" | "source"> & Partial<NotebookCell>;
 
@@ -27,10 +28,20 @@ function ipynb(cells: unknown[], metadata: Record<string, unknown> = {}, nbforma
   return JSON.stringify({ cells, metadata, nbformat, nbformat_minor: 4 });
 }
 
+const LAKEBOOK: JupyterConnect = { kind: "lakebook", baseUrl: "http://127.0.0.1:3000", connectionId: "conn-1" };
+const WAREHOUSE: JupyterConnect = {
+  kind: "warehouse",
+  host: "adb-1.azuredatabricks.net",
+  port: 443,
+  httpPath: "/sql/1.0/warehouses/abc",
+  catalog: "main",
+  schema: "sales",
+};
+
 const chart: ChartSpec = { kind: "bar", x: "region", y: ["total", "refunds"], group: null, aggregate: "sum" };
 
 describe("ipynb export", () => {
-  it("writes nbformat 4.5 with %sql code cells, markdown cells and the title", () => {
+  it("writes nbformat 4.5 with %%sql code cells, markdown cells and the title", () => {
     const content = notebook([
       { kind: "markdown", source: "# Sales\nBy region." },
       { kind: "sql", source: "select region,\n  sum(total)\nfrom sales\n" },
@@ -40,11 +51,10 @@ describe("ipynb export", () => {
     expect(mimeType).toBe("application/x-ipynb+json");
     const doc = JSON.parse(text);
     expect(doc).toMatchObject({ nbformat: 4, nbformat_minor: 5 });
-    expect(doc.metadata).toMatchObject({
+    expect(doc.metadata).toEqual({
       title: "Sales review",
-      kernelspec: { name: "python3", language: "python" },
+      kernelspec: { display_name: "Python 3", name: "python3", language: "python" },
       language_info: { name: "python" },
-      "application/vnd.databricks.v1+notebook": { notebookName: "Sales review" },
     });
     expect(doc.cells).toEqual([
       { cell_type: "markdown", id: content.cells[0].id, metadata: {}, source: ["# Sales\n", "By region."] },
@@ -54,9 +64,22 @@ describe("ipynb export", () => {
         id: content.cells[1].id,
         metadata: {},
         outputs: [],
-        source: ["%sql\n", "select region,\n", "  sum(total)\n", "from sales\n"],
+        source: ["%%sql\n", "select region,\n", "  sum(total)\n", "from sales\n"],
       },
     ]);
+  });
+
+  it("keeps the Databricks flavour: %sql cells and Databricks' notebook metadata, no connect cell", () => {
+    const content = notebook([{ kind: "sql", source: "select 1", connectionId: "c-2" }]);
+    const doc = JSON.parse(
+      exportNotebook(content, "ipynb", { flavour: "databricks", connect: LAKEBOOK, results: {} }).text,
+    );
+    expect(doc.metadata["application/vnd.databricks.v1+notebook"]).toEqual({
+      language: "python",
+      notebookName: "Sales review",
+    });
+    expect(doc.cells).toHaveLength(1);
+    expect(doc.cells[0].source).toEqual(["%sql\n", "select 1"]);
   });
 
   it("gives every cell a unique nbformat id, even from odd or repeated ids", () => {
@@ -257,5 +280,180 @@ describe("ipynb import", () => {
 
   it("throws UserError so the action can show the message", () => {
     expect(() => importNotebook("a.ipynb", "nope")).toThrow(expect.objectContaining({ name: "UserError" }));
+  });
+});
+
+describe("ipynb export for Jupyter", () => {
+  const parameters = [
+    { name: "start", type: "date" as const, value: "2024-02-29" },
+    { name: "ids", type: "multi" as const, value: ["1", '"3"'], choices: ["1", '"3"'] },
+    { name: "from", type: "text" as const, value: "x" },
+  ];
+
+  function exported(content: NotebookContent, options: IpynbOptions) {
+    return JSON.parse(exportNotebook(content, "ipynb", options).text);
+  }
+
+  it("starts with a cell that registers a %%sql magic calling Lakebook's API, with the token from LAKEBOOK_TOKEN", () => {
+    const content = { ...notebook([{ kind: "sql", source: "select :start" }]), parameters };
+    const doc = exported(content, { flavour: "jupyter", connect: LAKEBOOK });
+    const [connect, sql] = doc.cells;
+    expect(connect).toMatchObject({
+      cell_type: "code",
+      id: "lakebook-connect",
+      metadata: { lakebook: { role: "connect" } },
+      outputs: [],
+    });
+    const source: string = connect.source.join("");
+    expect(source.startsWith("# Lakebook: connect through Lakebook's API")).toBe(true);
+    expect(source).toContain('LAKEBOOK_URL = "http://127.0.0.1:3000"\n');
+    expect(source).toContain('LAKEBOOK_CONNECTION = "conn-1"\n');
+    expect(source).toContain('os.environ["LAKEBOOK_TOKEN"]');
+    expect(source).toContain("@register_cell_magic\ndef sql(line, cell):");
+    expect(source).toContain('"api/v1/statements"');
+    // Typed as the API binds them; text as a plain string.
+    expect(source).toContain(
+      '    "start": {"type": "date", "value": "2024-02-29"},\n    "ids": {"type": "multi", "value": ["1", "\\"3\\""]},\n    "from": "x",\n',
+    );
+    expect(source).not.toMatch(/^import (?!io|os|re|pandas|requests)/m);
+    expect(sql.source).toEqual(["%%sql\n", "select :start"]);
+  });
+
+  it("names a cell's own connection after %%sql for Lakebook's magic, never for jupysql", () => {
+    const content = notebook([
+      { kind: "sql", source: "select 1", connectionId: "c-2" },
+      { kind: "sql", source: "select 2", connectionId: "bad id\n%x" },
+    ]);
+    const lakebook = exported(content, { flavour: "jupyter", connect: LAKEBOOK });
+    expect(lakebook.cells[1].source[0]).toBe("%%sql c-2\n");
+    expect(lakebook.cells[2].source[0]).toBe("%%sql\n");
+    const warehouse = exported(content, { flavour: "jupyter", connect: WAREHOUSE });
+    expect(warehouse.cells[1].source[0]).toBe("%%sql\n");
+  });
+
+  it("connects jupysql straight to a Databricks warehouse through SQLAlchemy, the token from DATABRICKS_TOKEN", () => {
+    const content = { ...notebook([{ kind: "sql", source: "select :start" }]), parameters };
+    const source: string = exported(content, { flavour: "jupyter", connect: WAREHOUSE }).cells[0].source.join("");
+    expect(source.startsWith("# Lakebook: connect straight to the Databricks SQL warehouse")).toBe(true);
+    expect(source).toContain("pip install jupysql databricks-sql-connector databricks-sqlalchemy");
+    expect(source).toContain('password=os.environ["DATABRICKS_TOKEN"]');
+    expect(source).toContain('host="adb-1.azuredatabricks.net",\n        port=443,');
+    expect(source).toContain('query={"http_path": "/sql/1.0/warehouses/abc", "catalog": "main", "schema": "sales"}');
+    expect(source).toContain("%load_ext sql\n%sql engine\n");
+    // Each parameter a Python variable, except one named like a keyword.
+    expect(source).toContain('start = "2024-02-29"\nids = ["1", "\\"3\\""]\n');
+    expect(source).not.toContain("from = ");
+    const bare = exported(notebook([]), { flavour: "jupyter", connect: { ...WAREHOUSE, catalog: null, schema: null } });
+    expect(bare.cells[0].source.join("")).toContain('query={"http_path": "/sql/1.0/warehouses/abc"}');
+  });
+
+  it("writes no secret: values from the notebook stay inside string literals", () => {
+    const hostile = 'x"\n__import__("os").system("rm -rf /")\n#';
+    const content = { ...notebook([]), parameters: [{ name: "p", type: "text" as const, value: hostile }] };
+    for (const connect of [
+      { ...LAKEBOOK, baseUrl: hostile, connectionId: hostile },
+      { ...WAREHOUSE, host: hostile, httpPath: hostile, catalog: hostile, schema: hostile },
+    ] as JupyterConnect[]) {
+      const source: string = exported(content, { flavour: "jupyter", connect }).cells[0].source.join("");
+      expect(source).not.toContain("\n__import__");
+      expect(source).toContain(JSON.stringify(hostile));
+      expect(source).not.toMatch(/dapi|lkb_/);
+    }
+  });
+
+  it("makes each stored result the cell's output, numbered in order", () => {
+    const content = notebook([
+      { kind: "markdown", source: "# Notes" },
+      { kind: "sql", source: "select 1 as n" },
+      { kind: "sql", source: "never ran" },
+      { kind: "sql", source: "select boom" },
+      { kind: "sql", source: "create table t (x int)" },
+    ]);
+    const [, ran, , failed, statement] = content.cells;
+    const results: Record<string, CellResult> = {
+      [ran.id]: {
+        kind: "rows",
+        columns: [{ name: "n", type: "INTEGER" }],
+        rows: [["1"]],
+        rowCount: 1,
+        truncated: false,
+      },
+      [failed.id]: { kind: "error", message: 'Binder Error: column "boom" not found' },
+      [statement.id]: { kind: "message", text: "CREATE TABLE: done." },
+    };
+    const doc = exported(content, { flavour: "jupyter", connect: LAKEBOOK, results });
+    const cells = doc.cells.slice(1);
+    expect(cells[1].execution_count).toBe(1);
+    expect(cells[1].outputs).toEqual([
+      {
+        output_type: "execute_result",
+        execution_count: 1,
+        metadata: {},
+        data: {
+          "text/html":
+            '<table class="dataframe">\n<thead><tr><th title="INTEGER">n</th></tr></thead>\n<tbody>\n<tr><td>1</td></tr>\n</tbody>\n</table>\n<p>Showing 1 of 1 rows.</p>\n',
+          "text/plain": "n\n1\n\nShowing 1 of 1 rows.\n",
+        },
+      },
+    ]);
+    expect(cells[2]).toMatchObject({ execution_count: null, outputs: [] });
+    expect(cells[3].execution_count).toBe(2);
+    expect(cells[3].outputs).toEqual([
+      {
+        output_type: "error",
+        ename: "Error",
+        evalue: 'Binder Error: column "boom" not found',
+        traceback: ['Binder Error: column "boom" not found'],
+      },
+    ]);
+    expect(cells[4].outputs).toEqual([{ output_type: "stream", name: "stdout", text: "CREATE TABLE: done.\n" }]);
+    expect(cells[4].execution_count).toBe(3);
+  });
+});
+
+describe("ipynb import of both flavours", () => {
+  const content = {
+    ...notebook([
+      { kind: "markdown", source: "# Notes" },
+      { kind: "sql", source: "select 1\nfrom t\n", connectionId: "c-2", chart },
+      { kind: "sql", source: "%%sql not a magic here" },
+      { kind: "sql", source: "" },
+    ]),
+    parameters: [{ name: "start", type: "date" as const, value: "2024-02-29" }],
+  };
+  const results: Record<string, CellResult> = {
+    [content.cells[1].id]: {
+      kind: "rows",
+      columns: [{ name: "a", type: "VARCHAR" }],
+      rows: [["x"]],
+      rowCount: 1,
+      truncated: false,
+    },
+  };
+  const written = content.cells.map(({ id: _, ...rest }) => rest);
+
+  it.each([
+    ["Jupyter, through Lakebook", { flavour: "jupyter", connect: LAKEBOOK, results }],
+    ["Jupyter, to the warehouse", { flavour: "jupyter", connect: WAREHOUSE, results }],
+    ["Jupyter, no connect cell", { flavour: "jupyter", results }],
+    ["Databricks", { flavour: "databricks", results }],
+  ] as [string, IpynbOptions][])("reads back %s: same cells, the connect cell dropped", (_, options) => {
+    const file = exportNotebook(content, "ipynb", options);
+    const back = importNotebook(file.filename, file.text);
+    expect(back.parameters).toEqual(content.parameters);
+    expect(back.cells.map((c) => ({ ...c, connectionId: c.connectionId ?? null, chart: c.chart ?? null }))).toEqual(
+      written,
+    );
+  });
+
+  it("drops a connect cell whose metadata was stripped, by its first line only", () => {
+    const doc = JSON.parse(exportNotebook(content, "ipynb", { flavour: "jupyter", connect: LAKEBOOK }).text);
+    doc.cells[0].metadata = {};
+    expect(importNotebook("n.ipynb", JSON.stringify(doc)).cells).toHaveLength(4);
+    const text = ipynb([
+      { cell_type: "code", source: "# Lakebook: connected by hand\nimport os", outputs: [], metadata: {} },
+      { cell_type: "markdown", source: "# Lakebook: connect", metadata: {} },
+    ]);
+    expect(importNotebook("n.ipynb", text).cells.map((c) => c.kind)).toEqual(["markdown", "markdown"]);
   });
 });

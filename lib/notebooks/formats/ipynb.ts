@@ -4,13 +4,26 @@ import { chartSpecInput } from "@/lib/schemas/charts";
 import { parameterSpecs } from "@/lib/schemas/parameters";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import { runSteps, type Steps } from "@/lib/steps";
+import { connectSource, isConnectCell, type JupyterConnect } from "./ipynb-connect";
+import { type CellResult, OutputBudget } from "./ipynb-outputs";
 
 /**
- * Jupyter notebooks (nbformat 4.5). SQL cells travel as `%sql` code cells, the
- * form Databricks and jupysql understand; Lakebook's per-cell extras (a
- * cell's connection, its chart) and the notebook's parameters ride in
- * `metadata.lakebook` and are validated on the way back in.
+ * Jupyter notebooks (nbformat 4.5), in two flavours. "jupyter": SQL cells are
+ * `%%sql` cell magics after a first cell that connects (ipynb-connect.ts),
+ * and each cell's stored result is its output (ipynb-outputs.ts).
+ * "databricks": `%sql` cells and Databricks' notebook metadata, as Databricks
+ * exports them. Lakebook's per-cell extras (a cell's connection, its chart)
+ * and the notebook's parameters ride in `metadata.lakebook` and are validated
+ * on the way back in; import reads both flavours and drops the connect cell.
  */
+
+export interface IpynbOptions {
+  flavour: "jupyter" | "databricks";
+  /** The first cell's connection (Jupyter flavour); none: no connect cell. */
+  connect?: JupyterConnect | null;
+  /** Each SQL cell's stored result, by cell id. */
+  results?: Record<string, CellResult>;
+}
 
 export type ImportedCell = ImportedNotebook["cells"][number];
 type CellExtras = Partial<Pick<NotebookCell, "connectionId" | "chart">>;
@@ -32,35 +45,61 @@ const LANGUAGE_MAGICS: Record<string, string> = {
   bash: "bash",
 };
 
-export function exportIpynb(content: NotebookContent): string {
+export function exportIpynb(content: NotebookContent, options: IpynbOptions = { flavour: "jupyter" }): string {
   const used = new Set<string>();
-  const cells = content.cells.map((cell, index) => {
+  const budget = new OutputBudget();
+  let executed = 0;
+  const cells: Record<string, unknown>[] = content.cells.map((cell, index) => {
     const id = uniqueCellId(cell.id, index, used);
     const source = toLf(cell.source);
     if (cell.kind === "markdown") return { cell_type: "markdown", id, metadata: {}, source: sourceLines(source) };
+    const result = options.results?.[cell.id];
+    const count = result ? ++executed : null;
     return {
       cell_type: "code",
-      execution_count: null,
+      execution_count: count,
       id,
       metadata: cellMetadata(cell),
-      outputs: [],
-      source: sourceLines(`%sql\n${source}`),
+      outputs: result && count ? budget.outputs(result, count) : [],
+      source: sourceLines(`${magicLine(cell, options)}\n${source}`),
     };
   });
+  if (options.flavour === "jupyter" && options.connect) {
+    cells.unshift({
+      cell_type: "code",
+      execution_count: null,
+      id: uniqueCellId("lakebook-connect", 0, used),
+      metadata: { lakebook: { role: "connect" } },
+      outputs: [],
+      source: sourceLines(connectSource(options.connect, content.parameters ?? [])),
+    });
+  }
   const notebook = {
     cells,
     metadata: {
-      // `%sql` is a magic of IPython kernels (jupysql, Databricks): the cells run there, not in a "SQL kernel".
+      // `%%sql` and `%sql` are magics of IPython kernels (jupysql, Databricks): the cells run there, not in a "SQL kernel".
       kernelspec: { display_name: "Python 3", language: "python", name: "python3" },
       language_info: { name: "python" },
       title: content.title,
-      [DATABRICKS]: { language: "python", notebookName: content.title },
+      ...(options.flavour === "databricks"
+        ? { [DATABRICKS]: { language: "python", notebookName: content.title } }
+        : {}),
       ...((content.parameters ?? []).length > 0 ? { lakebook: { parameters: content.parameters } } : {}),
     },
     nbformat: 4,
     nbformat_minor: 5,
   };
   return `${JSON.stringify(notebook, null, 1)}\n`;
+}
+
+/**
+ * Databricks runs `%sql` cells; jupysql needs the `%%sql` cell magic for SQL
+ * over several lines. Lakebook's own magic takes a cell's connection after it.
+ */
+function magicLine(cell: NotebookCell, options: IpynbOptions): string {
+  if (options.flavour === "databricks") return "%sql";
+  const own = options.connect?.kind === "lakebook" && cell.connectionId && CONNECTION_ID.test(cell.connectionId);
+  return own ? `%%sql ${cell.connectionId}` : "%%sql";
 }
 
 export function importIpynb(text: string, fallbackTitle: string): ImportedNotebook {
@@ -88,7 +127,8 @@ export function* importIpynbSteps(text: string, fallbackTitle: string): Steps<Im
   yield;
   const cells: ImportedCell[] = [];
   for (const [index, cell] of doc.cells.entries()) {
-    cells.push(importCell(cell, index, language));
+    const imported = importCell(cell, index, language);
+    if (imported) cells.push(imported);
     yield;
   }
   const parameters = notebookParameters(metadata);
@@ -141,13 +181,15 @@ export function toLf(text: string): string {
   return text.replace(/\r\n?/g, "\n");
 }
 
-function importCell(raw: unknown, index: number, language: string): ImportedCell {
+/** The cell as Lakebook's, or null for an export's connect cell (it is made again on export). */
+function importCell(raw: unknown, index: number, language: string): ImportedCell | null {
   if (!isRecord(raw) || typeof raw.cell_type !== "string") {
     throw new UserError(`Cell ${index + 1} of this notebook is malformed: it has no cell type.`);
   }
   const source = sourceText(raw.source, index);
   if (raw.cell_type === "markdown") return { kind: "markdown", source };
   if (raw.cell_type !== "code") return keepAsText("raw", source, "");
+  if (isConnectCell(source, raw.metadata)) return null;
   const cell = cellFromCode(source, language);
   return cell.kind === "sql" ? { ...cell, ...cellExtras(raw.metadata) } : cell;
 }
