@@ -120,7 +120,7 @@ function auditView(row: AuditEvent): AuditEventView {
 export function auditBrowserDownload(
   user: Pick<User, "id" | "email">,
   request: Request,
-  what: { action: string; runId: string; rows: number | null },
+  what: { action: string; object: { type: "run" | "notebook"; id: string }; rows: number | null },
   body: ReadableStream<Uint8Array>,
 ): ReadableStream<Uint8Array> {
   return auditedBody(body, (sent) => {
@@ -129,8 +129,8 @@ export function auditBrowserDownload(
       userId: user.id,
       userEmail: user.email,
       action: what.action,
-      objectType: "run",
-      objectId: what.runId,
+      objectType: what.object.type,
+      objectId: what.object.id,
       status: 200,
       rows: what.rows,
       bytes: sent.bytes,
@@ -144,7 +144,7 @@ export function auditBrowserDownload(
 export function auditRefusedDownload(
   user: Pick<User, "id" | "email"> | null,
   request: Request,
-  what: { action: string; runId: string },
+  what: { action: string; object: { type: "run" | "notebook"; id: string } },
   error: unknown,
 ): Response {
   const { error: reason, code } = failure(error);
@@ -154,8 +154,8 @@ export function auditRefusedDownload(
     userId: user?.id ?? null,
     userEmail: user?.email ?? null,
     action: what.action,
-    objectType: "run",
-    objectId: what.runId.slice(0, 64),
+    objectType: what.object.type,
+    objectId: what.object.id.slice(0, 64),
     status,
     detail: reason,
     clientAddress: clientAddress(request.headers),

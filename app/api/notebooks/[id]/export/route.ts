@@ -1,6 +1,7 @@
 import { exportNotebookInput } from "@/lib/schemas/notebooks";
-import { routeError } from "@/lib/server/actions/route-error";
+import { auditBrowserDownload, auditRefusedDownload } from "@/lib/server/audit";
 import { requireUser } from "@/lib/server/auth/session";
+import type { User } from "@/lib/server/db/schema";
 import { publicOrigin } from "@/lib/server/http/origin";
 import { exportNotebookFile } from "@/lib/server/notebooks";
 
@@ -19,13 +20,24 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
   });
   if (!input.success)
     return new Response("Choose an export format from the Export menu.", { status: 422, headers: TEXT });
+  const action = `download notebook ${input.data.format}${input.data.format === "ipynb" ? ` (${input.data.connect})` : ""}`;
+  const object = { type: "notebook" as const, id };
+  let user: User | null = null;
   try {
-    const user = await requireUser();
-    const file = await exportNotebookFile(user, id, input.data.format, {
+    const me = await requireUser();
+    user = me;
+    const file = await exportNotebookFile(me, id, input.data.format, {
       connect: input.data.connect,
       baseUrl: publicOrigin(request),
     });
-    return new Response(file.text, {
+    // A Jupyter file carries the first rows of every cell's result: a download like any other.
+    const body = auditBrowserDownload(
+      me,
+      request,
+      { action, object, rows: null },
+      new Response(file.text).body as ReadableStream<Uint8Array>,
+    );
+    return new Response(body, {
       headers: {
         "Content-Type": `${file.mimeType}; charset=utf-8`,
         "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
@@ -34,6 +46,6 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
       },
     });
   } catch (error) {
-    return routeError(error);
+    return auditRefusedDownload(user, request, { action, object }, error);
   }
 }

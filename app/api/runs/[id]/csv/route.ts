@@ -52,7 +52,7 @@ async function download(request: Request, context: Context, all: boolean): Promi
     const audited = auditBrowserDownload(
       user,
       request,
-      { action, runId: id, rows: all ? null : record.rowCount },
+      { action, object: { type: "run", id }, rows: all ? null : record.rowCount },
       body,
     );
     return new Response(audited, {
@@ -66,6 +66,6 @@ async function download(request: Request, context: Context, all: boolean): Promi
       },
     });
   } catch (error) {
-    return auditRefusedDownload(user, request, { action, runId: id }, error);
+    return auditRefusedDownload(user, request, { action, object: { type: "run", id } }, error);
   }
 }

@@ -67,7 +67,7 @@ async function download(request: Request, context: Context, all: boolean): Promi
     const audited = auditBrowserDownload(
       user,
       request,
-      { action, runId: id, rows: all ? null : record.rowCount },
+      { action, object: { type: "run", id }, rows: all ? null : record.rowCount },
       body,
     );
     return new Response(tracker ? trackedBody(audited, tracker) : audited, {
@@ -82,6 +82,6 @@ async function download(request: Request, context: Context, all: boolean): Promi
     });
   } catch (error) {
     tracker?.fail(error);
-    return auditRefusedDownload(user, request, { action, runId: id }, error);
+    return auditRefusedDownload(user, request, { action, object: { type: "run", id } }, error);
   }
 }
