@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +5,7 @@ import { DuckDBInstance } from "@duckdb/node-api";
 import type { Locator, Page } from "@playwright/test";
 import { request as playwrightRequest } from "@playwright/test";
 import { displayCell } from "@/lib/results/format";
+import { runProcess } from "../tests/support/run-process";
 import { expect, gridRows, newTab, resultStatus, test, typeSql } from "./support/app";
 import { trueResult } from "./support/truth";
 
@@ -19,25 +19,9 @@ import { trueResult } from "./support/truth";
 const PYTHON = "/usr/bin/python3";
 const TRICKY = (day: string) => `SELECT t.*, ${day} AS asked_for FROM samples.demo.tricky_values t ORDER BY id`;
 
+/** Debian's Python with Debian's pandas: PATH without the pyenv shims, the snippet on standard input. */
 function python(code: string, env: Record<string, string>, cwd: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    // PATH without the pyenv shims: Debian's Python with Debian's pandas.
-    const child = spawn(PYTHON, ["-"], {
-      cwd,
-      env: { PATH: "/usr/bin:/bin", HOME: cwd, ...env } as unknown as NodeJS.ProcessEnv,
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => {
-      stdout += b;
-    });
-    child.stderr.on("data", (b) => {
-      stderr += b;
-    });
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ code: status, stdout, stderr }));
-    child.stdin.end(code);
-  });
+  return runProcess(PYTHON, ["-"], { env: { PATH: "/usr/bin:/bin", HOME: cwd, ...env }, cwd, input: code });
 }
 
 async function copied(page: Page, dialog: Locator): Promise<string> {

@@ -1,9 +1,9 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import type { Locator, Page } from "@playwright/test";
 import { startTestWarehouse, type TestWarehouse, WAREHOUSE_NAMES } from "../tests/support/databricks-warehouse";
 import { sharedCertificate } from "../tests/support/databricks-warehouse/certificate";
+import { runProcess } from "../tests/support/run-process";
 import { expect, focusEditor, newTab, test, typeSql } from "./support/app";
 import { E2E_WAREHOUSE_TLS_DIR } from "./support/constants";
 
@@ -35,22 +35,6 @@ async function copied(page: Page, dialog: Locator): Promise<string> {
   await dialog.getByRole("button", { name: "Copy", exact: true }).click();
   await expect(dialog.getByRole("status")).toHaveText("Copied to the clipboard");
   return page.evaluate(() => navigator.clipboard.readText());
-}
-
-function run(command: string, args: string[], env: Record<string, string | undefined>, cwd: string) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(command, args, { env: env as NodeJS.ProcessEnv, cwd });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => {
-      stdout += b;
-    });
-    child.stderr.on("data", (b) => {
-      stderr += b;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 test("a saved query's panel gives the results URL with the bar's values, the token's variable and no secret; Copy copies it", async ({
@@ -159,7 +143,7 @@ test("a Databricks connection offers the direct snippets only, and the Node one 
   try {
     const { certFile } = sharedCertificate(E2E_WAREHOUSE_TLS_DIR, WAREHOUSE_NAMES);
     const env = { PATH: process.env.PATH, DATABRICKS_TOKEN: warehouse.token, NODE_EXTRA_CA_CERTS: certFile };
-    const result = await run(process.execPath, [file], env, process.cwd());
+    const result = await runProcess(process.execPath, [file], { env, cwd: process.cwd() });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/│\s+0\s+│\s+1\s+│/);

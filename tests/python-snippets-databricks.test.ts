@@ -1,10 +1,10 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippetsFor } from "@/lib/python/snippets";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
+import { runProcess } from "./support/run-process";
 
 /**
  * The Node snippet of "Use from Python" (lib/python/snippets.ts), run as
@@ -18,19 +18,7 @@ beforeAll(async () => {
 afterAll(() => warehouse?.close());
 
 function runNode(file: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { env: env as NodeJS.ProcessEnv, cwd: process.cwd() });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (b) => {
-      stdout += b;
-    });
-    child.stderr.on("data", (b) => {
-      stderr += b;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess(process.execPath, [file], { env, cwd: process.cwd() });
 }
 
 describe("the Node snippet against a Databricks warehouse", () => {
