@@ -4,7 +4,15 @@ import { STATUS } from "./actions/route-error";
 import { failure } from "./actions/safe-action";
 import type { Caller } from "./auth/caller";
 import { clientAddress } from "./auth/client-address";
-import { type AuditFilter, insertAuditEvent, listAuditEvents, type NewAuditEvent } from "./db/queries/audit";
+import { config } from "./config";
+import type { Db } from "./db/client";
+import {
+  type AuditFilter,
+  deleteAuditEventsBefore,
+  insertAuditEvent,
+  listAuditEvents,
+  type NewAuditEvent,
+} from "./db/queries/audit";
 import type { AuditEvent, User } from "./db/schema";
 import { log } from "./log";
 import { runtime } from "./runtime";
@@ -13,6 +21,9 @@ export type { AuditFilter };
 
 const MAX_DETAIL = 500;
 const MAX_ACTION = 200;
+/** Old events are deleted at most this often (when an event is recorded). */
+const PRUNE_INTERVAL_MS = 10 * 60_000;
+let lastPrune = 0;
 
 /**
  * Records what was taken out of the server (an API call, a download in the
@@ -27,9 +38,21 @@ export async function recordAudit(event: NewAuditEvent): Promise<void> {
       action: event.action.slice(0, MAX_ACTION),
       detail: event.detail ? event.detail.slice(0, MAX_DETAIL) : null,
     });
+    if (Date.now() - lastPrune > PRUNE_INTERVAL_MS) {
+      lastPrune = Date.now();
+      await pruneAuditLog(db, new Date());
+    }
   } catch (error) {
     log.error("could not record an audit event", { error, action: event.action, user: event.userId });
   }
+}
+
+/** Deletes the events older than LAKEBOOK_AUDIT_RETENTION_DAYS; returns how many. */
+export async function pruneAuditLog(db: Db, now: Date): Promise<number> {
+  const days = config().LAKEBOOK_AUDIT_RETENTION_DAYS;
+  const deleted = await deleteAuditEventsBefore(db, new Date(now.getTime() - days * 86_400_000));
+  if (deleted > 0) log.info("deleted audit events past their retention", { deleted, days });
+  return deleted;
 }
 
 /**

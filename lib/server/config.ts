@@ -80,6 +80,8 @@ const schema = z.object({
     .default("10GB"),
   /** Statements running at once on this server (runs and full downloads); more wait in a queue. */
   LAKEBOOK_MAX_CONCURRENT_RUNS: z.coerce.number().int().positive().default(16),
+  /** Days the audit log keeps an event (API calls and downloads); older ones are deleted. */
+  LAKEBOOK_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   /** Calls one API token may make per minute (/api/v1); more are answered 429 with Retry-After. */
   LAKEBOOK_API_REQUESTS_PER_MINUTE: z.coerce.number().int().positive().default(120),
   /** Statements one member runs at once; their further runs wait for their own to end. */

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { publicOrigin } from "./origin";
 
 const env = process.env as Record<string, string | undefined>;
+// Behind our own reverse proxy (the forwarded headers are its, not a client's); origin-untrusted.test.ts without.
+env.LAKEBOOK_TRUST_PROXY = "1";
 const saved = env.NEXTAUTH_URL;
 afterEach(() => {
   // Assigning undefined to process.env would store the text "undefined".

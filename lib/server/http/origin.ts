@@ -1,10 +1,11 @@
 import "server-only";
+import { config } from "../config";
 
 /**
  * This server's origin as the member's browser reaches it, for URLs written
  * into files they take elsewhere (a notebook's connect cell): NEXTAUTH_URL
  * when set (the configured public address), else the request's own host and
- * scheme, as a proxy forwards them.
+ * scheme, as our reverse proxy forwards them (with LAKEBOOK_TRUST_PROXY=1).
  */
 export function publicOrigin(request: Request): string {
   const configured = process.env.NEXTAUTH_URL;
@@ -16,8 +17,11 @@ export function publicOrigin(request: Request): string {
     }
   }
   const url = new URL(request.url);
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim() || request.headers.get("host");
-  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
+  // Forwarded headers are a client's claims unless our own proxy sets them (LAKEBOOK_TRUST_PROXY).
+  const trusted = config().LAKEBOOK_TRUST_PROXY;
+  const forwarded = (name: string) => (trusted ? request.headers.get(name)?.split(",")[0]?.trim() : undefined);
+  const host = forwarded("x-forwarded-host") || request.headers.get("host");
+  const proto = forwarded("x-forwarded-proto")?.toLowerCase();
   const scheme = proto === "https" || proto === "http" ? proto : url.protocol.replace(/:$/, "");
   try {
     return host ? new URL(`${scheme}://${host}`).origin : url.origin;

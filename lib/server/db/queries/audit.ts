@@ -9,6 +9,12 @@ export async function insertAuditEvent(db: Db, event: NewAuditEvent): Promise<vo
   await db.insert(auditEvents).values(event);
 }
 
+/** Deletes events recorded before `before`; returns how many. */
+export async function deleteAuditEventsBefore(db: Db, before: Date): Promise<number> {
+  const rows = await db.delete(auditEvents).where(lt(auditEvents.at, before)).returning({ id: auditEvents.id });
+  return rows.length;
+}
+
 export interface AuditFilter {
   userId?: string | null;
   via?: "api" | "browser" | null;
