@@ -11,23 +11,12 @@ import { EngineError } from "../types";
 import { isExpiredSession } from "./errors";
 import { whileStarting } from "./retries";
 import type { SessionPool } from "./session-pool";
-import { type ColumnPlan, columnPlan } from "./types";
+import { type ColumnPlan, planFor, type ThriftSchema } from "./types";
 
 /** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
 const FETCH_ROWS = 50_000;
 /** Rows returned with the statement itself (direct results): a first page, quickly. */
 const FIRST_ROWS = 2_048;
-
-interface ThriftSchema {
-  columns: {
-    columnName: string;
-    typeDesc: {
-      types: {
-        primitiveEntry?: { type: number; typeQualifiers?: { qualifiers?: Record<string, { i32Value?: number }> } };
-      }[];
-    };
-  }[];
-}
 
 /** What a session needs from the engine that opened it, handed over so that the engine exposes nothing for it. */
 export interface SessionContext {
@@ -214,41 +203,6 @@ async function* batches(
     signal.removeEventListener("abort", cancel);
     await operation.close().catch(() => {});
   }
-}
-
-const TYPE_NAMES: Record<number, string> = {
-  0: "BOOLEAN_TYPE",
-  1: "TINYINT_TYPE",
-  2: "SMALLINT_TYPE",
-  3: "INT_TYPE",
-  4: "BIGINT_TYPE",
-  5: "FLOAT_TYPE",
-  6: "DOUBLE_TYPE",
-  7: "STRING_TYPE",
-  8: "TIMESTAMP_TYPE",
-  9: "BINARY_TYPE",
-  10: "ARRAY_TYPE",
-  11: "MAP_TYPE",
-  12: "STRUCT_TYPE",
-  13: "UNION_TYPE",
-  14: "USER_DEFINED_TYPE",
-  15: "DECIMAL_TYPE",
-  16: "NULL_TYPE",
-  17: "DATE_TYPE",
-  18: "VARCHAR_TYPE",
-  19: "CHAR_TYPE",
-  20: "INTERVAL_YEAR_MONTH_TYPE",
-  21: "INTERVAL_DAY_TIME_TYPE",
-};
-
-function planFor(column: ThriftSchema["columns"][number]): ColumnPlan {
-  const entry = column.typeDesc.types[0]?.primitiveEntry;
-  const qualifiers = entry?.typeQualifiers?.qualifiers ?? {};
-  return columnPlan(
-    TYPE_NAMES[entry?.type ?? 7] ?? "STRING_TYPE",
-    qualifiers.precision?.i32Value,
-    qualifiers.scale?.i32Value,
-  );
 }
 
 /** The first name that occurs twice; a Set, as results can have many thousands of columns. */

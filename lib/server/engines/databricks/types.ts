@@ -132,3 +132,51 @@ function daysFromCivil(year: number, month: number, day: number): number {
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
+
+/** The result schema as the driver reports it (Thrift `TTableSchema`). */
+export interface ThriftSchema {
+  columns: {
+    columnName: string;
+    typeDesc: {
+      types: {
+        primitiveEntry?: { type: number; typeQualifiers?: { qualifiers?: Record<string, { i32Value?: number }> } };
+      }[];
+    };
+  }[];
+}
+
+const TYPE_NAMES: Record<number, string> = {
+  0: "BOOLEAN_TYPE",
+  1: "TINYINT_TYPE",
+  2: "SMALLINT_TYPE",
+  3: "INT_TYPE",
+  4: "BIGINT_TYPE",
+  5: "FLOAT_TYPE",
+  6: "DOUBLE_TYPE",
+  7: "STRING_TYPE",
+  8: "TIMESTAMP_TYPE",
+  9: "BINARY_TYPE",
+  10: "ARRAY_TYPE",
+  11: "MAP_TYPE",
+  12: "STRUCT_TYPE",
+  13: "UNION_TYPE",
+  14: "USER_DEFINED_TYPE",
+  15: "DECIMAL_TYPE",
+  16: "NULL_TYPE",
+  17: "DATE_TYPE",
+  18: "VARCHAR_TYPE",
+  19: "CHAR_TYPE",
+  20: "INTERVAL_YEAR_MONTH_TYPE",
+  21: "INTERVAL_DAY_TIME_TYPE",
+};
+
+/** A Thrift schema column → its plan. */
+export function planFor(column: ThriftSchema["columns"][number]): ColumnPlan {
+  const entry = column.typeDesc.types[0]?.primitiveEntry;
+  const qualifiers = entry?.typeQualifiers?.qualifiers ?? {};
+  return columnPlan(
+    TYPE_NAMES[entry?.type ?? 7] ?? "STRING_TYPE",
+    qualifiers.precision?.i32Value,
+    qualifiers.scale?.i32Value,
+  );
+}
