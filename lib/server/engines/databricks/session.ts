@@ -8,6 +8,8 @@ import { quoteIdentifier } from "@/lib/sql/quote";
 import { changesSession, leadingKeyword } from "@/lib/sql/statement-kind";
 import type { EngineSession, Place, Progress, StatementResult } from "../types";
 import { EngineError } from "../types";
+import { ArrowChunkWriter } from "./arrow-chunks";
+import { type ArrowBatchSource, arrowBatchSource, recordBatches } from "./arrow-source";
 import { isExpiredSession } from "./errors";
 import { whileStarting } from "./retries";
 import type { SessionPool } from "./session-pool";
@@ -137,8 +139,9 @@ export class DatabricksSession implements EngineSession {
         return { kind: "done", statement: firstWord(sql) };
       }
       const names = (schema?.columns ?? []).map((c) => c.columnName);
-      const repeated = firstRepeated(names);
-      // The driver hands rows over as objects keyed by column name: a repeated name would show one column's values twice.
+      const source = await arrowBatchSource(operation);
+      const repeated = source ? undefined : firstRepeated(names);
+      // Rows (not Arrow) come as objects keyed by column name: a repeated name would show one column's values twice.
       if (repeated !== undefined)
         throw new EngineError(
           `The result has more than one column named "${repeated}". Give each column its own name with AS, e.g. SELECT a.id AS a_id, b.id AS b_id.`,
@@ -146,7 +149,7 @@ export class DatabricksSession implements EngineSession {
       return {
         kind: "rows",
         columns: plans.map((p, i) => ({ name: names[i], type: p.type, storageType: p.storageType })),
-        batches: batches(operation, names, plans, signal, cancel, this.context.failure),
+        batches: batches(operation, source, names, plans, signal, cancel, this.context.failure),
       };
     } catch (error) {
       signal.removeEventListener("abort", cancel);
@@ -164,44 +167,82 @@ export class DatabricksSession implements EngineSession {
 
 async function* batches(
   operation: IOperation,
+  source: ArrowBatchSource | null,
   names: string[],
   plans: ColumnPlan[],
   signal: AbortSignal,
   cancel: () => void,
   failure: (error: unknown) => EngineError,
 ): AsyncGenerator<DuckDBDataChunk> {
-  const types = plans.map((p) => p.storageType);
-  try {
-    for (;;) {
-      let rows: Record<string, unknown>[];
-      try {
-        rows = (await operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true })) as Record<
-          string,
-          unknown
-        >[];
-      } catch (error) {
-        throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : failure(error);
-      }
-      if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
-      // DuckDB chunks hold at most 2048 rows.
-      for (let start = 0; start < rows.length; start += 2048) {
-        const slice = rows.slice(start, start + 2048);
-        const chunk = DuckDBDataChunk.create(types, slice.length);
-        chunk.setColumns(
-          plans.map((plan, c) =>
-            slice.map((row) => {
-              const value = row[names[c]];
-              return value === null || value === undefined ? null : plan.convert(value);
-            }),
-          ),
-        );
-        yield chunk;
-      }
-      if (!(await operation.hasMoreRows())) return;
+  const fetching = async <T>(fetch: () => Promise<T>): Promise<T> => {
+    let fetched: T;
+    try {
+      fetched = await fetch();
+    } catch (error) {
+      throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : failure(error);
     }
+    if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
+    return fetched;
+  };
+  try {
+    if (source) yield* arrowChunks(source, plans, fetching);
+    else yield* rowChunks(operation, names, plans, fetching);
   } finally {
     signal.removeEventListener("abort", cancel);
     await operation.close().catch(() => {});
+  }
+}
+
+type Fetching = <T>(fetch: () => Promise<T>) => Promise<T>;
+
+/**
+ * The driver's Arrow batches, inline or by CloudFetch, written into chunks
+ * column by column (`ArrowChunkWriter`): no JavaScript object per row.
+ */
+async function* arrowChunks(
+  source: ArrowBatchSource,
+  plans: ColumnPlan[],
+  fetching: Fetching,
+): AsyncGenerator<DuckDBDataChunk> {
+  let writer: ArrowChunkWriter | null = null;
+  while (await fetching(() => source.hasMore())) {
+    const fetched = await fetching(() => source.fetchNext({ limit: FETCH_ROWS, disableBuffering: true }));
+    for (const batch of recordBatches(fetched)) {
+      writer ??= new ArrowChunkWriter(plans, batch.schema);
+      yield* writer.chunks(batch);
+    }
+    // Let timers and sockets run between fetches, as the driver's own fetch loop does.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Rows as the driver's objects, for a warehouse that answers in Thrift columns instead of Arrow. */
+async function* rowChunks(
+  operation: IOperation,
+  names: string[],
+  plans: ColumnPlan[],
+  fetching: Fetching,
+): AsyncGenerator<DuckDBDataChunk> {
+  const types = plans.map((p) => p.storageType);
+  for (;;) {
+    const rows = (await fetching(() =>
+      operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true }),
+    )) as Record<string, unknown>[];
+    // DuckDB chunks hold at most 2048 rows.
+    for (let start = 0; start < rows.length; start += 2048) {
+      const slice = rows.slice(start, start + 2048);
+      const chunk = DuckDBDataChunk.create(types, slice.length);
+      chunk.setColumns(
+        plans.map((plan, c) =>
+          slice.map((row) => {
+            const value = row[names[c]];
+            return value === null || value === undefined ? null : plan.convert(value);
+          }),
+        ),
+      );
+      yield chunk;
+    }
+    if (!(await fetching(() => operation.hasMoreRows()))) return;
   }
 }
 

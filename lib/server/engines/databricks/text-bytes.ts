@@ -1,0 +1,156 @@
+import "server-only";
+import { scaledDecimal, timestampMicros } from "./types";
+
+/**
+ * The warehouse's text of a TIMESTAMP or DECIMAL, read straight from the UTF-8
+ * bytes of an Arrow string column into the 64- or 128-bit integers DuckDB
+ * stores, without making a JavaScript string, Date or BigInt per value.
+ *
+ * Each reader takes the common shape fast (`2024-02-29 23:59:59.999999`,
+ * `-1234.50`) and hands anything else to the exact text parsers the row path
+ * uses (`timestampMicros`, `scaledDecimal`), so both paths give the same value
+ * for every input.
+ */
+
+const TWO_32 = 4_294_967_296;
+const decoder = new TextDecoder();
+
+/**
+ * Writes a signed 64-bit integer given as `high * 2^32 + low` (low in
+ * [0, 2^32)) into a little-endian Int32Array pair.
+ */
+function put64(out: Int32Array, i: number, high: number, low: number): void {
+  out[2 * i] = low | 0;
+  out[2 * i + 1] = high;
+}
+
+function putBigInt(out: Int32Array, i: number, value: bigint, words: number): void {
+  for (let w = 0; w < words; w += 1) {
+    out[words * i + w] = Number(BigInt.asIntN(32, value >> BigInt(32 * w)));
+  }
+}
+
+const digit = (byte: number) => byte - 48;
+const isDigit = (byte: number) => byte >= 48 && byte <= 57;
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS[.f{1,9}]` (or with `T`) → microseconds since the epoch
+ * at row `i` of `out` (an Int32Array over int64 slots). Anything else goes
+ * through `timestampMicros`.
+ */
+export function writeTimestamp(bytes: Uint8Array, from: number, to: number, out: Int32Array, i: number): void {
+  const length = to - from;
+  const b = (k: number) => bytes[from + k];
+  const fixed =
+    length >= 19 &&
+    length <= 29 &&
+    b(4) === 45 &&
+    b(7) === 45 &&
+    (b(10) === 32 || b(10) === 84) &&
+    b(13) === 58 &&
+    b(16) === 58 &&
+    (length === 19 || (b(19) === 46 && length > 20));
+  if (fixed) {
+    let ok = true;
+    const two = (k: number) => {
+      if (!isDigit(b(k)) || !isDigit(b(k + 1))) ok = false;
+      return digit(b(k)) * 10 + digit(b(k + 1));
+    };
+    const year = two(0) * 100 + two(2);
+    const [month, day, hour, minute, second] = [two(5), two(8), two(11), two(14), two(17)];
+    let micros = 0;
+    for (let k = 20, scale = 100_000; k < length; k += 1, scale /= 10) {
+      if (!isDigit(b(k))) ok = false;
+      if (scale >= 1) micros += digit(b(k)) * scale;
+    }
+    if (ok && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
+      const days = daysFromCivil(year, month, day);
+      const timeOfDay = ((hour * 60 + minute) * 60 + second) * 1_000_000 + Math.floor(micros);
+      // days * 86_400_000_000 + timeOfDay, exactly: 86_400_000_000 = 20 * 2^32 + 500_654_080,
+      // and days * 500_654_080 + timeOfDay stays well inside 2^53.
+      const low = days * 500_654_080 + timeOfDay;
+      const lowWord = ((low % TWO_32) + TWO_32) % TWO_32;
+      put64(out, i, days * 20 + (low - lowWord) / TWO_32, lowWord);
+      return;
+    }
+  }
+  putBigInt(out, i, timestampMicros(decoder.decode(bytes.subarray(from, to))), 2);
+}
+
+/**
+ * A decimal's text → its unscaled integer at `scale`, written at row `i` of
+ * `out` as `words` 32-bit words (1, 2 or 4: DuckDB's INTEGER, BIGINT or
+ * HUGEINT storage of DECIMAL(p,s); SMALLINT storage is written by the caller
+ * from one word). Plain `[-]digits[.digits]` is read here; anything else
+ * (exponents, more fraction digits than the scale) goes through `scaledDecimal`.
+ */
+export function writeDecimal(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  scale: number,
+  out: Int32Array,
+  i: number,
+  words: 1 | 2 | 4,
+): void {
+  let k = from;
+  const negative = bytes[k] === 45;
+  if (negative || bytes[k] === 43) k += 1;
+  // The unscaled value in base-2^32 limbs, least significant first.
+  const limbs = [0, 0, 0, 0];
+  let digits = 0;
+  let fraction = -1;
+  let ok = k < to;
+  for (; k < to; k += 1) {
+    const byte = bytes[k];
+    if (byte === 46 && fraction < 0) {
+      fraction = 0;
+      continue;
+    }
+    if (!isDigit(byte)) {
+      ok = false;
+      break;
+    }
+    if (fraction >= 0) fraction += 1;
+    digits += 1;
+    multiplyAdd(limbs, digit(byte));
+  }
+  if (fraction > scale || digits > 38) ok = false;
+  if (!ok) {
+    putBigInt(out, i, scaledDecimal(decoder.decode(bytes.subarray(from, to)), scale), words);
+    return;
+  }
+  for (let pad = Math.max(fraction, 0); pad < scale; pad += 1) multiplyAdd(limbs, 0);
+  if (negative) negate(limbs);
+  for (let w = 0; w < words; w += 1) out[words * i + w] = limbs[w] | 0;
+}
+
+/** limbs = limbs * 10 + add; each step stays below 2^36, exact in a double. */
+function multiplyAdd(limbs: number[], add: number): void {
+  let carry = add;
+  for (let w = 0; w < 4; w += 1) {
+    const t = limbs[w] * 10 + carry;
+    carry = Math.floor(t / TWO_32);
+    limbs[w] = t - carry * TWO_32;
+  }
+}
+
+/** Two's complement of a 128-bit value in four unsigned limbs. */
+function negate(limbs: number[]): void {
+  let carry = 1;
+  for (let w = 0; w < 4; w += 1) {
+    const t = TWO_32 - 1 - limbs[w] + carry;
+    carry = t >= TWO_32 ? 1 : 0;
+    limbs[w] = t - carry * TWO_32;
+  }
+}
