@@ -127,6 +127,41 @@ describe("the Databricks engine against the test warehouse", () => {
     await expectHealthy();
   });
 
+  it("names Lakebook, the member and the saved query in every statement it sends (user agent, query tags)", async () => {
+    const { insertQuery } = await import("@/lib/server/db/queries/saved-queries");
+    const { runtime } = await import("@/lib/server/runtime");
+    const title = "Fares: by zone, hour";
+    const saved = await insertQuery((await runtime()).db, me.id, {
+      title,
+      description: "",
+      sql: "SELECT 1 AS a",
+      connectionId: "test",
+    });
+    const before = warehouse.stats().statementCallers.length;
+    const started = await runs.startRun(
+      me,
+      { sql: "SELECT 1 AS a; SELECT 2 AS b", connectionId: "test", lane: "tags", pageSize: 10, queryId: saved.id },
+      engine,
+    );
+    let view = started.run;
+    while (view.status === "running") view = await runs.runState(me, view.id, view.rowCount, 200);
+    expect(view.status).toBe("succeeded");
+    const sent = warehouse.stats().statementCallers.slice(before);
+    expect(sent.map((s) => s.statement)).toEqual(["SELECT 1 AS a", "SELECT 2 AS b"]);
+    for (const call of sent) {
+      expect(call.userAgent).toMatch(/^NodejsDatabricksSqlConnector\/[\d.]+ \(Lakebook\/\d+\.\d+\.\d+;/);
+      // The driver's serialisation: key:value joined by commas, with `:` `,` `\` escaped in values.
+      expect(call.queryTags?.split(/(?<!\\),/).sort()).toEqual(
+        [
+          `lakebook_member:${me.email}`,
+          `lakebook_query:${saved.id}`,
+          "lakebook_query_title:Fares\\: by zone\\, hour",
+          `lakebook_run:${view.id}`,
+        ].sort(),
+      );
+    }
+  });
+
   it("keeps each column of a repeated name with its own values (Arrow results are read by position)", async () => {
     const view = await run("SELECT 1 AS id, 2 AS id");
     expect(view.status).toBe("succeeded");

@@ -20,7 +20,7 @@ export interface Engine {
    * schema, where its last run left them), else in the connection's default;
    * never in a state another run left behind.
    */
-  openSession(progress?: Progress, place?: Place | null): Promise<EngineSession>;
+  openSession(progress?: Progress, place?: Place | null, attribution?: Attribution): Promise<EngineSession>;
   listCatalogs(): Promise<string[]>;
   listSchemas(catalog: string): Promise<string[]>;
   listTables(catalog: string, schema: string): Promise<TableInfo[]>;
@@ -66,6 +66,19 @@ export interface EngineSession {
 export type { Place };
 
 /** What a run wants to hear while the engine waits, and how it can stop the wait. */
+/**
+ * Who a run's statements are for, so that the warehouse's own query history
+ * can tell (Databricks query tags); engines without such a history ignore it.
+ */
+export interface Attribution {
+  /** The member's e-mail address. */
+  member: string;
+  run: string;
+  /** The saved query or notebook the run came from, when it did. */
+  query?: { id: string; title: string } | null;
+  notebook?: { id: string; title: string } | null;
+}
+
 export interface Progress {
   signal?: AbortSignal;
   /** Called when the warehouse is still starting and the engine keeps retrying. */

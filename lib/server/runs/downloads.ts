@@ -9,6 +9,7 @@ import type { Caller } from "../auth/caller";
 import type { Engine, EngineSession, StatementResult } from "../engines/types";
 import { runtime } from "../runtime";
 import { readable, stored } from "./access";
+import { attributionOf } from "./attribution";
 import type { RunRecord } from "./catalog";
 import { csvOfBatches } from "./csv-batches";
 import { type ActiveDownload, admit, downloads, granted, refuseWhileStopping } from "./registry";
@@ -111,7 +112,9 @@ export async function runAgain(
       throw new UserError("The download was stopped before it started.");
     }
     disarm = armStatementTimeout(controller);
-    session = await engine.openSession({ signal: controller.signal });
+    // Owner only (above): the run's own attribution, as its first execution had.
+    const attribution = engine.dialect === "databricks" ? await attributionOf(await runtime(), record) : undefined;
+    session = await engine.openSession({ signal: controller.signal }, null, attribution);
     // The same values as the run, bound the same way.
     const specs = new Map((record.parameters ?? []).map((spec) => [spec.name, spec]));
     const bound = specs.size > 0 ? bindStatement(statements[0].text, engine.dialect, specs) : null;

@@ -19,6 +19,7 @@ import { config } from "../config";
 import { type Engine, EngineError, type EngineSession, type Place, type StatementResult } from "../engines/types";
 import { type Runtime, runtime } from "../runtime";
 import { anyRun, readable } from "./access";
+import { attributionOf } from "./attribution";
 import type { RunRecord } from "./catalog";
 import { saveRunEnd } from "./final-save";
 import {
@@ -179,7 +180,9 @@ async function execute(
         notify(run);
       },
     };
-    session = await engine.openSession(progress, place);
+    // Databricks shows who ran what from Lakebook in its query history (query tags).
+    const attribution = engine.dialect === "databricks" ? await attributionOf(rt, record) : undefined;
+    session = await engine.openSession(progress, place, attribution);
     for (const [index, statement] of statements.entries()) {
       current = statement;
       const began = Date.now();

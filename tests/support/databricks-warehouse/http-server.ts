@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import type { Certificate } from "./certificate";
 import type { Faults } from "./faults";
 import type { OAuthServer } from "./oauth";
+import { requestContext } from "./request-context";
 import { processThrift, type ThriftProtocol, thriftMethodName } from "./thrift";
 
 export interface HttpOptions {
@@ -63,12 +64,18 @@ async function handle(options: HttpOptions, req: IncomingMessage, res: ServerRes
     return text(res, 503, "Temporarily Unavailable: the SQL warehouse is starting");
   }
   const drop = options.faults.takeDrop(method);
-  processThrift(options.processor, body, (response) => {
-    // A dropped connection loses the reply after the server did the work (the fetch cursor moved on).
-    if (drop) return void req.socket.destroy();
-    res.writeHead(200, { "Content-Type": "application/x-thrift", "Content-Length": response.length });
-    res.end(response);
-  });
+  const caller = {
+    userAgent: req.headers["user-agent"] ?? null,
+    credential: options.oauth.accepts(token) ? "oauth" : "token",
+  } as const;
+  requestContext.run(caller, () =>
+    processThrift(options.processor, body, (response) => {
+      // A dropped connection loses the reply after the server did the work (the fetch cursor moved on).
+      if (drop) return void req.socket.destroy();
+      res.writeHead(200, { "Content-Type": "application/x-thrift", "Content-Length": response.length });
+      res.end(response);
+    }),
+  );
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

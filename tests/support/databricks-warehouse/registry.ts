@@ -18,6 +18,17 @@ export interface WarehouseStats {
     statement: string;
     parameters: { name: string | null; type: string | null; value: string | null }[];
   }[];
+  /**
+   * Who sent each ExecuteStatement, as a warehouse's query history shows it:
+   * the HTTP User-Agent, the credential, and the query tags (the driver's
+   * `confOverlay.query_tags`, `key:value` pairs joined by commas).
+   */
+  statementCallers: {
+    statement: string;
+    userAgent: string | null;
+    credential: "token" | "oauth" | null;
+    queryTags: string | null;
+  }[];
 }
 
 const uuid = (guid: Buffer) =>
@@ -40,6 +51,7 @@ export class Registry {
   readonly cancelled: string[] = [];
   readonly timeouts: { queryTimeout: number; session: number }[] = [];
   readonly parameters: WarehouseStats["statementParameters"] = [];
+  readonly callers: WarehouseStats["statementCallers"] = [];
   private readonly running = new Set<Operation>();
 
   /** Counts the operation as running until DuckDB has finished (or abandoned) its statement. */
@@ -105,6 +117,7 @@ export class Registry {
       metadataCalls: [...this.metadataCalls],
       statementTimeouts: [...this.timeouts],
       statementParameters: [...this.parameters],
+      statementCallers: [...this.callers],
     };
   }
 }

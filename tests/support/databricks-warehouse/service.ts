@@ -5,6 +5,7 @@ import * as metadata from "./metadata";
 import type { Operation, ResultFormat } from "./operation";
 import { bindParameters } from "./parameters";
 import { InvalidHandle, type Registry } from "./registry";
+import { requestContext } from "./request-context";
 import {
   directResults,
   failure,
@@ -118,6 +119,13 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
     ExecuteStatement: guarded(async (req: T.TExecuteStatementReq) => {
       const session = registry.session(req.sessionHandle);
       registry.executed.push(req.statement);
+      const caller = requestContext.getStore();
+      registry.callers.push({
+        statement: req.statement,
+        userAgent: caller?.userAgent ?? null,
+        credential: caller?.credential ?? null,
+        queryTags: req.confOverlay?.query_tags ?? null,
+      });
       registry.parameters.push({
         statement: req.statement,
         parameters: (req.parameters ?? []).map((p) => ({

@@ -4,6 +4,7 @@ import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { log } from "../../log";
 import { UNREACHABLE } from "../../network/warehouse-policy";
 import type {
+  Attribution,
   ColumnInfo,
   ConnectionCheck,
   Engine,
@@ -17,6 +18,7 @@ import type {
 import { EngineError } from "../types";
 import { databricksError } from "./errors";
 import { type DatabricksOptions, STARTUP_WAIT_MS } from "./options";
+import { queryTags } from "./query-tags";
 import { DatabricksSession } from "./session";
 import { SessionPool } from "./session-pool";
 import { DATABRICKS_WORDS } from "./words";
@@ -36,13 +38,14 @@ export class DatabricksEngine implements Engine {
     this.pool = new SessionPool(options, (error) => this.failure(error));
   }
 
-  async openSession(progress?: Progress, place?: Place | null): Promise<EngineSession> {
+  async openSession(progress?: Progress, place?: Place | null, attribution?: Attribution): Promise<EngineSession> {
     const open = async () =>
       new DatabricksSession(await this.pool.acquire(false, progress), {
         pool: this.pool,
         failure: (error) => this.failure(error),
         timeoutSeconds: this.options.statementTimeoutSeconds,
         startupWaitMs: this.options.startupWaitMs ?? STARTUP_WAIT_MS,
+        queryTags: attribution ? queryTags(attribution) : undefined,
       });
     const session = await open();
     if (!place) return session;

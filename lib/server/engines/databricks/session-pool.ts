@@ -1,6 +1,7 @@
 import "server-only";
 import { DBSQLClient } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
+import { LAKEBOOK_VERSION } from "@/lib/version";
 import { checkTarget, resolveChecked } from "../../network/warehouse-policy";
 import type { EngineError, Progress } from "../types";
 import { isExpiredSession } from "./errors";
@@ -46,6 +47,8 @@ export class SessionPool {
         port,
         path: httpPath,
         telemetryEnabled: false,
+        // The warehouse's query history names the client: "… (Lakebook/0.1.0; Node.js …)".
+        userAgentEntry: `Lakebook/${LAKEBOOK_VERSION}`,
         preserveBigNumericPrecision: true,
         retriesTimeout: wait,
         retryDelayMin: 1_000,

@@ -30,6 +30,8 @@ export interface SessionContext {
   timeoutSeconds: number | undefined;
   /** How long to keep retrying a statement while the warehouse starts. */
   startupWaitMs: number;
+  /** Tags every statement carries into the warehouse's query history: who ran it, from what. */
+  queryTags?: Record<string, string>;
 }
 
 /** One warehouse session held for a run: statements in order, one reopen if it expired. */
@@ -110,6 +112,7 @@ export class DatabricksSession implements EngineSession {
             runAsync: true,
             maxRows: FIRST_ROWS,
             queryTimeout: this.context.timeoutSeconds,
+            queryTags: this.context.queryTags,
             // Named parameter markers (`:name`) with their values sent apart, typed.
             ...(parameters.length > 0 ? { namedParameters: namedParameters(parameters) } : {}),
           }),
