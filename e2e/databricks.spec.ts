@@ -14,7 +14,7 @@ import {
   test,
   typeSql,
 } from "./support/app";
-import { ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
+import { ADMIN, ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
 /**
@@ -87,6 +87,41 @@ test("an admin adds a Databricks connection, tests it with a bad and a good toke
   await edit.getByRole("button", { name: "Cancel" }).click();
   await row.getByRole("button", { name: "Test Test warehouse" }).click();
   await expect(row.getByRole("status")).toContainText("Connected");
+});
+
+test("an admin adds a service principal (OAuth M2M) connection through the form; its statements carry the principal's token and name Lakebook", async ({
+  app: page,
+}) => {
+  await page.goto("/connections");
+  await page.getByRole("button", { name: "Add a Databricks connection" }).click();
+  const form = page.getByRole("form", { name: "New connection" });
+  await form.getByLabel("Name", { exact: true }).fill("Service principal warehouse");
+  await form.getByLabel("Server hostname").fill("localhost");
+  await form.getByLabel("Port").fill(String(warehouse.port));
+  await form.getByLabel("HTTP path").fill(warehouse.path);
+  await form.getByLabel("Authentication").selectOption({ label: "OAuth machine-to-machine (service principal)" });
+  await form.getByLabel("Client ID").fill(warehouse.oauth.clientId);
+  await form.getByRole("textbox", { name: "Client secret" }).fill("not-the-secret");
+  await form.getByRole("button", { name: "Test connection" }).click();
+  await expect(form.getByRole("status")).toContainText("invalid_client");
+  await form.getByRole("textbox", { name: "Client secret" }).fill(warehouse.oauth.clientSecret);
+  await form.getByRole("button", { name: "Test connection" }).click();
+  await expect(form.getByRole("status")).toContainText("Connected");
+  await form.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("row", { name: /Service principal warehouse/ })).toBeVisible();
+  expect(await page.content()).not.toContain(warehouse.oauth.clientSecret);
+
+  await page.goto("/");
+  await newTab(page);
+  await page.getByLabel("Connection").selectOption({ label: "Service principal warehouse" });
+  await runSql(page, "SELECT 6 * 7 AS answer");
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  await expect(firstCell(page)).toHaveText("42");
+  const sent = warehouse.stats().statementCallers.filter((s) => s.statement === "SELECT 6 * 7 AS answer");
+  expect(sent).toHaveLength(1);
+  expect(sent[0].credential).toBe("oauth");
+  expect(sent[0].userAgent).toMatch(/\(Lakebook\/\d+\.\d+\.\d+;/);
+  expect(sent[0].queryTags).toContain(`lakebook_member:${ADMIN.email}`);
 });
 
 test("a query on the warehouse pages and downloads exactly; its schema can be browsed", async ({ app: page }) => {

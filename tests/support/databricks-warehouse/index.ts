@@ -34,6 +34,9 @@ export interface TestWarehouse {
     /** Connect with this `host`, the warehouse's `port`, and `proxy` for OAuth M2M. */
     host: string;
     proxy: { protocol: "http"; host: string; port: number };
+    /** Lifetime of the access tokens issued from now on. */
+    setTokenSeconds(seconds: number): void;
+    tokensIssued(): number;
   };
   stats(): WarehouseStats;
   faults: {
@@ -87,6 +90,10 @@ export async function startTestWarehouse(
       clientSecret: oauth.clientSecret,
       host: OAUTH_HOST,
       proxy: { protocol: "http", host: "127.0.0.1", port: proxy.port },
+      setTokenSeconds: (seconds) => {
+        oauth.tokenSeconds = seconds;
+      },
+      tokensIssued: () => oauth.issuedCount,
     },
     stats: () => registry.stats(),
     faults: {

@@ -12,6 +12,10 @@ import type { IncomingMessage, ServerResponse } from "node:http";
  */
 export class OAuthServer {
   private readonly issued = new Map<string, number>();
+  /** Lifetime of the access tokens it issues (a test shortens it to see tokens renewed). */
+  tokenSeconds = 3600;
+  /** Access tokens issued so far. */
+  issuedCount = 0;
 
   constructor(
     readonly clientId: string,
@@ -67,7 +71,8 @@ export class OAuthServer {
       sendJson(res, 400, { error: "unsupported_grant_type", error_description: "Only client_credentials" });
       return;
     }
-    const expiresIn = 3600;
+    const expiresIn = this.tokenSeconds;
+    this.issuedCount += 1;
     const exp = Math.floor(Date.now() / 1000) + expiresIn;
     const accessToken = [
       b64url({ alg: "none", typ: "JWT" }),

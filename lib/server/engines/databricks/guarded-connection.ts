@@ -58,6 +58,11 @@ class GuardedConnection extends HttpConnection {
   }
 }
 
+/** An agent for Lakebook's own requests to a workspace (its OAuth server), under the same policy as the driver's. */
+export function guardedAgent(policy: WarehousePolicy): https.Agent {
+  return new GuardedAgent(policy, { keepAlive: true, keepAliveMsecs: 10_000, minVersion: "TLSv1.2" });
+}
+
 /**
  * Makes `client` send everything through a GuardedAgent. The driver creates
  * its connection provider in `connect()` through a private method; replacing

@@ -1,14 +1,16 @@
 import "server-only";
+import https from "node:https";
 import { DBSQLClient } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import { LAKEBOOK_VERSION } from "@/lib/version";
 import { checkTarget, resolveChecked } from "../../network/warehouse-policy";
 import type { EngineError, Progress } from "../types";
 import { isExpiredSession } from "./errors";
-import { guardClient } from "./guarded-connection";
+import { guardClient, guardedAgent } from "./guarded-connection";
 import { driverLogger } from "./logger";
 import { type DatabricksOptions, STARTUP_WAIT_MS } from "./options";
 import { whileStarting } from "./retries";
+import { ClientCredentials, workspaceOAuth } from "./workspace-oauth";
 
 const IDLE_SESSIONS = 4;
 
@@ -24,6 +26,29 @@ export class SessionPool {
     private readonly options: DatabricksOptions,
     private readonly failure: (error: unknown) => EngineError,
   ) {}
+
+  private credentials: ClientCredentials | null = null;
+
+  private servicePrincipal(
+    auth: { clientId: string; clientSecret: string },
+    host: string,
+    port: number,
+  ): ClientCredentials {
+    if (!this.credentials) {
+      const { policy } = this.options;
+      const agent = policy ? guardedAgent(policy) : new https.Agent({ keepAlive: true, minVersion: "TLSv1.2" });
+      let issuer: ReturnType<typeof workspaceOAuth> | null = null;
+      const discover = () => {
+        issuer ??= workspaceOAuth(host, port, agent).catch((error) => {
+          issuer = null;
+          throw error;
+        });
+        return issuer;
+      };
+      this.credentials = new ClientCredentials(discover, auth.clientId, auth.clientSecret, agent);
+    }
+    return this.credentials;
+  }
 
   private connect(): Promise<DBSQLClient> {
     this.client ??= (async () => {
@@ -56,9 +81,10 @@ export class SessionPool {
         ...(auth.type === "token"
           ? { token: auth.token }
           : {
-              authType: "databricks-oauth" as const,
-              oauthClientId: auth.clientId,
-              oauthClientSecret: auth.clientSecret,
+              // Lakebook asks the workspace for the service principal's tokens itself (workspace-oauth.ts):
+              // the same OAuth client serves members' own identities, and any host and port the policy allows.
+              authType: "external-token" as const,
+              getToken: () => this.servicePrincipal(auth, host, port).token(),
             }),
       });
       return client;
