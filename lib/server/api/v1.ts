@@ -12,6 +12,7 @@ import {
   specsFor,
   valueProblem,
 } from "@/lib/sql/parameters";
+import { dialectOfConnection } from "../connections/access";
 import { engineFor } from "../connections/engines";
 import { runsRanBy } from "../db/queries/runs";
 import { findUser } from "../db/queries/users";
@@ -74,7 +75,7 @@ export function queryJson(
   owner: string,
   withSql: boolean,
 ): ApiQuery {
-  const names = findParameters(query.sql, query.connectionId === "builtin" ? "duckdb" : "databricks");
+  const names = findParameters(query.sql, dialectOfConnection(query.connectionId));
   const specs = specsFor(names, query.parameters ?? []);
   return {
     id: query.id,
@@ -121,7 +122,7 @@ export function runJson(view: RunView, record: Pick<RunRecord, "queryId">, base:
  * name the query does not declare, or a value of the wrong type, is refused.
  */
 export function parametersFrom(query: Query, given: URLSearchParams | Record<string, unknown>): ParameterSpec[] {
-  const names = findParameters(query.sql, query.connectionId === "builtin" ? "duckdb" : "databricks");
+  const names = findParameters(query.sql, dialectOfConnection(query.connectionId));
   const specs = specsFor(names, query.parameters ?? []);
   const values = new Map<string, string[]>();
   const add = (name: string, value: string) => {

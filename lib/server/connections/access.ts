@@ -9,6 +9,10 @@ import { runtime } from "../runtime";
 /** The built-in DuckDB warehouse: every member may use it, and it has no row. */
 export const BUILTIN_ID = "builtin";
 
+/** The SQL dialect of a connection, from its id: DuckDB's for the built-in warehouse, else Databricks'. */
+export const dialectOfConnection = (connectionId: string): "duckdb" | "databricks" =>
+  connectionId === BUILTIN_ID ? "duckdb" : "databricks";
+
 /**
  * Who may do what with a connection: everyone uses shared ones and admins
  * manage them; a personal connection exists only for its owner. Anything a
