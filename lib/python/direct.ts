@@ -1,12 +1,6 @@
-import {
-  type BoundValue,
-  bindStatement,
-  isNumber,
-  numberBinding,
-  type ParameterSpec,
-  parseDate,
-  parseTimestamp,
-} from "@/lib/sql/parameters";
+import { bindStatement } from "@/lib/sql/parameter-binding";
+import { isNumber, numberBinding, parseDate, parseTimestamp } from "@/lib/sql/parameter-values";
+import type { BoundValue, ParameterSpec } from "@/lib/sql/parameters";
 import { splitStatements } from "@/lib/sql/split";
 import { commentText, jsBlock, jsString, pyBlock, pyString } from "./literals";
 import { DATABRICKS_TOKEN, type Snippet, type SnippetConnection } from "./types";

@@ -5,8 +5,9 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bindStatement } from "@/lib/sql/parameter-binding";
 import type { ParameterSpec } from "@/lib/sql/parameters";
-import { bindStatement, findParameters, specsFor } from "@/lib/sql/parameters";
+import { findParameters, specsFor } from "@/lib/sql/parameters";
 import { worstText } from "@/tests/support/worst-text";
 import { resultsUrl, type Snippet, type SnippetConnection, type SnippetInput, snippetsFor } from "./snippets";
 

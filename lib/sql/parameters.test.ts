@@ -1,17 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_SQL } from "@/tests/support/hostile-sql";
-import {
-  bindStatement,
-  findParameterMarkers,
-  findParameters,
-  numberBinding,
-  type ParameterSpec,
-  parseDate,
-  parseTimestamp,
-  sourceOffset,
-  specsFor,
-  valueProblem,
-} from "./parameters";
+import { bindStatement, sourceOffset } from "./parameter-binding";
+import { numberBinding, parseDate, parseTimestamp } from "./parameter-values";
+import { findParameterMarkers, findParameters, type ParameterSpec, specsFor, valueProblem } from "./parameters";
 import type { SqlDialect } from "./split";
 
 const both: SqlDialect[] = ["duckdb", "databricks"];

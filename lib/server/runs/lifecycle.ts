@@ -1,16 +1,8 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import type { Page, RunError, RunView, StatementView } from "@/lib/results/types";
-import {
-  type BoundStatement,
-  bindStatement,
-  findParameters,
-  MAX_PARAMETERS,
-  type ParameterSpec,
-  sourceOffset,
-  specProblem,
-  valueProblem,
-} from "@/lib/sql/parameters";
+import { type BoundStatement, bindStatement, sourceOffset } from "@/lib/sql/parameter-binding";
+import { findParameters, MAX_PARAMETERS, type ParameterSpec, specProblem, valueProblem } from "@/lib/sql/parameters";
 import { heldSettings } from "@/lib/sql/settings";
 import { lineColumnAt, offsetAt, type Statement, splitStatements, utf16OffsetOfByte } from "@/lib/sql/split";
 import { changesSession } from "@/lib/sql/statement-kind";
