@@ -191,7 +191,7 @@ function sqlalchemySnippet(connection: SnippetConnection, statements: Bound[]): 
 /** The Spark type the app binds a value with (as `engines/databricks/session.ts` does), or null for a plain string. */
 function sparkType({ type, value }: BoundValue): string | null {
   if (type === "date" && parseDate(value)) return "DATE";
-  if (type === "timestamp" && parseTimestamp(value)) return "TIMESTAMP";
+  if (type === "timestamp" && parseTimestamp(value)) return "TIMESTAMP_NTZ";
   if (type !== "number" || !isNumber(value)) return null;
   const kind = numberBinding(value).kind;
   return kind === "bigint" ? "BIGINT" : kind === "decimal" ? "DECIMAL" : "DOUBLE";

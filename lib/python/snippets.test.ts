@@ -194,6 +194,10 @@ describe("which snippets", () => {
     expect(connector).toContain('server_hostname="adb-1234.5.azuredatabricks.net"');
     const node = generated[3].snippets.find((s) => s.kind === "node")?.code ?? "";
     expect(node).toContain('"day": new DBSQLParameter({ type: DBSQLParameterType.DATE, value: "2024-02-29" })');
+    // A wall-clock timestamp, as the app binds it.
+    expect(node).toContain(
+      '"at": new DBSQLParameter({ type: DBSQLParameterType.TIMESTAMP_NTZ, value: "2024-01-31 12:34:56.123456" })',
+    );
     expect(node).toContain("token = process.env.DATABRICKS_TOKEN");
     const cell = generated[4].snippets.find((s) => s.kind === "node")?.code ?? "";
     expect(cell).toContain("port: 8443");

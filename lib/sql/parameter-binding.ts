@@ -1,4 +1,11 @@
-import { type BoundValue, choiceValueType, findParameterMarkers, type ParameterSpec } from "./parameters";
+import {
+  type BoundValue,
+  choiceValueType,
+  findParameterMarkers,
+  isPlainName,
+  markerText,
+  type ParameterSpec,
+} from "./parameters";
 import type { SqlDialect } from "./split";
 
 /** A statement ready for the engine: its text with markers the engine reads, and their values. */
@@ -25,8 +32,10 @@ export function sourceOffset(bound: BoundStatement, offset: number): number {
 
 /**
  * Rewrites the markers of one statement for the engine — `:name` for
- * Databricks, `$name` for DuckDB, names in lower case — and lists each
- * marker's value. A multi-select's marker becomes one marker per chosen value
+ * Databricks (back-quoted as written when the name is not a word), `$name`
+ * for DuckDB, names in lower case — and lists each marker's value. DuckDB's
+ * `$name` takes a word only: a back-quoted name binds there under a generated
+ * one (`$p_1`). A multi-select's marker becomes one marker per chosen value
  * (`:ids` → `:ids__1, :ids__2`), each bound on its own: values never enter the
  * text. Every name in the statement must have a valid spec (the caller checks).
  */
@@ -37,8 +46,15 @@ export function bindStatement(
 ): BoundStatement {
   const markers = findParameterMarkers(text, dialect);
   if (markers.length === 0) return { text, values: [], edits: [] };
-  const prefix = dialect === "duckdb" ? "$" : ":";
+  // Every name the engine will see, so that no generated one repeats another.
   const taken = new Set(markers.map((m) => m.name));
+  const freshStem = (stem: string) => {
+    let out = stem;
+    while ([...taken].some((t) => t.startsWith(out))) out += "_";
+    return out;
+  };
+  const engineNames = engineNamesFor(taken, dialect, freshStem);
+  for (const name of engineNames.values()) taken.add(name);
   const values = new Map<string, BoundValue>();
   const expanded = new Map<string, string[]>();
   const edits: BoundStatement["edits"] = [];
@@ -46,30 +62,31 @@ export function bindStatement(
   let cursor = 0;
   for (const marker of markers) {
     const spec = specs.get(marker.name);
-    if (!spec) throw new Error(`No value for :${marker.name}`);
+    if (!spec) throw new Error(`No value for ${markerText(marker.name)}`);
+    const engineName = engineNames.get(marker.name) ?? marker.name;
     let names: string[];
     if (spec.type === "multi") {
       names = expanded.get(marker.name) ?? [];
       if (names.length === 0) {
         const items = spec.value as string[];
         const type = choiceValueType(spec);
-        let base = `${marker.name}__`;
-        while ([...taken].some((t) => t.startsWith(base))) base += "_";
+        const base = freshStem(`${engineName}__`);
         items.forEach((item, i) => {
           const name = `${base}${i + 1}`;
           names.push(name);
+          taken.add(name);
           values.set(name, { name, type, value: item.trim() === item || type === "text" ? item : item.trim() });
         });
         expanded.set(marker.name, names);
       }
     } else {
-      names = [marker.name];
+      names = [engineName];
       const type = spec.type === "choice" || spec.type === "query" ? choiceValueType(spec) : spec.type;
       const value = spec.value as string;
-      values.set(marker.name, { name: marker.name, type, value: type === "text" ? value : value.trim() });
+      values.set(engineName, { name: engineName, type, value: type === "text" ? value : value.trim() });
     }
     out += text.slice(cursor, marker.start);
-    const replacement = names.map((n) => prefix + n).join(", ");
+    const replacement = names.map((n) => (dialect === "duckdb" ? `$${n}` : markerText(n))).join(", ");
     edits.push({
       at: out.length,
       length: replacement.length,
@@ -80,4 +97,18 @@ export function bindStatement(
     cursor = marker.end;
   }
   return { text: out + text.slice(cursor), values: [...values.values()], edits };
+}
+
+/** The name each parameter takes in the engine's text: its own, or in DuckDB a generated word for a back-quoted one. */
+function engineNamesFor(
+  names: ReadonlySet<string>,
+  dialect: SqlDialect,
+  freshStem: (stem: string) => string,
+): Map<string, string> {
+  const out = new Map<string, string>();
+  const quoted = [...names].filter((name) => dialect === "duckdb" && !isPlainName(name));
+  if (quoted.length === 0) return out;
+  const stem = freshStem("p_");
+  for (const name of quoted) out.set(name, `${stem}${out.size + 1}`);
+  return out;
 }

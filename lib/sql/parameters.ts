@@ -1,3 +1,4 @@
+import { BACKTICK, COLON } from "./lexemes";
 import { isNumber, parseDate, parseTimestamp } from "./parameter-values";
 import type { SqlDialect } from "./split";
 import { scanTokens, type TokenKind } from "./tokens";
@@ -16,8 +17,12 @@ import { scanTokens, type TokenKind } from "./tokens";
  *   ends a value — a name that is not a keyword, a quoted name, a string, a
  *   number, `)`, `]`, `}`, `.` — so the engine reads it as an operator on that value;
  * - in DuckDB, inside `[ ]`, where `:` is a list slice.
- * Names are ASCII (`[A-Za-z_][A-Za-z0-9_]*`, at most 64 characters) and
- * case-insensitive: `:Day` and `:day` are one parameter, named in lower case.
+ * A name is a word (`[A-Za-z_][A-Za-z0-9_]*`) or, as in Spark's grammar, a
+ * back-quoted name (``:`start date` ``, a doubled backtick inside being one):
+ * the parameter is then its unquoted text, at most 64 characters, no control
+ * characters; in DuckDB too, where Lakebook gives the same syntax (tokens.ts).
+ * Names are case-insensitive: `:Day`, `:day` and ``:`DAY` `` are one
+ * parameter, named in lower case.
  */
 
 export type ParameterType = "text" | "number" | "date" | "timestamp" | "choice" | "multi" | "query";
@@ -71,8 +76,6 @@ export const MAX_PARAMETERS = 50;
 export const MAX_NAME_LENGTH = 64;
 export const MAX_CHOICES = 1000;
 export const MAX_VALUE_LENGTH = 10_000;
-
-const COLON = 58;
 
 /** Keywords after which an expression starts: a `:name` there is a value, not a path or an alias. */
 const BEFORE_EXPRESSION = new Set([
@@ -134,6 +137,36 @@ function nameOf(sql: string, start: number, end: number): string | null {
   return sql.slice(start, end).toLowerCase();
 }
 
+/** A closed back-quoted name usable as a parameter's name (its unquoted text), or null. */
+function quotedNameOf(sql: string, start: number, end: number): string | null {
+  // At most every character doubled, plus the quotes: the slice stays small.
+  if (sql.charCodeAt(start) !== BACKTICK || end - start > 2 * MAX_NAME_LENGTH + 2) return null;
+  const name = sql.slice(start + 1, end - 1).replaceAll("``", "`");
+  return isParameterName(name.toLowerCase()) ? name.toLowerCase() : null;
+}
+
+/** Whether `name` (lower case) can be a parameter's name: a word, or any text a back-quoted name can hold. */
+export function isParameterName(name: string): boolean {
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH || name !== name.toLowerCase()) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 32 || (c >= 127 && c < 160) || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+}
+
+/** Whether a name is written bare (`:day`); any other is back-quoted (``:`start date` ``). */
+export function isPlainName(name: string): boolean {
+  if (name.length === 0 || !isNameStart(name.charCodeAt(0))) return false;
+  for (let i = 1; i < name.length; i++) if (!isNamePart(name.charCodeAt(i))) return false;
+  return true;
+}
+
+/** How a parameter is written in Databricks SQL: `:day`, or ``:`start date` `` with backticks doubled. */
+export function markerText(name: string): string {
+  return isPlainName(name) ? `:${name}` : `:\`${name.replaceAll("`", "``")}\``;
+}
+
 /** Every `:name` marker of `sql`, in order. One pass over the tokens: linear in the text. */
 export function findParameterMarkers(sql: string, dialect: SqlDialect): ParameterMarker[] {
   const out: ParameterMarker[] = [];
@@ -144,9 +177,10 @@ export function findParameterMarkers(sql: string, dialect: SqlDialect): Paramete
   let colon = -1;
   let colonAllowed = false;
   let brackets = 0;
-  scanTokens(sql, dialect, (kind, start, end) => {
-    if (colon >= 0 && start === colon + 1 && kind === "word" && colonAllowed) {
-      const name = nameOf(sql, start, end);
+  scanTokens(sql, dialect, (kind, start, end, open) => {
+    if (colon >= 0 && start === colon + 1 && colonAllowed) {
+      const name =
+        kind === "word" ? nameOf(sql, start, end) : kind === "quoted" && !open ? quotedNameOf(sql, start, end) : null;
       if (name !== null) out.push({ name, start: colon, end });
     }
     colon = -1;

@@ -283,7 +283,8 @@ function sparkType(type: BoundValue["type"], value: string): DBSQLParameterType 
     case "date":
       return DBSQLParameterType.DATE;
     case "timestamp":
-      return DBSQLParameterType.TIMESTAMP;
+      // A widget's timestamp is a wall-clock time: TIMESTAMP would be read in the session's time zone.
+      return DBSQLParameterType.TIMESTAMP_NTZ;
     case "number": {
       const kind = numberBinding(value).kind;
       return kind === "bigint"
