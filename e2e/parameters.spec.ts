@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { expect, focusEditor, gridRows, newTab, resultStatus, test, typeSql } from "./support/app";
 
 const HOSTILE = "O'Brien'; DROP TABLE x; --";
@@ -162,4 +163,47 @@ test("a notebook's parameters are shared by its cells and saved with it", async 
   const again = page.getByRole("group", { name: "Parameters" });
   await expect(again.getByLabel("Type of :day")).toHaveValue("date");
   await expect(again.getByLabel("Value of :day")).toHaveValue("2024-12-31");
+
+  // The .sql export starts with a command of Databricks widgets, and an import reads them back.
+  await page.locator("summary", { hasText: "Export" }).click();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("menu").getByRole("menuitem", { name: "SQL file (.sql)" }).click(),
+  ]);
+  const text = fs.readFileSync(await download.path(), "utf8");
+  const commands = text.split("\n\n-- COMMAND ----------\n\n");
+  expect(commands).toHaveLength(3);
+  expect(commands[0]).toContain("CREATE WIDGET TEXT day DEFAULT '2024-12-31';");
+  expect(commands[0]).toContain("CREATE WIDGET TEXT n DEFAULT '7';");
+  expect(commands[1]).toBe(`SELECT :day + 1 AS next_day -- ${tag}`);
+  await page.goto("/notebooks");
+  await page.getByLabel("Import .ipynb or .sql…").setInputFiles({
+    name: `${tag}.sql`,
+    mimeType: "application/sql",
+    buffer: Buffer.from(text),
+  });
+  await expect(page).toHaveURL(/\/notebooks\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole("region", { name: /^Cell \d+/ })).toHaveCount(2);
+  const imported = page.getByRole("group", { name: "Parameters" });
+  await expect(imported.getByLabel("Type of :day")).toHaveValue("date");
+  await expect(imported.getByLabel("Value of :day")).toHaveValue("2024-12-31");
+  await expect(imported.getByLabel("Value of :n")).toHaveValue("7");
+});
+
+test("back-quoted parameter names get widgets and bind, a value with a quote in it changes nothing but the value", async ({
+  app: page,
+}) => {
+  await page.goto("/");
+  await newTab(page);
+  await typeSql(page, "SELECT :`start date` + 1 AS next_day, :`it``s` AS v, :`Start Date` AS same");
+  const bar = page.getByRole("group", { name: "Parameters" });
+  await expect(bar.locator("[data-parameter]")).toHaveText([/:`start date`/, /:`it``s`/]);
+  await bar.getByLabel("Type of :`start date`").selectOption("date");
+  await bar.getByLabel("Value of :`start date`").fill("2024-02-29");
+  await bar.getByLabel("Value of :`it``s`").fill(HOSTILE);
+  await page.getByRole("button", { name: "▶ Run" }).click();
+  await expect(resultStatus(page)).toHaveText("Succeeded");
+  expect(await gridRows(page)).toEqual([["2024-03-01", HOSTILE, "2024-02-29"]]);
+  await expect(page.getByTestId("ran-with")).toContainText(`:\`start date\` = 2024-02-29, :\`it\`\`s\` = ${HOSTILE}`);
+  await bar.screenshot({ path: "test-results/parameter-bar-quoted.png" });
 });

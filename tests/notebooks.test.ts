@@ -415,8 +415,8 @@ describe("import and export", () => {
       connectionId: team,
     });
     expect(fromSql).toMatchObject({ title: "Trips review", connectionId: team });
-    // A .sql file carries only kinds and sources.
-    expect(fromSql.parameters).toEqual([]);
+    // A .sql file carries kinds, sources, and the parameters as a first command of widgets.
+    expect(fromSql.parameters).toEqual(parameters);
     expect(written(fromSql.cells)).toEqual(
       cells.map((c) => ({ kind: c.kind, source: c.source, connectionId: null, chart: null })),
     );

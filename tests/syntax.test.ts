@@ -53,10 +53,11 @@ describe("the syntax check on the built-in warehouse", () => {
       "SELECT * FROM samples.nyctaxi.trips WHERE pickup_date >= :start AND fare_amount < :most LIMIT :n",
       "SELECT 1::INTEGER, ':not_a_parameter', [1, 2, 3][1:2]",
       "SELECT * FROM range(10) WHERE range IN (:ids)",
+      "SELECT :`start date`, :`it``s`, :`a;b`",
     ])
       expect(await checkSyntax(alice, "builtin", sql), sql).toEqual({ checked: true, problem: null });
-    const text = "SELECT :a + FROM t";
-    expect((await checkSyntax(alice, "builtin", text)).problem?.offset).toBe(text.indexOf("FROM"));
+    for (const text of ["SELECT :a + FROM t", "SELECT :`café ☕ 🦆` + FROM t"])
+      expect((await checkSyntax(alice, "builtin", text)).problem?.offset, text).toBe(text.indexOf("FROM"));
   });
 
   it("runs nothing: a statement that would change the warehouse only parses", async () => {

@@ -4,6 +4,7 @@ import { useEffect, useId, useRef, useState } from "react";
 import { listQueriesAction, parameterChoicesAction } from "@/lib/actions/queries";
 import type { QueryListItem } from "@/lib/queries";
 import {
+  markerText,
   PARAMETER_TYPES,
   type ParameterSpec,
   type ParameterType,
@@ -110,11 +111,11 @@ function ParameterWidget({
     <div className={`parameter${problem ? " invalid" : ""}`} data-parameter={spec.name}>
       <div className="parameter-controls">
         <label htmlFor={id} className="parameter-name">
-          <code>:{spec.name}</code>
+          <code>{markerText(spec.name)}</code>
         </label>
         {canEditTypes && (
           <select
-            aria-label={`Type of :${spec.name}`}
+            aria-label={`Type of ${markerText(spec.name)}`}
             className="parameter-type"
             value={spec.type}
             onChange={(e) => retype(e.target.value as ParameterType)}
@@ -141,7 +142,7 @@ function ParameterWidget({
         {spec.type === "choice" || spec.type === "query" ? (
           <select
             id={id}
-            aria-label={`Value of :${spec.name}`}
+            aria-label={`Value of ${markerText(spec.name)}`}
             value={spec.value as string}
             disabled={!canChangeValues}
             aria-invalid={problem !== null}
@@ -158,7 +159,7 @@ function ParameterWidget({
           <select
             id={id}
             multiple
-            aria-label={`Values of :${spec.name}`}
+            aria-label={`Values of ${markerText(spec.name)}`}
             value={spec.value as string[]}
             disabled={!canChangeValues}
             aria-invalid={problem !== null}
@@ -175,7 +176,7 @@ function ParameterWidget({
           <input
             id={id}
             type="text"
-            aria-label={`Value of :${spec.name}`}
+            aria-label={`Value of ${markerText(spec.name)}`}
             className={`parameter-value type-${spec.type}`}
             inputMode={spec.type === "number" ? "decimal" : undefined}
             placeholder={PLACEHOLDERS[spec.type]}
@@ -250,7 +251,7 @@ function QuerySource({
     <>
       {canPick && (
         <select
-          aria-label={`Query of :${name}`}
+          aria-label={`Query of ${markerText(name)}`}
           value={queryId ?? ""}
           onChange={(e) => onChange({ queryId: e.target.value || undefined, choices: [] })}
         >
@@ -281,7 +282,7 @@ function ChoicesEditor({
     <details className="parameter-choices">
       <summary>Choices ({choices.length})</summary>
       <textarea
-        aria-label={`Choices of :${name}, one per line`}
+        aria-label={`Choices of ${markerText(name)}, one per line`}
         rows={4}
         defaultValue={choices.join("\n")}
         onBlur={(e) => onChange([...new Set(e.target.value.split("\n").filter((line) => line.trim() !== ""))])}

@@ -25,7 +25,7 @@ import {
 import { exportNotebook } from "@/lib/notebooks/formats";
 import type { CellKind, NotebookCell, NotebookView } from "@/lib/notebooks/types";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
-import { findParameters, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
+import { findParameters, markerText, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
 import type { SqlDialect } from "@/lib/sql/split";
 import type { CellCommand } from "./CellMenu";
 import { CellView } from "./CellView";
@@ -86,7 +86,9 @@ export function NotebookEditor({ initial, connections }: { initial: NotebookView
       const needed = specsFor(findParameters(cell.source, dialectOf(cell)), latest.current.kept);
       const wrong = needed.filter((spec) => parameterProblem(spec) !== null);
       setShownProblems(new Set(wrong.map((spec) => spec.name)));
-      return wrong.length > 0 ? { problem: `Parameter :${wrong[0].name}: ${parameterProblem(wrong[0])}` } : needed;
+      return wrong.length > 0
+        ? { problem: `Parameter ${markerText(wrong[0].name)}: ${parameterProblem(wrong[0])}` }
+        : needed;
     },
   });
   const runMany = (scope: "all" | "above" | "below", fromId?: string) => {

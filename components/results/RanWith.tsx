@@ -1,4 +1,4 @@
-import { formatParameterValue, type RunParameter } from "@/lib/sql/parameters";
+import { formatParameterValue, markerText, type RunParameter } from "@/lib/sql/parameters";
 
 /** "Ran with :start = 2024-01-01, :kind = card": the parameter values a run was bound with. */
 export function RanWith({ parameters, className = "" }: { parameters: RunParameter[]; className?: string }) {
@@ -8,7 +8,7 @@ export function RanWith({ parameters, className = "" }: { parameters: RunParamet
       {parameters.map((p, i) => (
         <span key={p.name}>
           {i > 0 && ", "}
-          <code>:{p.name}</code> = <span className="ran-with-value">{formatParameterValue(p)}</span>
+          <code>{markerText(p.name)}</code> = <span className="ran-with-value">{formatParameterValue(p)}</span>
         </span>
       ))}
     </p>

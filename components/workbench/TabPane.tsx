@@ -21,7 +21,7 @@ import type { ChartSpec } from "@/lib/notebooks/types";
 import { formatDuration } from "@/lib/results/format";
 import type { Place } from "@/lib/results/types";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
-import { findParameters, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
+import { findParameters, markerText, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
 import type { EditorTabView } from "@/lib/tabs";
 import { ConflictDialog } from "./ConflictDialog";
 import { QueryBar } from "./QueryBar";
@@ -102,7 +102,7 @@ export function TabPane({
       const wrong = needed.filter((spec) => parameterProblem(spec) !== null);
       setShownProblems(new Set(wrong.map((spec) => spec.name)));
       if (wrong.length > 0) {
-        setNotice(`Parameter :${wrong[0].name}: ${parameterProblem(wrong[0])}`);
+        setNotice(`Parameter ${markerText(wrong[0].name)}: ${parameterProblem(wrong[0])}`);
         return;
       }
       setNotice(null);

@@ -1,12 +1,6 @@
-import {
-  type BoundValue,
-  bindStatement,
-  isNumber,
-  numberBinding,
-  type ParameterSpec,
-  parseDate,
-  parseTimestamp,
-} from "@/lib/sql/parameters";
+import { bindStatement } from "@/lib/sql/parameter-binding";
+import { isNumber, numberBinding, parseDate, parseTimestamp } from "@/lib/sql/parameter-values";
+import type { BoundValue, ParameterSpec } from "@/lib/sql/parameters";
 import { splitStatements } from "@/lib/sql/split";
 import { commentText, jsBlock, jsString, pyBlock, pyString } from "./literals";
 import { DATABRICKS_TOKEN, type Snippet, type SnippetConnection } from "./types";
@@ -197,7 +191,7 @@ function sqlalchemySnippet(connection: SnippetConnection, statements: Bound[]): 
 /** The Spark type the app binds a value with (as `engines/databricks/session.ts` does), or null for a plain string. */
 function sparkType({ type, value }: BoundValue): string | null {
   if (type === "date" && parseDate(value)) return "DATE";
-  if (type === "timestamp" && parseTimestamp(value)) return "TIMESTAMP";
+  if (type === "timestamp" && parseTimestamp(value)) return "TIMESTAMP_NTZ";
   if (type !== "number" || !isNumber(value)) return null;
   const kind = numberBinding(value).kind;
   return kind === "bigint" ? "BIGINT" : kind === "decimal" ? "DECIMAL" : "DOUBLE";

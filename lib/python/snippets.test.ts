@@ -5,8 +5,9 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bindStatement } from "@/lib/sql/parameter-binding";
 import type { ParameterSpec } from "@/lib/sql/parameters";
-import { bindStatement, findParameters, specsFor } from "@/lib/sql/parameters";
+import { findParameters, specsFor } from "@/lib/sql/parameters";
 import { worstText } from "@/tests/support/worst-text";
 import { resultsUrl, type Snippet, type SnippetConnection, type SnippetInput, snippetsFor } from "./snippets";
 
@@ -193,6 +194,10 @@ describe("which snippets", () => {
     expect(connector).toContain('server_hostname="adb-1234.5.azuredatabricks.net"');
     const node = generated[3].snippets.find((s) => s.kind === "node")?.code ?? "";
     expect(node).toContain('"day": new DBSQLParameter({ type: DBSQLParameterType.DATE, value: "2024-02-29" })');
+    // A wall-clock timestamp, as the app binds it.
+    expect(node).toContain(
+      '"at": new DBSQLParameter({ type: DBSQLParameterType.TIMESTAMP_NTZ, value: "2024-01-31 12:34:56.123456" })',
+    );
     expect(node).toContain("token = process.env.DATABRICKS_TOKEN");
     const cell = generated[4].snippets.find((s) => s.kind === "node")?.code ?? "";
     expect(cell).toContain("port: 8443");

@@ -1,4 +1,11 @@
-import { MAX_CHOICES, MAX_NAME_LENGTH, MAX_PARAMETERS, MAX_VALUE_LENGTH, PARAMETER_TYPES } from "@/lib/sql/parameters";
+import {
+  isParameterName,
+  MAX_CHOICES,
+  MAX_NAME_LENGTH,
+  MAX_PARAMETERS,
+  MAX_VALUE_LENGTH,
+  PARAMETER_TYPES,
+} from "@/lib/sql/parameters";
 import { z } from "@/lib/zod";
 
 /**
@@ -13,7 +20,7 @@ export const parameterSpec = z.object({
   name: z
     .string()
     .max(MAX_NAME_LENGTH)
-    .regex(/^[a-z_][a-z0-9_]*$/, "Parameter names are letters, digits and _."),
+    .refine(isParameterName, "A parameter's name is a :name or :`quoted name` marker's, in lower case."),
   type: z.enum(PARAMETER_TYPES as [string, ...string[]]).transform((t) => t as (typeof PARAMETER_TYPES)[number]),
   value: z.union([value, z.array(value).max(MAX_CHOICES)]),
   choices: z.array(z.string().max(1000)).max(MAX_CHOICES).optional(),

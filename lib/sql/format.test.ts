@@ -43,6 +43,14 @@ describe("formatSql", () => {
     expect(out.split("\n").length).toBeGreaterThan(5);
   });
 
+  it.each(BOTH)("keeps back-quoted parameter names joined to their colon (%s)", (dialect) => {
+    const sql = "SELECT a FROM t WHERE d >= :`start date` AND x IN (:`it``s`) AND y = :a + 1";
+    const out = formatted(sql, dialect);
+    expect(out).toContain("d >= :`start date`\n");
+    expect(out).toContain("(:`it``s`)");
+    expect(tokenTexts(out, dialect)).toEqual(tokenTexts(sql, dialect));
+  });
+
   it("keeps strings with quotes and line breaks, DuckDB", () => {
     const sql = "select 'it''s', 'line one\n  line two', E'a\\'b', $$x;y$$, \"Col \"\"A\"\"\" from t";
     const out = formatted(sql, "duckdb");

@@ -26,10 +26,15 @@ const DATABRICKS: DialectOptions = {
 function formatterOptions(dialect: SqlDialect) {
   const base = dialect === "duckdb" ? duckdb : DATABRICKS;
   const params = base.tokenizerOptions.paramTypes ?? {};
-  // `:name` is a named parameter (Databricks' marker), kept as one token.
+  // `:name` and :`any name` are named parameters (Databricks' markers), each kept as one token.
+  // (The regex's two alternatives start with different characters: it cannot backtrack.)
   return {
     dialect: base,
-    paramTypes: { ...params, named: [...(params.named ?? []), ":" as const] },
+    paramTypes: {
+      ...params,
+      named: [...(params.named ?? []), ":" as const],
+      custom: [...(params.custom ?? []), { regex: ":`(?:[^`]|``)*`" }],
+    },
     keywordCase: "preserve" as const,
     tabWidth: 2,
   };
@@ -192,7 +197,7 @@ function mustKeepJoint(sql: string, lexemes: Lexeme[], i: number): boolean {
   // (but the `:` that ends a `::` cast is not a parameter's).
   const before = lexemes[i - 2];
   const cast = first === ":" && before?.kind === "symbol" && before.end === a.start && sql[before.start] === ":";
-  return PARAMETER_PREFIXES.has(first) && !cast && (b.kind === "word" || b.kind === "number");
+  return PARAMETER_PREFIXES.has(first) && !cast && (b.kind === "word" || b.kind === "number" || b.kind === "quoted");
 }
 
 function endsWithLineComment(text: string, dialect: SqlDialect): boolean {

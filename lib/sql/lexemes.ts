@@ -8,6 +8,7 @@ const CR = 13;
 export const QUOTE = 39; // '
 export const DQUOTE = 34; // "
 export const BACKTICK = 96; // `
+export const COLON = 58;
 const BACKSLASH = 92;
 export const DOLLAR = 36;
 export const DASH = 45;

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_SQL } from "@/tests/support/hostile-sql";
+import { bindStatement, sourceOffset } from "./parameter-binding";
+import { numberBinding, parseDate, parseTimestamp } from "./parameter-values";
 import {
-  bindStatement,
   findParameterMarkers,
   findParameters,
-  numberBinding,
+  isParameterName,
+  markerText,
   type ParameterSpec,
-  parseDate,
-  parseTimestamp,
-  sourceOffset,
   specsFor,
   valueProblem,
 } from "./parameters";
@@ -82,6 +81,55 @@ describe("findParameters", () => {
     expect(findParameters(":a".repeat(MIB / 2), dialect)).toEqual(["a"]); // then `a:a`: a path after a
     expect(findParameters("SELECT :a, ".repeat(MIB / 11), dialect)).toEqual(["a"]);
     expect(findParameterMarkers("SELECT :a, ".repeat(MIB / 11), dialect)).toHaveLength(Math.floor(MIB / 11));
+  });
+});
+
+describe("back-quoted names", () => {
+  it.each(both)("finds :`any name`, named by its unquoted text in lower case (%s)", (dialect) => {
+    const sql = "SELECT :`start date`, :`it``s`, :`Start Date`, :`day`, :day, :`a;b -- c`, :`é ☕`";
+    expect(findParameters(sql, dialect)).toEqual(["start date", "it`s", "day", "a;b -- c", "é ☕"]);
+    expect(findParameterMarkers("SELECT :`a b`", dialect)).toEqual([{ name: "a b", start: 7, end: 13 }]);
+  });
+
+  it.each(both)(
+    "needs the quote right after the colon, closed, a name of 1 to 64 characters without control characters (%s)",
+    (dialect) => {
+      expect(findParameters("SELECT : `a b`, :``, :`a\nb`, :`a\tb`", dialect)).toEqual([]);
+      expect(findParameters(`SELECT :\`${"a".repeat(64)} \`, :\`${"b".repeat(65)}\``, dialect)).toEqual([]);
+      expect(findParameters(`SELECT :\`${"a".repeat(63)} \`, :\`${"`".repeat(130)}\``, dialect)).toEqual([
+        `${"a".repeat(63)} `,
+      ]);
+      expect(findParameters("SELECT :`unclosed", dialect)).toEqual([]);
+      expect(findParameters("SELECT :`unclosed, :a", dialect)).toEqual([]);
+      // After a value, :`x` is a path or an alias, as :x is.
+      expect(findParameters("SELECT raw:`a b`, ':`s`' -- :`c`", dialect)).toEqual([]);
+    },
+  );
+
+  it("a backtick is a quoted name only after a colon in DuckDB", () => {
+    expect(findParameters("SELECT `a`, :`b c` FROM t", "duckdb")).toEqual(["b c"]);
+    expect(findParameters("SELECT `a:b` FROM t", "databricks")).toEqual([]);
+  });
+
+  it.each(both)("reads 1 MiB of backticks and colons in one linear pass (%s)", { timeout: 10_000 }, (dialect) => {
+    const MIB = 1 << 20;
+    expect(findParameters("`".repeat(MIB), dialect)).toEqual([]);
+    expect(findParameters(`:${"`".repeat(MIB)}`, dialect)).toEqual([]);
+    // `:` then the name ":" quoted, then a `:` after a value, and so on.
+    expect(findParameters(":`".repeat(MIB / 2), dialect)).toEqual([":"]);
+    expect(findParameters("SELECT :`a`, ".repeat(MIB / 13), dialect)).toEqual(["a"]);
+    expect(findParameterMarkers("SELECT :`a b`, ".repeat(MIB / 15), dialect)).toHaveLength(Math.floor(MIB / 15));
+    expect(findParameters(`SELECT :\`${"``".repeat(MIB / 2)}\``, dialect)).toEqual([]);
+  });
+
+  it("are written back quoted where they need it", () => {
+    expect(markerText("day")).toBe(":day");
+    expect(markerText("start date")).toBe(":`start date`");
+    expect(markerText("it`s")).toBe(":`it``s`");
+    expect(isParameterName("start date")).toBe(true);
+    expect(isParameterName("Start")).toBe(false);
+    expect(isParameterName("a\nb")).toBe(false);
+    expect(isParameterName("")).toBe(false);
   });
 });
 
@@ -169,6 +217,49 @@ describe("bindStatement", () => {
     withClash.set("ids__1", { name: "ids__1", type: "text", value: "x" });
     const bound = bindStatement("SELECT :ids__1 WHERE id IN (:ids)", "duckdb", withClash);
     expect(bound.text).toBe("SELECT $ids__1 WHERE id IN ($ids___1, $ids___2)");
+  });
+
+  it("keeps back-quoted names for Databricks and gives DuckDB generated words for them", () => {
+    const quoted = new Map<string, ParameterSpec>([
+      ["start date", { name: "start date", type: "date", value: "2024-01-01" }],
+      ["it`s", { name: "it`s", type: "text", value: "o'k" }],
+      ["p_1", { name: "p_1", type: "number", value: "7" }],
+      ["many ids", { name: "many ids", type: "multi", value: ["1", "3"], choices: ["1", "3"] }],
+    ]);
+    const source = "SELECT :`Start Date`, :`it``s`, :p_1 WHERE id IN (:`many ids`) AND oops";
+    const databricks = bindStatement(source, "databricks", quoted);
+    expect(databricks.text).toBe(
+      "SELECT :`start date`, :`it``s`, :p_1 WHERE id IN (:`many ids__1`, :`many ids__2`) AND oops",
+    );
+    expect(databricks.values.map((v) => v.name)).toEqual(["start date", "it`s", "p_1", "many ids__1", "many ids__2"]);
+    const duckdb = bindStatement(source, "duckdb", quoted);
+    // `p_1` is taken by a parameter of the text: the generated words start elsewhere.
+    expect(duckdb.text).toBe("SELECT $p__1, $p__2, $p_1 WHERE id IN ($p__3__1, $p__3__2) AND oops");
+    expect(duckdb.values).toEqual([
+      { name: "p__1", type: "date", value: "2024-01-01" },
+      { name: "p__2", type: "text", value: "o'k" },
+      { name: "p_1", type: "number", value: "7" },
+      { name: "p__3__1", type: "number", value: "1" },
+      { name: "p__3__2", type: "number", value: "3" },
+    ]);
+    for (const bound of [databricks, duckdb]) {
+      expect(sourceOffset(bound, bound.text.indexOf("oops"))).toBe(source.indexOf("oops"));
+      expect(sourceOffset(bound, bound.edits[1].at + 1)).toBe(source.indexOf(":`it"));
+    }
+  });
+
+  it("generated names never repeat one another", () => {
+    const all = new Map<string, ParameterSpec>(
+      ["a", "a_", "a__", "p_x"].map((n): [string, ParameterSpec] => [
+        n,
+        { name: n, type: "multi", value: ["1", "2"], choices: ["1", "2"] },
+      ]),
+    );
+    all.set("q r", { name: "q r", type: "multi", value: ["1"], choices: ["1"] });
+    const bound = bindStatement("SELECT :a, :a_, :a__, :p_x, :`q r`", "duckdb", all);
+    const names = bound.values.map((v) => v.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toHaveLength(9);
   });
 
   it("leaves text without markers alone", () => {

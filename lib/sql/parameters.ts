@@ -1,3 +1,5 @@
+import { BACKTICK, COLON } from "./lexemes";
+import { isNumber, parseDate, parseTimestamp } from "./parameter-values";
 import type { SqlDialect } from "./split";
 import { scanTokens, type TokenKind } from "./tokens";
 
@@ -15,8 +17,12 @@ import { scanTokens, type TokenKind } from "./tokens";
  *   ends a value — a name that is not a keyword, a quoted name, a string, a
  *   number, `)`, `]`, `}`, `.` — so the engine reads it as an operator on that value;
  * - in DuckDB, inside `[ ]`, where `:` is a list slice.
- * Names are ASCII (`[A-Za-z_][A-Za-z0-9_]*`, at most 64 characters) and
- * case-insensitive: `:Day` and `:day` are one parameter, named in lower case.
+ * A name is a word (`[A-Za-z_][A-Za-z0-9_]*`) or, as in Spark's grammar, a
+ * back-quoted name (``:`start date` ``, a doubled backtick inside being one):
+ * the parameter is then its unquoted text, at most 64 characters, no control
+ * characters; in DuckDB too, where Lakebook gives the same syntax (tokens.ts).
+ * Names are case-insensitive: `:Day`, `:day` and ``:`DAY` `` are one
+ * parameter, named in lower case.
  */
 
 export type ParameterType = "text" | "number" | "date" | "timestamp" | "choice" | "multi" | "query";
@@ -70,8 +76,6 @@ export const MAX_PARAMETERS = 50;
 export const MAX_NAME_LENGTH = 64;
 export const MAX_CHOICES = 1000;
 export const MAX_VALUE_LENGTH = 10_000;
-
-const COLON = 58;
 
 /** Keywords after which an expression starts: a `:name` there is a value, not a path or an alias. */
 const BEFORE_EXPRESSION = new Set([
@@ -133,6 +137,36 @@ function nameOf(sql: string, start: number, end: number): string | null {
   return sql.slice(start, end).toLowerCase();
 }
 
+/** A closed back-quoted name usable as a parameter's name (its unquoted text), or null. */
+function quotedNameOf(sql: string, start: number, end: number): string | null {
+  // At most every character doubled, plus the quotes: the slice stays small.
+  if (sql.charCodeAt(start) !== BACKTICK || end - start > 2 * MAX_NAME_LENGTH + 2) return null;
+  const name = sql.slice(start + 1, end - 1).replaceAll("``", "`");
+  return isParameterName(name.toLowerCase()) ? name.toLowerCase() : null;
+}
+
+/** Whether `name` (lower case) can be a parameter's name: a word, or any text a back-quoted name can hold. */
+export function isParameterName(name: string): boolean {
+  if (name.length === 0 || name.length > MAX_NAME_LENGTH || name !== name.toLowerCase()) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c < 32 || (c >= 127 && c < 160) || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+}
+
+/** Whether a name is written bare (`:day`); any other is back-quoted (``:`start date` ``). */
+export function isPlainName(name: string): boolean {
+  if (name.length === 0 || !isNameStart(name.charCodeAt(0))) return false;
+  for (let i = 1; i < name.length; i++) if (!isNamePart(name.charCodeAt(i))) return false;
+  return true;
+}
+
+/** How a parameter is written in Databricks SQL: `:day`, or ``:`start date` `` with backticks doubled. */
+export function markerText(name: string): string {
+  return isPlainName(name) ? `:${name}` : `:\`${name.replaceAll("`", "``")}\``;
+}
+
 /** Every `:name` marker of `sql`, in order. One pass over the tokens: linear in the text. */
 export function findParameterMarkers(sql: string, dialect: SqlDialect): ParameterMarker[] {
   const out: ParameterMarker[] = [];
@@ -143,9 +177,10 @@ export function findParameterMarkers(sql: string, dialect: SqlDialect): Paramete
   let colon = -1;
   let colonAllowed = false;
   let brackets = 0;
-  scanTokens(sql, dialect, (kind, start, end) => {
-    if (colon >= 0 && start === colon + 1 && kind === "word" && colonAllowed) {
-      const name = nameOf(sql, start, end);
+  scanTokens(sql, dialect, (kind, start, end, open) => {
+    if (colon >= 0 && start === colon + 1 && colonAllowed) {
+      const name =
+        kind === "word" ? nameOf(sql, start, end) : kind === "quoted" && !open ? quotedNameOf(sql, start, end) : null;
       if (name !== null) out.push({ name, start: colon, end });
     }
     colon = -1;
@@ -256,215 +291,10 @@ function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }
 
-/** Decimal numbers as SQL writes them: digits, an optional point and exponent; no hex, no Infinity, no NaN. */
-export function isNumber(text: string): boolean {
-  let i = 0;
-  const n = text.length;
-  if (n === 0 || n > 100) return false;
-  if (text[i] === "+" || text[i] === "-") i++;
-  const digitsFrom = () => {
-    const from = i;
-    while (i < n && text[i] >= "0" && text[i] <= "9") i++;
-    return i - from;
-  };
-  let digits = digitsFrom();
-  if (text[i] === ".") {
-    i++;
-    digits += digitsFrom();
-  }
-  if (digits === 0) return false;
-  if (text[i] === "e" || text[i] === "E") {
-    i++;
-    if (text[i] === "+" || text[i] === "-") i++;
-    if (digitsFrom() === 0) return false;
-  }
-  return i === n;
-}
-
-export interface DateParts {
-  year: number;
-  month: number;
-  day: number;
-}
-
-export interface TimestampParts extends DateParts {
-  hour: number;
-  minute: number;
-  second: number;
-  micros: number;
-}
-
-function digitsAt(text: string, start: number, count: number): number | null {
-  if (start + count > text.length) return null;
-  let out = 0;
-  for (let i = start; i < start + count; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 48 || c > 57) return null;
-    out = out * 10 + (c - 48);
-  }
-  return out;
-}
-
-/** `YYYY-MM-DD`, a day that exists (years 1–9999). */
-export function parseDate(text: string): DateParts | null {
-  if (text.length !== 10 || text[4] !== "-" || text[7] !== "-") return null;
-  const year = digitsAt(text, 0, 4);
-  const month = digitsAt(text, 5, 2);
-  const day = digitsAt(text, 8, 2);
-  if (year === null || month === null || day === null || year < 1 || month < 1 || month > 12 || day < 1) return null;
-  const days = new Date(Date.UTC(2000, month, 0)).getUTCDate(); // 29 for February in a leap year
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 ? (leap ? 29 : 28) : days)) return null;
-  return { year, month, day };
-}
-
-/** `YYYY-MM-DD HH:MM[:SS[.ffffff]]` (or `T` between), no time zone: a wall-clock time. */
-export function parseTimestamp(text: string): TimestampParts | null {
-  if (text.length < 16 || text.length > 26) return null;
-  const date = parseDate(text.slice(0, 10));
-  if (!date || (text[10] !== " " && text[10] !== "T") || text[13] !== ":") return null;
-  const hour = digitsAt(text, 11, 2);
-  const minute = digitsAt(text, 14, 2);
-  let second = 0;
-  let micros = 0;
-  if (text.length > 16) {
-    if (text[16] !== ":") return null;
-    const s = digitsAt(text, 17, 2);
-    if (s === null) return null;
-    second = s;
-    if (text.length > 19) {
-      if (text[19] !== "." || text.length === 20) return null;
-      const fraction = text.slice(20);
-      const f = digitsAt(fraction, 0, fraction.length);
-      if (f === null) return null;
-      micros = f * 10 ** (6 - fraction.length);
-    }
-  }
-  if (hour === null || minute === null || hour > 23 || minute > 59 || second > 59) return null;
-  return { ...date, hour, minute, second, micros };
-}
-
 /** The type a dropdown's values bind as: numbers when every choice is one, else text. */
 export function choiceValueType(spec: Pick<ParameterSpec, "choices">): "number" | "text" {
   const choices = spec.choices ?? [];
   return choices.length > 0 && choices.every((c) => isNumber(c.trim())) ? "number" : "text";
-}
-
-/** A statement ready for the engine: its text with markers the engine reads, and their values. */
-export interface BoundStatement {
-  text: string;
-  values: BoundValue[];
-  /** Each rewritten marker: where it is in `text` and where it was in the statement, with both lengths. */
-  edits: { at: number; length: number; sourceAt: number; sourceLength: number }[];
-}
-
-/**
- * The offset in the statement as written of an offset in the bound text (an
- * engine's error position): inside a rewritten marker, the marker's start.
- */
-export function sourceOffset(bound: BoundStatement, offset: number): number {
-  let shift = 0;
-  for (const edit of bound.edits) {
-    if (offset < edit.at) break;
-    if (offset < edit.at + edit.length) return edit.sourceAt;
-    shift = edit.sourceAt + edit.sourceLength - (edit.at + edit.length);
-  }
-  return offset + shift;
-}
-
-/**
- * Rewrites the markers of one statement for the engine — `:name` for
- * Databricks, `$name` for DuckDB, names in lower case — and lists each
- * marker's value. A multi-select's marker becomes one marker per chosen value
- * (`:ids` → `:ids__1, :ids__2`), each bound on its own: values never enter the
- * text. Every name in the statement must have a valid spec (the caller checks).
- */
-export function bindStatement(
-  text: string,
-  dialect: SqlDialect,
-  specs: ReadonlyMap<string, ParameterSpec>,
-): BoundStatement {
-  const markers = findParameterMarkers(text, dialect);
-  if (markers.length === 0) return { text, values: [], edits: [] };
-  const prefix = dialect === "duckdb" ? "$" : ":";
-  const taken = new Set(markers.map((m) => m.name));
-  const values = new Map<string, BoundValue>();
-  const expanded = new Map<string, string[]>();
-  const edits: BoundStatement["edits"] = [];
-  let out = "";
-  let cursor = 0;
-  for (const marker of markers) {
-    const spec = specs.get(marker.name);
-    if (!spec) throw new Error(`No value for :${marker.name}`);
-    let names: string[];
-    if (spec.type === "multi") {
-      names = expanded.get(marker.name) ?? [];
-      if (names.length === 0) {
-        const items = spec.value as string[];
-        const type = choiceValueType(spec);
-        let base = `${marker.name}__`;
-        while ([...taken].some((t) => t.startsWith(base))) base += "_";
-        items.forEach((item, i) => {
-          const name = `${base}${i + 1}`;
-          names.push(name);
-          values.set(name, { name, type, value: item.trim() === item || type === "text" ? item : item.trim() });
-        });
-        expanded.set(marker.name, names);
-      }
-    } else {
-      names = [marker.name];
-      const type = spec.type === "choice" || spec.type === "query" ? choiceValueType(spec) : spec.type;
-      const value = spec.value as string;
-      values.set(marker.name, { name: marker.name, type, value: type === "text" ? value : value.trim() });
-    }
-    out += text.slice(cursor, marker.start);
-    const replacement = names.map((n) => prefix + n).join(", ");
-    edits.push({
-      at: out.length,
-      length: replacement.length,
-      sourceAt: marker.start,
-      sourceLength: marker.end - marker.start,
-    });
-    out += replacement;
-    cursor = marker.end;
-  }
-  return { text: out + text.slice(cursor), values: [...values.values()], edits };
-}
-
-/**
- * How a number's text is bound exactly: an integer that fits in 64 bits as
- * BIGINT, a decimal of at most 38 digits as DECIMAL (its digits and scale),
- * anything else (an exponent, more digits) as DOUBLE.
- */
-export type NumberBinding =
-  | { kind: "bigint"; value: bigint }
-  | { kind: "decimal"; unscaled: bigint; width: number; scale: number }
-  | { kind: "double"; value: number };
-
-const INT64_MAX = 2n ** 63n - 1n;
-
-export function numberBinding(text: string): NumberBinding {
-  const value = text.trim();
-  if (!value.includes("e") && !value.includes("E")) {
-    const negative = value.startsWith("-");
-    const unsigned = value.replace(/^[+-]/, "");
-    const [whole, fraction = ""] = unsigned.split(".");
-    const digits = `${whole}${fraction}`.replace(/^0+(?=\d)/, "") || "0";
-    if (fraction === "") {
-      const n = BigInt(digits);
-      if (n <= INT64_MAX + (negative ? 1n : 0n)) return { kind: "bigint", value: negative ? -n : n };
-    }
-    if (digits.length <= 38) {
-      const n = BigInt(digits);
-      return {
-        kind: "decimal",
-        unscaled: negative ? -n : n,
-        width: Math.max(digits.length, fraction.length + 1),
-        scale: fraction.length,
-      };
-    }
-  }
-  return { kind: "double", value: Number(value) };
 }
 
 /** A value as a result's "Ran with" line shows it. */

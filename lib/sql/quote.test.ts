@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { quoteIdentifier } from "@/lib/sql/quote";
+import { quoteIdentifier, sparkString } from "@/lib/sql/quote";
+import { tokens } from "@/lib/sql/tokens";
 
 describe("quoteIdentifier", () => {
   it("leaves ordinary names as they are", () => {
@@ -47,5 +48,25 @@ describe("quoteIdentifier", () => {
 
   it("quotes names with line breaks", () => {
     expect(quoteIdentifier("a\nb")).toBe('"a\nb"');
+  });
+});
+
+describe("sparkString", () => {
+  it("escapes with backslashes, on one line", () => {
+    expect(sparkString("it's")).toBe("'it\\'s'");
+    expect(sparkString("a\\")).toBe("'a\\\\'");
+    expect(sparkString("a\nb\r\tc")).toBe("'a\\nb\\r\\u0009c'");
+    expect(sparkString("$x")).toBe("'\\$x'");
+    expect(sparkString("\u2028\u0085\ud800")).toBe("'\\u2028\\u0085\\ud800'");
+    expect(sparkString("naïve 😀 */ --")).toBe("'naïve 😀 */ --'");
+  });
+
+  it("keeps 1 MiB of quotes and backslashes inside one literal", () => {
+    const value = "'\\\n".repeat(1 << 18);
+    const literal = sparkString(value);
+    expect(literal.includes("\n")).toBe(false);
+    const read = [...tokens(literal, "databricks")];
+    expect(read).toHaveLength(1);
+    expect(read[0]).toMatchObject({ kind: "string", start: 0, end: literal.length });
   });
 });

@@ -6,9 +6,38 @@ import type { SqlDialect } from "./split";
  * identifiers the schema browser inserts into the editor.
  */
 
-/** A string literal, for DuckDB and Spark SQL alike: quotes doubled, nothing else changed. */
+/** A string literal for DuckDB (PostgreSQL's rules): quotes doubled, nothing else changed. */
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * A string literal for Spark SQL, on one line: Spark reads backslash escapes
+ * (and `''` as two literals side by side), so backslashes and quotes are
+ * escaped with a backslash (and `$`, which Databricks notebooks would read as
+ * `${name}` substitution), and line breaks, other control characters, the
+ * Unicode line separators and lone surrogates as `\n`, `\r` or `\uXXXX`. Nothing in the
+ * value can end the literal or start a new line of the file it is written in.
+ */
+export function sparkString(value: string): string {
+  let out = "'";
+  for (const ch of value) {
+    const c = ch.charCodeAt(0);
+    // `$`: Databricks notebooks substitute `${name}` in SQL text, inside strings too, unless escaped.
+    if (ch === "\\" || ch === "'" || ch === "$") out += `\\${ch}`;
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (
+      c < 32 ||
+      (c >= 127 && c < 160) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      (ch.length === 1 && c >= 0xd800 && c <= 0xdfff)
+    )
+      out += `\\u${c.toString(16).padStart(4, "0")}`;
+    else out += ch;
+  }
+  return `${out}'`;
 }
 
 /**

@@ -88,6 +88,18 @@ describe("tokens, DuckDB", () => {
     expect(identifierText("Mixed", { kind: "word", start: 0, end: 5 })).toBe("Mixed");
   });
 
+  it("reads a backtick right after a colon as a quoted name (a parameter's), elsewhere as a symbol", () => {
+    const sql = "select :`a ``b``;c`, `d`";
+    const read = [...tokens(sql)].filter((t) => t.kind !== "space");
+    expect(read.filter((t) => t.kind === "quoted").map((t) => identifierText(sql, t))).toEqual(["a `b`;c"]);
+    expect(read.slice(-3).map((t) => [t.kind, sql.slice(t.start, t.end)])).toEqual([
+      ["symbol", "`"],
+      ["word", "d"],
+      ["symbol", "`"],
+    ]);
+    expect([...tokens("select :`open;")].at(-1)).toMatchObject({ kind: "quoted", open: true });
+  });
+
   it("ends a line comment at a line feed or a carriage return", () => {
     expect(rows("a -- b */ c\nd --e\rf --")).toEqual([
       ["word", "a"],

@@ -2,6 +2,7 @@ import { runSteps, type Steps } from "@/lib/steps";
 import {
   BACKTICK,
   blockCommentEnd,
+  COLON,
   DASH,
   DOLLAR,
   DOT,
@@ -45,6 +46,8 @@ export interface Token {
  * nest. Databricks follows Spark's: ' and " strings with backslash escapes, R'' raw strings,
  * `identifiers` with `` doubling, `--` comments continued by a backslash at the end of the line,
  * nested /* *\/ comments; `/*+` opens a hint, whose contents are ordinary tokens.
+ * In DuckDB a backtick right after a `:` opens a quoted name too: Lakebook's parameter marker
+ * ``:`my name` `` is Databricks' syntax on both engines (DuckDB itself has no use for it there).
  * Text the engine cannot lex still becomes tokens (one-character symbols); nothing backtracks.
  */
 export function* tokens(sql: string, dialect: SqlDialect = "duckdb"): Generator<Token> {
@@ -116,7 +119,10 @@ function readToken(sql: string, start: number, dialect: SqlDialect, out: Cursor)
   } else if (c === QUOTE || (c === DQUOTE && dialect === "databricks")) {
     kind = "string";
     end = dialect === "duckdb" ? doubledQuoteEnd(sql, start + 1, c) : escapedQuoteEnd(sql, start + 1, c, false);
-  } else if ((c === DQUOTE && dialect === "duckdb") || (c === BACKTICK && dialect === "databricks")) {
+  } else if (
+    (c === DQUOTE && dialect === "duckdb") ||
+    (c === BACKTICK && (dialect === "databricks" || sql.charCodeAt(start - 1) === COLON))
+  ) {
     kind = "quoted";
     end = doubledQuoteEnd(sql, start + 1, c);
   } else if (dialect === "duckdb" && (c === 69 || c === 101) && next === QUOTE) {

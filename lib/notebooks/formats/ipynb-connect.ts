@@ -1,5 +1,5 @@
 import { pyString } from "@/lib/python/literals";
-import { choiceValueType, type ParameterSpec } from "@/lib/sql/parameters";
+import { choiceValueType, isPlainName, type ParameterSpec } from "@/lib/sql/parameters";
 
 /**
  * The first code cell of a Jupyter export: it makes the `%%sql` cells run.
@@ -79,7 +79,7 @@ def _lakebook(method, url, **kwargs):
 def sql(line, cell):
     """Runs the cell on Lakebook (on the connection named after %%sql, else the notebook's) and returns its rows."""
     # Only the parameters the cell names: Lakebook checks every value it is sent.
-    used = {name: value for name, value in PARAMETERS.items() if re.search(rf"(?<![\\w:]):{re.escape(name)}\\b", cell)}
+    used = {name: value for name, value in PARAMETERS.items() if re.search(rf"(?<![\\w:]):({re.escape(name)}\\b|\`{re.escape(name.replace('\`', '\`\`'))}\`)", cell, re.IGNORECASE)}
     body = {"connection": line.strip() or LAKEBOOK_CONNECTION, "sql": cell, "parameters": used}
     run = _lakebook("POST", "api/v1/statements", json=body).json()
     while run["status"] == "running":
@@ -103,7 +103,8 @@ function warehouseSource(
     ...(connect.catalog ? [`"catalog": ${py(connect.catalog)}`] : []),
     ...(connect.schema ? [`"schema": ${py(connect.schema)}`] : []),
   ];
-  const bindable = parameters.filter((p) => !PYTHON_KEYWORDS.has(p.name));
+  // A back-quoted name (``:`start date` ``) is no Python variable: jupysql cannot bind it.
+  const bindable = parameters.filter((p) => isPlainName(p.name) && !PYTHON_KEYWORDS.has(p.name));
   const values = bindable.map((p) => `${p.name} = ${pyValue(p.value)}\n`).join("");
   const parameterPart =
     bindable.length > 0
@@ -148,7 +149,7 @@ function statementValue(spec: ParameterSpec): string {
   return `{"type": ${py(type)}, "value": ${pyValue(spec.value)}}`;
 }
 
-/** Parameter names are `[a-z_][a-z0-9_]*`; these cannot be Python variables. */
+/** Plain parameter names are `[a-z_][a-z0-9_]*`; these cannot be Python variables. */
 const PYTHON_KEYWORDS = new Set(
   "and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
     " ",

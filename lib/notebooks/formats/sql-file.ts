@@ -3,11 +3,13 @@ import { splitStatementSteps } from "@/lib/sql/split";
 import { scanTokenSteps } from "@/lib/sql/tokens";
 import { runSteps, type Steps } from "@/lib/steps";
 import { cellFromCode, type ImportedCell, toLf } from "./ipynb";
+import { readWidgetCommand, widgetCommand } from "./sql-widgets";
 
 /**
  * A .sql file in Databricks' "source" notebook format, so it imports into
- * Databricks too. Only kinds and sources travel: the format has no place for a
- * cell's connection or chart.
+ * Databricks too. Kinds and sources travel, and the notebook's parameters as a
+ * first command of widgets (sql-widgets.ts), which an import reads back; the
+ * format has no place for a cell's connection or chart.
  */
 
 export const DATABRICKS_HEADER = "-- Databricks notebook source";
@@ -21,6 +23,8 @@ export function exportSqlFile(content: NotebookContent): string {
     const lines = source.split("\n").map((line) => (line === "" ? MAGIC : `${MAGIC} ${line}`));
     return [`${MAGIC} %md`, ...lines].join("\n");
   });
+  const widgets = widgetCommand(content.parameters ?? []);
+  if (widgets !== null) cells.unshift(widgets);
   const body = cells.map((cell) => `${cell}\n`).join(`\n${SEPARATOR}\n\n`);
   return `${DATABRICKS_HEADER}\n${body}`;
 }
@@ -41,9 +45,15 @@ export function* importSqlFileSteps(text: string, fallbackTitle: string): Steps<
   // The file's last newline ends its last line; it is not an empty line of the last cell.
   if (lines.length > 1 && lines.at(-1) === "") lines.pop();
   const title = fallbackTitle;
-  if (lines[0].trimEnd() === DATABRICKS_HEADER) return { title, cells: yield* commandCells(lines.slice(1)) };
+  if (lines[0].trimEnd() === DATABRICKS_HEADER) return withWidgets(title, yield* commandCells(lines.slice(1)));
   if (lines.some((line) => line.trimEnd() === SEPARATOR)) return { title, cells: yield* commandCells(lines) };
   return { title, cells: yield* statementCells(lines.join("\n")) };
+}
+
+/** A first command of widgets that the export wrote becomes the notebook's parameters again. */
+function withWidgets(title: string, cells: ImportedCell[]): ImportedNotebook {
+  const parameters = cells[0]?.kind === "sql" ? readWidgetCommand(cells[0].source) : null;
+  return parameters ? { title, cells: cells.slice(1), parameters } : { title, cells };
 }
 
 function* commandCells(lines: string[]): Steps<ImportedCell[]> {

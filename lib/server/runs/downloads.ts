@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { UserError } from "@/lib/action-result";
 import { csvLine } from "@/lib/csv";
-import { bindStatement } from "@/lib/sql/parameters";
+import { bindStatement } from "@/lib/sql/parameter-binding";
 import { splitStatements } from "@/lib/sql/split";
 import { isQuery } from "@/lib/sql/statement-kind";
 import type { Caller } from "../auth/caller";

@@ -1,13 +1,12 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import type { Page, RunError, RunView, StatementView } from "@/lib/results/types";
+import { type BoundStatement, bindStatement, sourceOffset } from "@/lib/sql/parameter-binding";
 import {
-  type BoundStatement,
-  bindStatement,
   findParameters,
   MAX_PARAMETERS,
+  markerText,
   type ParameterSpec,
-  sourceOffset,
   specProblem,
   valueProblem,
 } from "@/lib/sql/parameters";
@@ -280,9 +279,9 @@ function parameterValues(sql: string, dialect: Engine["dialect"], given: Paramet
   const byName = new Map(given.map((spec) => [spec.name, spec]));
   for (const name of names) {
     const spec = byName.get(name);
-    if (!spec) throw new UserError(`Give the parameter :${name} a value.`);
+    if (!spec) throw new UserError(`Give the parameter ${markerText(name)} a value.`);
     const problem = specProblem(spec) ?? valueProblem(spec);
-    if (problem) throw new UserError(`Parameter :${name}: ${problem}`);
+    if (problem) throw new UserError(`Parameter ${markerText(name)}: ${problem}`);
     out.set(name, spec);
   }
   return out;

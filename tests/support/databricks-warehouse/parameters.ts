@@ -4,10 +4,11 @@ import { tokenize } from "./sql-rewrite";
 import type { T } from "./thrift";
 
 /**
- * Query parameters as the driver sends them (protocol V8): named (`:name`
- * markers) or ordinal (`?`), each a type name and a string value; no type and
- * no value means NULL. They are bound by replacing each marker with a typed
- * literal, e.g. `CAST('42' AS INTEGER)`.
+ * Query parameters as the driver sends them (protocol V8): named (`:name` or
+ * ``:`any name` `` markers, the name matched without case) or ordinal (`?`),
+ * each a type name and a string value; no type and no value means NULL. They
+ * are bound by replacing each marker with a typed literal, e.g.
+ * `CAST('42' AS INTEGER)`.
  */
 export function bindParameters(sql: string, parameters: T.TSparkParameter[]): Rewritten {
   if (parameters.length === 0) return unchanged(sql);
@@ -19,7 +20,10 @@ export function bindParameters(sql: string, parameters: T.TSparkParameter[]): Re
   tokens.forEach((token, i) => {
     const name = tokens[i + 1];
     const isNamedMarker =
-      token.value === ":" && token.kind === "other" && name?.kind === "word" && name.start === token.end;
+      token.value === ":" &&
+      token.kind === "other" &&
+      (name?.kind === "word" || name?.kind === "backtick") &&
+      name.start === token.end;
     const previous = tokens[i - 1];
     const isCast = previous?.value === ":" && previous.end === token.start; // `x::INT`
     if (isNamedMarker && !isCast) {
@@ -41,7 +45,9 @@ const DUCKDB_TYPES: Record<string, string> = {
   STRING: "VARCHAR",
   DATE: "DATE",
   // The warehouse stores Databricks TIMESTAMP columns as DuckDB TIMESTAMP (sent as
-  // TIMESTAMP_TYPE text without an offset); a parameter of that type matches them.
+  // TIMESTAMP_TYPE text without an offset) and its sessions keep UTC, so a TIMESTAMP
+  // parameter (read in the session time zone on a real warehouse) and a TIMESTAMP_NTZ
+  // one (a wall-clock time, what Lakebook sends) both bind as a DuckDB TIMESTAMP.
   TIMESTAMP: "TIMESTAMP",
   TIMESTAMP_NTZ: "TIMESTAMP",
   FLOAT: "FLOAT",

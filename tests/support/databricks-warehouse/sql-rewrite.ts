@@ -7,8 +7,8 @@ import { type Rewritten, Splicer } from "./rewritten";
  * part of a three-part name, or as the catalog after USE / CATALOG / SCHEMA /
  * DATABASE (and SHOW … IN/FROM); `USE CATALOG x` and `USE SCHEMA y` become
  * DuckDB's `USE x` and `USE y`. Backtick identifiers (Databricks) become
- * double-quoted ones (DuckDB). Strings, quoted identifiers and comments are
- * left alone.
+ * double-quoted ones (DuckDB); the type name `TIMESTAMP_NTZ` becomes DuckDB's
+ * `TIMESTAMP`. Strings, quoted identifiers and comments are left alone.
  */
 export const MAIN_CATALOG = "main_catalog";
 
@@ -30,6 +30,8 @@ export function toDuckdbSql(sql: string): Rewritten {
   tokens.forEach((token, i) => {
     let replacement: string | undefined;
     if (token.kind === "backtick") replacement = `"${token.value.replaceAll('"', '""')}"`;
+    // Databricks' wall-clock timestamp type is DuckDB's TIMESTAMP (no zone).
+    if (token.kind === "word" && token.value.toLowerCase() === "timestamp_ntz") replacement = "TIMESTAMP";
     // Databricks' USE CATALOG x / USE SCHEMA y is DuckDB's USE x / USE y.
     if (isUse && i === 1 && token.kind === "word" && CATALOG_CONTEXT.has(token.value.toLowerCase())) replacement = "";
     if (isIdentifier(token) && token.value.toLowerCase() === "main") {

@@ -3,7 +3,8 @@ import { DBSQLParameter, DBSQLParameterType } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import { DuckDBDataChunk } from "@duckdb/node-api";
-import { type BoundValue, numberBinding } from "@/lib/sql/parameters";
+import { numberBinding } from "@/lib/sql/parameter-values";
+import type { BoundValue } from "@/lib/sql/parameters";
 import { quoteIdentifier } from "@/lib/sql/quote";
 import { changesSession, leadingKeyword } from "@/lib/sql/statement-kind";
 import type { EngineSession, Place, Progress, StatementResult } from "../types";
@@ -282,7 +283,8 @@ function sparkType(type: BoundValue["type"], value: string): DBSQLParameterType 
     case "date":
       return DBSQLParameterType.DATE;
     case "timestamp":
-      return DBSQLParameterType.TIMESTAMP;
+      // A widget's timestamp is a wall-clock time: TIMESTAMP would be read in the session's time zone.
+      return DBSQLParameterType.TIMESTAMP_NTZ;
     case "number": {
       const kind = numberBinding(value).kind;
       return kind === "bigint"

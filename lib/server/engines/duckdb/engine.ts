@@ -113,8 +113,9 @@ export class DuckDBEngine implements Engine {
   /**
    * DuckDB's parser alone (`extractStatements` reads every statement of the
    * text and binds nothing), on the text as a run sends it: `:name` markers
-   * spelled `$name` (the same length) and comments blanked (comments.ts), so
-   * the byte position DuckDB reports is one in `sql`.
+   * spelled `$name` and ``:`any name` `` ones `$ppp…` (the same bytes) and
+   * comments blanked (comments.ts), so the byte position DuckDB reports is
+   * one in `sql`.
    */
   async checkSyntax(sql: string): Promise<SyntaxProblem | null> {
     const nul = sql.indexOf("\0");
@@ -126,8 +127,11 @@ export class DuckDBEngine implements Engine {
     let marked = "";
     let cursor = 0;
     for (const marker of findParameterMarkers(sql, "duckdb")) {
-      marked += `${sql.slice(cursor, marker.start)}$`;
-      cursor = marker.start + 1;
+      // As many bytes as the quoted name, so that DuckDB's byte positions stay those of `sql`.
+      const quoted = sql.charCodeAt(marker.start + 1) === 96; // `
+      const word = quoted ? "p".repeat(Buffer.byteLength(sql.slice(marker.start + 1, marker.end))) : "";
+      marked += `${sql.slice(cursor, marker.start)}$${word}`;
+      cursor = quoted ? marker.end : marker.start + 1;
     }
     marked += sql.slice(cursor);
     let text: string;

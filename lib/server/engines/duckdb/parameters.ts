@@ -12,7 +12,8 @@ import {
   type DuckDBValue,
   DuckDBVarCharType,
 } from "@duckdb/node-api";
-import { type BoundValue, numberBinding, parseDate, parseTimestamp } from "@/lib/sql/parameters";
+import { numberBinding, parseDate, parseTimestamp } from "@/lib/sql/parameter-values";
+import type { BoundValue } from "@/lib/sql/parameters";
 import { EngineError } from "../types";
 
 /** A statement's parameter values as DuckDB binds them by name (`$name`), each with its type. */

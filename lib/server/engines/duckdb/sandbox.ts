@@ -130,10 +130,18 @@ async function plan(
   parameters: DuckDBParameters | undefined,
 ): Promise<PlanNode[]> {
   let reader: Awaited<ReturnType<DuckDBConnection["runAndReadAll"]>>;
+  const prefix = "EXPLAIN (FORMAT json) ";
   try {
-    reader = await connection.runAndReadAll(`EXPLAIN (FORMAT json) ${text}`, parameters?.values, parameters?.types);
+    reader = await connection.runAndReadAll(`${prefix}${text}`, parameters?.values, parameters?.types);
   } catch (error) {
-    throw sandboxed(error, text);
+    // DuckDB counts the position in the text it read: the statement starts after the prefix.
+    const found = sandboxed(error, `${prefix}${text}`);
+    const position = found.details.position;
+    if (position === undefined || found instanceof SandboxError) throw found;
+    throw new EngineError(found.message, {
+      ...found.details,
+      position: position >= prefix.length ? position - prefix.length : 0,
+    });
   }
   const rows = reader.getRowsJS();
   return JSON.parse(String(rows[0]?.[1] ?? "[]")) as PlanNode[];
