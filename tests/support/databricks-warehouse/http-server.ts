@@ -11,7 +11,8 @@ export interface HttpOptions {
   certificate: Certificate;
   /** The warehouse's HTTP path; Thrift is served only there. */
   path: string;
-  acceptsToken(token: string): boolean;
+  /** Whose identity a bearer token carries ("token" for the warehouse's own token), or null when it is refused. */
+  identify(token: string): string | null;
   oauth: OAuthServer;
   faults: Faults;
   processor: { process(input: ThriftProtocol, output: ThriftProtocol): void };
@@ -50,7 +51,8 @@ async function handle(options: HttpOptions, req: IncomingMessage, res: ServerRes
 
   if (req.method !== "POST" || pathname !== options.path) return text(res, 404, "Not Found");
   const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
-  if (!token || !options.acceptsToken(token)) {
+  const identity = token ? options.identify(token) : null;
+  if (!token || !identity) {
     res.setHeader("x-databricks-reason-phrase", "Invalid access token.");
     return text(res, 401, "Unauthorized: invalid access token");
   }
@@ -66,7 +68,8 @@ async function handle(options: HttpOptions, req: IncomingMessage, res: ServerRes
   const drop = options.faults.takeDrop(method);
   const caller = {
     userAgent: req.headers["user-agent"] ?? null,
-    credential: options.oauth.accepts(token) ? "oauth" : "token",
+    credential: identity === "token" ? "token" : "oauth",
+    identity,
   } as const;
   requestContext.run(caller, () =>
     processThrift(options.processor, body, (response) => {

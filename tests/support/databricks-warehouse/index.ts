@@ -8,6 +8,7 @@ import { Faults } from "./faults";
 import type { GeneratedMetastore } from "./generated-metastore";
 import { startHttpsServer } from "./http-server";
 import { OAuthServer } from "./oauth";
+import type { MemberOAuth } from "./oauth-members";
 import { startTunnelProxy } from "./proxy";
 import { Registry, type WarehouseStats } from "./registry";
 import { createService } from "./service";
@@ -37,6 +38,8 @@ export interface TestWarehouse {
     /** Lifetime of the access tokens issued from now on. */
     setTokenSeconds(seconds: number): void;
     tokensIssued(): number;
+    /** Users' own OAuth (user-to-machine): the app's client id, revocation, grants and lifetimes. */
+    members: MemberOAuth;
   };
   stats(): WarehouseStats;
   faults: {
@@ -64,14 +67,18 @@ export async function startTestWarehouse(
     : createCertificate(dir, WAREHOUSE_NAMES);
   const instance = await openDatabase(options.tripsRows ?? 20_000);
   const token = options.token ?? `dapi${randomBytes(16).toString("hex")}`;
-  const oauth = new OAuthServer(`lakebook-test-sp-${randomBytes(4).toString("hex")}`, randomBytes(24).toString("hex"));
+  const oauth = new OAuthServer(
+    `lakebook-test-sp-${randomBytes(4).toString("hex")}`,
+    randomBytes(24).toString("hex"),
+    `lakebook-test-app-${randomBytes(4).toString("hex")}`,
+  );
   const registry = new Registry();
   const faults = new Faults();
   const warehousePath = "/sql/1.0/warehouses/lakebook-test";
   const http = await startHttpsServer({
     certificate,
     path: warehousePath,
-    acceptsToken: (given) => given === token || oauth.accepts(given),
+    identify: (given) => (given === token ? "token" : oauth.identity(given)),
     oauth,
     faults,
     processor: new TCLIService.Processor(createService(instance, registry, options.generatedMetastore)),
@@ -94,6 +101,7 @@ export async function startTestWarehouse(
         oauth.tokenSeconds = seconds;
       },
       tokensIssued: () => oauth.issuedCount,
+      members: oauth.members,
     },
     stats: () => registry.stats(),
     faults: {

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { MemberOAuth } from "./oauth-members";
 
 /**
  * The two OAuth endpoints the driver's machine-to-machine flow uses
@@ -17,15 +18,25 @@ export class OAuthServer {
   /** Access tokens issued so far. */
   issuedCount = 0;
 
+  /** Users' own sign-in (user-to-machine) for a registered OAuth app: oauth-members.ts. */
+  readonly members: MemberOAuth;
+
   constructor(
     readonly clientId: string,
     readonly clientSecret: string,
-  ) {}
+    memberClientId: string,
+  ) {
+    this.members = new MemberOAuth(memberClientId);
+  }
 
-  /** Whether a bearer token is one this server issued and it has not expired. */
-  accepts(token: string): boolean {
+  /**
+   * Whose identity a bearer token this server issued carries, while it has not
+   * expired: the service principal (its client id) or a user; null otherwise.
+   */
+  identity(token: string): string | null {
     const expires = this.issued.get(token);
-    return expires !== undefined && expires > Date.now() / 1000;
+    if (expires !== undefined && expires > Date.now() / 1000) return this.clientId;
+    return this.members.userOf(token);
   }
 
   /** Serves the request if it is an OAuth endpoint; false when it is not one. */
@@ -34,8 +45,12 @@ export class OAuthServer {
       sendJson(res, 200, this.discovery(req.headers.host ?? "localhost"));
       return true;
     }
+    if (pathname === "/oidc/v1/authorize" && (req.method === "GET" || req.method === "POST")) {
+      this.members.authorize(req, res, new URL(req.url ?? "/", "https://localhost"), body);
+      return true;
+    }
     if (req.method === "POST" && pathname === "/oidc/v1/token") {
-      this.token(req, res, body);
+      if (!this.members.token(new URLSearchParams(body.toString("utf8")), res)) this.token(req, res, body);
       return true;
     }
     return false;

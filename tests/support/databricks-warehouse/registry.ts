@@ -27,6 +27,8 @@ export interface WarehouseStats {
     statement: string;
     userAgent: string | null;
     credential: "token" | "oauth" | null;
+    /** "token", the service principal's client id, or the workspace user whose own token ran it. */
+    identity: string | null;
     queryTags: string | null;
   }[];
 }

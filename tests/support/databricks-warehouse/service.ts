@@ -124,6 +124,7 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
         statement: req.statement,
         userAgent: caller?.userAgent ?? null,
         credential: caller?.credential ?? null,
+        identity: caller?.identity ?? null,
         queryTags: req.confOverlay?.query_tags ?? null,
       });
       registry.parameters.push({
