@@ -38,7 +38,7 @@ const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-bench-db-"));
 process.env.LAKEBOOK_DATA_DIR = dataDir;
 process.env.LAKEBOOK_SAMPLE_TRIPS_ROWS = "1000";
 
-const { startTestWarehouse } = await import("../tests/support/databricks-warehouse");
+const { startWarehouseProcess } = await import("./warehouse-process.mjs");
 const { DatabricksEngine } = await import("../lib/server/engines/databricks/engine");
 const { arrowBatchSource } = await import("../lib/server/engines/databricks/arrow-source");
 const runs = await import("../lib/server/runs/runs");
@@ -46,7 +46,8 @@ const { runtime } = await import("../lib/server/runtime");
 const { createTestUser } = await import("../tests/support/users");
 
 console.log(`Generating ${ROWS.toLocaleString("en-US")} trips in the test warehouse…`);
-const warehouse = await startTestWarehouse({ tripsRows: ROWS, certificateDir: TLS_DIR });
+// In a process of its own, as a real warehouse is another machine: its work is not the app's.
+const warehouse = await startWarehouseProcess({ tripsRows: ROWS, certificateDir: TLS_DIR });
 await runtime();
 // Runs belong to a member of the metadata store (the runs table's foreign key).
 const me = await createTestUser("member", "bench");

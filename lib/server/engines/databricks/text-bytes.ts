@@ -49,33 +49,34 @@ function daysFromCivil(year: number, month: number, day: number): number {
  * through `timestampMicros`.
  */
 export function writeTimestamp(bytes: Uint8Array, from: number, to: number, out: Int32Array, i: number): void {
+  // No closures here: this runs for every timestamp of a result.
   const length = to - from;
-  const b = (k: number) => bytes[from + k];
   const fixed =
     length >= 19 &&
     length <= 29 &&
-    b(4) === 45 &&
-    b(7) === 45 &&
-    (b(10) === 32 || b(10) === 84) &&
-    b(13) === 58 &&
-    b(16) === 58 &&
-    (length === 19 || (b(19) === 46 && length > 20));
+    bytes[from + 4] === 45 &&
+    bytes[from + 7] === 45 &&
+    (bytes[from + 10] === 32 || bytes[from + 10] === 84) &&
+    bytes[from + 13] === 58 &&
+    bytes[from + 16] === 58 &&
+    (length === 19 || (bytes[from + 19] === 46 && length > 20));
   if (fixed) {
     let ok = true;
-    const two = (k: number) => {
-      if (!isDigit(b(k)) || !isDigit(b(k + 1))) ok = false;
-      return digit(b(k)) * 10 + digit(b(k + 1));
-    };
-    const year = two(0) * 100 + two(2);
-    const [month, day, hour, minute, second] = [two(5), two(8), two(11), two(14), two(17)];
+    // The digit pairs of YYYY-MM-DD HH:MM:SS, at offsets 0, 2, 5, 8, 11, 14, 17.
+    for (const k of PAIRS) if (!isDigit(bytes[from + k]) || !isDigit(bytes[from + k + 1])) ok = false;
+    const year = pair(bytes, from) * 100 + pair(bytes, from + 2);
+    const month = pair(bytes, from + 5);
+    const day = pair(bytes, from + 8);
     let micros = 0;
     for (let k = 20, scale = 100_000; k < length; k += 1, scale /= 10) {
-      if (!isDigit(b(k))) ok = false;
-      if (scale >= 1) micros += digit(b(k)) * scale;
+      const byte = bytes[from + k];
+      if (!isDigit(byte)) ok = false;
+      if (scale >= 1) micros += digit(byte) * scale;
     }
     if (ok && month >= 1 && month <= 12 && day >= 1 && day <= 31) {
       const days = daysFromCivil(year, month, day);
-      const timeOfDay = ((hour * 60 + minute) * 60 + second) * 1_000_000 + Math.floor(micros);
+      const seconds = (pair(bytes, from + 11) * 60 + pair(bytes, from + 14)) * 60 + pair(bytes, from + 17);
+      const timeOfDay = seconds * 1_000_000 + micros;
       // days * 86_400_000_000 + timeOfDay, exactly: 86_400_000_000 = 20 * 2^32 + 500_654_080,
       // and days * 500_654_080 + timeOfDay stays well inside 2^53.
       const low = days * 500_654_080 + timeOfDay;
@@ -86,6 +87,9 @@ export function writeTimestamp(bytes: Uint8Array, from: number, to: number, out:
   }
   putBigInt(out, i, timestampMicros(decoder.decode(bytes.subarray(from, to))), 2);
 }
+
+const PAIRS = [0, 2, 5, 8, 11, 14, 17];
+const pair = (bytes: Uint8Array, at: number) => digit(bytes[at]) * 10 + digit(bytes[at + 1]);
 
 /**
  * A decimal's text → its unscaled integer at `scale`, written at row `i` of
