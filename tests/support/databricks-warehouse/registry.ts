@@ -1,5 +1,6 @@
 import type { Operation } from "./operation";
 import type { Session } from "./session";
+import type { ResultRecord } from "./storage";
 import { type T, ttypes } from "./thrift";
 
 export interface WarehouseStats {
@@ -29,6 +30,8 @@ export interface WarehouseStats {
     credential: "token" | "oauth" | null;
     queryTags: string | null;
   }[];
+  /** Each statement with a result: inline or by CloudFetch, links handed out, files downloaded. */
+  results: ResultRecord[];
 }
 
 const uuid = (guid: Buffer) =>
@@ -52,6 +55,7 @@ export class Registry {
   readonly timeouts: { queryTimeout: number; session: number }[] = [];
   readonly parameters: WarehouseStats["statementParameters"] = [];
   readonly callers: WarehouseStats["statementCallers"] = [];
+  readonly results: ResultRecord[] = [];
   private readonly running = new Set<Operation>();
 
   /** Counts the operation as running until DuckDB has finished (or abandoned) its statement. */
@@ -118,6 +122,7 @@ export class Registry {
       statementTimeouts: [...this.timeouts],
       statementParameters: [...this.parameters],
       statementCallers: [...this.callers],
+      results: this.results.map((r) => ({ ...r })),
     };
   }
 }
