@@ -10,12 +10,15 @@ import { changesSession, leadingKeyword } from "@/lib/sql/statement-kind";
 import type { EngineSession, Place, Progress, StatementResult } from "../types";
 import { EngineError } from "../types";
 import { ArrowChunkWriter } from "./arrow-chunks";
-import { type ArrowBatchSource, arrowBatchSource, recordBatches } from "./arrow-source";
+import { type ArrowBatchSource, type ArrowFetch, arrowBatchSource, recordBatches } from "./arrow-source";
+import { downloadsStopOn, isExpiredLink, resumeFrom, untilAborted } from "./cloud-fetch";
 import { isExpiredSession } from "./errors";
 import { whileStarting } from "./retries";
 import type { SessionPool } from "./session-pool";
 import { type ColumnPlan, planFor, type ThriftSchema } from "./types";
 
+/** Fresh links asked for in a row before giving up, when each set expires before it is read. */
+const LINK_RESUMES = 3;
 /** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
 const FETCH_ROWS = 50_000;
 /** Rows returned with the statement itself (direct results): a first page, quickly. */
@@ -33,6 +36,8 @@ export interface SessionContext {
   startupWaitMs: number;
   /** Tags every statement carries into the warehouse's query history: who ran it, from what. */
   queryTags?: Record<string, string>;
+  /** Whether the warehouse may answer large results with CloudFetch links (the driver's default). */
+  cloudFetch: boolean;
 }
 
 /** One warehouse session held for a run: statements in order, one reopen if it expired. */
@@ -114,6 +119,7 @@ export class DatabricksSession implements EngineSession {
             maxRows: FIRST_ROWS,
             queryTimeout: this.context.timeoutSeconds,
             queryTags: this.context.queryTags,
+            useCloudFetch: this.context.cloudFetch,
             // Named parameter markers (`:name`) with their values sent apart, typed.
             ...(parameters.length > 0 ? { namedParameters: namedParameters(parameters) } : {}),
           }),
@@ -178,18 +184,21 @@ async function* batches(
   cancel: () => void,
   failure: (error: unknown) => EngineError,
 ): AsyncGenerator<DuckDBDataChunk> {
-  const fetching = async <T>(fetch: () => Promise<T>): Promise<T> => {
-    let fetched: T;
+  const cancelled = () => new EngineError("Query cancelled", { cancelled: true });
+  const fetching: Fetching = async (fetch, keep) => {
+    let fetched: Awaited<ReturnType<typeof fetch>>;
     try {
-      fetched = await fetch();
+      // A CloudFetch download the driver cannot stop must not hold up a cancel.
+      fetched = await untilAborted(fetch(), signal, cancelled);
     } catch (error) {
-      throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : failure(error);
+      if (signal.aborted) throw cancelled();
+      throw keep?.(error) ? error : failure(error);
     }
-    if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
+    if (signal.aborted) throw cancelled();
     return fetched;
   };
   try {
-    if (source) yield* arrowChunks(source, plans, fetching);
+    if (source) yield* arrowChunks(operation, source, plans, fetching, signal, failure);
     else yield* rowChunks(operation, names, plans, fetching);
   } finally {
     signal.removeEventListener("abort", cancel);
@@ -197,22 +206,56 @@ async function* batches(
   }
 }
 
-type Fetching = <T>(fetch: () => Promise<T>) => Promise<T>;
+/** Runs one fetch: cancel ends it at once; errors become EngineErrors, except those `keep` keeps. */
+type Fetching = <T>(fetch: () => Promise<T>, keep?: (error: unknown) => boolean) => Promise<T>;
 
 /**
  * The driver's Arrow batches, inline or by CloudFetch, written into chunks
  * column by column (`ArrowChunkWriter`): no JavaScript object per row.
+ * An expired CloudFetch link (the driver never asks again) is replaced: fresh
+ * links from the rows written so far (`resumeFrom`), a few times in a row at most.
  */
 async function* arrowChunks(
-  source: ArrowBatchSource,
+  operation: IOperation,
+  first: ArrowBatchSource,
   plans: ColumnPlan[],
   fetching: Fetching,
+  signal: AbortSignal,
+  failure: (error: unknown) => EngineError,
 ): AsyncGenerator<DuckDBDataChunk> {
   let writer: ArrowChunkWriter | null = null;
+  let source = first;
+  let stopDownloads = downloadsStopOn(source, signal);
+  let written = 0;
+  let resumes = 0;
+  let skip: (() => number) | null = null;
   while (await fetching(() => source.hasMore())) {
-    const fetched = await fetching(() => source.fetchNext({ limit: FETCH_ROWS, disableBuffering: true }));
-    for (const batch of recordBatches(fetched)) {
+    let fetched: ArrowFetch;
+    try {
+      fetched = await fetching(() => source.fetchNext({ limit: FETCH_ROWS, disableBuffering: true }), isExpiredLink);
+    } catch (error) {
+      if (!isExpiredLink(error) || resumes >= LINK_RESUMES) throw EngineError.is(error) ? error : failure(error);
+      resumes += 1;
+      stopDownloads();
+      const resumed = await fetching(() => resumeFrom(operation, written, signal));
+      source = resumed.batches as unknown as ArrowBatchSource;
+      stopDownloads = resumed.stop;
+      skip = resumed.rowsToSkip;
+      continue;
+    }
+    // Fresh links start at a file's first row, which may be before the rows written.
+    let skipping = skip ? skip() : 0;
+    skip = null;
+    for (let batch of recordBatches(fetched)) {
+      if (skipping >= batch.numRows) {
+        skipping -= batch.numRows;
+        continue;
+      }
+      if (skipping > 0) batch = batch.slice(skipping);
+      skipping = 0;
       writer ??= new ArrowChunkWriter(plans, batch.schema);
+      written += batch.numRows;
+      resumes = 0;
       yield* writer.chunks(batch);
     }
     // Let timers and sockets run between fetches, as the driver's own fetch loop does.
