@@ -1,13 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunView, SortSpec } from "@/lib/results/types";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
-import { prepareTempDataDir } from "./support/env";
+import { allowLocalWarehouse, prepareTempDataDir } from "./support/env";
 import { createTestUser } from "./support/users";
 
 prepareTempDataDir();
+allowLocalWarehouse();
 
 const { DatabricksEngine } = await import("@/lib/server/engines/databricks/engine");
 const runs = await import("@/lib/server/runs/runs");
+const { saveConnection } = await import("@/lib/server/connections");
+const { engineFor } = await import("@/lib/server/connections/engines");
 const me = await createTestUser();
 
 type Engine = InstanceType<typeof DatabricksEngine>;
@@ -151,6 +154,29 @@ describe("CloudFetch: large results as links into the workspace's storage", () =
       warehouse.faults.storageUnreachable(false);
     }
     await expectHealthy();
+  });
+
+  it("is on for a new connection; the connection's setting turns it off, through the pinned agent", async () => {
+    const fields = {
+      name: "CloudFetch",
+      host: "localhost",
+      port: warehouse.port,
+      httpPath: warehouse.path,
+      authType: "token" as const,
+      secret: warehouse.token,
+      scope: "personal" as const,
+    };
+    const saved = await saveConnection(me, fields);
+    expect(saved.cloudFetch).toBe(true);
+    expect((await run(TRIPS, (await engineFor(me, saved.id)) as Engine)).status).toBe("succeeded");
+    expect(lastResult()).toMatchObject({ delivery: "cloudfetch", downloads: 10 });
+    const off = await saveConnection(me, { ...fields, id: saved.id, secret: undefined, cloudFetch: false });
+    expect(off.cloudFetch).toBe(false);
+    expect((await run(TRIPS, (await engineFor(me, saved.id)) as Engine)).status).toBe("succeeded");
+    expect(lastResult()).toMatchObject({ delivery: "inline", links: 0 });
+    // Left out when editing (an older client): unchanged.
+    const kept = await saveConnection(me, { ...fields, id: saved.id, secret: undefined, name: "Renamed" });
+    expect(kept.cloudFetch).toBe(false);
   });
 
   it("shows rows arriving from a slow storage, and cancel stops the downloads at once", async () => {
