@@ -59,3 +59,52 @@ describe("positionIn", () => {
     expect(positionIn("9".repeat(MIB))).toBeNull();
   });
 });
+
+describe("CloudFetch failures", () => {
+  const warehouse = "adb-1234567890.12.azuredatabricks.net";
+  const fetchError = (url: string, code: string) =>
+    Object.assign(new Error(`request to ${url} failed, reason: connect ${code} 10.1.2.3:443`), {
+      name: "FetchError",
+      type: "system",
+      code,
+    });
+  // What the driver's retry policy throws once it gives up.
+  const retriesExhausted = (payload: unknown) =>
+    Object.assign(new Error("Max retry count exceeded"), { errorCode: "ATTEMPTS_EXCEEDED", payload });
+
+  it("says the server needs the workspace's storage when a download cannot reach it, and how to turn CloudFetch off", () => {
+    const error = retriesExhausted(
+      fetchError("https://dbstorage.blob.core.windows.net/results/1?sig=secret", "ETIMEDOUT"),
+    );
+    const admin = databricksError(error, true, warehouse).message;
+    expect(admin).toContain("CloudFetch: ETIMEDOUT");
+    expect(admin).toContain("needs network access to the workspace's cloud storage");
+    expect(admin).toContain("turn CloudFetch off in the connection's settings");
+    expect(admin).not.toContain("sig=secret");
+    const member = databricksError(error, false, warehouse).message;
+    expect(member).toContain("needs network access to the workspace's cloud storage");
+    expect(member).not.toMatch(/ETIMEDOUT|blob\.core/);
+    expect(databricksError(new Error("CloudFetch HTTP error 403 Forbidden"), true, warehouse).message).toContain(
+      "the storage answered HTTP 403",
+    );
+    expect(
+      databricksError(fetchError("https://bucket.s3.amazonaws.com/x", "ELAKEBOOKREFUSED"), true, warehouse).message,
+    ).toContain("LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS");
+  });
+
+  it("leaves the warehouse's own network failures and its SQL errors alone", () => {
+    const own = databricksError(
+      fetchError(`https://${warehouse}/sql/1.0/warehouses/x`, "ECONNREFUSED"),
+      true,
+      warehouse,
+    );
+    expect(own.message).toContain("The warehouse host cannot be reached (ECONNREFUSED)");
+    const quoted = Object.assign(new Error("request to https://evil.example/ failed"), {
+      response: { displayMessage: "request to https://evil.example/ failed", sqlState: "42000" },
+    });
+    expect(databricksError(quoted, true, warehouse).message).toBe("request to https://evil.example/ failed");
+    expect(databricksError(new Error("CloudFetch link has expired"), true, warehouse).message).toContain(
+      "expired again",
+    );
+  });
+});

@@ -107,7 +107,9 @@ function classify(error: unknown): { error: EngineError; network: boolean } {
  * request to a host other than the warehouse's. Null `detail`: not shown.
  */
 function storageFailure(error: unknown, warehouseHost: string | undefined): { detail: string } | null {
-  const outer = error as { errorCode?: string; payload?: unknown };
+  const outer = error as { errorCode?: string; payload?: unknown; response?: unknown };
+  // The warehouse's own answers (they may quote the statement) are never about the storage.
+  if (outer?.response) return null;
   // The driver's retry policy gives up with a RetryError carrying the last failure.
   const inner = (
     outer?.errorCode === "ATTEMPTS_EXCEEDED" || outer?.errorCode === "TIMEOUT_EXCEEDED" ? outer.payload : error
