@@ -234,6 +234,7 @@ export function createService(
       const operation = registry.operation(req.operationHandle);
       operation.close();
       registry.forget(operation);
+      await operation.urlResult?.discard();
       return { status: ok() };
     }),
   };

@@ -99,6 +99,11 @@ export class ResultStorage {
     });
   }
 
+  /** Deletes files (their links then answer 404, as a deleted object does). */
+  async remove(files: StoredFile[]): Promise<void> {
+    await Promise.all(files.map((file) => fs.promises.rm(path.join(this.dir, file.id), { force: true })));
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (server)
@@ -123,7 +128,8 @@ export class ResultStorage {
       link.record.expiredRequests += 1;
       return s3Error(res, 403, "AccessDenied", "Request has expired");
     }
-    const body = await fs.promises.readFile(path.join(this.dir, link.file.id));
+    const body = await fs.promises.readFile(path.join(this.dir, link.file.id)).catch(() => null);
+    if (!body) return s3Error(res, 404, "NoSuchKey", "The specified key does not exist.");
     res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": body.length });
     let finished = false;
     res.on("finish", () => {

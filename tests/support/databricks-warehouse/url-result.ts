@@ -66,6 +66,11 @@ export class UrlResult {
     return { links, startRowOffset, hasMore: this.cursor < this.files.length || !this.exhausted };
   }
 
+  /** The client closed the operation: its files go (links already handed out then answer 404). */
+  discard(): Promise<void> {
+    return this.storage.remove(this.files.splice(0));
+  }
+
   private madeRows(): number {
     const last = this.files.at(-1);
     return last ? last.startRowOffset + last.rowCount : 0;
