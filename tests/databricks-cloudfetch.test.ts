@@ -11,6 +11,7 @@ const { DatabricksEngine } = await import("@/lib/server/engines/databricks/engin
 const runs = await import("@/lib/server/runs/runs");
 const { saveConnection } = await import("@/lib/server/connections");
 const { engineFor } = await import("@/lib/server/connections/engines");
+const { warehousePolicy } = await import("@/lib/server/network/warehouse-policy");
 const me = await createTestUser();
 
 type Engine = InstanceType<typeof DatabricksEngine>;
@@ -148,6 +149,22 @@ describe("CloudFetch: large results as links into the workspace's storage", () =
       const shown = (await run(TRIPS, member)).error?.message ?? "";
       expect(shown).toContain("needs network access to the workspace's cloud storage");
       expect(shown).not.toMatch(/ECONN|127\.0\.0\.2/);
+      // A link to an address the server may not connect to (a hostile warehouse's, say) is never followed.
+      const guarded = new DatabricksEngine({
+        host: "localhost",
+        port: warehouse.port,
+        httpPath: warehouse.path,
+        auth: { type: "token", token: warehouse.token },
+        startupWaitMs: 1_500,
+        policy: warehousePolicy(),
+      });
+      try {
+        const refused = await run(TRIPS, guarded);
+        expect(refused.error?.message).toContain("its address is one this server does not connect to");
+        expect(refused.error?.message).toContain("LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS");
+      } finally {
+        await guarded.close();
+      }
       // With CloudFetch off the same query needs no storage.
       expect((await run(TRIPS, inline)).status).toBe("succeeded");
     } finally {
@@ -196,6 +213,8 @@ describe("CloudFetch: large results as links into the workspace's storage", () =
       expect(view.status).toBe("cancelled");
       expect(Date.now() - asked).toBeLessThan(2_000);
       await expect.poll(() => lastResult()?.abortedDownloads ?? 0).toBeGreaterThan(0);
+      // A file whose last bytes were already on the wire may still count; after that, nothing moves.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       const downloads = lastResult()?.downloads;
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(lastResult()?.downloads).toBe(downloads);

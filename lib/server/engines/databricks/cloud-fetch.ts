@@ -48,6 +48,14 @@ export function isExpiredLink(error: unknown): boolean {
 
 type Fetch = (url: string, init: Record<string, unknown>) => Promise<unknown>;
 
+/** A download from the workspace's storage failed (after the driver's retries): `cause` says how. */
+export class CloudStorageFailure extends Error {
+  constructor(readonly cause: unknown) {
+    super("A CloudFetch download failed");
+    this.name = "CloudStorageFailure";
+  }
+}
+
 /**
  * Aborts a CloudFetch handler's downloads (and refuses new ones) when `signal`
  * fires or the returned function is called; does nothing for other sources.
@@ -63,9 +71,14 @@ export function downloadsStopOn(source: unknown, signal: AbortSignal): () => voi
   if (signal.aborted) stop();
   const target = source as unknown as { fetch: Fetch };
   const original = target.fetch;
-  target.fetch = (url, init) => {
-    if (own.signal.aborted) return Promise.reject(new Error("CloudFetch download stopped"));
-    return original.call(source, url, { ...init, signal: own.signal });
+  target.fetch = async (url, init) => {
+    if (own.signal.aborted) throw new Error("CloudFetch download stopped");
+    try {
+      return await original.call(source, url, { ...init, signal: own.signal });
+    } catch (error) {
+      // Marked here, where it is known to be the storage: a refused address, say, names no URL.
+      throw own.signal.aborted ? error : new CloudStorageFailure(error);
+    }
   };
   return stop;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_SQL, MIB } from "@/tests/support/hostile-sql";
+import { WarehouseRefusal } from "../../network/warehouse-policy";
+import { CloudStorageFailure } from "./cloud-fetch";
 import { databricksError, isExpiredSession, positionIn } from "./errors";
 
 describe("isExpiredSession", () => {
@@ -90,6 +92,14 @@ describe("CloudFetch failures", () => {
     expect(
       databricksError(fetchError("https://bucket.s3.amazonaws.com/x", "ELAKEBOOKREFUSED"), true, warehouse).message,
     ).toContain("LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS");
+  });
+
+  it("reads a download the policy refused as the storage's, not the warehouse's", () => {
+    const refused = new CloudStorageFailure(new WarehouseRefusal("10.0.0.5 is a private address", "Not allowed."));
+    const message = databricksError(refused, true, warehouse).message;
+    expect(message).toContain("its address is one this server does not connect to");
+    expect(message).toContain("needs network access to the workspace's cloud storage");
+    expect(databricksError(refused, false, warehouse).message).not.toContain("10.0.0.5");
   });
 
   it("leaves the warehouse's own network failures and its SQL errors alone", () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { REFUSED_CODE, UNREACHABLE, WarehouseRefusal } from "../../network/warehouse-policy";
 import { EngineError } from "../types";
+import { CloudStorageFailure } from "./cloud-fetch";
 
 /** System errors that mean the warehouse could not be reached, or the connection to it was lost. */
 const NETWORK_CODES = new Set([
@@ -110,27 +111,32 @@ function storageFailure(error: unknown, warehouseHost: string | undefined): { de
   const outer = error as { errorCode?: string; payload?: unknown; response?: unknown };
   // The warehouse's own answers (they may quote the statement) are never about the storage.
   if (outer?.response) return null;
-  // The driver's retry policy gives up with a RetryError carrying the last failure.
+  // A download's failure as cloud-fetch.ts marks it; the driver's retry policy gives up with a RetryError carrying the last.
+  const marked = error instanceof CloudStorageFailure;
+  const failed = (marked ? error.cause : error) as typeof outer;
   const inner = (
-    outer?.errorCode === "ATTEMPTS_EXCEEDED" || outer?.errorCode === "TIMEOUT_EXCEEDED" ? outer.payload : error
+    failed?.errorCode === "ATTEMPTS_EXCEEDED" || failed?.errorCode === "TIMEOUT_EXCEEDED" ? failed.payload : failed
   ) as { message?: unknown; code?: unknown } | undefined;
   const message = typeof inner?.message === "string" ? inner.message : "";
   if (message.startsWith("CloudFetch link has expired")) return { detail: "expired" };
   const status = /^CloudFetch HTTP error (\d{3})/.exec(message)?.[1];
   if (status) return { detail: `the storage answered HTTP ${status}` };
-  // node-fetch: "request to <url> failed, reason: …"
-  const url = /^request to (\S+) failed/.exec(message)?.[1];
-  let host: string | null = null;
-  try {
-    host = url ? new URL(url).hostname : null;
-  } catch {
-    host = null;
-  }
-  if (!host || !warehouseHost || host.toLowerCase() === warehouseHost.toLowerCase()) return null;
+  if (!marked && !toOtherHost(message, warehouseHost)) return null;
   const code = typeof inner?.code === "string" ? inner.code : "network error";
   if (code === REFUSED_CODE)
     return { detail: "its address is one this server does not connect to, see LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS" };
   return { detail: code };
+}
+
+/** A node-fetch error ("request to <url> failed, reason: …") for a host other than the warehouse's. */
+function toOtherHost(message: string, warehouseHost: string | undefined): boolean {
+  const url = /^request to (\S+) failed/.exec(message)?.[1];
+  if (!url || !warehouseHost) return false;
+  try {
+    return new URL(url).hostname.toLowerCase() !== warehouseHost.toLowerCase();
+  } catch {
+    return false;
+  }
 }
 
 function storageMessage(failure: { detail: string }, reveal: boolean): string {
