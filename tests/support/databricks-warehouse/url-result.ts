@@ -8,7 +8,7 @@ const require = createRequire(`${process.cwd()}/package.json`);
 const { compressFrameSync }: { compressFrameSync(data: Buffer): Buffer } = require("lz4-napi");
 
 export interface CloudFetchSettings {
-  /** Results with more rows than this go as links; 0 sends every non-empty Arrow result that way. */
+  /** Results with more rows than this go as links; 0 sends every non-empty Arrow result that way, Infinity none. */
   thresholdRows: number;
   /** Rows in each result file. */
   rowsPerFile: number;
@@ -122,6 +122,8 @@ export async function chooseDelivery(
   };
   if (operation.columns.length > 0) records.push(record);
   if (!cloudFetch || !arrow || operation.columns.length === 0) return;
+  // Infinity (or any non-number) turns CloudFetch off; reading ahead that far would hold the whole result.
+  if (!Number.isFinite(settings.thresholdRows)) return;
   const ahead = await operation.lookAhead(settings.thresholdRows + 1);
   if (ahead === 0 || ahead <= settings.thresholdRows) return;
   record.delivery = "cloudfetch";
