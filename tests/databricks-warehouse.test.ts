@@ -147,9 +147,16 @@ describe("results", () => {
       expect(record).toMatchObject({ statement: sql, delivery: "cloudfetch", links: 8, downloads: 8 });
     }
     warehouse.cloudFetch.lz4 = "client";
-    // Only results above the threshold go as links.
+    // Only results above the threshold go as links; Infinity sends none.
     expect(await fetchAll(await session.executeStatement("SELECT 1 AS one"))).toEqual([{ one: 1 }]);
     expect(warehouse.stats().results.at(-1)).toMatchObject({ delivery: "inline" });
+    warehouse.cloudFetch.thresholdRows = Number.POSITIVE_INFINITY;
+    try {
+      expect(await fetchAll(await session.executeStatement(sql))).toHaveLength(150_000);
+      expect(warehouse.stats().results.at(-1)).toMatchObject({ statement: sql, delivery: "inline" });
+    } finally {
+      warehouse.cloudFetch.thresholdRows = 10_000;
+    }
     await session.close();
   });
 
