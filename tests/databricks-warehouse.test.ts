@@ -150,12 +150,13 @@ describe("results", () => {
     // Only results above the threshold go as links; Infinity sends none.
     expect(await fetchAll(await session.executeStatement("SELECT 1 AS one"))).toEqual([{ one: 1 }]);
     expect(warehouse.stats().results.at(-1)).toMatchObject({ delivery: "inline" });
+    const threshold = warehouse.cloudFetch.thresholdRows;
     warehouse.cloudFetch.thresholdRows = Number.POSITIVE_INFINITY;
     try {
       expect(await fetchAll(await session.executeStatement(sql))).toHaveLength(150_000);
       expect(warehouse.stats().results.at(-1)).toMatchObject({ statement: sql, delivery: "inline" });
     } finally {
-      warehouse.cloudFetch.thresholdRows = 10_000;
+      warehouse.cloudFetch.thresholdRows = threshold;
     }
     await session.close();
   });
