@@ -70,37 +70,42 @@ async function* arrowChunks(
   let written = 0;
   let resumes = 0;
   let skip: (() => number) | null = null;
-  while (await fetching(() => source.hasMore())) {
-    let fetched: ArrowFetch;
-    try {
-      fetched = await fetching(() => source.fetchNext({ limit: FETCH_ROWS, disableBuffering: true }), isExpiredLink);
-    } catch (error) {
-      if (!isExpiredLink(error) || resumes >= LINK_RESUMES) throw EngineError.is(error) ? error : failure(error);
-      resumes += 1;
-      stopDownloads();
-      const resumed = await fetching(() => resumeFrom(operation, written, signal));
-      source = resumed.batches as unknown as ArrowBatchSource;
-      stopDownloads = resumed.stop;
-      skip = resumed.rowsToSkip;
-      continue;
-    }
-    // Fresh links start at a file's first row, which may be before the rows written.
-    let skipping = skip ? skip() : 0;
-    skip = null;
-    for (let batch of recordBatches(fetched)) {
-      if (skipping >= batch.numRows) {
-        skipping -= batch.numRows;
+  // A result cut at the row cap (the consumer stops) must not keep downloading files.
+  try {
+    while (await fetching(() => source.hasMore())) {
+      let fetched: ArrowFetch;
+      try {
+        fetched = await fetching(() => source.fetchNext({ limit: FETCH_ROWS, disableBuffering: true }), isExpiredLink);
+      } catch (error) {
+        if (!isExpiredLink(error) || resumes >= LINK_RESUMES) throw EngineError.is(error) ? error : failure(error);
+        resumes += 1;
+        stopDownloads();
+        const resumed = await fetching(() => resumeFrom(operation, written, signal));
+        source = resumed.batches as unknown as ArrowBatchSource;
+        stopDownloads = resumed.stop;
+        skip = resumed.rowsToSkip;
         continue;
       }
-      if (skipping > 0) batch = batch.slice(skipping);
-      skipping = 0;
-      writer ??= new ArrowChunkWriter(plans, batch.schema);
-      written += batch.numRows;
-      resumes = 0;
-      yield* writer.chunks(batch);
+      // Fresh links start at a file's first row, which may be before the rows written.
+      let skipping = skip ? skip() : 0;
+      skip = null;
+      for (let batch of recordBatches(fetched)) {
+        if (skipping >= batch.numRows) {
+          skipping -= batch.numRows;
+          continue;
+        }
+        if (skipping > 0) batch = batch.slice(skipping);
+        skipping = 0;
+        writer ??= new ArrowChunkWriter(plans, batch.schema);
+        written += batch.numRows;
+        resumes = 0;
+        yield* writer.chunks(batch);
+      }
+      // Let timers and sockets run between fetches, as the driver's own fetch loop does.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    // Let timers and sockets run between fetches, as the driver's own fetch loop does.
-    await new Promise((resolve) => setImmediate(resolve));
+  } finally {
+    stopDownloads();
   }
 }
 
