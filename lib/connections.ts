@@ -15,6 +15,8 @@ export interface ConnectionView {
   secretHint: string | null;
   defaultCatalog: string | null;
   defaultSchema: string | null;
+  /** Large results may come from the workspace's cloud storage (CloudFetch). */
+  cloudFetch: boolean;
   scope: "shared" | "personal";
   canManage: boolean;
 }

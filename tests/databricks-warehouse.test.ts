@@ -122,15 +122,43 @@ describe("values", () => {
 });
 
 describe("results", () => {
-  it("streams a 150k-row result in chunks of at most maxRows", async () => {
+  it("streams a 150k-row result inline in chunks of at most maxRows", async () => {
     const session = await (await connect()).openSession();
     const sql = "SELECT i, 'row ' || i AS label FROM range(150000) t(i)";
     const sizes: number[] = [];
-    const rows = await fetchAll(await session.executeStatement(sql, { maxRows: 10_000 }), sizes);
+    // Without CloudFetch: a result this large would otherwise come as links.
+    const rows = await fetchAll(await session.executeStatement(sql, { maxRows: 10_000, useCloudFetch: false }), sizes);
     await session.close();
     expect(rows).toHaveLength(150_000);
     expect(rows[149_999]).toEqual({ i: 149_999n, label: "row 149999" });
     expect(Math.max(...sizes)).toBeLessThanOrEqual(10_000);
+    expect(warehouse.stats().results.at(-1)).toMatchObject({ statement: sql, delivery: "inline" });
+  });
+
+  it("answers a large result with CloudFetch links: LZ4-framed Arrow files on another HTTPS port", async () => {
+    const session = await (await connect()).openSession();
+    const sql = "SELECT i, 'row ' || i AS label FROM range(150000) t(i)";
+    for (const lz4 of ["client", "always"] as const) {
+      warehouse.cloudFetch.lz4 = lz4;
+      const rows = await fetchAll(await session.executeStatement(sql));
+      expect(rows).toHaveLength(150_000);
+      expect(rows[123_456]).toEqual({ i: 123_456n, label: "row 123456" });
+      const record = warehouse.stats().results.at(-1);
+      expect(record).toMatchObject({ statement: sql, delivery: "cloudfetch", links: 8, downloads: 8 });
+    }
+    warehouse.cloudFetch.lz4 = "client";
+    // Only results above the threshold go as links; Infinity sends none.
+    expect(await fetchAll(await session.executeStatement("SELECT 1 AS one"))).toEqual([{ one: 1 }]);
+    expect(warehouse.stats().results.at(-1)).toMatchObject({ delivery: "inline" });
+    const threshold = warehouse.cloudFetch.thresholdRows;
+    warehouse.cloudFetch.thresholdRows = Number.POSITIVE_INFINITY;
+    try {
+      expect(await fetchAll(await session.executeStatement(sql))).toHaveLength(150_000);
+      expect(warehouse.stats().results.at(-1)).toMatchObject({ statement: sql, delivery: "inline" });
+    } finally {
+      warehouse.cloudFetch.thresholdRows = threshold;
+    }
+    await session.close();
   });
 
   it("writes to main.default and keeps USE across statements of a session", async () => {

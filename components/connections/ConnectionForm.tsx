@@ -36,6 +36,7 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
       secret: text("secret") || undefined,
       defaultCatalog: text("defaultCatalog") || undefined,
       defaultSchema: text("defaultSchema") || undefined,
+      cloudFetch: data.get("cloudFetch") === "on",
       scope: text("scope") === "shared" ? ("shared" as const) : ("personal" as const),
     };
   }
@@ -139,6 +140,19 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
         Default schema
         <input name="defaultSchema" defaultValue={existing?.defaultSchema ?? ""} placeholder="default" />
       </label>
+      <label className="checkbox">
+        <input
+          name="cloudFetch"
+          type="checkbox"
+          defaultChecked={existing?.cloudFetch ?? true}
+          aria-describedby="cloud-fetch-note"
+        />
+        CloudFetch
+      </label>
+      <p id="cloud-fetch-note" className="field-note">
+        Large results come from the workspace's cloud storage, which this server must be able to reach. Off: every
+        result comes through the warehouse (slower for large results).
+      </p>
       <label>
         Who can use it
         <select name="scope" defaultValue={existing?.scope ?? (isAdmin ? "shared" : "personal")}>

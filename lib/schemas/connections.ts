@@ -30,6 +30,8 @@ export const connectionInput = z
     secret: z.string().max(4096).optional(),
     defaultCatalog: z.string().trim().max(255).optional(),
     defaultSchema: z.string().trim().max(255).optional(),
+    /** Off: results always come through the warehouse, never from its cloud storage. Left out: unchanged (on when new). */
+    cloudFetch: z.boolean().optional(),
     scope: z.enum(["shared", "personal"]),
   })
   .refine((c) => c.authType !== "oauth-m2m" || Boolean(c.clientId), {

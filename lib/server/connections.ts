@@ -66,6 +66,7 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
     clientId,
     defaultCatalog: input.defaultCatalog || null,
     defaultSchema: input.defaultSchema || null,
+    cloudFetch: input.cloudFetch ?? existing?.cloudFetch ?? true,
     scope: input.scope,
   };
   if (!existing) {
@@ -116,6 +117,7 @@ function builtinView(): ConnectionView {
     secretHint: null,
     defaultCatalog: "workspace",
     defaultSchema: "default",
+    cloudFetch: false,
     scope: "shared",
     canManage: false,
   };
@@ -136,6 +138,7 @@ function view(row: Connection, manage: boolean): ConnectionView {
     secretHint: row.secretHint,
     defaultCatalog: row.defaultCatalog,
     defaultSchema: row.defaultSchema,
+    cloudFetch: row.cloudFetch,
     scope: row.scope,
     canManage: manage,
   };

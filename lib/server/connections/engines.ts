@@ -42,6 +42,7 @@ export async function checkConnection(user: User, input: ConnectionInput | { id:
       port: String(input.port),
       defaultCatalog: input.defaultCatalog ?? null,
       defaultSchema: input.defaultSchema ?? null,
+      cloudFetch: input.cloudFetch ?? true,
     }),
     auth: authFor(input.authType, input.clientId ?? null, secret),
     startupWaitMs: 20_000,
@@ -113,13 +114,16 @@ async function openSecret(row: Connection): Promise<string> {
   return plaintext;
 }
 
-function engineOptions(c: Pick<Connection, "host" | "port" | "httpPath" | "defaultCatalog" | "defaultSchema">) {
+function engineOptions(
+  c: Pick<Connection, "host" | "port" | "httpPath" | "defaultCatalog" | "defaultSchema" | "cloudFetch">,
+) {
   return {
     host: c.host,
     port: Number(c.port),
     httpPath: c.httpPath,
     defaultCatalog: c.defaultCatalog || null,
     defaultSchema: c.defaultSchema || null,
+    cloudFetch: c.cloudFetch,
   };
 }
 

@@ -8,6 +8,14 @@ export class Faults {
   private unavailableMethods: Set<string> | undefined;
   private dropFetch = false;
   private delay = 0;
+  private expiredLinks = 0;
+  private linksBeforeExpired = 0;
+  /** CloudFetch links' lifetime, when a test shortens it (null: the storage's 15 minutes). */
+  linkLifetimeMs: number | null = null;
+  /** CloudFetch links point at a host where nothing listens. */
+  storageUnreachable = false;
+  /** The storage sends files at this rate (0: at once). */
+  storageBytesPerSecond = 0;
 
   /** HTTP 503 for the next `times` Thrift requests (only the named Thrift methods, if given). */
   unavailable(times: number, retryAfterSeconds?: number, methods?: string[]): void {
@@ -22,6 +30,22 @@ export class Faults {
 
   delayMs(ms: number): void {
     this.delay = Math.max(0, ms);
+  }
+
+  /** After `skip` good ones, the next `count` CloudFetch links are handed out already expired. */
+  expireLinks(count: number, skip = 0): void {
+    this.expiredLinks = count;
+    this.linksBeforeExpired = skip;
+  }
+
+  takeExpiredLink(): boolean {
+    if (this.expiredLinks <= 0) return false;
+    if (this.linksBeforeExpired > 0) {
+      this.linksBeforeExpired -= 1;
+      return false;
+    }
+    this.expiredLinks -= 1;
+    return true;
   }
 
   get currentDelayMs(): number {

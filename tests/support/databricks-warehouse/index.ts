@@ -12,9 +12,21 @@ import type { MemberOAuth } from "./oauth-members";
 import { startTunnelProxy } from "./proxy";
 import { Registry, type WarehouseStats } from "./registry";
 import { createService } from "./service";
+import { ResultStorage } from "./storage";
 import { TCLIService } from "./thrift";
+import type { CloudFetchSettings } from "./url-result";
 
-export type { WarehouseStats };
+export type { ResultRecord } from "./storage";
+export type { CloudFetchSettings, WarehouseStats };
+
+/** Results above this many rows go by CloudFetch unless the options say otherwise: e2e's larger results do. */
+export const CLOUD_FETCH_THRESHOLD_ROWS = 10_000;
+const CLOUD_FETCH_DEFAULTS: CloudFetchSettings = {
+  thresholdRows: CLOUD_FETCH_THRESHOLD_ROWS,
+  rowsPerFile: 20_000,
+  linksPerFetch: 4,
+  lz4: "client",
+};
 
 /** A host name the driver will do OAuth for; reached only through `oauth.proxy` (see proxy.ts). */
 import { OAUTH_HOST, WAREHOUSE_NAMES } from "./names";
@@ -48,7 +60,19 @@ export interface TestWarehouse {
     dropConnectionOnNextFetch(): void;
     delayMs(ms: number): void;
     expireSessions(): void;
+    /** After `skip` good ones, the next `count` CloudFetch links are handed out already expired. */
+    expireLinks(count: number, skip?: number): void;
+    /** CloudFetch links expire this long after they are handed out (null: 15 minutes). */
+    linkLifetimeMs(ms: number | null): void;
+    /** CloudFetch links point at a host where nothing listens (true), or back at the storage (false). */
+    storageUnreachable(on: boolean): void;
+    /** The storage sends files at this many bytes a second (0: at full speed). */
+    slowStorage(bytesPerSecond: number): void;
   };
+  /** The HTTPS server holding CloudFetch result files (another port, the same certificate). */
+  storagePort: number;
+  /** CloudFetch settings, read at each statement's first results: a test may change them. */
+  cloudFetch: CloudFetchSettings;
   close(): Promise<void>;
 }
 
@@ -59,6 +83,8 @@ export async function startTestWarehouse(
     certificateDir?: string;
     /** Catalogs that exist only in the metadata answers, for completion and browsing at scale. */
     generatedMetastore?: GeneratedMetastore;
+    /** CloudFetch: threshold (0 forces links for every Arrow result), file size, links per fetch, LZ4. */
+    cloudFetch?: Partial<CloudFetchSettings>;
   } = {},
 ): Promise<TestWarehouse> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-warehouse-"));
@@ -74,6 +100,9 @@ export async function startTestWarehouse(
   );
   const registry = new Registry();
   const faults = new Faults();
+  const storage = new ResultStorage(path.join(dir, "storage"), certificate, faults);
+  await storage.start();
+  const cloudFetch = { storage, settings: { ...CLOUD_FETCH_DEFAULTS, ...options.cloudFetch } };
   const warehousePath = "/sql/1.0/warehouses/lakebook-test";
   const http = await startHttpsServer({
     certificate,
@@ -81,7 +110,7 @@ export async function startTestWarehouse(
     identify: (given) => (given === token ? "token" : oauth.identity(given)),
     oauth,
     faults,
-    processor: new TCLIService.Processor(createService(instance, registry, options.generatedMetastore)),
+    processor: new TCLIService.Processor(createService(instance, registry, cloudFetch, options.generatedMetastore)),
   });
   const proxy = await startTunnelProxy(http.port, ["localhost", "127.0.0.1", OAUTH_HOST]);
 
@@ -109,10 +138,23 @@ export async function startTestWarehouse(
       dropConnectionOnNextFetch: () => faults.dropConnectionOnNextFetch(),
       delayMs: (ms) => faults.delayMs(ms),
       expireSessions: () => registry.expireAll(),
+      expireLinks: (count, skip) => faults.expireLinks(count, skip),
+      linkLifetimeMs: (ms) => {
+        faults.linkLifetimeMs = ms;
+      },
+      storageUnreachable: (on) => {
+        faults.storageUnreachable = on;
+      },
+      slowStorage: (bytesPerSecond) => {
+        faults.storageBytesPerSecond = Math.max(0, bytesPerSecond);
+      },
     },
+    storagePort: storage.port,
+    cloudFetch: cloudFetch.settings,
     async close() {
       await proxy.close();
       await http.close();
+      await storage.close();
       await Promise.all([...registry.sessions.values()].map((session) => registry.closeSession(session)));
       instance.closeSync();
       fs.rmSync(dir, { recursive: true, force: true });

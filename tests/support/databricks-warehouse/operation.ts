@@ -6,12 +6,15 @@ import { type Rewritten, unchanged } from "./rewritten";
 import type { Chunk, RowSource } from "./row-source";
 import { type T, ttypes } from "./thrift";
 import type { ArrowFlags, ColumnSpec } from "./types";
+import type { UrlResult } from "./url-result";
 
 const { TOperationState } = ttypes;
 
 export interface ResultFormat {
   /** Arrow flags when the client can read Arrow, null for column-based results. */
   arrow: ArrowFlags | null;
+  /** The client can download result links (canDownloadResult), and decompress LZ4 if true. */
+  cloudFetch: { lz4: boolean } | null;
 }
 
 export interface Page extends Chunk {
@@ -38,6 +41,8 @@ export class Operation {
   columns: ColumnSpec[] = [];
   /** Closed, cancelled, or closed by the client through direct results: no longer counts as open. */
   finished = false;
+  /** Set once the first fetch (or the metadata) decided that results go as CloudFetch links. */
+  urlResult?: UrlResult;
   readonly ready: Promise<void>;
   private source?: RowSource;
   private encoder?: ArrowEncoder;
@@ -88,6 +93,17 @@ export class Operation {
   /** The next page of at most `maxRows` rows; fetches are served one at a time, in order. */
   fetch(maxRows: number): Promise<Page> {
     const next = this.queue.then(() => this.page(Math.max(1, maxRows)));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Rows ready to send after reading ahead until there are at least `rows` (fewer at the end). */
+  lookAhead(rows: number): Promise<number> {
+    const next = this.queue.then(async () => {
+      await this.ready;
+      await this.fill(rows);
+      return this.buffered;
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

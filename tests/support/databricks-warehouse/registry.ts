@@ -1,5 +1,6 @@
 import type { Operation } from "./operation";
 import type { Session } from "./session";
+import type { ResultRecord } from "./storage";
 import { type T, ttypes } from "./thrift";
 
 export interface WarehouseStats {
@@ -31,6 +32,8 @@ export interface WarehouseStats {
     identity: string | null;
     queryTags: string | null;
   }[];
+  /** Each statement with a result: inline or by CloudFetch, links handed out, files downloaded. */
+  results: ResultRecord[];
 }
 
 const uuid = (guid: Buffer) =>
@@ -54,6 +57,7 @@ export class Registry {
   readonly timeouts: { queryTimeout: number; session: number }[] = [];
   readonly parameters: WarehouseStats["statementParameters"] = [];
   readonly callers: WarehouseStats["statementCallers"] = [];
+  readonly results: ResultRecord[] = [];
   private readonly running = new Set<Operation>();
 
   /** Counts the operation as running until DuckDB has finished (or abandoned) its statement. */
@@ -120,6 +124,7 @@ export class Registry {
       statementTimeouts: [...this.timeouts],
       statementParameters: [...this.parameters],
       statementCallers: [...this.callers],
+      results: this.results.map((r) => ({ ...r })),
     };
   }
 }

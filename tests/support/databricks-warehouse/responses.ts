@@ -39,11 +39,16 @@ export function statusResponse(operation: Operation): T.TGetOperationStatusResp 
 
 export function metadataResponse(operation: Operation): T.TGetResultSetMetadataResp {
   const arrow = operation.format.arrow !== null;
+  const links = operation.urlResult;
   return new ttypes.TGetResultSetMetadataResp({
     status: ok(),
     schema: tableSchema(operation.columns),
-    resultFormat: arrow ? TSparkRowSetType.ARROW_BASED_SET : TSparkRowSetType.COLUMN_BASED_SET,
-    lz4Compressed: false,
+    resultFormat: links
+      ? TSparkRowSetType.URL_BASED_SET
+      : arrow
+        ? TSparkRowSetType.ARROW_BASED_SET
+        : TSparkRowSetType.COLUMN_BASED_SET,
+    lz4Compressed: links?.lz4 ?? false,
     arrowSchema: arrow ? operation.arrowSchemaBytes : undefined,
     isStagingOperation: false,
   });
@@ -69,6 +74,22 @@ export function fetchResponse(operation: Operation, page: Page): T.TFetchResults
 }
 
 /**
+ * The next results: a page of rows inline, or the next result links. `from`
+ * (FETCH_ABSOLUTE, FETCH_FIRST) goes back to a row offset; only result links
+ * can, as inline rows are not kept once sent.
+ */
+export async function nextResults(operation: Operation, maxRows: number, from?: number): Promise<T.TFetchResultsResp> {
+  const links = operation.urlResult;
+  if (!links) return fetchResponse(operation, await operation.fetch(maxRows));
+  const { links: resultLinks, startRowOffset, hasMore } = await links.fetch(from);
+  return new ttypes.TFetchResultsResp({
+    status: ok(),
+    hasMoreRows: hasMore,
+    results: new ttypes.TRowSet({ startRowOffset: int64(startRowOffset), rows: [], resultLinks }),
+  });
+}
+
+/**
  * What ExecuteStatement (and the metadata calls) include when the client asked
  * for direct results and the operation settled in time: its status, and when
  * it finished its metadata and first page. When nothing is left to fetch,
@@ -84,13 +105,13 @@ export async function directResults(operation: Operation, maxRows: number): Prom
       closeOperation: new ttypes.TCloseOperationResp({ status: ok() }),
     });
   }
-  const page = await operation.fetch(maxRows);
+  const resultSet = await nextResults(operation, maxRows);
   const result = new ttypes.TSparkDirectResults({
     operationStatus: statusResponse(operation),
     resultSetMetadata: metadataResponse(operation),
-    resultSet: fetchResponse(operation, page),
+    resultSet,
   });
-  if (!page.hasMore) {
+  if (!resultSet.hasMoreRows) {
     operation.close();
     result.closeOperation = new ttypes.TCloseOperationResp({ status: ok() });
   }

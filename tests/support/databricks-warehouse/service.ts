@@ -9,8 +9,8 @@ import { requestContext } from "./request-context";
 import {
   directResults,
   failure,
-  fetchResponse,
   metadataResponse,
+  nextResults,
   ok,
   operationHandle,
   statusResponse,
@@ -19,9 +19,11 @@ import { chained, type Rewritten } from "./rewritten";
 import { type RowSource, streamStatement } from "./row-source";
 import { DEFAULT_NAMESPACE, Session } from "./session";
 import { MAIN_CATALOG, toDuckdbSql } from "./sql-rewrite";
+import type { ResultStorage } from "./storage";
 import { int64ToNumber, type T, ttypes } from "./thrift";
+import { type CloudFetchSettings, chooseDelivery } from "./url-result";
 
-const { TOperationState, TOperationType, TProtocolVersion } = ttypes;
+const { TFetchOrientation, TOperationState, TOperationType, TProtocolVersion } = ttypes;
 
 /** How long ExecuteStatement waits for a statement to finish so it can answer with direct results. */
 const DIRECT_RESULTS_WAIT_MS = 250;
@@ -39,7 +41,23 @@ type Request = {
  * the resolved response. A handle the warehouse does not know is answered
  * with an error TStatus, as Databricks does, never with a Thrift exception.
  */
-export function createService(instance: DuckDBInstance, registry: Registry, generated?: GeneratedMetastore) {
+export function createService(
+  instance: DuckDBInstance,
+  registry: Registry,
+  cloudFetch: { storage: ResultStorage; settings: CloudFetchSettings },
+  generated?: GeneratedMetastore,
+) {
+  // How each finished operation's results travel, decided once before its first results go out.
+  const decided = new WeakMap<Operation, Promise<void>>();
+  const prepare = (operation: Operation): Promise<void> => {
+    let decision = decided.get(operation);
+    if (!decision) {
+      decision = chooseDelivery(operation, cloudFetch.storage, cloudFetch.settings, registry.results);
+      decided.set(operation, decision);
+    }
+    return decision;
+  };
+
   const guarded =
     <Req, Resp>(method: (req: Req) => Promise<Resp>) =>
     (req: Req): Promise<Resp | { status: T.TStatus }> =>
@@ -55,6 +73,7 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
     const finishedQuickly = operation.state !== TOperationState.RUNNING_STATE;
     let direct: T.TSparkDirectResults | undefined;
     if (req.getDirectResults && finishedQuickly) {
+      if (operation.state === TOperationState.FINISHED_STATE) await prepare(operation);
       direct = await directResults(operation, int64ToNumber(req.getDirectResults.maxRows, DEFAULT_DIRECT_ROWS));
       if (direct.closeOperation) registry.forget(operation);
     }
@@ -68,7 +87,7 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
       registry.metadataCalls.push(label);
       // Metadata requests cannot ask for Arrow: their results are column-based.
       const operation = registry.track(
-        session.start(type, label, { arrow: null }, (connection) => run(connection, req as never)),
+        session.start(type, label, { arrow: null, cloudFetch: null }, (connection) => run(connection, req as never)),
       );
       return answer(operation, req);
     };
@@ -192,6 +211,7 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
       const operation = registry.operation(req.operationHandle);
       await operation.ready;
       if (operation.state !== TOperationState.FINISHED_STATE) return { status: failure(notReady(operation)) };
+      await prepare(operation);
       return metadataResponse(operation);
     }),
 
@@ -200,8 +220,8 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
       if (req.fetchType === 1) return { status: ok(), hasMoreRows: false }; // operation logs: none
       await operation.ready;
       if (operation.state !== TOperationState.FINISHED_STATE) return { status: failure(notReady(operation)) };
-      const page = await operation.fetch(int64ToNumber(req.maxRows, DEFAULT_DIRECT_ROWS));
-      return fetchResponse(operation, page);
+      await prepare(operation);
+      return nextResults(operation, int64ToNumber(req.maxRows, DEFAULT_DIRECT_ROWS), rewindTo(req));
     }),
 
     CancelOperation: guarded(async (req: T.TCancelOperationReq) => {
@@ -215,6 +235,7 @@ export function createService(instance: DuckDBInstance, registry: Registry, gene
       const operation = registry.operation(req.operationHandle);
       operation.close();
       registry.forget(operation);
+      await operation.urlResult?.discard();
       return { status: ok() };
     }),
   };
@@ -224,8 +245,8 @@ async function unsupported(_req: unknown) {
   return { status: failure("Not supported by the Lakebook test warehouse") };
 }
 
-function formatOf(req: { canReadArrowResult?: boolean; useArrowNativeTypes?: T.TSparkArrowTypes }): ResultFormat {
-  if (!req.canReadArrowResult) return { arrow: null };
+function formatOf(req: T.TExecuteStatementReq): ResultFormat {
+  if (!req.canReadArrowResult) return { arrow: null, cloudFetch: null };
   const native = req.useArrowNativeTypes;
   return {
     arrow: {
@@ -233,7 +254,15 @@ function formatOf(req: { canReadArrowResult?: boolean; useArrowNativeTypes?: T.T
       decimal: native?.decimalAsArrow ?? false,
       complex: native?.complexTypesAsArrow ?? false,
     },
+    cloudFetch: req.canDownloadResult ? { lz4: req.canDecompressLZ4Result === true } : null,
   };
+}
+
+/** The row offset a fetch goes back to: FETCH_FIRST is 0, FETCH_ABSOLUTE names it in startRowOffset. */
+function rewindTo(req: T.TFetchResultsReq): number | undefined {
+  if (req.orientation === TFetchOrientation.FETCH_ABSOLUTE) return int64ToNumber(req.startRowOffset, 0);
+  if (req.orientation === TFetchOrientation.FETCH_FIRST) return 0;
+  return undefined;
 }
 
 function notReady(operation: Operation): string {

@@ -1,4 +1,4 @@
-import { index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { boolean, index, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { users } from "./users";
 
 export const connections = pgTable(
@@ -19,6 +19,8 @@ export const connections = pgTable(
     secretHint: text("secret_hint").notNull(),
     defaultCatalog: text("default_catalog"),
     defaultSchema: text("default_schema"),
+    /** Large results may come as links into the workspace's cloud storage, which the server downloads (CloudFetch). */
+    cloudFetch: boolean("cloud_fetch").notNull().default(true),
     /** "shared": every member may use it, admins manage it; "personal": only its owner. */
     scope: text("scope", { enum: ["shared", "personal"] }).notNull(),
     ownerId: text("owner_id")

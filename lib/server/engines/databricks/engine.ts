@@ -46,6 +46,7 @@ export class DatabricksEngine implements Engine {
         timeoutSeconds: this.options.statementTimeoutSeconds,
         startupWaitMs: this.options.startupWaitMs ?? STARTUP_WAIT_MS,
         queryTags: attribution ? queryTags(attribution) : undefined,
+        cloudFetch: this.options.cloudFetch ?? true,
       });
     const session = await open();
     if (!place) return session;
@@ -145,9 +146,11 @@ export class DatabricksEngine implements Engine {
   /** What the driver threw, as the member using this engine may read it. */
   private failure(error: unknown): EngineError {
     const reveal = this.options.revealNetwork ?? true;
-    const shown = databricksError(error, reveal);
+    const shown = databricksError(error, reveal, this.options.host);
     if (!reveal && shown.message === UNREACHABLE && !EngineError.is(error))
-      (this.options.logger ?? log).warn(`a member could not reach a warehouse: ${databricksError(error).message}`);
+      (this.options.logger ?? log).warn(
+        `a member could not reach a warehouse: ${databricksError(error, true, this.options.host).message}`,
+      );
     return shown;
   }
 

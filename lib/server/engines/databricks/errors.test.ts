@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { HOSTILE_SQL, MIB } from "@/tests/support/hostile-sql";
+import { WarehouseRefusal } from "../../network/warehouse-policy";
+import { CloudStorageFailure } from "./cloud-fetch";
 import { databricksError, isExpiredSession, positionIn } from "./errors";
 
 describe("isExpiredSession", () => {
@@ -57,5 +59,62 @@ describe("positionIn", () => {
   it("answers at once for a message of 1 MiB of digits, lines and positions", { timeout: 10_000 }, () => {
     expect(positionIn(`${"line 1, pos 1 ".repeat(MIB / 14)}`)).toEqual({ line: 1, column: 2 });
     expect(positionIn("9".repeat(MIB))).toBeNull();
+  });
+});
+
+describe("CloudFetch failures", () => {
+  const warehouse = "adb-1234567890.12.azuredatabricks.net";
+  const fetchError = (url: string, code: string) =>
+    Object.assign(new Error(`request to ${url} failed, reason: connect ${code} 10.1.2.3:443`), {
+      name: "FetchError",
+      type: "system",
+      code,
+    });
+  // What the driver's retry policy throws once it gives up.
+  const retriesExhausted = (payload: unknown) =>
+    Object.assign(new Error("Max retry count exceeded"), { errorCode: "ATTEMPTS_EXCEEDED", payload });
+
+  it("says the server needs the workspace's storage when a download cannot reach it, and how to turn CloudFetch off", () => {
+    const error = retriesExhausted(
+      fetchError("https://dbstorage.blob.core.windows.net/results/1?sig=secret", "ETIMEDOUT"),
+    );
+    const admin = databricksError(error, true, warehouse).message;
+    expect(admin).toContain("CloudFetch: ETIMEDOUT");
+    expect(admin).toContain("needs network access to the workspace's cloud storage");
+    expect(admin).toContain("turn CloudFetch off in the connection's settings");
+    expect(admin).not.toContain("sig=secret");
+    const member = databricksError(error, false, warehouse).message;
+    expect(member).toContain("needs network access to the workspace's cloud storage");
+    expect(member).not.toMatch(/ETIMEDOUT|blob\.core/);
+    expect(databricksError(new Error("CloudFetch HTTP error 403 Forbidden"), true, warehouse).message).toContain(
+      "the storage answered HTTP 403",
+    );
+    expect(
+      databricksError(fetchError("https://bucket.s3.amazonaws.com/x", "ELAKEBOOKREFUSED"), true, warehouse).message,
+    ).toContain("LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS");
+  });
+
+  it("reads a download the policy refused as the storage's, not the warehouse's", () => {
+    const refused = new CloudStorageFailure(new WarehouseRefusal("10.0.0.5 is a private address", "Not allowed."));
+    const message = databricksError(refused, true, warehouse).message;
+    expect(message).toContain("its address is one this server does not connect to");
+    expect(message).toContain("needs network access to the workspace's cloud storage");
+    expect(databricksError(refused, false, warehouse).message).not.toContain("10.0.0.5");
+  });
+
+  it("leaves the warehouse's own network failures and its SQL errors alone", () => {
+    const own = databricksError(
+      fetchError(`https://${warehouse}/sql/1.0/warehouses/x`, "ECONNREFUSED"),
+      true,
+      warehouse,
+    );
+    expect(own.message).toContain("The warehouse host cannot be reached (ECONNREFUSED)");
+    const quoted = Object.assign(new Error("request to https://evil.example/ failed"), {
+      response: { displayMessage: "request to https://evil.example/ failed", sqlState: "42000" },
+    });
+    expect(databricksError(quoted, true, warehouse).message).toBe("request to https://evil.example/ failed");
+    expect(databricksError(new Error("CloudFetch link has expired"), true, warehouse).message).toContain(
+      "expired again",
+    );
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import { REFUSED_CODE, UNREACHABLE, WarehouseRefusal } from "../../network/warehouse-policy";
 import { EngineError } from "../types";
+import { CloudStorageFailure } from "./cloud-fetch";
 
 /** System errors that mean the warehouse could not be reached, or the connection to it was lost. */
 const NETWORK_CODES = new Set([
@@ -28,9 +29,11 @@ const WAREHOUSE_STATUSES = new Set([401, 403, 404, 429, 503]);
  * connections tells nothing about the server's network. Admins (and the log)
  * get the detail.
  */
-export function databricksError(error: unknown, revealNetwork = true): EngineError {
+export function databricksError(error: unknown, revealNetwork = true, warehouseHost?: string): EngineError {
   if (EngineError.is(error)) return error;
   if (WarehouseRefusal.is(error)) return new EngineError(revealNetwork ? error.message : error.memberMessage);
+  const storage = storageFailure(error, warehouseHost);
+  if (storage !== null) return new EngineError(storageMessage(storage, revealNetwork));
   const detail = classify(error);
   if (detail.network && !revealNetwork) return new EngineError(UNREACHABLE);
   return detail.error;
@@ -96,6 +99,53 @@ function classify(error: unknown): { error: EngineError; network: boolean } {
     error: new EngineError(message, { ...(sqlState ? { sqlState } : {}), ...(at ? { at } : {}) }),
     network: false,
   };
+}
+
+/**
+ * What went wrong downloading a CloudFetch result file from the workspace's
+ * cloud storage, or null when the error is not about that: the driver's own
+ * CloudFetch errors, and network errors (retries exhausted or not) for a
+ * request to a host other than the warehouse's. Null `detail`: not shown.
+ */
+function storageFailure(error: unknown, warehouseHost: string | undefined): { detail: string } | null {
+  const outer = error as { errorCode?: string; payload?: unknown; response?: unknown };
+  // The warehouse's own answers (they may quote the statement) are never about the storage.
+  if (outer?.response) return null;
+  // A download's failure as cloud-fetch.ts marks it; the driver's retry policy gives up with a RetryError carrying the last.
+  const marked = error instanceof CloudStorageFailure;
+  const failed = (marked ? error.cause : error) as typeof outer;
+  const inner = (
+    failed?.errorCode === "ATTEMPTS_EXCEEDED" || failed?.errorCode === "TIMEOUT_EXCEEDED" ? failed.payload : failed
+  ) as { message?: unknown; code?: unknown } | undefined;
+  const message = typeof inner?.message === "string" ? inner.message : "";
+  if (message.startsWith("CloudFetch link has expired")) return { detail: "expired" };
+  const status = /^CloudFetch HTTP error (\d{3})/.exec(message)?.[1];
+  if (status) return { detail: `the storage answered HTTP ${status}` };
+  if (!marked && !toOtherHost(message, warehouseHost)) return null;
+  const code = typeof inner?.code === "string" ? inner.code : "network error";
+  if (code === REFUSED_CODE)
+    return { detail: "its address is one this server does not connect to, see LAKEBOOK_ALLOWED_WAREHOUSE_NETWORKS" };
+  return { detail: code };
+}
+
+/** A node-fetch error ("request to <url> failed, reason: …") for a host other than the warehouse's. */
+function toOtherHost(message: string, warehouseHost: string | undefined): boolean {
+  const url = /^request to (\S+) failed/.exec(message)?.[1];
+  if (!url || !warehouseHost) return false;
+  try {
+    return new URL(url).hostname.toLowerCase() !== warehouseHost.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+function storageMessage(failure: { detail: string }, reveal: boolean): string {
+  if (failure.detail === "expired")
+    return "The result's download links (CloudFetch) expired again before they could be read. Run the query again; if it keeps happening, turn CloudFetch off in the connection's settings.";
+  const what = reveal
+    ? `The result could not be downloaded from the workspace's cloud storage (CloudFetch: ${failure.detail}).`
+    : "The result could not be downloaded from the workspace's cloud storage (CloudFetch).";
+  return `${what} The Lakebook server needs network access to the workspace's cloud storage for large results; or turn CloudFetch off in the connection's settings, and results come through the warehouse instead.`;
 }
 
 /** The longest tail of an error message searched for its position: it may quote a whole statement before it. */

@@ -26,6 +26,12 @@ export interface DatabricksOptions {
    * engine directly against the local test warehouse may leave it out.
    */
   policy?: WarehousePolicy;
+  /**
+   * Let the warehouse answer large results with links into the workspace's
+   * cloud storage (CloudFetch), which this server then downloads: on unless
+   * the connection turns it off, as in the driver.
+   */
+  cloudFetch?: boolean;
   /** False for members who are not admins: failures to reach the warehouse read the same (errors.ts). */
   revealNetwork?: boolean;
 }

@@ -2,22 +2,19 @@ import "server-only";
 import { DBSQLParameter, DBSQLParameterType } from "@databricks/sql";
 import type IDBSQLSession from "@databricks/sql/dist/contracts/IDBSQLSession";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
-import { DuckDBDataChunk } from "@duckdb/node-api";
 import { numberBinding } from "@/lib/sql/parameter-values";
 import type { BoundValue } from "@/lib/sql/parameters";
 import { quoteIdentifier } from "@/lib/sql/quote";
 import { changesSession, leadingKeyword } from "@/lib/sql/statement-kind";
 import type { EngineSession, Place, Progress, StatementResult } from "../types";
 import { EngineError } from "../types";
-import { ArrowChunkWriter } from "./arrow-chunks";
-import { type ArrowBatchSource, arrowBatchSource, recordBatches } from "./arrow-source";
+import { arrowBatchSource } from "./arrow-source";
 import { isExpiredSession } from "./errors";
+import { batches } from "./result-batches";
 import { whileStarting } from "./retries";
 import type { SessionPool } from "./session-pool";
-import { type ColumnPlan, planFor, type ThriftSchema } from "./types";
+import { planFor, type ThriftSchema } from "./types";
 
-/** Rows per fetch: large enough to amortise round trips, small enough to bound memory. */
-const FETCH_ROWS = 50_000;
 /** Rows returned with the statement itself (direct results): a first page, quickly. */
 const FIRST_ROWS = 2_048;
 
@@ -33,6 +30,8 @@ export interface SessionContext {
   startupWaitMs: number;
   /** Tags every statement carries into the warehouse's query history: who ran it, from what. */
   queryTags?: Record<string, string>;
+  /** Whether the warehouse may answer large results with CloudFetch links (the driver's default). */
+  cloudFetch: boolean;
 }
 
 /** One warehouse session held for a run: statements in order, one reopen if it expired. */
@@ -114,6 +113,7 @@ export class DatabricksSession implements EngineSession {
             maxRows: FIRST_ROWS,
             queryTimeout: this.context.timeoutSeconds,
             queryTags: this.context.queryTags,
+            useCloudFetch: this.context.cloudFetch,
             // Named parameter markers (`:name`) with their values sent apart, typed.
             ...(parameters.length > 0 ? { namedParameters: namedParameters(parameters) } : {}),
           }),
@@ -166,87 +166,6 @@ export class DatabricksSession implements EngineSession {
   async close(): Promise<void> {
     if (this.changed) await this.session.close().catch(() => {});
     else this.context.pool.release(this.session);
-  }
-}
-
-async function* batches(
-  operation: IOperation,
-  source: ArrowBatchSource | null,
-  names: string[],
-  plans: ColumnPlan[],
-  signal: AbortSignal,
-  cancel: () => void,
-  failure: (error: unknown) => EngineError,
-): AsyncGenerator<DuckDBDataChunk> {
-  const fetching = async <T>(fetch: () => Promise<T>): Promise<T> => {
-    let fetched: T;
-    try {
-      fetched = await fetch();
-    } catch (error) {
-      throw signal.aborted ? new EngineError("Query cancelled", { cancelled: true }) : failure(error);
-    }
-    if (signal.aborted) throw new EngineError("Query cancelled", { cancelled: true });
-    return fetched;
-  };
-  try {
-    if (source) yield* arrowChunks(source, plans, fetching);
-    else yield* rowChunks(operation, names, plans, fetching);
-  } finally {
-    signal.removeEventListener("abort", cancel);
-    await operation.close().catch(() => {});
-  }
-}
-
-type Fetching = <T>(fetch: () => Promise<T>) => Promise<T>;
-
-/**
- * The driver's Arrow batches, inline or by CloudFetch, written into chunks
- * column by column (`ArrowChunkWriter`): no JavaScript object per row.
- */
-async function* arrowChunks(
-  source: ArrowBatchSource,
-  plans: ColumnPlan[],
-  fetching: Fetching,
-): AsyncGenerator<DuckDBDataChunk> {
-  let writer: ArrowChunkWriter | null = null;
-  while (await fetching(() => source.hasMore())) {
-    const fetched = await fetching(() => source.fetchNext({ limit: FETCH_ROWS, disableBuffering: true }));
-    for (const batch of recordBatches(fetched)) {
-      writer ??= new ArrowChunkWriter(plans, batch.schema);
-      yield* writer.chunks(batch);
-    }
-    // Let timers and sockets run between fetches, as the driver's own fetch loop does.
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
-/** Rows as the driver's objects, for a warehouse that answers in Thrift columns instead of Arrow. */
-async function* rowChunks(
-  operation: IOperation,
-  names: string[],
-  plans: ColumnPlan[],
-  fetching: Fetching,
-): AsyncGenerator<DuckDBDataChunk> {
-  const types = plans.map((p) => p.storageType);
-  for (;;) {
-    const rows = (await fetching(() =>
-      operation.fetchChunk({ maxRows: FETCH_ROWS, disableBuffering: true }),
-    )) as Record<string, unknown>[];
-    // DuckDB chunks hold at most 2048 rows.
-    for (let start = 0; start < rows.length; start += 2048) {
-      const slice = rows.slice(start, start + 2048);
-      const chunk = DuckDBDataChunk.create(types, slice.length);
-      chunk.setColumns(
-        plans.map((plan, c) =>
-          slice.map((row) => {
-            const value = row[names[c]];
-            return value === null || value === undefined ? null : plan.convert(value);
-          }),
-        ),
-      );
-      yield chunk;
-    }
-    if (!(await fetching(() => operation.hasMoreRows()))) return;
   }
 }
 

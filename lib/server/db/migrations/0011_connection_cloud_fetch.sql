@@ -1,0 +1,1 @@
+ALTER TABLE "connections" ADD COLUMN "cloud_fetch" boolean DEFAULT true NOT NULL;
