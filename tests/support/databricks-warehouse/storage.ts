@@ -20,6 +20,8 @@ export interface ResultRecord {
   downloads: number;
   /** Downloads the client broke off before the last byte (a cancel, a lost socket). */
   abortedDownloads: number;
+  /** Downloads begun: `startedDownloads - downloads - abortedDownloads` are on their way now. */
+  startedDownloads: number;
   /** Requests for a link after its expiry time, answered 403 as cloud storage does. */
   expiredRequests: number;
 }
@@ -131,6 +133,7 @@ export class ResultStorage {
     const body = await fs.promises.readFile(path.join(this.dir, link.file.id)).catch(() => null);
     if (!body) return s3Error(res, 404, "NoSuchKey", "The specified key does not exist.");
     res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": body.length });
+    link.record.startedDownloads += 1;
     let finished = false;
     res.on("finish", () => {
       finished = true;

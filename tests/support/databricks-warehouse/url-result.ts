@@ -118,6 +118,7 @@ export async function chooseDelivery(
     refetches: 0,
     downloads: 0,
     abortedDownloads: 0,
+    startedDownloads: 0,
     expiredRequests: 0,
   };
   if (operation.columns.length > 0) records.push(record);
