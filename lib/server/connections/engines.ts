@@ -1,16 +1,14 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import { config } from "../config";
-import { openWithKeyring } from "../crypto/keyring";
-import { connectionContext, resealConnection } from "../crypto/reseal";
 import type { Connection, User } from "../db/schema";
 import { DatabricksEngine } from "../engines/databricks/engine";
 import type { ConnectionCheck, Engine } from "../engines/types";
-import { log } from "../log";
 import { warehousePolicy } from "../network/warehouse-policy";
 import { runtime } from "../runtime";
 import { BUILTIN_ID, type ConnectionInput, manageable, revealsNetwork, usable } from "./access";
 import { allowedHost, changesWhereSecretGoes, secretAgainMessage } from "./destination";
+import { openSecret } from "./secret";
 
 /** Tests a saved connection, or the values of a form before saving (with the stored secret if none is typed). */
 export async function checkConnection(user: User, input: ConnectionInput | { id: string }): Promise<ConnectionCheck> {
@@ -95,23 +93,6 @@ export function forgetEngine(connectionId: string): void {
     engines.delete(key);
     void cached.engine.close();
   }
-}
-
-/**
- * A connection's secret. One sealed under the previous key (a rotation in
- * progress) is sealed again under the current key as it is used.
- */
-async function openSecret(row: Connection): Promise<string> {
-  const { db, keys } = await runtime();
-  const { plaintext, stale } = openWithKeyring(keys, row.sealedSecret, connectionContext(row.id));
-  if (stale) {
-    // The secret is open either way: a metadata store that fails now leaves it for the next use or keys:reseal.
-    await resealConnection(db, keys, row.id, row.sealedSecret, plaintext).then(
-      () => log.info(`sealed the secret of connection ${row.id} again under the current key`),
-      (error) => log.warn(`could not seal the secret of connection ${row.id} again under the current key`, error),
-    );
-  }
-  return plaintext;
 }
 
 function engineOptions(
