@@ -3,7 +3,15 @@
  * `lib/server/actions/route-error.ts`) and what a page does (a missing object
  * shows the "not found" page). Never recognise a failure by its message.
  */
-export type ErrorCode = "invalid" | "not-found" | "sign-in" | "forbidden" | "conflict" | "busy";
+export type ErrorCode =
+  | "invalid"
+  | "not-found"
+  | "sign-in"
+  | "forbidden"
+  | "conflict"
+  | "busy"
+  /** The member has no Databricks sign-in of their own on this (user-to-machine) connection: offer "Connect with Databricks". */
+  | "databricks-sign-in";
 
 /** What every server action returns: data, or a message meant for the user and its kind. */
 export type ActionResult<T> = { ok: true; data: T } | Failure;

@@ -7,15 +7,19 @@ import { useAction } from "@/components/ui/use-action";
 import { saveConnectionAction, testConnectionAction } from "@/lib/actions/connections";
 import type { ConnectionView } from "@/lib/connections";
 
+type AuthType = "token" | "oauth-m2m" | "oauth-u2m";
+
 interface Props {
   existing: ConnectionView | null;
   isAdmin: boolean;
+  /** Lakebook's OAuth callback URL: a user-to-machine connection's app must list it as a redirect URL. */
+  callbackUrl: string;
   onDone(): void;
 }
 
 /** Adds or edits a Databricks SQL warehouse connection. The stored secret is never shown, only replaced. */
-export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
-  const [authType, setAuthType] = useState(existing?.authType ?? "token");
+export function ConnectionForm({ existing, isAdmin, callbackUrl, onDone }: Props) {
+  const [authType, setAuthType] = useState<AuthType>(existing?.authType ?? "token");
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   // Testing and saving share the busy flag; the answer to the latest of them is the one shown.
   const { run, pending: busy } = useAction();
@@ -31,7 +35,7 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
       host: text("host"),
       port: Number(text("port") || 443),
       httpPath: text("httpPath"),
-      authType: authType === "oauth-m2m" ? ("oauth-m2m" as const) : ("token" as const),
+      authType,
       clientId: text("clientId") || undefined,
       secret: text("secret") || undefined,
       defaultCatalog: text("defaultCatalog") || undefined,
@@ -67,13 +71,20 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
         next.port !== existing.port ||
         next.httpPath.trim() !== existing.httpPath ||
         next.authType !== existing.authType ||
-        (next.authType === "oauth-m2m" && (next.clientId ?? "").trim() !== (existing.clientId ?? "")),
+        (next.authType !== "token" && (next.clientId ?? "").trim() !== (existing.clientId ?? "")),
     );
   }
 
-  const secretLabel = authType === "token" ? "Personal access token" : "Client secret";
+  const secretLabel =
+    authType === "token"
+      ? "Personal access token"
+      : authType === "oauth-u2m"
+        ? "Client secret (only for a confidential app)"
+        : "Client secret";
   const stored = existing?.secretHint !== undefined && existing?.secretHint !== null;
   const keepStored = stored && !moved;
+  // A user-to-machine app may be public: no secret at all.
+  const secretRequired = !keepStored && authType !== "oauth-u2m";
   return (
     <form
       className="connection-form"
@@ -100,16 +111,24 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
       </label>
       <label>
         Authentication
-        <select name="authType" value={authType} onChange={(e) => setAuthType(e.target.value as "token" | "oauth-m2m")}>
+        <select name="authType" value={authType} onChange={(e) => setAuthType(e.target.value as AuthType)}>
           <option value="token">Personal access token</option>
           <option value="oauth-m2m">OAuth machine-to-machine (service principal)</option>
+          <option value="oauth-u2m">OAuth: each member signs in with Databricks (user-to-machine)</option>
         </select>
       </label>
-      {authType === "oauth-m2m" && (
+      {authType !== "token" && (
         <label>
-          Client ID
+          {authType === "oauth-u2m" ? "OAuth app client ID" : "Client ID"}
           <input name="clientId" required defaultValue={existing?.clientId ?? ""} autoComplete="off" />
         </label>
+      )}
+      {authType === "oauth-u2m" && (
+        <p className="field-note" id="redirect-url">
+          Register Lakebook as an OAuth app in the Databricks account (scopes <code>all-apis</code> and{" "}
+          <code>offline_access</code>) with this redirect URL: <code>{callbackUrl}</code>. Each member then connects
+          with Databricks once, and their queries run as their own workspace user.
+        </p>
       )}
       <label>
         {secretLabel}
@@ -117,7 +136,7 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
           name="secret"
           type="password"
           autoComplete="new-password"
-          required={!keepStored}
+          required={secretRequired}
           aria-describedby={stored && moved ? "secret-again" : undefined}
           placeholder={
             keepStored
@@ -130,6 +149,7 @@ export function ConnectionForm({ existing, isAdmin, onDone }: Props) {
         <p id="secret-again" className="field-note">
           A changed hostname, port, HTTP path, authentication or client ID needs the{" "}
           {authType === "token" ? "token" : "client secret"} again: the stored one stays with the old warehouse.
+          {authType === "oauth-u2m" && " Members connect with Databricks again."}
         </p>
       )}
       <label>

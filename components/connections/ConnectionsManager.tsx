@@ -8,12 +8,20 @@ import { deleteConnectionAction, testConnectionAction } from "@/lib/actions/conn
 import type { ConnectionView } from "@/lib/connections";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import { ConnectionForm } from "./ConnectionForm";
+import { ConnectLink } from "./ConnectLink";
 
 /** A Databricks connection's snippets connect and run `SELECT 1`: stable objects, so they are built once. */
 const CONNECTION_ONLY = { kind: "connection" } as const;
 const NO_PARAMETERS: ParameterSpec[] = [];
 
-export function ConnectionsManager({ connections, isAdmin }: { connections: ConnectionView[]; isAdmin: boolean }) {
+interface Props {
+  connections: ConnectionView[];
+  isAdmin: boolean;
+  /** Lakebook's OAuth callback URL, which a user-to-machine connection's app must list. */
+  callbackUrl: string;
+}
+
+export function ConnectionsManager({ connections, isAdmin, callbackUrl }: Props) {
   const router = useRouter();
   const [editing, setEditing] = useState<ConnectionView | "new" | null>(null);
   const [status, setStatus] = useState<Record<string, { ok: boolean; text: string }>>({});
@@ -61,6 +69,9 @@ export function ConnectionsManager({ connections, isAdmin }: { connections: Conn
                 <button type="button" onClick={() => void test(c.id)} aria-label={`Test ${c.name}`}>
                   Test
                 </button>
+                {c.authType === "oauth-u2m" && (
+                  <ConnectLink connectionId={c.id} label={`Connect ${c.name} with Databricks`} />
+                )}
                 {c.kind === "databricks" && (
                   <UsePythonButton
                     subject={CONNECTION_ONLY}
@@ -95,6 +106,7 @@ export function ConnectionsManager({ connections, isAdmin }: { connections: Conn
           key={editing === "new" ? "new" : editing.id}
           existing={editing === "new" ? null : editing}
           isAdmin={isAdmin}
+          callbackUrl={callbackUrl}
           onDone={() => {
             setEditing(null);
             router.refresh();

@@ -25,7 +25,7 @@ export const connectionInput = z
       .string()
       .trim()
       .regex(/^\/[\w./-]+$/, "Enter the HTTP path, e.g. /sql/1.0/warehouses/abc123."),
-    authType: z.enum(["token", "oauth-m2m"]),
+    authType: z.enum(["token", "oauth-m2m", "oauth-u2m"]),
     clientId: z.string().trim().max(200).optional(),
     secret: z.string().max(4096).optional(),
     defaultCatalog: z.string().trim().max(255).optional(),
@@ -37,6 +37,13 @@ export const connectionInput = z
   .refine((c) => c.authType !== "oauth-m2m" || Boolean(c.clientId), {
     message: "OAuth machine-to-machine needs the service principal's client id.",
     path: ["clientId"],
+  })
+  .refine((c) => c.authType !== "oauth-u2m" || Boolean(c.clientId), {
+    message: "OAuth user-to-machine needs the client ID of the workspace's OAuth app.",
+    path: ["clientId"],
   });
+
+/** Whether a connection's authentication names an OAuth client (machine-to-machine or user-to-machine). */
+export const usesClientId = (authType: string): boolean => authType === "oauth-m2m" || authType === "oauth-u2m";
 
 export const connectionIdInput = z.object({ connectionId: z.string().max(64) });

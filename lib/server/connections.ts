@@ -2,9 +2,11 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { notFoundError, UserError } from "@/lib/action-result";
 import type { ConnectionView } from "@/lib/connections";
+import { usesClientId } from "@/lib/schemas/connections";
 import { BUILTIN_ID, type ConnectionInput, canManage, manageable, usable } from "./connections/access";
 import { allowedHost, changesWhereSecretGoes, secretAgainMessage } from "./connections/destination";
 import { forgetEngine } from "./connections/engines";
+import { dropSignInsOn } from "./connections/sign-ins";
 import { connectionContext } from "./crypto/reseal";
 import { seal } from "./crypto/seal";
 import {
@@ -54,9 +56,11 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
   }
   const secret = input.secret?.trim() ?? "";
   const host = await allowedHost(user, input.host, input.port, true);
-  const clientId = input.authType === "oauth-m2m" ? (input.clientId ?? null) : null;
-  if (existing && !secret && changesWhereSecretGoes(existing, { ...input, host, clientId }))
-    throw new UserError(secretAgainMessage(input.authType));
+  const clientId = usesClientId(input.authType) ? (input.clientId ?? null) : null;
+  const moved = existing !== null && changesWhereSecretGoes(existing, { ...input, host, clientId });
+  // A user-to-machine app may be public (no secret): moved without one typed, the stored secret is dropped, never sent on.
+  const dropSecret = moved && !secret && input.authType === "oauth-u2m";
+  if (moved && !secret && !dropSecret) throw new UserError(secretAgainMessage(input.authType));
   const fields = {
     name: input.name,
     host,
@@ -70,7 +74,7 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
     scope: input.scope,
   };
   if (!existing) {
-    if (!secret)
+    if (!secret && input.authType !== "oauth-u2m")
       throw new UserError(input.authType === "token" ? "Enter the access token." : "Enter the client secret.");
     const id = randomUUID();
     const row = await insertConnection(db, {
@@ -84,18 +88,23 @@ export async function saveConnection(user: User, input: ConnectionInput): Promis
   }
   const row = await updateConnection(db, existing.id, {
     ...fields,
-    ...(secret
+    ...(secret || dropSecret
       ? { sealedSecret: seal(secretKey, secret, connectionContext(existing.id)), secretHint: hint(secret) }
       : {}),
   });
   if (!row) throw notFoundError();
+  // Members' refresh tokens belong to the workspace and app they signed in to: never sent anywhere else.
+  if (moved || input.authType !== "oauth-u2m") await dropSignInsOn(db, existing.id);
   forgetEngine(existing.id);
   return view(row, true);
 }
 
 export async function removeConnection(user: User, id: string): Promise<void> {
   const existing = await manageable(user, id);
-  await deleteConnection((await runtime()).db, existing.id);
+  const { db } = await runtime();
+  // The members' sign-ins would go with the row (ON DELETE CASCADE); this also forgets their cached access tokens.
+  await dropSignInsOn(db, existing.id);
+  await deleteConnection(db, existing.id);
   forgetEngine(existing.id);
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
 import { notFoundError, UserError } from "@/lib/action-result";
+import { dropSignInsOf } from "./connections/sign-ins";
 import { hashPassword } from "./crypto/password";
 import { sha256 } from "./crypto/secret-key";
 import type { Db } from "./db/client";
@@ -76,5 +77,6 @@ export async function changeMember(
   if (!updated) throw notFoundError();
   if (change.disabled === true) await revokeUserSessions(db, userId);
   if (change.disabled === true) await cancelRunsOf(userId, "Cancelled: an admin disabled this member.");
+  if (change.disabled === true) await dropSignInsOf(db, userId);
   return updated;
 }

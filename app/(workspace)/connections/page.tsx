@@ -1,6 +1,8 @@
 import { ConnectionsManager } from "@/components/connections/ConnectionsManager";
 import { pageUser } from "@/lib/server/auth/session";
 import { listConnections } from "@/lib/server/connections";
+import { CALLBACK_PATH } from "@/lib/server/connections/member-oauth";
+import { pageOrigin } from "@/lib/server/http/origin";
 
 export const dynamic = "force-dynamic";
 
@@ -13,7 +15,11 @@ export default async function ConnectionsPage() {
         SQL warehouses Lakebook runs queries on. Shared connections are set up by admins and used by every member;
         personal ones only by you. Tokens and secrets stay on the server: once saved they can be replaced, never read.
       </p>
-      <ConnectionsManager connections={await listConnections(user)} isAdmin={user.role === "admin"} />
+      <ConnectionsManager
+        connections={await listConnections(user)}
+        isAdmin={user.role === "admin"}
+        callbackUrl={`${await pageOrigin()}${CALLBACK_PATH}`}
+      />
     </main>
   );
 }

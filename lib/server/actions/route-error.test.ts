@@ -45,7 +45,7 @@ describe("typed errors", () => {
     expect(UserError.isCode(notFoundError(), "not-found")).toBe(true);
     expect(UserError.isCode(new Error(NOT_FOUND), "not-found")).toBe(false);
     expect(Object.keys(STATUS).sort()).toEqual(
-      ["busy", "conflict", "forbidden", "internal", "invalid", "not-found", "sign-in"].sort(),
+      ["busy", "conflict", "databricks-sign-in", "forbidden", "internal", "invalid", "not-found", "sign-in"].sort(),
     );
   });
 });

@@ -8,6 +8,7 @@ export const STATUS: Record<Failure["code"], number> = {
   invalid: 422,
   "not-found": 404,
   "sign-in": 401,
+  "databricks-sign-in": 403,
   forbidden: 403,
   conflict: 409,
   busy: 429,

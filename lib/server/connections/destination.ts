@@ -1,5 +1,6 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
+import { usesClientId } from "@/lib/schemas/connections";
 import type { Connection, User } from "../db/schema";
 import { log } from "../log";
 import { canonicalHost } from "../network/hosts";
@@ -46,7 +47,7 @@ export function changesWhereSecretGoes(
     Number(existing.port) !== next.port ||
     existing.httpPath !== next.httpPath ||
     existing.authType !== next.authType ||
-    (existing.clientId ?? null) !== (next.authType === "oauth-m2m" ? next.clientId : null)
+    (existing.clientId ?? null) !== (usesClientId(next.authType) ? next.clientId : null)
   );
 }
 

@@ -1,19 +1,26 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
+import { usesClientId } from "@/lib/schemas/connections";
 import { config } from "../config";
 import type { Connection, User } from "../db/schema";
 import { DatabricksEngine } from "../engines/databricks/engine";
-import type { ConnectionCheck, Engine } from "../engines/types";
+import { databricksError } from "../engines/databricks/errors";
+import { guardedAgent } from "../engines/databricks/guarded-connection";
+import { workspaceOAuth } from "../engines/databricks/workspace-oauth";
+import { type ConnectionCheck, type Engine, EngineError } from "../engines/types";
 import { warehousePolicy } from "../network/warehouse-policy";
 import { runtime } from "../runtime";
 import { BUILTIN_ID, type ConnectionInput, manageable, revealsNetwork, usable } from "./access";
 import { allowedHost, changesWhereSecretGoes, secretAgainMessage } from "./destination";
+import { memberAccessToken } from "./member-tokens";
 import { openSecret } from "./secret";
 
 /** Tests a saved connection, or the values of a form before saving (with the stored secret if none is typed). */
 export async function checkConnection(user: User, input: ConnectionInput | { id: string }): Promise<ConnectionCheck> {
   if (!("host" in input)) {
     if (input.id === BUILTIN_ID) return (await runtime()).engine.testConnection();
+    const row = await usable(user, input.id);
+    if (row.authType === "oauth-u2m") return checkMemberOAuth(user, row.host, Number(row.port));
     return (await engineFor(user, input.id)).testConnection();
   }
   let host: string;
@@ -23,10 +30,11 @@ export async function checkConnection(user: User, input: ConnectionInput | { id:
     if (UserError.is(error)) return { ok: false, message: error.message };
     throw error;
   }
+  if (input.authType === "oauth-u2m") return checkMemberOAuth(user, host, input.port);
   let secret = input.secret?.trim() ?? "";
   if (!secret && input.id) {
     const existing = await manageable(user, input.id);
-    const clientId = input.authType === "oauth-m2m" ? (input.clientId ?? null) : null;
+    const clientId = usesClientId(input.authType) ? (input.clientId ?? null) : null;
     if (changesWhereSecretGoes(existing, { ...input, host, clientId }))
       return { ok: false, message: secretAgainMessage(input.authType) };
     secret = await openSecret(existing);
@@ -64,6 +72,8 @@ const engines = holder.__lakebookEngines;
 export async function engineFor(user: User, connectionId: string): Promise<Engine> {
   if (connectionId === BUILTIN_ID) return (await runtime()).engine;
   const row = await usable(user, connectionId);
+  // A member's own identity is checked on every use: a refused sign-in asks them to connect before the run starts.
+  if (row.authType === "oauth-u2m") await memberAccessToken(row, user.id);
   // The role is part of the key: what an engine's errors reveal depends on it.
   const key = `${row.id}/${user.id}/${user.role}`;
   const cached = engines.get(key);
@@ -71,7 +81,8 @@ export async function engineFor(user: User, connectionId: string): Promise<Engin
   if (cached) void cached.engine.close();
   const engine = new DatabricksEngine({
     ...engineOptions(row),
-    auth: authFor(row.authType, row.clientId, await openSecret(row)),
+    auth:
+      row.authType === "oauth-u2m" ? memberAuth(row, user) : authFor(row.authType, row.clientId, await openSecret(row)),
     statementTimeoutSeconds: config().LAKEBOOK_STATEMENT_TIMEOUT,
     policy: warehousePolicy(),
     revealNetwork: revealsNetwork(user),
@@ -87,9 +98,10 @@ export async function closeAllEngines(): Promise<void> {
   await Promise.all(all.map(({ engine }) => engine.close()));
 }
 
-export function forgetEngine(connectionId: string): void {
+/** Closes the cached engines of a connection: every member's, or one member's (they disconnected). */
+export function forgetEngine(connectionId: string, userId?: string): void {
   for (const [key, cached] of engines) {
-    if (!key.startsWith(`${connectionId}/`)) continue;
+    if (!key.startsWith(userId ? `${connectionId}/${userId}/` : `${connectionId}/`)) continue;
     engines.delete(key);
     void cached.engine.close();
   }
@@ -106,6 +118,38 @@ function engineOptions(
     defaultSchema: c.defaultSchema || null,
     cloudFetch: c.cloudFetch,
   };
+}
+
+/** A member's own identity (OAuth user-to-machine): the driver asks for their access token whenever it needs one. */
+function memberAuth(row: Connection, user: User) {
+  const token = () =>
+    memberAccessToken(row, user.id).catch((error) => {
+      // Inside the driver only an engine error keeps its words.
+      throw UserError.is(error) ? new EngineError(error.message) : error;
+    });
+  return { type: "external", token } as const;
+}
+
+/**
+ * Testing a user-to-machine connection: nobody's token is used, so only the
+ * workspace's OAuth server is asked (discovery, through the warehouse policy).
+ */
+async function checkMemberOAuth(user: User, host: string, port: number): Promise<ConnectionCheck> {
+  try {
+    const issuer = await workspaceOAuth(host, port, guardedAgent(warehousePolicy()));
+    if (!issuer.metadata.authorization_endpoint || !issuer.metadata.token_endpoint)
+      return {
+        ok: false,
+        message: "The workspace's OAuth server does not offer members' sign-in (authorization-code flow).",
+      };
+    return {
+      ok: true,
+      detail:
+        "The workspace's OAuth server answered. No query was run: each member connects with Databricks to run queries as themselves.",
+    };
+  } catch (error) {
+    return { ok: false, message: databricksError(error, revealsNetwork(user)).message };
+  }
 }
 
 function authFor(type: Connection["authType"], clientId: string | null, secret: string) {

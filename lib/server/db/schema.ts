@@ -11,6 +11,7 @@
 export * from "./schema/api";
 export * from "./schema/connections";
 export * from "./schema/groups";
+export * from "./schema/member-tokens";
 export * from "./schema/notebooks";
 export * from "./schema/permissions";
 export * from "./schema/runs";

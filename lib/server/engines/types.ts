@@ -151,6 +151,8 @@ export class EngineError extends Error {
       cancelled?: boolean;
       /** The warehouse stopped the statement at its own statement timeout. */
       timedOut?: boolean;
+      /** The workspace refused a member's refresh token (expired, revoked, spent): they must sign in again. */
+      signInRefused?: boolean;
     } = {},
   ) {
     super(message);

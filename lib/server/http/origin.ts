@@ -29,3 +29,19 @@ export function publicOrigin(request: Request): string {
     return url.origin;
   }
 }
+
+/**
+ * The public origin for a page (which has headers, not a Request): as
+ * `publicOrigin` decides it, from the scheme Next.js recorded in
+ * X-Forwarded-Proto and the Host header.
+ */
+export async function pageOrigin(): Promise<string> {
+  const { headers } = await import("next/headers");
+  const all = await headers();
+  const scheme = all.get("x-forwarded-proto")?.split(",")[0]?.trim() === "https" ? "https" : "http";
+  try {
+    return publicOrigin(new Request(`${scheme}://${all.get("host") ?? "localhost"}/`, { headers: all }));
+  } catch {
+    return publicOrigin(new Request("http://localhost/"));
+  }
+}

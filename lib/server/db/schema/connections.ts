@@ -10,10 +10,10 @@ export const connections = pgTable(
     host: text("host").notNull(),
     port: text("port").notNull().default("443"),
     httpPath: text("http_path").notNull(),
-    authType: text("auth_type", { enum: ["token", "oauth-m2m"] }).notNull(),
-    /** Service principal's client id (OAuth M2M); not a secret. */
+    authType: text("auth_type", { enum: ["token", "oauth-m2m", "oauth-u2m"] }).notNull(),
+    /** OAuth client id: the service principal's (M2M) or the workspace OAuth app's (U2M); not a secret. */
     clientId: text("client_id"),
-    /** The token or client secret, sealed with AES-256-GCM (lib/server/crypto). */
+    /** The token or client secret, sealed with AES-256-GCM (lib/server/crypto); "" sealed for a public OAuth app (U2M). */
     sealedSecret: text("sealed_secret").notNull(),
     /** Last four characters of the secret, shown so people can tell secrets apart. */
     secretHint: text("secret_hint").notNull(),

@@ -6,7 +6,11 @@ export interface DatabricksOptions {
   host: string;
   port: number;
   httpPath: string;
-  auth: { type: "token"; token: string } | { type: "oauth-m2m"; clientId: string; clientSecret: string };
+  auth:
+    | { type: "token"; token: string }
+    | { type: "oauth-m2m"; clientId: string; clientSecret: string }
+    /** Tokens from elsewhere, asked for whenever the driver needs one: a member's own (OAuth user-to-machine). */
+    | { type: "external"; token: () => Promise<string> };
   defaultCatalog?: string | null;
   defaultSchema?: string | null;
   /** How long to keep retrying while a warehouse starts (HTTP 503). */

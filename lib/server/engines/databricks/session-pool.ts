@@ -53,7 +53,7 @@ export class SessionPool {
   private connect(): Promise<DBSQLClient> {
     this.client ??= (async () => {
       const { auth } = this.options;
-      const secrets = auth.type === "token" ? [auth.token] : [auth.clientSecret];
+      const secrets = auth.type === "token" ? [auth.token] : auth.type === "oauth-m2m" ? [auth.clientSecret] : [];
       const client = new DBSQLClient({ logger: driverLogger(secrets, this.options.logger) });
       // TIMESTAMP and DECIMAL arrive as the server's exact text instead of a
       // Date (which drops microseconds) or a float.
@@ -80,12 +80,14 @@ export class SessionPool {
         retryDelayMax: 10_000,
         ...(auth.type === "token"
           ? { token: auth.token }
-          : {
-              // Lakebook asks the workspace for the service principal's tokens itself (workspace-oauth.ts):
-              // the same OAuth client serves members' own identities, and any host and port the policy allows.
-              authType: "external-token" as const,
-              getToken: () => this.servicePrincipal(auth, host, port).token(),
-            }),
+          : auth.type === "external"
+            ? { authType: "external-token" as const, getToken: auth.token }
+            : {
+                // Lakebook asks the workspace for the service principal's tokens itself (workspace-oauth.ts):
+                // the same OAuth client serves members' own identities, and any host and port the policy allows.
+                authType: "external-token" as const,
+                getToken: () => this.servicePrincipal(auth, host, port).token(),
+              }),
       });
       return client;
     })().catch((error) => {

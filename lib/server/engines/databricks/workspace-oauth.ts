@@ -171,6 +171,7 @@ export async function refreshMember(app: WorkspaceApp, refreshToken: string): Pr
     if (code === "invalid_grant")
       throw new EngineError(
         "Your Databricks sign-in for this connection has expired or was revoked. Connect with Databricks again.",
+        { signInRefused: true },
       );
     throw oauthFailure(error);
   }

@@ -1,0 +1,15 @@
+import { routeError } from "@/lib/server/actions/route-error";
+import { requireUser } from "@/lib/server/auth/session";
+import { startMemberSignIn } from "@/lib/server/connections/member-sign-in";
+
+export const dynamic = "force-dynamic";
+
+/** "Connect with Databricks": the member signs in to the workspace of a user-to-machine connection (`?next=` a path here). */
+export async function GET(request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
+  try {
+    const user = await requireUser();
+    return await startMemberSignIn(user, (await context.params).id, request);
+  } catch (error) {
+    return routeError(error);
+  }
+}

@@ -1,0 +1,14 @@
+import { routeError } from "@/lib/server/actions/route-error";
+import { requireUser } from "@/lib/server/auth/session";
+import { finishMemberSignIn } from "@/lib/server/connections/member-sign-in";
+
+export const dynamic = "force-dynamic";
+
+/** Where the workspace sends a member back after "Connect with Databricks" (registered with its OAuth app). */
+export async function GET(request: Request): Promise<Response> {
+  try {
+    return await finishMemberSignIn(await requireUser(), request);
+  } catch (error) {
+    return routeError(error);
+  }
+}

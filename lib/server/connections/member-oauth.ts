@@ -1,0 +1,110 @@
+import "server-only";
+import type { Client, Issuer } from "openid-client";
+import { openWithKeyring } from "../crypto/keyring";
+import { open, seal } from "../crypto/seal";
+import type { Connection } from "../db/schema";
+import { guardedAgent } from "../engines/databricks/guarded-connection";
+import { type WorkspaceApp, workspaceOAuth } from "../engines/databricks/workspace-oauth";
+import { checkTarget, warehousePolicy } from "../network/warehouse-policy";
+import { runtime } from "../runtime";
+import { openSecret } from "./secret";
+
+/** Where the workspace sends a member back after signing in; the admin registers `<public origin>` + this with the app. */
+export const CALLBACK_PATH = "/api/connections/oauth/callback";
+
+/**
+ * The authenticated context a member's refresh token is sealed with: it opens
+ * only in the row of this connection and this member.
+ */
+export function memberTokenContext(connectionId: string, userId: string): string {
+  return `member-token:${JSON.stringify([connectionId, userId])}`;
+}
+
+// The workspace's OAuth server, found once per connection version (discovery is a request to the workspace).
+const holder = globalThis as { __lakebookWorkspaceIssuers?: Map<string, Promise<Issuer<Client>>> };
+holder.__lakebookWorkspaceIssuers ??= new Map();
+const issuers = holder.__lakebookWorkspaceIssuers;
+
+/**
+ * The workspace OAuth app of a user-to-machine connection, with requests
+ * through the warehouse policy's guarded agent; `redirectUri` is Lakebook's
+ * callback (only the sign-in and its callback send it).
+ */
+export async function workspaceApp(row: Connection, redirectUri: string): Promise<WorkspaceApp> {
+  const policy = warehousePolicy();
+  const host = checkTarget(policy, row.host, Number(row.port));
+  const agent = guardedAgent(policy);
+  const key = `${row.id}/${row.updatedAt.getTime()}`;
+  let issuer = issuers.get(key);
+  if (!issuer) {
+    for (const old of issuers.keys()) if (old.startsWith(`${row.id}/`)) issuers.delete(old);
+    issuer = workspaceOAuth(host, Number(row.port), agent);
+    issuers.set(key, issuer);
+    issuer.catch(() => issuers.delete(key));
+  }
+  const clientSecret = await openSecret(row);
+  return {
+    issuer: await issuer,
+    clientId: row.clientId ?? "",
+    ...(clientSecret ? { clientSecret } : {}),
+    redirectUri,
+    agent,
+  };
+}
+
+/** Seals a member's refresh token for their row. */
+export async function sealRefreshToken(connectionId: string, userId: string, refreshToken: string): Promise<string> {
+  const { secretKey } = await runtime();
+  return seal(secretKey, refreshToken, memberTokenContext(connectionId, userId));
+}
+
+/** Opens a member's refresh token; throws if the value was sealed for another row (or is not sealed at all). */
+export async function openRefreshToken(connectionId: string, userId: string, sealed: string): Promise<string> {
+  const { keys } = await runtime();
+  return openWithKeyring(keys, sealed, memberTokenContext(connectionId, userId)).plaintext;
+}
+
+/**
+ * The workspace user an access token names, from its `sub` claim: shown to
+ * people ("Ran as …"), never trusted for anything (the token is not verified here).
+ */
+export function workspaceUserOf(accessToken: string): string {
+  const payload = accessToken.split(".")[1];
+  try {
+    const sub = payload
+      ? (JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as { sub?: unknown }).sub
+      : null;
+    if (typeof sub === "string" && sub.trim()) return sub.trim().slice(0, 200);
+  } catch {
+    // Not a JWT: the workspace's tokens are, but nothing depends on it.
+  }
+  return "(unknown workspace user)";
+}
+
+/** What the sign-in cookie carries between the start and the callback, sealed so the browser can neither read nor change it. */
+export interface SignInState {
+  connectionId: string;
+  userId: string;
+  state: string;
+  codeVerifier: string;
+  next: string;
+  /** Milliseconds since the epoch. */
+  expires: number;
+}
+
+const COOKIE_CONTEXT = "databricks-sign-in";
+
+export async function sealSignIn(value: SignInState): Promise<string> {
+  return seal((await runtime()).secretKey, JSON.stringify(value), COOKIE_CONTEXT);
+}
+
+/** The sign-in the cookie holds, or null when it is missing, forged, sealed under another key or expired. */
+export async function openSignIn(cookie: string | undefined): Promise<SignInState | null> {
+  if (!cookie) return null;
+  try {
+    const value = JSON.parse(open((await runtime()).secretKey, cookie, COOKIE_CONTEXT)) as SignInState;
+    return typeof value.expires === "number" && value.expires > Date.now() ? value : null;
+  } catch {
+    return null;
+  }
+}
