@@ -60,12 +60,15 @@ export function CellView(props: CellViewProps) {
     props.registerRunner(cell.id, {
       run: (parameters) => {
         setRanBy(null);
-        return launch((pageSize) => runCellAction({ notebookId, cellId: cell.id, pageSize, parameters }));
+        return launch(
+          (pageSize) => runCellAction({ notebookId, cellId: cell.id, pageSize, parameters }),
+          connection?.id,
+        );
       },
       cancel,
     });
     return () => props.registerRunner(cell.id, null);
-  }, [props.registerRunner, cell.id, notebookId, launch, cancel]);
+  }, [props.registerRunner, cell.id, notebookId, launch, cancel, connection?.id]);
 
   useEffect(() => {
     if (selected && !editing && ref.current && !ref.current.contains(document.activeElement)) ref.current.focus();

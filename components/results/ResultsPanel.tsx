@@ -1,6 +1,7 @@
 "use client";
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { ConnectLink } from "@/components/connections/ConnectLink";
 import { Alert } from "@/components/ui/Alert";
 import { isFiltered, type ResultFilter } from "@/lib/results/filters";
 import { formatCount, formatDuration } from "@/lib/results/format";
@@ -46,7 +47,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
   if (!run) {
     return (
       <section className="results empty-state" aria-label="Results">
-        <Alert>{state.problem}</Alert>
+        <Problem state={state} />
         <p className="muted">
           {emptyMessage ?? "Run a query to see its results here. Press Ctrl+Enter (⌘+Enter on a Mac) in the editor."}
         </p>
@@ -117,7 +118,7 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
           />
         )}
       </div>
-      <Alert>{state.problem}</Alert>
+      <Problem state={state} />
       {(run.parameters ?? []).length > 0 && <RanWith parameters={run.parameters} />}
       {run.resultRemoved && (
         <p className="notice" role="note">
@@ -243,4 +244,19 @@ function statusText(status: string): string {
     default:
       return "Cancelled";
   }
+}
+
+/** A failure to start or read the run; "Connect with Databricks" when it asks for the member's own sign-in. */
+function Problem({ state }: { state: RunnerState }) {
+  if (!state.problem) return null;
+  return (
+    <div className="run-problem">
+      <Alert>{state.problem}</Alert>
+      {state.connectFirst && (
+        <p>
+          <ConnectLink connectionId={state.connectFirst} />
+        </p>
+      )}
+    </div>
+  );
 }

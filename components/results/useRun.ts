@@ -23,6 +23,8 @@ export interface RunnerState {
   filteredRows: number | null;
   /** A failure to reach or use the server (not a SQL error, which is on `run`). */
   problem: string | null;
+  /** The connection the problem asks the member to connect with Databricks first (their own sign-in), if it does. */
+  connectFirst: string | null;
   starting: boolean;
   loadingPage: boolean;
   /** When this browser asked for the run (for a ticking elapsed time). */
@@ -38,6 +40,7 @@ const INITIAL: RunnerState = {
   filter: NO_FILTER,
   filteredRows: null,
   problem: null,
+  connectFirst: null,
   starting: false,
   loadingPage: false,
   startedAt: null,
@@ -146,13 +149,17 @@ export function useRun(lane: string) {
    * or null if it could not start.
    */
   const launch = useCallback(
-    async (call: (pageSize: PageSize) => Promise<ActionResult<{ run: RunView; page: Page | null }>>) => {
+    async (
+      call: (pageSize: PageSize) => Promise<ActionResult<{ run: RunView; page: Page | null }>>,
+      connectionId?: string,
+    ) => {
       if (stateRef.current.starting || stateRef.current.run?.status === "running") return null;
       supersede();
-      setState((s) => ({ ...s, starting: true, problem: null, startedAt: Date.now() }));
+      setState((s) => ({ ...s, starting: true, problem: null, connectFirst: null, startedAt: Date.now() }));
       const result = await call(stateRef.current.pageSize);
       if (!result.ok) {
-        setState((s) => ({ ...s, starting: false, problem: result.error }));
+        const connectFirst = result.code === "databricks-sign-in" ? (connectionId ?? null) : null;
+        setState((s) => ({ ...s, starting: false, problem: result.error, connectFirst }));
         return null;
       }
       const { run, page } = result.data;
@@ -173,7 +180,7 @@ export function useRun(lane: string) {
 
   const start = useCallback(
     (sql: string, connectionId: string, queryId: string | null = null, parameters?: ParameterSpec[]) =>
-      launch((pageSize) => startRunAction({ sql, connectionId, lane, pageSize, queryId, parameters })),
+      launch((pageSize) => startRunAction({ sql, connectionId, lane, pageSize, queryId, parameters }), connectionId),
     [lane, launch],
   );
 

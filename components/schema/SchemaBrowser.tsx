@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { ConnectLink } from "@/components/connections/ConnectLink";
 import { Alert } from "@/components/ui/Alert";
 import { useAction } from "@/components/ui/use-action";
 import type { ActionResult } from "@/lib/action-result";
@@ -79,6 +80,11 @@ export function SchemaBrowser({
           <Alert inline className="tree-msg">
             {catalogs.error}
           </Alert>
+        )}
+        {catalogs && !catalogs.ok && catalogs.code === "databricks-sign-in" && (
+          <p className="tree-msg">
+            <ConnectLink connectionId={connection.id} />
+          </p>
         )}
         {/* A new place (after a USE) opens afresh at it. */}
         <ul className="tree" key={`${connection.id}-${generation}-${placeKey}`}>
