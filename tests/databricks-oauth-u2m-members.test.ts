@@ -145,8 +145,20 @@ describe("members' own Databricks identity through Lakebook", () => {
     );
     expect((await connect(bob, "bob@workspace.example")).status).toBe(302);
 
-    expect((await run(alice, "SELECT 'a' AS who")).status).toBe("succeeded");
+    const alices = await run(alice, "SELECT 'a' AS who");
+    expect(alices.status).toBe("succeeded");
     expect(warehouse.stats().statementCallers.at(-1)?.identity).toBe("alice@workspace.example");
+    // The result says whose identity produced it: to its owner and to a teammate who reads it.
+    expect(alices.ranAs).toEqual({ workspaceUser: "alice@workspace.example", byViewer: true });
+    const record = await (await runtime()).catalog.load(alices.id);
+    if (!record) throw new Error("no record");
+    expect(runs.runView(record, bob.id).ranAs).toEqual({ workspaceUser: "alice@workspace.example", byViewer: false });
+    const builtin = await runs.startRun(
+      alice,
+      { sql: "SELECT 1", connectionId: "builtin", lane: "b", pageSize: 1 },
+      (await runtime()).engine,
+    );
+    expect(builtin.run.ranAs).toBeNull();
     expect((await run(bob, "SELECT 'b' AS who")).status).toBe("succeeded");
     expect(warehouse.stats().statementCallers.at(-1)?.identity).toBe("bob@workspace.example");
 

@@ -120,6 +120,11 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
       </div>
       <Problem state={state} />
       {(run.parameters ?? []).length > 0 && <RanWith parameters={run.parameters} />}
+      {run.ranAs && (
+        <p className="ran-as muted" data-testid="ran-as">
+          Ran as {run.ranAs.workspaceUser} ({run.ranAs.byViewer ? "your" : "their"} own Databricks sign-in)
+        </p>
+      )}
       {run.resultRemoved && (
         <p className="notice" role="note">
           {run.resultRemoved === "space"

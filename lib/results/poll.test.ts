@@ -16,6 +16,7 @@ const view: RunView = {
   statements: [],
   place: null,
   parameters: [],
+  ranAs: null,
   error: null,
   startedAt: "2026-01-01T00:00:00.000Z",
   elapsedMs: 5,

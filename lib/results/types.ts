@@ -105,4 +105,9 @@ export interface RunView {
   place: Place | null;
   /** The parameter values the run was bound with (empty when its text has none). */
   parameters: RunParameter[];
+  /**
+   * The workspace user whose own Databricks sign-in ran it (OAuth
+   * user-to-machine), and whether that is the viewer's; null for every other connection.
+   */
+  ranAs: { workspaceUser: string; byViewer: boolean } | null;
 }

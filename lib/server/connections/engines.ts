@@ -2,6 +2,7 @@ import "server-only";
 import { UserError } from "@/lib/action-result";
 import { usesClientId } from "@/lib/schemas/connections";
 import { config } from "../config";
+import { findMemberToken } from "../db/queries/member-tokens";
 import type { Connection, User } from "../db/schema";
 import { DatabricksEngine } from "../engines/databricks/engine";
 import { databricksError } from "../engines/databricks/errors";
@@ -79,10 +80,13 @@ export async function engineFor(user: User, connectionId: string): Promise<Engin
   const cached = engines.get(key);
   if (cached && cached.version === row.updatedAt.getTime()) return cached.engine;
   if (cached) void cached.engine.close();
+  const identity =
+    row.authType === "oauth-u2m"
+      ? await memberAuth(row, user)
+      : { auth: authFor(row.authType, row.clientId, await openSecret(row)) };
   const engine = new DatabricksEngine({
     ...engineOptions(row),
-    auth:
-      row.authType === "oauth-u2m" ? memberAuth(row, user) : authFor(row.authType, row.clientId, await openSecret(row)),
+    ...identity,
     statementTimeoutSeconds: config().LAKEBOOK_STATEMENT_TIMEOUT,
     policy: warehousePolicy(),
     revealNetwork: revealsNetwork(user),
@@ -121,13 +125,14 @@ function engineOptions(
 }
 
 /** A member's own identity (OAuth user-to-machine): the driver asks for their access token whenever it needs one. */
-function memberAuth(row: Connection, user: User) {
+async function memberAuth(row: Connection, user: User) {
+  const signIn = await findMemberToken((await runtime()).db, row.id, user.id);
   const token = () =>
     memberAccessToken(row, user.id).catch((error) => {
       // Inside the driver only an engine error keeps its words.
       throw UserError.is(error) ? new EngineError(error.message) : error;
     });
-  return { type: "external", token } as const;
+  return { auth: { type: "external", token } as const, ranAs: signIn?.workspaceUser };
 }
 
 /**

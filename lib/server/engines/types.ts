@@ -42,6 +42,8 @@ export interface Engine {
   checkSyntax?(sql: string): Promise<SyntaxProblem | null>;
   testConnection(): Promise<ConnectionCheck>;
   close(): Promise<void>;
+  /** The workspace user statements run as, when it is the member's own sign-in (OAuth user-to-machine). */
+  readonly ranAs?: string | null;
 }
 
 export interface EngineSession {

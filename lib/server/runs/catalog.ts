@@ -22,9 +22,17 @@ import type { ResultStore } from "./result-store";
  */
 export type RunRecord = Omit<
   Run,
-  "userId" | "instanceId" | "notebookId" | "resultExpired" | "parentId" | "statements" | "place" | "parameters"
+  | "userId"
+  | "instanceId"
+  | "notebookId"
+  | "resultExpired"
+  | "parentId"
+  | "statements"
+  | "place"
+  | "parameters"
+  | "ranAs"
 > &
-  Partial<Pick<Run, "notebookId" | "resultExpired" | "parentId" | "statements" | "place" | "parameters">> & {
+  Partial<Pick<Run, "notebookId" | "resultExpired" | "parentId" | "statements" | "place" | "parameters" | "ranAs">> & {
     owner: Run["userId"];
     /** The stored rows were removed to free space for newer results (see eviction.ts). */
     removedForSpace?: boolean;
@@ -113,6 +121,7 @@ export class RunCatalog {
       statements: run.statements ?? [],
       place: run.place ?? null,
       parameters: run.parameters ?? [],
+      ranAs: run.ranAs ?? null,
     };
     this.forget(run.id);
     await saveRun(this.db, row);
@@ -156,6 +165,7 @@ export class RunCatalog {
       statements: row.statements,
       place: row.place,
       parameters: row.parameters,
+      ranAs: row.ranAs,
       removedForSpace: forSpace.has(row.id),
       cutByBudget: row.truncated && this.store.cutShortByBudget(row.id),
     }));

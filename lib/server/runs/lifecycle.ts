@@ -108,6 +108,7 @@ export async function startRun(
     finishedAt: null,
     firstPageMs: null,
     parameters: [...parameters.values()],
+    ranAs: engine.ranAs ?? null,
   };
   const run: ActiveRun = { record, lane, controller: new AbortController(), waiters: new Set(), slot };
   active.set(record.id, run);

@@ -44,6 +44,7 @@ export function statementRun(script: RunRecord, statement: Statement): RunRecord
     startedAt: new Date(),
     finishedAt: null,
     firstPageMs: null,
+    ranAs: script.ranAs ?? null,
   };
 }
 

@@ -28,6 +28,7 @@ export function runView(record: RunRecord, viewer: string): RunView {
     firstPageMs: record.firstPageMs,
     place: record.place ? placeFor(record.place, record.owner === viewer) : null,
     parameters: record.parameters ?? [],
+    ranAs: record.ranAs ? { workspaceUser: record.ranAs, byViewer: record.owner === viewer } : null,
   };
 }
 

@@ -56,6 +56,8 @@ export const runs = pgTable(
     statements: jsonb("statements").$type<StatementView[]>().notNull().default([]),
     /** The values of the text's `:name` parameters the run was bound with (empty when it has none). */
     parameters: jsonb("parameters").$type<RunParameter[]>().notNull().default([]),
+    /** The workspace user the statements ran as, when it was the member's own Databricks sign-in (OAuth user-to-machine). */
+    ranAs: text("ran_as"),
   },
   (t) => [
     index("runs_user_started_idx").on(t.userId, t.startedAt),

@@ -112,6 +112,10 @@ export class DatabricksEngine implements Engine {
     return rankMatches(found, text).slice(0, limit);
   }
 
+  get ranAs(): string | null {
+    return this.options.ranAs ?? null;
+  }
+
   get defaultNamespace() {
     const catalog = this.options.defaultCatalog;
     return catalog ? { catalog, schema: this.options.defaultSchema || null } : null;

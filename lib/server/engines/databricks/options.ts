@@ -36,6 +36,8 @@ export interface DatabricksOptions {
    * the connection turns it off, as in the driver.
    */
   cloudFetch?: boolean;
+  /** The workspace user the `external` token signs in as (shown with results: "Ran as …"), never trusted. */
+  ranAs?: string;
   /** False for members who are not admins: failures to reach the warehouse read the same (errors.ts). */
   revealNetwork?: boolean;
 }
