@@ -1,9 +1,11 @@
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NOT_FOUND } from "@/lib/action-result";
 import type { RunView } from "@/lib/results/types";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
 import { allowLocalWarehouse, prepareTempDataDir } from "./support/env";
 import { createTestUser } from "./support/users";
+import { worstText } from "./support/worst-text";
 
 prepareTempDataDir();
 allowLocalWarehouse();
@@ -247,6 +249,19 @@ describe("members' own Databricks identity through Lakebook", () => {
   it("returns only to a path of this server", async () => {
     for (const next of ["//evil.example", "https://evil.example/x", "/\\evil.example", "javascript:alert(1)"])
       expect((await connect(alice, "alice@workspace.example", connectionId, next)).headers.get("location")).toBe("/");
+  });
+
+  it("takes 1 MiB of the worst characters as a return path, a connection id or a cookie without harm", async () => {
+    // What a browser sends: lone surrogates become U+FFFD when a URL or header is encoded.
+    const worst = worstText(1 << 20).replace(/[\uD800-\uDFFF]/gu, "\uFFFD");
+    expect((await connect(alice, "alice@workspace.example", connectionId, worst)).headers.get("location")).toBe("/");
+    const forgedId = await start(alice, worst.slice(0, 4096));
+    expect([forgedId.status, await forgedId.text()]).toEqual([404, NOT_FOUND]);
+    const started = await start(alice, connectionId);
+    const search = await workspaceSignIn(started.headers.get("location") ?? "", "alice@workspace.example");
+    const cookieName = cookieOf(started).split("=")[0];
+    const garbage = await callback(alice, search, `${cookieName}=${encodeURIComponent(worst)}`);
+    expect(garbage.status).toBe(422);
   });
 
   it("answers a connection the member may not use, or that is not user-to-machine, exactly like a missing one", async () => {

@@ -1,6 +1,7 @@
 import "server-only";
 import { notFoundError, UserError } from "@/lib/action-result";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
+import { containsNul } from "@/lib/text-input";
 import { routeError, STATUS } from "../actions/route-error";
 import { failure } from "../actions/safe-action";
 import { recordAudit } from "../audit";
@@ -48,14 +49,20 @@ function readCookie(request: Request): string | undefined {
 
 /** A connection the member may use that lets members sign in with Databricks; anything else is "not found". */
 async function memberOAuthConnection(user: User, connectionId: string): Promise<Connection> {
+  // Ids are short; one no row could have is not looked up.
+  if (connectionId.length > 64 || containsNul(connectionId)) throw notFoundError();
   const row = await usable(user, connectionId);
   if (row.authType !== "oauth-u2m") throw notFoundError();
   return row;
 }
 
-/** Failures of the workspace's OAuth server in words for this member (network detail for admins only). */
-function shown(error: unknown, user: User): unknown {
-  return UserError.is(error) ? error : databricksError(error, revealsNetwork(user));
+/** A step that talks to the workspace's OAuth server: its failures in words for this member (network detail for admins only). */
+async function withWorkspace<T>(user: User, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw UserError.is(error) ? error : databricksError(error, revealsNetwork(user));
+  }
 }
 
 /**
@@ -68,7 +75,7 @@ export async function startMemberSignIn(user: User, connectionId: string, reques
   try {
     const row = await memberOAuthConnection(user, connectionId);
     const origin = publicOrigin(request);
-    const app = await workspaceApp(row, `${origin}${CALLBACK_PATH}`);
+    const app = await withWorkspace(user, () => workspaceApp(row, `${origin}${CALLBACK_PATH}`));
     const { url, state, codeVerifier } = memberSignIn(app);
     const next = safeCallbackPath(new URL(request.url).searchParams.get("next"), origin);
     const sealed = await sealSignIn({
@@ -84,7 +91,7 @@ export async function startMemberSignIn(user: User, connectionId: string, reques
       headers: { Location: url, "Set-Cookie": cookie(request, sealed, SIGN_IN_SECONDS), "Cache-Control": "no-store" },
     });
   } catch (error) {
-    return routeError(shown(error, user));
+    return routeError(error);
   }
 }
 
@@ -111,8 +118,13 @@ export async function finishMemberSignIn(user: User, request: Request): Promise<
       );
     }
     const row = await memberOAuthConnection(user, started.connectionId);
-    const app = await workspaceApp(row, `${publicOrigin(request)}${CALLBACK_PATH}`);
-    const tokens = await memberCallback(app, new URL(request.url).searchParams, started);
+    const tokens = await withWorkspace(user, async () =>
+      memberCallback(
+        await workspaceApp(row, `${publicOrigin(request)}${CALLBACK_PATH}`),
+        new URL(request.url).searchParams,
+        started,
+      ),
+    );
     const workspaceUser = workspaceUserOf(tokens.accessToken);
     await upsertMemberToken((await runtime()).db, {
       connectionId: row.id,
@@ -128,7 +140,7 @@ export async function finishMemberSignIn(user: User, request: Request): Promise<
       headers: { Location: started.next, "Set-Cookie": clear, "Cache-Control": "no-store" },
     });
   } catch (error) {
-    const { error: message, code } = failure(shown(error, user));
+    const { error: message, code } = failure(error);
     audit(user, request, connectionId, STATUS[code], message);
     return new Response(message, {
       status: STATUS[code],
