@@ -99,6 +99,23 @@ test("members connect with Databricks and run the same query as their own worksp
     .map((s) => s.identity);
   expect(identities).toEqual(["alice@workspace.example", "bob@workspace.example"]);
 
+  // Alice saves her query and shares it: Bob reads her last result, and whose identity produced it.
+  await alice.getByRole("button", { name: "Save", exact: true }).click();
+  await alice.getByLabel("Title", { exact: true }).fill("Who am I");
+  await alice.getByRole("dialog", { name: "Save query" }).getByRole("button", { name: "Save" }).click();
+  await expect(alice).toHaveURL(/\/queries\/[0-9a-f-]{36}$/);
+  await alice.getByRole("button", { name: "Share" }).click();
+  const share = alice.getByRole("dialog", { name: "Sharing" });
+  await expect(share.getByRole("list", { name: "People with access" })).not.toContainText("Loading");
+  await share.getByLabel("Add people or groups").fill("Bob");
+  await share.getByRole("button", { name: /Bob U2M/ }).click();
+  await share.getByLabel("Access level").selectOption("view");
+  await share.getByRole("button", { name: "Share", exact: true }).click();
+  await expect(share.getByLabel("Access for Bob U2M")).toHaveValue("view");
+  await bob.goto(alice.url());
+  await expect(bob.getByText(/Last result, run by Alice U2M/)).toBeVisible();
+  await expect(bob.getByTestId("ran-as")).toHaveText("Ran as alice@workspace.example (their own Databricks sign-in)");
+
   // The Account page lists the sign-in; Disconnect forgets it, and the next run asks again.
   await alice.goto("/account");
   const signIns = alice.getByRole("region", { name: "Databricks sign-ins" });
