@@ -27,6 +27,10 @@ try {
     console.log(
       `Sealed ${report.resealed} secret(s) again under the current key; ${report.current} already were.${report.checkRotated ? " The key check was sealed again too." : ""}`,
     );
+    if (report.signInsResealed > 0 || report.signInsDropped > 0)
+      console.log(
+        `Members' Databricks sign-ins: ${report.signInsResealed} sealed again${report.signInsDropped > 0 ? `; ${report.signInsDropped} that neither key opens were removed (those members connect with Databricks again)` : ""}.`,
+      );
     if (report.unreadable.length > 0) {
       console.log(
         `Neither key opens the secret of: ${report.unreadable.join(", ")}. Enter those secrets again on the Connections page.`,

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import https from "node:https";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NOT_FOUND } from "@/lib/action-result";
@@ -293,5 +294,32 @@ describe("members' own Databricks identity through Lakebook", () => {
     expect((await connect(alice, "alice@workspace.example")).status).toBe(302);
     await saveConnection(admin, { ...u2mInput("Workspace"), id: connectionId, clientId: "another-app" });
     expect(await stored(alice)).toBeNull();
+  });
+
+  it("keys:reseal seals members' sign-ins again under a new key, and removes those no key opens", async () => {
+    const { resealAll, memberTokenContext } = await import("@/lib/server/crypto/reseal");
+    const { open } = await import("@/lib/server/crypto/seal");
+    const { db, keys } = await runtime();
+    const { sealRefreshToken } = await import("@/lib/server/connections/member-oauth");
+    await store.upsertMemberToken(db, {
+      connectionId,
+      userId: alice.id,
+      sealedRefreshToken: await sealRefreshToken(connectionId, alice.id, "alice's refresh token"),
+      workspaceUser: "alice@workspace.example",
+    });
+    await store.upsertMemberToken(db, {
+      connectionId,
+      userId: bob.id,
+      sealedRefreshToken: "v1.not.sealed.at-all",
+      workspaceUser: "bob@workspace.example",
+    });
+    const next = randomBytes(32);
+    const report = await resealAll(db, { current: next, previous: keys.current, source: "environment" });
+    expect([report.signInsResealed, report.signInsDropped]).toEqual([1, 1]);
+    const resealed = await stored(alice);
+    expect(open(next, resealed?.sealedRefreshToken ?? "", memberTokenContext(connectionId, alice.id))).toBe(
+      "alice's refresh token",
+    );
+    expect(await stored(bob)).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import "server-only";
 import type { Client, Issuer } from "openid-client";
 import { openWithKeyring } from "../crypto/keyring";
+import { memberTokenContext } from "../crypto/reseal";
 import { open, seal } from "../crypto/seal";
 import type { Connection } from "../db/schema";
 import { guardedAgent } from "../engines/databricks/guarded-connection";
@@ -11,14 +12,6 @@ import { openSecret } from "./secret";
 
 /** Where the workspace sends a member back after signing in; the admin registers `<public origin>` + this with the app. */
 export const CALLBACK_PATH = "/api/connections/oauth/callback";
-
-/**
- * The authenticated context a member's refresh token is sealed with: it opens
- * only in the row of this connection and this member.
- */
-export function memberTokenContext(connectionId: string, userId: string): string {
-  return `member-token:${JSON.stringify([connectionId, userId])}`;
-}
 
 // The workspace's OAuth server, found once per connection version (discovery is a request to the workspace).
 const holder = globalThis as { __lakebookWorkspaceIssuers?: Map<string, Promise<Issuer<Client>>> };

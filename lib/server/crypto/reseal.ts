@@ -1,12 +1,21 @@
 import "server-only";
 import type { Db } from "../db/client";
 import { replaceSealedSecret, sealedSecrets } from "../db/queries/connections";
-import { type Keyring, openWithKeyring, verifyKeyCheck } from "./keyring";
+import { deleteMemberTokenIf, rotateMemberToken, sealedMemberTokens } from "../db/queries/member-tokens";
+import { type Keyring, type Opened, openWithKeyring, verifyKeyCheck } from "./keyring";
 import { seal } from "./seal";
 
 /** The authenticated context a connection's secret is sealed with: it opens only in its own row. */
 export function connectionContext(id: string): string {
   return `connection:${id}`;
+}
+
+/**
+ * The authenticated context a member's refresh token (OAuth user-to-machine)
+ * is sealed with: it opens only in the row of this connection and this member.
+ */
+export function memberTokenContext(connectionId: string, userId: string): string {
+  return `member-token:${JSON.stringify([connectionId, userId])}`;
 }
 
 /**
@@ -34,6 +43,10 @@ export interface ResealReport {
   unreadable: string[];
   /** Whether the key check was sealed again. */
   checkRotated: boolean;
+  /** Members' Databricks sign-ins sealed again under the current key. */
+  signInsResealed: number;
+  /** Members' Databricks sign-ins neither key opens: deleted (those members connect with Databricks again). */
+  signInsDropped: number;
 }
 
 /**
@@ -42,7 +55,14 @@ export interface ResealReport {
  */
 export async function resealAll(db: Db, keys: Keyring): Promise<ResealReport> {
   const { rotated } = await verifyKeyCheck(db, keys);
-  const report: ResealReport = { resealed: 0, current: 0, unreadable: [], checkRotated: rotated };
+  const report: ResealReport = {
+    resealed: 0,
+    current: 0,
+    unreadable: [],
+    checkRotated: rotated,
+    signInsResealed: 0,
+    signInsDropped: 0,
+  };
   const rows = await sealedSecrets(db);
   for (const row of rows) {
     try {
@@ -56,6 +76,21 @@ export async function resealAll(db: Db, keys: Keyring): Promise<ResealReport> {
     } catch {
       report.unreadable.push(row.name);
     }
+  }
+  for (const row of await sealedMemberTokens(db)) {
+    const context = memberTokenContext(row.connectionId, row.userId);
+    let opened: Opened;
+    try {
+      opened = openWithKeyring(keys, row.sealedRefreshToken, context);
+    } catch {
+      await deleteMemberTokenIf(db, row.connectionId, row.userId, row.sealedRefreshToken);
+      report.signInsDropped += 1;
+      continue;
+    }
+    if (!opened.stale) continue;
+    const sealed = seal(keys.current, opened.plaintext, context);
+    if (await rotateMemberToken(db, row.connectionId, row.userId, row.sealedRefreshToken, sealed))
+      report.signInsResealed += 1;
   }
   return report;
 }

@@ -108,3 +108,16 @@ export async function deleteMemberTokenIf(db: Db, connectionId: string, userId: 
       ),
     );
 }
+
+/** Every member's sealed refresh token, to seal them all again under a new key. */
+export async function sealedMemberTokens(
+  db: Db,
+): Promise<Pick<MemberToken, "connectionId" | "userId" | "sealedRefreshToken">[]> {
+  return db
+    .select({
+      connectionId: memberTokens.connectionId,
+      userId: memberTokens.userId,
+      sealedRefreshToken: memberTokens.sealedRefreshToken,
+    })
+    .from(memberTokens);
+}
