@@ -286,6 +286,12 @@ describe("members' own Databricks identity through Lakebook", () => {
     await expect(engineFor(alice, connectionId)).rejects.toMatchObject({ code: "databricks-sign-in" });
     await expect(signIns.disconnectDatabricks(alice, connectionId)).rejects.toMatchObject({ code: "not-found" });
 
+    // A disconnect through another server sharing the store (nothing forgotten in this process) counts at once.
+    expect((await connect(alice, "alice@workspace.example")).status).toBe(302);
+    expect((await run(alice, "SELECT 'before' AS who")).status).toBe("succeeded");
+    await store.deleteMemberToken((await runtime()).db, connectionId, alice.id);
+    await expect(engineFor(alice, connectionId)).rejects.toMatchObject({ code: "databricks-sign-in" });
+
     expect(await stored(bob)).not.toBeNull();
     await changeMember((await runtime()).db, bob.id, { disabled: true });
     expect(await stored(bob)).toBeNull();

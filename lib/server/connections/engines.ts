@@ -2,8 +2,7 @@ import "server-only";
 import { UserError } from "@/lib/action-result";
 import { usesClientId } from "@/lib/schemas/connections";
 import { config } from "../config";
-import { findMemberToken } from "../db/queries/member-tokens";
-import type { Connection, User } from "../db/schema";
+import type { Connection, MemberToken, User } from "../db/schema";
 import { DatabricksEngine } from "../engines/databricks/engine";
 import { databricksError } from "../engines/databricks/errors";
 import { guardedAgent } from "../engines/databricks/guarded-connection";
@@ -13,7 +12,7 @@ import { warehousePolicy } from "../network/warehouse-policy";
 import { runtime } from "../runtime";
 import { BUILTIN_ID, type ConnectionInput, manageable, revealsNetwork, usable } from "./access";
 import { allowedHost, changesWhereSecretGoes, secretAgainMessage } from "./destination";
-import { memberAccessToken } from "./member-tokens";
+import { checkedSignIn, memberAccessToken } from "./member-tokens";
 import { openSecret } from "./secret";
 
 /** Tests a saved connection, or the values of a form before saving (with the stored secret if none is typed). */
@@ -65,7 +64,7 @@ export async function checkConnection(user: User, input: ConnectionInput | { id:
 
 // One engine (driver client and session pool) per connection, version and user:
 // pooled warehouse sessions keep USE/SET state, which must not pass between people.
-const holder = globalThis as { __lakebookEngines?: Map<string, { version: number; engine: Engine }> };
+const holder = globalThis as { __lakebookEngines?: Map<string, { version: string; engine: Engine }> };
 holder.__lakebookEngines ??= new Map();
 const engines = holder.__lakebookEngines;
 
@@ -74,16 +73,17 @@ export async function engineFor(user: User, connectionId: string): Promise<Engin
   if (connectionId === BUILTIN_ID) return (await runtime()).engine;
   const row = await usable(user, connectionId);
   // A member's own identity is checked on every use: a refused sign-in asks them to connect before the run starts.
-  if (row.authType === "oauth-u2m") await memberAccessToken(row, user.id);
+  const signIn = row.authType === "oauth-u2m" ? await checkedSignIn(row, user.id) : null;
+  // A new sign-in (perhaps as another workspace user) is a new version: results must say whose it is.
+  const version = `${row.updatedAt.getTime()}/${signIn?.createdAt.getTime() ?? ""}`;
   // The role is part of the key: what an engine's errors reveal depends on it.
   const key = `${row.id}/${user.id}/${user.role}`;
   const cached = engines.get(key);
-  if (cached && cached.version === row.updatedAt.getTime()) return cached.engine;
+  if (cached && cached.version === version) return cached.engine;
   if (cached) void cached.engine.close();
-  const identity =
-    row.authType === "oauth-u2m"
-      ? await memberAuth(row, user)
-      : { auth: authFor(row.authType, row.clientId, await openSecret(row)) };
+  const identity = signIn
+    ? memberAuth(row, user, signIn)
+    : { auth: authFor(row.authType, row.clientId, await openSecret(row)) };
   const engine = new DatabricksEngine({
     ...engineOptions(row),
     ...identity,
@@ -91,7 +91,7 @@ export async function engineFor(user: User, connectionId: string): Promise<Engin
     policy: warehousePolicy(),
     revealNetwork: revealsNetwork(user),
   });
-  engines.set(key, { version: row.updatedAt.getTime(), engine });
+  engines.set(key, { version, engine });
   return engine;
 }
 
@@ -125,14 +125,13 @@ function engineOptions(
 }
 
 /** A member's own identity (OAuth user-to-machine): the driver asks for their access token whenever it needs one. */
-async function memberAuth(row: Connection, user: User) {
-  const signIn = await findMemberToken((await runtime()).db, row.id, user.id);
+function memberAuth(row: Connection, user: User, signIn: MemberToken) {
   const token = () =>
     memberAccessToken(row, user.id).catch((error) => {
       // Inside the driver only an engine error keeps its words.
       throw UserError.is(error) ? new EngineError(error.message) : error;
     });
-  return { auth: { type: "external", token } as const, ranAs: signIn?.workspaceUser };
+  return { auth: { type: "external", token } as const, ranAs: signIn.workspaceUser };
 }
 
 /**

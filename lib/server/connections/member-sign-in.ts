@@ -126,13 +126,18 @@ export async function finishMemberSignIn(user: User, request: Request): Promise<
       ),
     );
     const workspaceUser = workspaceUserOf(tokens.accessToken);
-    await upsertMemberToken((await runtime()).db, {
-      connectionId: row.id,
-      userId: user.id,
-      sealedRefreshToken: await sealRefreshToken(row.id, user.id, tokens.refreshToken),
-      workspaceUser,
-    });
-    rememberMemberAccess(row.id, user.id, tokens);
+    const since = new Date();
+    await upsertMemberToken(
+      (await runtime()).db,
+      {
+        connectionId: row.id,
+        userId: user.id,
+        sealedRefreshToken: await sealRefreshToken(row.id, user.id, tokens.refreshToken),
+        workspaceUser,
+      },
+      since,
+    );
+    rememberMemberAccess(row.id, user.id, tokens, since);
     forgetEngine(row.id, user.id);
     audit(user, request, row.id, 200, `signed in as ${workspaceUser}`);
     return new Response(null, {

@@ -1,7 +1,7 @@
 import "server-only";
 import { UserError } from "@/lib/action-result";
 import { deleteMemberTokenIf, findMemberToken, rotateMemberToken } from "../db/queries/member-tokens";
-import type { Connection } from "../db/schema";
+import type { Connection, MemberToken } from "../db/schema";
 import { refreshMember } from "../engines/databricks/workspace-oauth";
 import { EngineError } from "../engines/types";
 import { log } from "../log";
@@ -19,7 +19,8 @@ export function connectFirst(connectionName: string): UserError {
 // Per process: each member's current access token, and the one refresh in flight per (connection, member),
 // so that two runs never spend one refresh token twice (the workspace rotates them: the second would be refused).
 const holder = globalThis as {
-  __lakebookMemberAccess?: Map<string, { token: string; renewAt: number }>;
+  /** `since`: when the sign-in the token came from was made (a newer sign-in replaces it). */
+  __lakebookMemberAccess?: Map<string, { token: string; renewAt: number; since: number }>;
   __lakebookMemberRefresh?: Map<string, Promise<string>>;
 };
 holder.__lakebookMemberAccess ??= new Map();
@@ -28,6 +29,20 @@ const current = holder.__lakebookMemberAccess;
 const pending = holder.__lakebookMemberRefresh;
 
 const keyOf = (connectionId: string, userId: string) => `${connectionId}/${userId}`;
+
+/**
+ * The member's sign-in, read from the store on every use, with a working
+ * access token: a disconnect or a new sign-in made through another server
+ * sharing the store counts at once. `connectFirst` without one.
+ */
+export async function checkedSignIn(row: Connection, userId: string): Promise<MemberToken> {
+  const signIn = await findMemberToken((await runtime()).db, row.id, userId);
+  const key = keyOf(row.id, userId);
+  if (current.get(key)?.since !== signIn?.createdAt.getTime()) current.delete(key);
+  if (!signIn) throw connectFirst(row.name);
+  await memberAccessToken(row, userId);
+  return signIn;
+}
 
 /**
  * The member's access token for a user-to-machine connection: the cached one
@@ -81,10 +96,7 @@ async function refresh(row: Connection, userId: string, again = true): Promise<s
   const sealed = await sealRefreshToken(row.id, userId, tokens.refreshToken);
   // A disconnect (or a new sign-in) while this refresh ran wins: its tokens are not used.
   if (!(await rotateMemberToken(db, row.id, userId, stored.sealedRefreshToken, sealed))) throw connectFirst(row.name);
-  current.set(keyOf(row.id, userId), {
-    token: tokens.accessToken,
-    renewAt: Math.max(Date.now(), tokens.expiresAt - RENEW_BEFORE_MS),
-  });
+  rememberMemberAccess(row.id, userId, tokens, stored.createdAt);
   return tokens.accessToken;
 }
 
@@ -93,9 +105,11 @@ export function rememberMemberAccess(
   connectionId: string,
   userId: string,
   tokens: { accessToken: string; expiresAt: number },
+  since: Date,
 ): void {
   current.set(keyOf(connectionId, userId), {
     token: tokens.accessToken,
     renewAt: Math.max(Date.now(), tokens.expiresAt - RENEW_BEFORE_MS),
+    since: since.getTime(),
   });
 }

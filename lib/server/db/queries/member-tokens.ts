@@ -11,12 +11,12 @@ export async function findMemberToken(db: Db, connectionId: string, userId: stri
   return row ?? null;
 }
 
-/** Stores a member's sign-in (a new one replaces the old: same connection, same member). */
+/** Stores a member's sign-in (a new one replaces the old: same connection, same member), made at `now`. */
 export async function upsertMemberToken(
   db: Db,
   row: Pick<MemberToken, "connectionId" | "userId" | "sealedRefreshToken" | "workspaceUser">,
+  now = new Date(),
 ): Promise<void> {
-  const now = new Date();
   await db
     .insert(memberTokens)
     .values({ ...row, createdAt: now, updatedAt: now })
