@@ -83,6 +83,15 @@ test("members connect with Databricks and run the same query as their own worksp
     const results = page.getByRole("region", { name: "Results" });
     await expect(results.getByRole("alert")).toHaveText(`Connect with Databricks to run queries on ${NAME}.`);
     if (page === alice) await page.screenshot({ path: "test-results/u2m-connect-prompt.png" });
+    if (page === bob) {
+      // Denied on the workspace's page: Lakebook says so and leads back.
+      await results.getByRole("link", { name: "Connect with Databricks" }).click();
+      await page.getByRole("button", { name: "Deny" }).click();
+      await expect(page.getByRole("alert")).toHaveText("The sign-in to Databricks was cancelled or denied.");
+      await page.getByRole("link", { name: "Back to Lakebook" }).click();
+      await expect(page).toHaveURL(`http://127.0.0.1:${E2E_PORT}/`);
+      await runSql(page, QUERY);
+    }
 
     await connect(page, workspaceUser);
     await expect(page.getByLabel("Connection")).toHaveValue(/.+/);

@@ -247,6 +247,24 @@ describe("members' own Databricks identity through Lakebook", () => {
     expect(await replayed.text()).toMatch(/invalid_grant/);
   });
 
+  it("shows a failed sign-in as a page with nothing to run, the workspace's words escaped, and a way back", async () => {
+    const started = await start(alice, connectionId, "/notebooks");
+    const state = new URL(started.headers.get("location") ?? "").searchParams.get("state") ?? "";
+    const hostile = new URLSearchParams({
+      error: "server_error",
+      error_description: `<script>alert(1)</script><a href="//evil.example">`,
+      state,
+    });
+    const page = await callback(alice, `?${hostile}`, cookieOf(started));
+    expect(page.status).toBe(422);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(page.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
+    const html = await page.text();
+    expect(html).not.toMatch(/<script|href="\/\/evil/);
+    expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
+    expect(html).toContain('<a href="/notebooks">Back to Lakebook</a>');
+  });
+
   it("returns only to a path of this server", async () => {
     for (const next of ["//evil.example", "https://evil.example/x", "/\\evil.example", "javascript:alert(1)"])
       expect((await connect(alice, "alice@workspace.example", connectionId, next)).headers.get("location")).toBe("/");

@@ -1,6 +1,7 @@
 import "server-only";
 import { notFoundError, UserError } from "@/lib/action-result";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
+import { escapeHtml } from "@/lib/notebooks/formats/ipynb-outputs";
 import { containsNul } from "@/lib/text-input";
 import { routeError, STATUS } from "../actions/route-error";
 import { failure } from "../actions/safe-action";
@@ -147,11 +148,32 @@ export async function finishMemberSignIn(user: User, request: Request): Promise<
   } catch (error) {
     const { error: message, code } = failure(error);
     audit(user, request, connectionId, STATUS[code], message);
-    return new Response(message, {
-      status: STATUS[code],
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Set-Cookie": clear, "Cache-Control": "no-store" },
-    });
+    return failedPage(message, STATUS[code], started?.userId === user.id ? started.next : "/", clear);
   }
+}
+
+/**
+ * The browser came back from the workspace, so the member reads this page: the
+ * message and a way back. Plain HTML with nothing to load or run.
+ */
+function failedPage(message: string, status: number, back: string, clearCookie: string): Response {
+  const html = `<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>Connect with Databricks</title>
+<h1>Lakebook could not connect you with Databricks</h1>
+<p role="alert">${escapeHtml(message)}</p>
+<p><a href="${escapeHtml(back)}">Back to Lakebook</a></p>
+</html>
+`;
+  return new Response(html, {
+    status,
+    headers: {
+      "Content-Type": "text/html; charset=utf-8",
+      "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      "X-Content-Type-Options": "nosniff",
+      "Set-Cookie": clearCookie,
+      "Cache-Control": "no-store",
+    },
+  });
 }
 
 function audit(user: User, request: Request, connectionId: string | null, status: number, detail: string): void {
