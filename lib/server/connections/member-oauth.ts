@@ -1,4 +1,5 @@
 import "server-only";
+import type https from "node:https";
 import type { Client, Issuer } from "openid-client";
 import { openWithKeyring } from "../crypto/keyring";
 import { memberTokenContext } from "../crypto/reseal";
@@ -13,8 +14,10 @@ import { openSecret } from "./secret";
 /** Where the workspace sends a member back after signing in; the admin registers `<public origin>` + this with the app. */
 export const CALLBACK_PATH = "/api/connections/oauth/callback";
 
-// The workspace's OAuth server, found once per connection version (discovery is a request to the workspace).
-const holder = globalThis as { __lakebookWorkspaceIssuers?: Map<string, Promise<Issuer<Client>>> };
+// The workspace's OAuth server, found once per connection version (discovery is a request to the workspace),
+// with the one guarded agent its requests go through (kept-alive sockets are reused, not left behind per request).
+type Workspace = { issuer: Promise<Issuer<Client>>; agent: https.Agent };
+const holder = globalThis as { __lakebookWorkspaceIssuers?: Map<string, Workspace> };
 holder.__lakebookWorkspaceIssuers ??= new Map();
 const issuers = holder.__lakebookWorkspaceIssuers;
 
@@ -24,25 +27,39 @@ const issuers = holder.__lakebookWorkspaceIssuers;
  * callback (only the sign-in and its callback send it).
  */
 export async function workspaceApp(row: Connection, redirectUri: string): Promise<WorkspaceApp> {
+  // The policy is checked on every use (it may have been narrowed since); the agent checks every address.
   const policy = warehousePolicy();
   const host = checkTarget(policy, row.host, Number(row.port));
-  const agent = guardedAgent(policy);
   const key = `${row.id}/${row.updatedAt.getTime()}`;
-  let issuer = issuers.get(key);
-  if (!issuer) {
-    for (const old of issuers.keys()) if (old.startsWith(`${row.id}/`)) issuers.delete(old);
-    issuer = workspaceOAuth(host, Number(row.port), agent);
-    issuers.set(key, issuer);
-    issuer.catch(() => issuers.delete(key));
+  let workspace = issuers.get(key);
+  if (!workspace) {
+    forgetWorkspace(row.id);
+    const agent = guardedAgent(policy);
+    workspace = { issuer: workspaceOAuth(host, Number(row.port), agent), agent };
+    issuers.set(key, workspace);
+    workspace.issuer.catch(() => {
+      issuers.delete(key);
+      agent.destroy();
+    });
   }
+  const { agent } = workspace;
   const clientSecret = await openSecret(row);
   return {
-    issuer: await issuer,
+    issuer: await workspace.issuer,
     clientId: row.clientId ?? "",
     ...(clientSecret ? { clientSecret } : {}),
     redirectUri,
     agent,
   };
+}
+
+/** Forgets a connection's OAuth server and closes its agent (the connection was deleted or changed). */
+export function forgetWorkspace(connectionId: string): void {
+  for (const [key, gone] of issuers)
+    if (key.startsWith(`${connectionId}/`)) {
+      issuers.delete(key);
+      gone.agent.destroy();
+    }
 }
 
 /** Seals a member's refresh token for their row. */

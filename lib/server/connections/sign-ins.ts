@@ -11,6 +11,7 @@ import {
 import type { User } from "../db/schema";
 import { runtime } from "../runtime";
 import { forgetEngine } from "./engines";
+import { forgetWorkspace } from "./member-oauth";
 import { forgetMemberAccess } from "./member-tokens";
 
 /** The member's own Databricks sign-ins, for the Account page. */
@@ -38,4 +39,5 @@ export async function dropSignInsOf(db: Db, userId: string): Promise<void> {
 export async function dropSignInsOn(db: Db, connectionId: string): Promise<void> {
   await deleteConnectionMemberTokens(db, connectionId);
   forgetMemberAccess(connectionId);
+  forgetWorkspace(connectionId);
 }
