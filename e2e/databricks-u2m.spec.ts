@@ -108,6 +108,11 @@ test("members connect with Databricks and run the same query as their own worksp
     .map((s) => s.identity);
   expect(identities).toEqual(["alice@workspace.example", "bob@workspace.example"]);
 
+  // The connections list says who each member is connected as.
+  await bob.goto("/connections");
+  await expect(bob.getByRole("row", { name: new RegExp(NAME) })).toContainText("Connected as bob@workspace.example");
+  await bob.goto("/");
+
   // Alice saves her query and shares it: Bob reads her last result, and whose identity produced it.
   await alice.getByRole("button", { name: "Save", exact: true }).click();
   await alice.getByLabel("Title", { exact: true }).fill("Who am I");

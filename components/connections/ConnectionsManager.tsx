@@ -5,7 +5,7 @@ import { useState } from "react";
 import { UsePythonButton } from "@/components/python/UsePythonButton";
 import { Alert } from "@/components/ui/Alert";
 import { deleteConnectionAction, testConnectionAction } from "@/lib/actions/connections";
-import type { ConnectionView } from "@/lib/connections";
+import type { ConnectionView, DatabricksSignIn } from "@/lib/connections";
 import type { ParameterSpec } from "@/lib/sql/parameters";
 import { ConnectionForm } from "./ConnectionForm";
 import { ConnectLink } from "./ConnectLink";
@@ -19,9 +19,12 @@ interface Props {
   isAdmin: boolean;
   /** Lakebook's OAuth callback URL, which a user-to-machine connection's app must list. */
   callbackUrl: string;
+  /** The member's own Databricks sign-ins (user-to-machine connections). */
+  signIns: DatabricksSignIn[];
 }
 
-export function ConnectionsManager({ connections, isAdmin, callbackUrl }: Props) {
+export function ConnectionsManager({ connections, isAdmin, callbackUrl, signIns }: Props) {
+  const signedInAs = new Map(signIns.map((s) => [s.connectionId, s.workspaceUser]));
   const router = useRouter();
   const [editing, setEditing] = useState<ConnectionView | "new" | null>(null);
   const [status, setStatus] = useState<Record<string, { ok: boolean; text: string }>>({});
@@ -69,9 +72,12 @@ export function ConnectionsManager({ connections, isAdmin, callbackUrl }: Props)
                 <button type="button" onClick={() => void test(c.id)} aria-label={`Test ${c.name}`}>
                   Test
                 </button>
-                {c.authType === "oauth-u2m" && (
-                  <ConnectLink connectionId={c.id} label={`Connect ${c.name} with Databricks`} />
-                )}
+                {c.authType === "oauth-u2m" &&
+                  (signedInAs.has(c.id) ? (
+                    <span className="muted small">Connected as {signedInAs.get(c.id)}</span>
+                  ) : (
+                    <ConnectLink connectionId={c.id} label={`Connect ${c.name} with Databricks`} />
+                  ))}
                 {c.kind === "databricks" && (
                   <UsePythonButton
                     subject={CONNECTION_ONLY}

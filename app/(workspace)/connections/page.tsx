@@ -2,6 +2,7 @@ import { ConnectionsManager } from "@/components/connections/ConnectionsManager"
 import { pageUser } from "@/lib/server/auth/session";
 import { listConnections } from "@/lib/server/connections";
 import { CALLBACK_PATH } from "@/lib/server/connections/member-oauth";
+import { listDatabricksSignIns } from "@/lib/server/connections/sign-ins";
 import { pageOrigin } from "@/lib/server/http/origin";
 
 export const dynamic = "force-dynamic";
@@ -19,6 +20,7 @@ export default async function ConnectionsPage() {
         connections={await listConnections(user)}
         isAdmin={user.role === "admin"}
         callbackUrl={`${await pageOrigin()}${CALLBACK_PATH}`}
+        signIns={await listDatabricksSignIns(user)}
       />
     </main>
   );
