@@ -76,7 +76,8 @@ interface Case {
   cloudFetch: boolean;
 }
 
-async function rawDriver({ rows: size, cloudFetch }: Case): Promise<{ rows: number; seconds: number }> {
+/** The driver as the engine sets it up (exact types), on a session of its own. */
+async function driverSession() {
   const client = new DBSQLClient({ logger: driverLogger });
   (client.getConfig() as { useArrowNativeTypes?: boolean }).useArrowNativeTypes = false;
   await client.connect({
@@ -87,7 +88,11 @@ async function rawDriver({ rows: size, cloudFetch }: Case): Promise<{ rows: numb
     telemetryEnabled: false,
     preserveBigNumericPrecision: true,
   });
-  const session = await client.openSession();
+  return { client, session: await client.openSession() };
+}
+
+async function rawDriver({ rows: size, cloudFetch }: Case): Promise<{ rows: number; seconds: number }> {
+  const { client, session } = await driverSession();
   const started = performance.now();
   const operation = await session.executeStatement(sqlFor(size), {
     runAsync: true,
@@ -110,17 +115,7 @@ async function arrowLoop({
   rows: size,
   cloudFetch,
 }: Case): Promise<{ rows: number; seconds: number; firstBatchMs: number }> {
-  const client = new DBSQLClient({ logger: driverLogger });
-  (client.getConfig() as { useArrowNativeTypes?: boolean }).useArrowNativeTypes = false;
-  await client.connect({
-    host: "localhost",
-    port: warehouse.port,
-    path: warehouse.path,
-    token: warehouse.token,
-    telemetryEnabled: false,
-    preserveBigNumericPrecision: true,
-  });
-  const session = await client.openSession();
+  const { client, session } = await driverSession();
   const started = performance.now();
   const operation = await session.executeStatement(sqlFor(size), {
     runAsync: true,

@@ -3,18 +3,18 @@ import fs from "node:fs";
 import { csvLine } from "@/lib/csv";
 import { startTestWarehouse, type TestWarehouse } from "../tests/support/databricks-warehouse";
 import {
-  editorTabs,
   expect,
   firstCell,
   focusEditor,
   gridRows,
+  leaveTabsOnBuiltin,
   newTab,
   resultStatus,
   runSql,
   test,
   typeSql,
 } from "./support/app";
-import { ADMIN, ADMIN_STATE, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
+import { ADMIN, E2E_WAREHOUSE_TLS_DIR, E2E_WAREHOUSE_TRIPS_ROWS } from "./support/constants";
 import { trueResult } from "./support/truth";
 
 /**
@@ -28,22 +28,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(async ({ browser }) => {
-  // Editor tabs remember their connection: leave every tab on the built-in warehouse for the tests after these.
-  const context = await browser.newContext({ storageState: ADMIN_STATE });
-  const page = await context.newPage();
-  await page.goto("/");
-  const tabs = editorTabs(page);
-  for (let i = 0; i < (await tabs.count()); i++) {
-    await tabs.nth(i).click();
-    const connection = page.getByLabel("Connection");
-    if ((await connection.inputValue()) === "builtin") continue;
-    const draftSaved = page.waitForResponse(
-      (r) => r.request().method() === "POST" && /"revision"/.test(r.request().postData() ?? ""),
-    );
-    await connection.selectOption({ label: "Built-in warehouse (DuckDB)" });
-    await draftSaved;
-  }
-  await context.close();
+  await leaveTabsOnBuiltin(browser);
   await warehouse?.close();
 });
 

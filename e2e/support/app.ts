@@ -1,4 +1,13 @@
-import { type BrowserContext, test as base, type Dialog, expect, type Locator, type Page } from "@playwright/test";
+import {
+  type Browser,
+  type BrowserContext,
+  test as base,
+  type Dialog,
+  expect,
+  type Locator,
+  type Page,
+} from "@playwright/test";
+import { ADMIN_STATE } from "./constants";
 
 /**
  * Content-Security-Policy violations seen in any browser context of this
@@ -93,6 +102,29 @@ export function editorTabs(page: Page): Locator {
 const KEEP_TABS = 20;
 
 /** Opens a new editor tab and waits until it is the one shown (the server creates it first). */
+/**
+ * Editor tabs remember their connection: a spec that moved the shared admin's
+ * tabs to a warehouse of its own puts every tab back on the built-in warehouse
+ * for the specs after it (each tab's draft saved before the next).
+ */
+export async function leaveTabsOnBuiltin(browser: Browser): Promise<void> {
+  const context = await browser.newContext({ storageState: ADMIN_STATE });
+  const page = await context.newPage();
+  await page.goto("/");
+  const tabs = editorTabs(page);
+  for (let i = 0; i < (await tabs.count()); i++) {
+    await tabs.nth(i).click();
+    const connection = page.getByLabel("Connection");
+    if ((await connection.inputValue()) === "builtin") continue;
+    const draftSaved = page.waitForResponse(
+      (r) => r.request().method() === "POST" && /"revision"/.test(r.request().postData() ?? ""),
+    );
+    await connection.selectOption({ label: "Built-in warehouse (DuckDB)" });
+    await draftSaved;
+  }
+  await context.close();
+}
+
 export async function newTab(page: Page): Promise<void> {
   const strip = page.getByRole("tablist", { name: "Editor tabs" });
   await strip.waitFor();
