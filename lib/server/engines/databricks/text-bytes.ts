@@ -1,5 +1,5 @@
 import "server-only";
-import { scaledDecimal, timestampMicros } from "./types";
+import { daysFromCivil, scaledDecimal, timestampMicros } from "./types";
 
 /**
  * The warehouse's text of a TIMESTAMP or DECIMAL, read straight from the UTF-8
@@ -32,16 +32,6 @@ function putBigInt(out: Int32Array, i: number, value: bigint, words: number): vo
 
 const digit = (byte: number) => byte - 48;
 const isDigit = (byte: number) => byte >= 48 && byte <= 57;
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 /**
  * `YYYY-MM-DD HH:MM:SS[.f{1,9}]` (or with `T`) → microseconds since the epoch
