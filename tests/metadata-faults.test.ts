@@ -84,6 +84,10 @@ describe("PostgreSQL connections killed under the server", () => {
     expect(await stored(run.id)).toBe(final.status);
 
     await killConnections();
+    // The pool learns of each killed idle connection from its 'error' event and drops it; a query
+    // handed one before that event fails (nothing retries it). Wait until the pool has dropped them.
+    const pool = (rt.db as unknown as { $client: pg.Pool }).$client;
+    await expect.poll(() => pool.idleCount).toBe(0);
     const next = await settleRun(runs.runState, me, (await start("SELECT 42 AS answer")).run.id);
     expect(next.status).toBe("succeeded");
     const history = await listHistory(me, {});
