@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { cacheSessions } from "./auth/sessions";
 import { config, dataDir } from "./config";
 import { type Keyring, loadKeyring, StartupError, verifyKeyCheck } from "./crypto/keyring";
 import { hashPassword } from "./crypto/password";
@@ -96,6 +97,7 @@ async function start(): Promise<Runtime> {
     if (rotated) log.info("the secret key changed: stored secrets are sealed again under the new key as they are used");
     await createAdminFromEnv(tx, adminHash);
   });
+  cacheSessions(metadata);
   const catalog = new RunCatalog(metadata.db, store, instanceId(dir));
   await catalog.init();
   await registerInstance(metadata.db, catalog.instanceId);

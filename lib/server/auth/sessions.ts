@@ -2,10 +2,11 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { getToken, type JWT } from "next-auth/jwt";
 import { config } from "../config";
-import type { Db } from "../db/client";
-import { deleteEndedSessions, findLiveSessionUser, insertSession, revokeSession } from "../db/queries/sessions";
+import type { Db, DbHandle } from "../db/client";
+import { deleteEndedSessions, findLiveSession, insertSession, revokeSession } from "../db/queries/sessions";
 import type { User } from "../db/schema";
 import { log } from "../log";
+import { SessionCache } from "./session-cache";
 
 /**
  * Server-side sessions. A sign-in creates a row in `user_sessions` with an
@@ -14,7 +15,8 @@ import { log } from "../log";
  * the row: refreshing the cookie (next-auth re-issues it on each
  * GET /api/auth/session) never moves the end, and revoking the row (sign out
  * everywhere, a password change or reset, an admin disabling the member) ends
- * the session at once on every instance.
+ * the session at once on every instance. A server keeps the sessions it has
+ * checked in a cache that every change empties (session-cache.ts).
  */
 
 /** A signed-in member and the session they use. */
@@ -44,10 +46,19 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
   await revokeSession(db, sessionId);
 }
 
+const caches = new WeakMap<Db, SessionCache>();
+
+/** Keeps checked sessions of this store in a cache (the server's store; see session-cache.ts). */
+export function cacheSessions(handle: DbHandle): void {
+  if (!caches.has(handle.db)) caches.set(handle.db, new SessionCache(handle.changes));
+}
+
 /** The member of a live session id, or null (unknown, revoked, past its end, member disabled). */
 export async function sessionUser(db: Db, sessionId: unknown, now = new Date()): Promise<User | null> {
   if (typeof sessionId !== "string" || sessionId.length === 0 || sessionId.length > 64) return null;
-  return findLiveSessionUser(db, sessionId, now);
+  const load = () => findLiveSession(db, sessionId, now);
+  const cache = caches.get(db);
+  return cache ? cache.user(sessionId, now, load) : ((await load())?.user ?? null);
 }
 
 /** The session id a decoded cookie names, if any. */

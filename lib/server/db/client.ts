@@ -6,6 +6,7 @@ import v8 from "node:v8";
 import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { log } from "../log";
+import { type ChangeFeed, PostgresChanges, pgliteChanges } from "./changes";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -13,6 +14,8 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 export interface DbHandle {
   db: Db;
   kind: "pglite" | "postgres";
+  /** What changed in the tables behind sign-in, for caches of them (changes.ts). */
+  changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -100,7 +103,25 @@ export async function openDb(options: { url?: string; dir: string }): Promise<Db
     // opens another when one is needed.
     pool.on("error", (error) => log.warn("metadata store: an idle connection failed", error));
     const db = drizzle(pool, { schema });
-    return { db: db as unknown as Db, kind: "postgres", close: () => pool.end() };
+    const changes = new PostgresChanges(
+      () =>
+        new Client({
+          connectionString: options.url,
+          connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+          keepAlive: true,
+          application_name: "lakebook-changes",
+        }),
+    );
+    await changes.start();
+    return {
+      db: db as unknown as Db,
+      kind: "postgres",
+      changes,
+      close: async () => {
+        await changes.close();
+        await pool.end();
+      },
+    };
   }
   // PGlite is PostgreSQL compiled to WebAssembly. V8 compiles its hot functions a
   // second time with the optimizing compiler, which holds ~70 MB at the peak and
@@ -119,7 +140,16 @@ export async function openDb(options: { url?: string; dir: string }): Promise<Db
   const client = await PGlite.create(options.dir, { startParams: [...PGlite.defaultStartParams, ...PGLITE_SETTINGS] });
   const db = drizzle(client, { schema });
   await migrate(db, { migrationsFolder: MIGRATIONS });
-  return { db: db as unknown as Db, kind: "pglite", close: () => client.close() };
+  const changes = await pgliteChanges(client);
+  return {
+    db: db as unknown as Db,
+    kind: "pglite",
+    changes,
+    close: async () => {
+      await changes.close().catch(() => {});
+      await client.close();
+    },
+  };
 }
 
 /**

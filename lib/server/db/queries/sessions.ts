@@ -1,5 +1,6 @@
 import "server-only";
 import { and, eq, getTableColumns, gt, isNotNull, isNull, lt, ne, or } from "drizzle-orm";
+import { noteChange } from "../changes";
 import type { Db } from "../client";
 import { type User, type UserSession, userSessions, users } from "../schema";
 
@@ -8,12 +9,17 @@ export async function insertSession(db: Db, session: { id: string; userId: strin
 }
 
 /**
- * The member of a live session in one query: the session exists, is not
- * revoked, has not reached its absolute end, and its member is not disabled.
+ * The member of a live session, and the session's end, in one query: the
+ * session exists, is not revoked, has not reached its absolute end, and its
+ * member is not disabled.
  */
-export async function findLiveSessionUser(db: Db, sessionId: string, now: Date): Promise<User | null> {
+export async function findLiveSession(
+  db: Db,
+  sessionId: string,
+  now: Date,
+): Promise<{ user: User; expiresAt: Date } | null> {
   const [row] = await db
-    .select(getTableColumns(users))
+    .select({ user: getTableColumns(users), expiresAt: userSessions.expiresAt })
     .from(userSessions)
     .innerJoin(users, eq(users.id, userSessions.userId))
     .where(
@@ -49,12 +55,14 @@ export async function revokeUserSessions(
       ),
     )
     .returning({ id: userSessions.id });
+  noteChange();
   return rows.length;
 }
 
 /** Deletes sessions that ended (expired or revoked); they can never be used again. */
 export async function deleteEndedSessions(db: Db, now: Date): Promise<void> {
   await db.delete(userSessions).where(or(lt(userSessions.expiresAt, now), isNotNull(userSessions.revokedAt)));
+  noteChange();
 }
 
 /** Ends one session (signing out). */
@@ -63,4 +71,5 @@ export async function revokeSession(db: Db, sessionId: string): Promise<void> {
     .update(userSessions)
     .set({ revokedAt: new Date() })
     .where(and(eq(userSessions.id, sessionId), isNull(userSessions.revokedAt)));
+  noteChange();
 }

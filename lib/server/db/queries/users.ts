@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { and, asc, count, eq, ilike, or, sql } from "drizzle-orm";
+import { noteChange } from "../changes";
 import type { Db } from "../client";
 import { type User, users } from "../schema";
 
@@ -43,6 +44,7 @@ export async function updateUser(
   changes: Partial<Pick<User, "role" | "disabled" | "name" | "passwordHash" | "sessionsValidAfter">>,
 ): Promise<User | null> {
   const [row] = await db.update(users).set(changes).where(eq(users.id, id)).returning();
+  noteChange();
   return row ?? null;
 }
 
@@ -56,6 +58,7 @@ export async function replacePasswordHash(db: Db, id: string, expected: string, 
     .set({ passwordHash: next })
     .where(and(eq(users.id, id), eq(users.passwordHash, expected)))
     .returning({ id: users.id });
+  noteChange();
   return rows.length === 1;
 }
 
