@@ -7,6 +7,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { log } from "../log";
 import { type ChangeFeed, PostgresChanges, pgliteChanges } from "./changes";
+import { retryEndedConnections } from "./ended-connections";
 import * as schema from "./schema";
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -31,6 +32,7 @@ const MIGRATION_LOCK = 7_420_120_001;
 const STARTUP_LOCK = 7_420_120_002;
 
 const CONNECT_TIMEOUT_MS = 10_000;
+const POOL_SIZE = 10;
 /**
  * Metadata queries are small: one that takes seconds waits on a lock or a
  * server in trouble, and must fail (the caller retries or says so) rather than
@@ -97,12 +99,13 @@ export async function openDb(options: { url?: string; dir: string }): Promise<Db
     } finally {
       await migrator.end().catch(() => {});
     }
-    const pool = new Pool({ connectionString: options.url, max: 10, ...POOL_TIMEOUTS });
+    const pool = new Pool({ connectionString: options.url, max: POOL_SIZE, ...POOL_TIMEOUTS });
     // An idle connection that dies (PostgreSQL restarts, an admin ends it) is reported
     // here; without a listener that would end the process. The pool drops it and
     // opens another when one is needed.
     pool.on("error", (error) => log.warn("metadata store: an idle connection failed", error));
-    const db = drizzle(pool, { schema });
+    const db = drizzle(pool, { schema }) as unknown as Db;
+    retryEndedConnections(pool, db, POOL_SIZE);
     const changes = new PostgresChanges(
       () =>
         new Client({
@@ -114,7 +117,7 @@ export async function openDb(options: { url?: string; dir: string }): Promise<Db
     );
     await changes.start();
     return {
-      db: db as unknown as Db,
+      db,
       kind: "postgres",
       changes,
       close: async () => {
