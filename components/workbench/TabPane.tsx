@@ -1,35 +1,29 @@
 "use client";
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
-import { EditorShortcutsDialog, keyLabel, useApple } from "@/components/editor/EditorShortcutsDialog";
 import type { EditorHandle, ErrorMarker, RunRequest } from "@/components/editor/MonacoSqlEditor";
 import { ParameterBar, parameterProblem } from "@/components/editor/ParameterBar";
 import { SqlEditor } from "@/components/editor/SqlEditor";
 import { savedQueryPython } from "@/components/python/targets";
 import { useElapsed, useRun } from "@/components/results/useRun";
 import { SchemaBrowser } from "@/components/schema/SchemaBrowser";
-import { ShareDialog } from "@/components/sharing/ShareDialog";
 import { Alert } from "@/components/ui/Alert";
-import { ConnectionPicker } from "@/components/ui/ConnectionPicker";
 import { useAction } from "@/components/ui/use-action";
-import { useHydrated } from "@/components/ui/use-hydrated";
 import { deleteQueryAction } from "@/lib/actions/queries";
 import { sameChart } from "@/lib/charts/same-chart";
 import type { ConnectionView } from "@/lib/connections";
 import type { DraftBackup } from "@/lib/drafts";
 import type { ChartSpec } from "@/lib/notebooks/types";
-import { formatDuration } from "@/lib/results/format";
 import type { Place } from "@/lib/results/types";
 import { atLeast, LEVEL_LABELS } from "@/lib/sharing";
 import { findParameters, markerText, type ParameterSpec, specsFor } from "@/lib/sql/parameters";
 import type { EditorTabView } from "@/lib/tabs";
-import { ConflictDialog } from "./ConflictDialog";
 import { QueryBar } from "./QueryBar";
-import { QueryDetailsDialog } from "./QueryDetailsDialog";
+import { TabDialogs } from "./TabDialogs";
 import { TabResults } from "./TabResults";
+import { TabToolbar } from "./TabToolbar";
 import { useDraft } from "./useDraft";
 import { useQuerySave } from "./useQuerySave";
-import { VersionsDialog } from "./VersionsDialog";
 
 /** One editor tab: schema on the left, its query bar and editor on top, its results below. */
 export function TabPane({
@@ -59,12 +53,10 @@ export function TabPane({
   const place = sessionPlace(tab, state.run?.place ?? null, draft.connectionId);
   const [dialog, setDialog] = useState<"share" | "versions" | "shortcuts" | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const apple = useApple();
   const deleting = useAction();
   const editor = useRef<EditorHandle>(null);
   const [origin, setOrigin] = useState({ line: 1, column: 1 });
   const running = state.starting || state.run?.status === "running";
-  const hydrated = useHydrated();
   const elapsed = useElapsed(state.startedAt, running);
   const query = tab.query;
   const level = query?.level ?? "manage";
@@ -164,67 +156,23 @@ export function TabPane({
             })
           }
         />
-        <div className="toolbar">
-          <button
-            type="button"
-            className="primary"
-            onClick={() => run({ sql: draft.sql, startLine: 1, startColumn: 1 })}
-            disabled={!hydrated || running || !canRun}
-            title={
-              canRun
-                ? `Run the selection or everything (${keyLabel("Mod+Enter", apple)}); the statement under the cursor: ${keyLabel("Mod+Shift+Enter", apple)}`
-                : `You have ${LEVEL_LABELS[level]}: running needs Can run`
-            }
-          >
-            ▶ Run
-          </button>
-          <button
-            type="button"
-            onClick={() => editor.current?.format()}
-            disabled={!canEdit}
-            title={`Format the selection, or everything (${keyLabel("Mod+Shift+F", apple)})`}
-          >
-            Format
-          </button>
-          {running && (
-            <>
-              <button type="button" onClick={() => void cancel()} disabled={state.run?.status !== "running"}>
-                ■ Cancel
-              </button>
-              <span className="running" role="status" aria-live="polite">
-                <span className="spinner" aria-hidden /> {state.run?.waiting ? "Waiting…" : "Running…"}{" "}
-                {formatDuration(elapsed)}
-              </span>
-            </>
-          )}
-          {shownBy && !running && <span className="muted">Last result, run by {shownBy}</span>}
-          <span className="spacer" />
-          {place && (
-            <span className="muted session-place" title="Where unqualified table names are looked up (USE changes it)">
-              In <code>{`${place.catalog}.${place.schema}`}</code>
-              {place.settings.length > 0 && (
-                <>
-                  {" · "}
-                  <span
-                    className="session-settings"
-                    title={`Applied again before each run of this tab:\n${place.settings.join("\n")}`}
-                  >
-                    {place.settings.length === 1 ? "1 setting" : `${place.settings.length} settings`}
-                  </span>
-                </>
-              )}
-            </span>
-          )}
-          <ConnectionPicker
-            value={draft.connectionId}
-            connections={connections}
-            disabled={!canEdit}
-            onChange={draft.setConnectionId}
-          />
-          <button type="button" onClick={() => setDialog("shortcuts")}>
-            Keyboard shortcuts
-          </button>
-        </div>
+        <TabToolbar
+          state={state}
+          running={running}
+          elapsed={elapsed}
+          shownBy={shownBy}
+          place={place}
+          level={level}
+          canRun={canRun}
+          canEdit={canEdit}
+          connectionId={draft.connectionId}
+          connections={connections}
+          onConnectionId={draft.setConnectionId}
+          onRun={() => run({ sql: draft.sql, startLine: 1, startColumn: 1 })}
+          onFormat={() => editor.current?.format()}
+          onCancel={() => void cancel()}
+          onShortcuts={() => setDialog("shortcuts")}
+        />
         <Alert>{notice ?? deleting.error ?? saving.error}</Alert>
         <ParameterBar
           specs={specs}
@@ -268,46 +216,19 @@ export function TabPane({
           onChart={draft.setChart}
         />
       </main>
-      {saving.details && (
-        <QueryDetailsDialog
-          heading={saving.details.heading}
-          initial={saving.details.initial}
-          busy={saving.busy}
-          error={saving.error}
-          onSubmit={saving.submitDetails}
-          onClose={saving.closeDetails}
-        />
-      )}
-      {saving.conflict && (
-        <ConflictDialog
-          conflict={saving.conflict}
-          mine={draft.sql}
-          busy={saving.busy}
-          onChoose={saving.choose}
-          onClose={saving.closeConflict}
-        />
-      )}
-      {dialog === "share" && query && (
-        <ShareDialog
-          kind="query"
-          id={query.id}
-          ownerName={query.isOwner ? `${query.ownerName} (you)` : query.ownerName}
-          canManage={level === "manage"}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog === "shortcuts" && <EditorShortcutsDialog onClose={() => setDialog(null)} />}
-      {dialog === "versions" && query && (
-        <VersionsDialog
-          queryId={query.id}
-          canEdit={canEdit}
-          onLoad={(version) => {
-            draft.replace(version);
-            setDialog(null);
-          }}
-          onClose={() => setDialog(null)}
-        />
-      )}
+      <TabDialogs
+        dialog={dialog}
+        saving={saving}
+        query={query}
+        level={level}
+        canEdit={canEdit}
+        mine={draft.sql}
+        onLoad={(version) => {
+          draft.replace(version);
+          setDialog(null);
+        }}
+        onClose={() => setDialog(null)}
+      />
     </div>
   );
 }

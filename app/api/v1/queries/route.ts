@@ -1,6 +1,6 @@
+import { queryJson } from "@/lib/server/api/json";
 import { apiJson } from "@/lib/server/api/problem";
 import { ApiProblem, apiRoute } from "@/lib/server/api/route";
-import { queryJson } from "@/lib/server/api/v1";
 import { listVisibleQueries } from "@/lib/server/queries";
 import { runtime } from "@/lib/server/runtime";
 

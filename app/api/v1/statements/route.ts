@@ -1,6 +1,7 @@
+import { runJson } from "@/lib/server/api/json";
 import { apiJson } from "@/lib/server/api/problem";
 import { apiRoute } from "@/lib/server/api/route";
-import { runJson, startStatement } from "@/lib/server/api/v1";
+import { startStatement } from "@/lib/server/api/v1";
 
 export const dynamic = "force-dynamic";
 

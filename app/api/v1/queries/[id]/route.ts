@@ -1,6 +1,7 @@
+import { queryJson } from "@/lib/server/api/json";
 import { apiJson } from "@/lib/server/api/problem";
 import { apiRoute } from "@/lib/server/api/route";
-import { ownerName, queryJson, viewableQuery } from "@/lib/server/api/v1";
+import { ownerName, viewableQuery } from "@/lib/server/api/v1";
 
 export const dynamic = "force-dynamic";
 

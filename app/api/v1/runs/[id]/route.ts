@@ -1,6 +1,7 @@
+import { runJson } from "@/lib/server/api/json";
 import { apiJson } from "@/lib/server/api/problem";
 import { ApiProblem, apiRoute } from "@/lib/server/api/route";
-import { MAX_WAIT_SECONDS, runJson } from "@/lib/server/api/v1";
+import { MAX_WAIT_SECONDS } from "@/lib/server/api/v1";
 import { readable } from "@/lib/server/runs/access";
 import { cancelRun, runEnded } from "@/lib/server/runs/runs";
 

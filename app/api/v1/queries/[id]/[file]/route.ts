@@ -1,14 +1,8 @@
 import { UserError } from "@/lib/action-result";
+import { parametersFrom } from "@/lib/server/api/parameters";
+import { resultBody, resultFormat } from "@/lib/server/api/results";
 import { ApiProblem, apiRoute } from "@/lib/server/api/route";
-import {
-  awaitRunFor,
-  parametersFrom,
-  recentResult,
-  resultBody,
-  resultFormat,
-  startQueryRun,
-  viewableQuery,
-} from "@/lib/server/api/v1";
+import { awaitRunFor, recentResult, startQueryRun, viewableQuery } from "@/lib/server/api/v1";
 import { queryFor } from "@/lib/server/queries";
 
 export const dynamic = "force-dynamic";

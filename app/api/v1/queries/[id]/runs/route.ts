@@ -1,6 +1,8 @@
+import { runJson } from "@/lib/server/api/json";
+import { parametersFrom } from "@/lib/server/api/parameters";
 import { apiJson } from "@/lib/server/api/problem";
 import { ApiProblem, apiRoute } from "@/lib/server/api/route";
-import { parametersFrom, runJson, startQueryRun } from "@/lib/server/api/v1";
+import { startQueryRun } from "@/lib/server/api/v1";
 import { readTextBody } from "@/lib/server/http/body";
 import { queryFor } from "@/lib/server/queries";
 

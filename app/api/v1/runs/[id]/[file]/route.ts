@@ -1,5 +1,5 @@
+import { resultBody, resultFormat } from "@/lib/server/api/results";
 import { apiRoute } from "@/lib/server/api/route";
-import { resultBody, resultFormat } from "@/lib/server/api/v1";
 
 export const dynamic = "force-dynamic";
 
