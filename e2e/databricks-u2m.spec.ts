@@ -54,9 +54,19 @@ test("members connect with Databricks and run the same query as their own worksp
   await form.getByLabel("Server hostname").fill("localhost");
   await form.getByLabel("Port").fill(String(warehouse.port));
   await form.getByLabel("HTTP path").fill(warehouse.path);
-  await form
-    .getByLabel("Authentication")
-    .selectOption({ label: "OAuth: each member signs in with Databricks (user-to-machine)" });
+  const auth = form.getByLabel("Authentication");
+  await auth.selectOption({ label: "OAuth, each member signs in (U2M)" });
+  await expect(auth).toHaveAccessibleDescription(/each member signs in with Databricks once/);
+  // Each option reads whole in the closed select: its text fits beside the arrow.
+  const cut = await auth.evaluate((select: HTMLSelectElement) => {
+    const style = getComputedStyle(select);
+    const context = document.createElement("canvas").getContext("2d");
+    if (!context) return ["no canvas"];
+    context.font = style.font;
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+    return [...select.options].map((o) => o.text).filter((text) => context.measureText(text).width > room);
+  });
+  expect(cut).toEqual([]);
   await form.getByLabel("OAuth app client ID").fill(warehouse.oauth.members.clientId);
   await expect(form.getByText(`http://127.0.0.1:${E2E_PORT}/api/connections/oauth/callback`)).toBeVisible();
   await form.getByRole("button", { name: "Test connection" }).click();
