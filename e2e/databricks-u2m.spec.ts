@@ -94,10 +94,23 @@ test("members connect with Databricks and run the same query as their own worksp
     await expect(results.getByRole("alert")).toHaveText(`Connect with Databricks to run queries on ${NAME}.`);
     if (page === alice) await page.screenshot({ path: "test-results/u2m-connect-prompt.png" });
     if (page === bob) {
-      // Denied on the workspace's page: Lakebook says so and leads back.
+      // Denied on the workspace's page: Lakebook says so in the app's frame and leads back.
       await results.getByRole("link", { name: "Connect with Databricks" }).click();
       await page.getByRole("button", { name: "Deny" }).click();
-      await expect(page.getByRole("alert")).toHaveText("The sign-in to Databricks was cancelled or denied.");
+      await expect(page.getByRole("heading", { name: "Lakebook could not connect you with Databricks" })).toBeVisible();
+      await expect(page.getByRole("link", { name: "Connections" })).toBeVisible();
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+        "The sign-in to Databricks was cancelled or denied.",
+      );
+      await page.getByRole("link", { name: "Back to Lakebook" }).click();
+      await expect(page).toHaveURL(`http://127.0.0.1:${E2E_PORT}/`);
+      // A callback nobody started here (a forged state, the workspace's words in it): our own words only.
+      const forged = new URLSearchParams({ code: "x", state: "forged", error_description: "<b>Call +1 555</b>" });
+      await page.goto(`/api/connections/oauth/callback?${forged}`);
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+        /^This sign-in to Databricks was not started in this browser/,
+      );
+      await expect(page.locator("main")).not.toContainText("555");
       await page.getByRole("link", { name: "Back to Lakebook" }).click();
       await expect(page).toHaveURL(`http://127.0.0.1:${E2E_PORT}/`);
       await runSql(page, QUERY);
