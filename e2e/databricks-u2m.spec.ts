@@ -134,6 +134,17 @@ test("members connect with Databricks and run the same query as their own worksp
   // The connections list says who each member is connected as.
   await bob.goto("/connections");
   await expect(bob.getByRole("row", { name: new RegExp(NAME) })).toContainText("Connected as bob@workspace.example");
+  // Its Python connector snippet signs in the same way, through the browser: no token to set.
+  await bob.getByRole("button", { name: `Use ${NAME} from Python` }).click();
+  const python = bob.getByRole("dialog", { name: "Use from Python" });
+  await expect(python.getByRole("tabpanel")).toContainText(
+    "the connector opens your browser to sign in with Databricks",
+  );
+  const connector = await python.getByRole("tabpanel").locator("pre").textContent();
+  expect(connector).toContain('auth_type="databricks-oauth"');
+  expect(connector).toContain(`http_path="${warehouse.path}"`);
+  expect(connector).not.toMatch(/token/i);
+  await python.getByRole("button", { name: "Close" }).click();
   await bob.goto("/");
 
   // Alice saves her query and shares it: Bob reads her last result, and whose identity produced it.
