@@ -54,9 +54,19 @@ test("members connect with Databricks and run the same query as their own worksp
   await form.getByLabel("Server hostname").fill("localhost");
   await form.getByLabel("Port").fill(String(warehouse.port));
   await form.getByLabel("HTTP path").fill(warehouse.path);
-  await form
-    .getByLabel("Authentication")
-    .selectOption({ label: "OAuth: each member signs in with Databricks (user-to-machine)" });
+  const auth = form.getByLabel("Authentication");
+  await auth.selectOption({ label: "OAuth, each member signs in (U2M)" });
+  await expect(auth).toHaveAccessibleDescription(/each member signs in with Databricks once/);
+  // Each option reads whole in the closed select: its text fits beside the arrow.
+  const cut = await auth.evaluate((select: HTMLSelectElement) => {
+    const style = getComputedStyle(select);
+    const context = document.createElement("canvas").getContext("2d");
+    if (!context) return ["no canvas"];
+    context.font = style.font;
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+    return [...select.options].map((o) => o.text).filter((text) => context.measureText(text).width > room);
+  });
+  expect(cut).toEqual([]);
   await form.getByLabel("OAuth app client ID").fill(warehouse.oauth.members.clientId);
   await expect(form.getByText(`http://127.0.0.1:${E2E_PORT}/api/connections/oauth/callback`)).toBeVisible();
   await form.getByRole("button", { name: "Test connection" }).click();
@@ -84,10 +94,23 @@ test("members connect with Databricks and run the same query as their own worksp
     await expect(results.getByRole("alert")).toHaveText(`Connect with Databricks to run queries on ${NAME}.`);
     if (page === alice) await page.screenshot({ path: "test-results/u2m-connect-prompt.png" });
     if (page === bob) {
-      // Denied on the workspace's page: Lakebook says so and leads back.
+      // Denied on the workspace's page: Lakebook says so in the app's frame and leads back.
       await results.getByRole("link", { name: "Connect with Databricks" }).click();
       await page.getByRole("button", { name: "Deny" }).click();
-      await expect(page.getByRole("alert")).toHaveText("The sign-in to Databricks was cancelled or denied.");
+      await expect(page.getByRole("heading", { name: "Lakebook could not connect you with Databricks" })).toBeVisible();
+      await expect(page.getByRole("link", { name: "Connections" })).toBeVisible();
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+        "The sign-in to Databricks was cancelled or denied.",
+      );
+      await page.getByRole("link", { name: "Back to Lakebook" }).click();
+      await expect(page).toHaveURL(`http://127.0.0.1:${E2E_PORT}/`);
+      // A callback nobody started here (a forged state, the workspace's words in it): our own words only.
+      const forged = new URLSearchParams({ code: "x", state: "forged", error_description: "<b>Call +1 555</b>" });
+      await page.goto(`/api/connections/oauth/callback?${forged}`);
+      await expect(page.getByRole("main").getByRole("alert")).toHaveText(
+        /^This sign-in to Databricks was not started in this browser/,
+      );
+      await expect(page.locator("main")).not.toContainText("555");
       await page.getByRole("link", { name: "Back to Lakebook" }).click();
       await expect(page).toHaveURL(`http://127.0.0.1:${E2E_PORT}/`);
       await runSql(page, QUERY);
@@ -111,6 +134,17 @@ test("members connect with Databricks and run the same query as their own worksp
   // The connections list says who each member is connected as.
   await bob.goto("/connections");
   await expect(bob.getByRole("row", { name: new RegExp(NAME) })).toContainText("Connected as bob@workspace.example");
+  // Its Python connector snippet signs in the same way, through the browser: no token to set.
+  await bob.getByRole("button", { name: `Use ${NAME} from Python` }).click();
+  const python = bob.getByRole("dialog", { name: "Use from Python" });
+  await expect(python.getByRole("tabpanel")).toContainText(
+    "the connector opens your browser to sign in with Databricks",
+  );
+  const connector = await python.getByRole("tabpanel").locator("pre").textContent();
+  expect(connector).toContain('auth_type="databricks-oauth"');
+  expect(connector).toContain(`http_path="${warehouse.path}"`);
+  expect(connector).not.toMatch(/token/i);
+  await python.getByRole("button", { name: "Close" }).click();
   await bob.goto("/");
 
   // Alice saves her query and shares it: Bob reads her last result, and whose identity produced it.

@@ -84,7 +84,7 @@ test("an admin adds a service principal (OAuth M2M) connection through the form;
   await form.getByLabel("Server hostname").fill("localhost");
   await form.getByLabel("Port").fill(String(warehouse.port));
   await form.getByLabel("HTTP path").fill(warehouse.path);
-  await form.getByLabel("Authentication").selectOption({ label: "OAuth machine-to-machine (service principal)" });
+  await form.getByLabel("Authentication").selectOption({ label: "OAuth, service principal (M2M)" });
   await form.getByLabel("Client ID").fill(warehouse.oauth.clientId);
   await form.getByRole("textbox", { name: "Client secret" }).fill("not-the-secret");
   await form.getByRole("button", { name: "Test connection" }).click();

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import https from "node:https";
+import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NOT_FOUND } from "@/lib/action-result";
+import { DATABRICKS_SIGN_IN_ERRORS, databricksSignInErrorText } from "@/lib/auth/databricks-sign-in-errors";
 import type { RunView } from "@/lib/results/types";
 import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
 import { allowLocalWarehouse, prepareTempDataDir } from "./support/env";
@@ -96,6 +97,17 @@ function post(url: string, body: string): Promise<string> {
     req.on("error", reject);
     req.end(body);
   });
+}
+
+/** Where a failed sign-in sends the member: the app's page, with our code for what failed and the way back. */
+function problem(response: Response): { status: number; error: string | null; next: string | null } {
+  const location = new URL(response.headers.get("location") ?? "", ORIGIN);
+  expect(location.pathname).toBe("/connections/databricks-sign-in");
+  return {
+    status: response.status,
+    error: location.searchParams.get("error"),
+    next: location.searchParams.get("next"),
+  };
 }
 
 /** The sign-in cookie of a start's answer, as the browser sends it back. */
@@ -225,29 +237,48 @@ describe("members' own Databricks identity through Lakebook", () => {
   it("refuses a callback without its cookie, with another member's, with a forged state or a spent code", async () => {
     const started = await start(alice, connectionId);
     const search = await workspaceSignIn(started.headers.get("location") ?? "", "alice@workspace.example");
-    const none = await callback(alice, search);
-    expect(none.status).toBe(422);
-    expect(await none.text()).toMatch(/not started in this browser/);
-    const others = await callback(bob, search, cookieOf(started));
-    expect(others.status).toBe(403);
-    expect(await others.text()).toMatch(/started by another Lakebook member/);
-    const forgedCookie = await callback(alice, search, `${cookieOf(started)}x`);
-    expect(forgedCookie.status).toBe(422);
+    expect(problem(await callback(alice, search))).toEqual({ status: 302, error: "expired", next: "/" });
+    expect(problem(await callback(bob, search, cookieOf(started)))).toEqual({
+      status: 302,
+      error: "other-member",
+      next: "/",
+    });
+    expect(problem(await callback(alice, search, `${cookieOf(started)}x`)).error).toBe("expired");
 
     const query = new URLSearchParams(search);
     query.set("state", "forged");
     const forged = await callback(alice, `?${query}`, cookieOf(started));
-    expect(forged.status).toBe(422);
-    expect(await forged.text()).toMatch(/state mismatch/);
+    expect(problem(forged)).toEqual({ status: 302, error: "state", next: "/queries/q1?tab=2" });
+    expect(forged.headers.get("set-cookie")).toMatch(/^lakebook-databricks-sign-in=; .*Max-Age=0/);
 
     // The real answer works once; the same code again is refused by the workspace.
     expect((await callback(alice, search, cookieOf(started))).status).toBe(302);
-    const replayed = await callback(alice, search, cookieOf(started));
-    expect(replayed.status).toBe(422);
-    expect(await replayed.text()).toMatch(/invalid_grant/);
+    expect(problem(await callback(alice, search, cookieOf(started))).error).toBe("refused");
+    const events = await auditLog(admin, { action: "connect with databricks" }, { limit: 10 });
+    expect(events.events.map((e) => [e.status, e.detail])).toEqual(
+      expect.arrayContaining([
+        [422, expect.stringMatching(/state mismatch/)],
+        [422, expect.stringMatching(/invalid_grant/)],
+        [403, expect.stringMatching(/started by another Lakebook member/)],
+      ]),
+    );
   });
 
-  it("shows a failed sign-in as a page with nothing to run, the workspace's words escaped, and a way back", async () => {
+  it("sends a denied consent back into the app with our words for it, where the sign-in started", async () => {
+    const started = await start(alice, connectionId, "/notebooks");
+    const location = started.headers.get("location") ?? "";
+    const form = new URLSearchParams(new URL(location).searchParams);
+    form.set("decision", "deny");
+    const denied = await callback(
+      alice,
+      new URL(await post(new URL("/oidc/v1/authorize", location).toString(), form.toString())).search,
+      cookieOf(started),
+    );
+    expect(problem(denied)).toEqual({ status: 302, error: "denied", next: "/notebooks" });
+    expect(databricksSignInErrorText("denied")).toBe("The sign-in to Databricks was cancelled or denied.");
+  });
+
+  it("never carries the workspace's words (or a link's) into the app: only a code of ours", async () => {
     const started = await start(alice, connectionId, "/notebooks");
     const state = new URL(started.headers.get("location") ?? "").searchParams.get("state") ?? "";
     const hostile = new URLSearchParams({
@@ -255,14 +286,34 @@ describe("members' own Databricks identity through Lakebook", () => {
       error_description: `<script>alert(1)</script><a href="//evil.example">`,
       state,
     });
-    const page = await callback(alice, `?${hostile}`, cookieOf(started));
-    expect(page.status).toBe(422);
-    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
-    expect(page.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
-    const html = await page.text();
-    expect(html).not.toMatch(/<script|href="\/\/evil/);
-    expect(html).toContain("&#60;script&#62;alert(1)&#60;/script&#62;");
-    expect(html).toContain('<a href="/notebooks">Back to Lakebook</a>');
+    const answer = await callback(alice, `?${hostile}`, cookieOf(started));
+    expect(problem(answer)).toEqual({ status: 302, error: "refused", next: "/notebooks" });
+    expect(answer.headers.get("location")).not.toMatch(/script|evil/);
+    // The page reads a code from its URL, which anyone can write: only our own codes have words.
+    for (const code of ["<script>alert(1)</script>", "toString", "__proto__", "", undefined, ["denied"]])
+      expect(databricksSignInErrorText(code)).toBe(DATABRICKS_SIGN_IN_ERRORS.failed);
+  });
+
+  it("says the workspace could not be reached when its sign-in cannot start, or refused the app's client", async () => {
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    const nowhere = (await saveConnection(admin, { ...u2mInput("Nowhere"), port: closed })).id;
+    expect(problem(await start(alice, nowhere, "/notebooks"))).toEqual({
+      status: 302,
+      error: "unreachable",
+      next: "/notebooks",
+    });
+
+    // An app the workspace does not know: the token exchange is refused (invalid_client).
+    const stranger = (await saveConnection(admin, { ...u2mInput("Unknown app"), clientId: "not-registered" })).id;
+    const started = await start(alice, stranger);
+    const state = new URL(started.headers.get("location") ?? "").searchParams.get("state") ?? "";
+    const answer = await callback(alice, `?${new URLSearchParams({ code: "any", state })}`, cookieOf(started));
+    expect(problem(answer).error).toBe("client");
   });
 
   it("returns only to a path of this server", async () => {
@@ -274,13 +325,12 @@ describe("members' own Databricks identity through Lakebook", () => {
     // What a browser sends: lone surrogates become U+FFFD when a URL or header is encoded.
     const worst = worstText(1 << 20).replace(/[\uD800-\uDFFF]/gu, "\uFFFD");
     expect((await connect(alice, "alice@workspace.example", connectionId, worst)).headers.get("location")).toBe("/");
-    const forgedId = await start(alice, worst.slice(0, 4096));
-    expect([forgedId.status, await forgedId.text()]).toEqual([404, NOT_FOUND]);
+    expect(problem(await start(alice, worst.slice(0, 4096))).error).toBe("not-found");
     const started = await start(alice, connectionId);
     const search = await workspaceSignIn(started.headers.get("location") ?? "", "alice@workspace.example");
     const cookieName = cookieOf(started).split("=")[0];
     const garbage = await callback(alice, search, `${cookieName}=${encodeURIComponent(worst)}`);
-    expect(garbage.status).toBe(422);
+    expect(problem(garbage).error).toBe("expired");
   });
 
   it("answers a connection the member may not use, or that is not user-to-machine, exactly like a missing one", async () => {
@@ -292,9 +342,8 @@ describe("members' own Databricks identity through Lakebook", () => {
     });
     const missing = await start(alice, "no-such-connection");
     const answers = [await start(alice, carols), await start(alice, token.id), missing];
-    const texts = await Promise.all(answers.map((a) => a.text()));
-    expect(answers.map((a) => a.status)).toEqual([404, 404, 404]);
-    expect(new Set(texts).size).toBe(1);
+    expect(new Set(answers.map((a) => a.headers.get("location"))).size).toBe(1);
+    expect(problem(missing)).toEqual({ status: 302, error: "not-found", next: "/queries/q1?tab=2" });
     expect(answers.every((a) => a.headers.get("set-cookie") === null)).toBe(true);
   });
 

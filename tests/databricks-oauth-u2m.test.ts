@@ -118,19 +118,23 @@ describe("members' own Databricks identity (OAuth user-to-machine)", () => {
     await expect(
       oauth.memberCallback(app, query, { state: "forged", codeVerifier: start.codeVerifier }),
     ).rejects.toThrow(/could not be completed: .*\(state mismatch\)/);
+    // Each refusal is named for "Connect with Databricks" to word it (never with the workspace's words).
+    await expect(
+      oauth.memberCallback(app, query, { state: "forged", codeVerifier: start.codeVerifier }),
+    ).rejects.toMatchObject({ details: { oauth: "state" } });
 
     const second = oauth.memberSignIn(app);
     const code = await signInAs(second.url, "mallory@example.com");
     await expect(
       oauth.memberCallback(app, code, { state: second.state, codeVerifier: oauth.memberSignIn(app).codeVerifier }),
-    ).rejects.toThrow(/invalid_grant/);
+    ).rejects.toMatchObject({ message: expect.stringMatching(/invalid_grant/), details: { oauth: "refused" } });
     // A code is good once: the real verifier after a failed exchange is refused too.
     await expect(oauth.memberCallback(app, code, second)).rejects.toThrow(/invalid_grant/);
 
     const denied = oauth.memberSignIn(app);
     await expect(
       oauth.memberCallback(app, await signInAs(denied.url, "carol@example.com", "deny"), denied),
-    ).rejects.toThrow(/cancelled or denied/);
+    ).rejects.toMatchObject({ message: expect.stringMatching(/cancelled or denied/), details: { oauth: "denied" } });
 
     const third = oauth.memberSignIn(app);
     const carol = await oauth.memberCallback(app, await signInAs(third.url, "carol@example.com"), third);

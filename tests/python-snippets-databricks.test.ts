@@ -9,7 +9,8 @@ import { runProcess } from "./support/run-process";
 /**
  * The Node snippet of "Use from Python" (lib/python/snippets.ts), run as
  * pasted with the real @databricks/sql driver against the test warehouse,
- * which records each statement and the typed parameters it arrived with.
+ * which records each statement and the typed parameters it arrived with; and
+ * the connector's snippet where each member signs in with Databricks.
  */
 let warehouse: TestWarehouse;
 beforeAll(async () => {
@@ -44,6 +45,7 @@ describe("the Node snippet against a Databricks warehouse", () => {
         host: "localhost",
         port: warehouse.port,
         httpPath: warehouse.path,
+        authType: "token",
         defaultCatalog: null,
         defaultSchema: null,
       },
@@ -86,5 +88,51 @@ describe("the Node snippet against a Databricks warehouse", () => {
       { name: "ids__1", type: "BIGINT", value: "2" },
       { name: "ids__2", type: "BIGINT", value: "3" },
     ]);
+  });
+});
+
+describe("the connector snippet where each member signs in with Databricks (OAuth U2M)", () => {
+  // Its browser sign-in cannot run here: the test warehouse's OAuth is not the connector's (Databricks' published
+  // app, a browser and a redirect to localhost:8020). What can be checked is that Debian's python3 compiles it as
+  // pasted, and that it asks for the connector's browser OAuth with the workspace's host and path, and no token.
+  it("is valid Python, signs in through the browser and names no token", { timeout: 60_000 }, async () => {
+    const connector = snippetsFor({
+      origin: "http://127.0.0.1:3000",
+      subject: { kind: "cell", title: "Cell 1", sql: "SELECT :day AS day" },
+      connection: {
+        id: "c2",
+        name: "Members' own workspace",
+        kind: "databricks",
+        host: "localhost",
+        port: warehouse.port,
+        httpPath: warehouse.path,
+        authType: "oauth-u2m",
+        defaultCatalog: "samples",
+        defaultSchema: null,
+      },
+      parameters: [{ name: "day", type: "date", value: "2024-02-29" }],
+    }).find((s) => s.kind === "connector");
+    expect(connector?.env).toBeNull();
+    const code = connector?.code ?? "";
+    const file = path.join(process.cwd(), `.lakebook-snippet-${process.pid}.py`);
+    fs.writeFileSync(file, code);
+    try {
+      const compiled = await runProcess(
+        "/usr/bin/python3",
+        ["-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", file],
+        {
+          env: { PATH: process.env.PATH ?? "" },
+          cwd: process.cwd(),
+        },
+      );
+      expect(compiled.stderr).toBe("");
+      expect(compiled.code).toBe(0);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    expect(code).toContain('server_hostname="localhost"');
+    expect(code).toContain(`http_path=${JSON.stringify(warehouse.path)}`);
+    expect(code).toContain('auth_type="databricks-oauth"');
+    expect(code).not.toMatch(/token|os\.environ/i);
   });
 });

@@ -9,6 +9,15 @@ import type { ConnectionView } from "@/lib/connections";
 
 type AuthType = "token" | "oauth-m2m" | "oauth-u2m";
 
+/** What each authentication means, under the select: its options stay short enough to read when closed. */
+const AUTH_NOTES: Record<AuthType, string> = {
+  token: "Every statement runs with this one personal access token, whoever runs it.",
+  "oauth-m2m":
+    "OAuth machine-to-machine: every statement runs as a service principal, with tokens from the workspace's OAuth server.",
+  "oauth-u2m":
+    "OAuth user-to-machine: each member signs in with Databricks once, and their queries run as their own workspace user.",
+};
+
 interface Props {
   existing: ConnectionView | null;
   isAdmin: boolean;
@@ -111,12 +120,20 @@ export function ConnectionForm({ existing, isAdmin, callbackUrl, onDone }: Props
       </label>
       <label>
         Authentication
-        <select name="authType" value={authType} onChange={(e) => setAuthType(e.target.value as AuthType)}>
+        <select
+          name="authType"
+          value={authType}
+          onChange={(e) => setAuthType(e.target.value as AuthType)}
+          aria-describedby="auth-note"
+        >
           <option value="token">Personal access token</option>
-          <option value="oauth-m2m">OAuth machine-to-machine (service principal)</option>
-          <option value="oauth-u2m">OAuth: each member signs in with Databricks (user-to-machine)</option>
+          <option value="oauth-m2m">OAuth, service principal (M2M)</option>
+          <option value="oauth-u2m">OAuth, each member signs in (U2M)</option>
         </select>
       </label>
+      <p className="field-note" id="auth-note">
+        {AUTH_NOTES[authType]}
+      </p>
       {authType !== "token" && (
         <label>
           {authType === "oauth-u2m" ? "OAuth app client ID" : "Client ID"}
@@ -126,8 +143,7 @@ export function ConnectionForm({ existing, isAdmin, callbackUrl, onDone }: Props
       {authType === "oauth-u2m" && (
         <p className="field-note" id="redirect-url">
           Register Lakebook as an OAuth app in the Databricks account (scopes <code>all-apis</code> and{" "}
-          <code>offline_access</code>) with this redirect URL: <code>{callbackUrl}</code>. Each member then connects
-          with Databricks once, and their queries run as their own workspace user.
+          <code>offline_access</code>) with this redirect URL: <code>{callbackUrl}</code>.
         </p>
       )}
       <label>

@@ -53,19 +53,28 @@ export function UsePythonDialog({ subject, connection, parameters, onClose }: Us
       {snippet && (
         <section role="tabpanel" aria-label={snippet.label} className="python-snippet">
           <p className="python-env">
-            Set <code>{snippet.env}</code>{" "}
-            {lakebook ? (
+            {snippet.env === null ? (
               <>
-                to a token you create under{" "}
-                <a href="/account" target="_blank" rel="noopener">
-                  your account
-                </a>
-                , then run the code as it is. It never contains a token.
+                Run the code as it is: the connector opens your browser to sign in with Databricks, and the code goes
+                straight to the warehouse, without Lakebook, as you. It never contains a token.
               </>
             ) : (
               <>
-                to a personal access token of your own Databricks account: this code goes straight to the warehouse,
-                without Lakebook, as you.
+                Set <code>{snippet.env}</code>{" "}
+                {lakebook ? (
+                  <>
+                    to a token you create under{" "}
+                    <a href="/account" target="_blank" rel="noopener">
+                      your account
+                    </a>
+                    , then run the code as it is. It never contains a token.
+                  </>
+                ) : (
+                  <>
+                    to a personal access token of your own Databricks account: this code goes straight to the warehouse,
+                    without Lakebook, as you.
+                  </>
+                )}
               </>
             )}
           </p>

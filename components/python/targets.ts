@@ -15,6 +15,7 @@ function connectionOf(connections: readonly ConnectionView[], id: string): Snipp
       host: "",
       port: 0,
       httpPath: "",
+      authType: null,
       defaultCatalog: null,
       defaultSchema: null,
     }

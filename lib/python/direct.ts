@@ -31,10 +31,12 @@ export function directSnippets(connection: SnippetConnection, sql: string, specs
   ];
 }
 
-function intro(connection: SnippetConnection, comment: string, install: string): string[] {
+function intro(connection: SnippetConnection, comment: string, install: string, browser = false): string[] {
   return [
     `${comment} Straight to the Databricks SQL warehouse of "${commentText(connection.name)}", as yourself:`,
-    `${comment} set ${DATABRICKS_TOKEN} to a personal access token of your own Databricks account.`,
+    browser
+      ? `${comment} the connector opens your browser to sign in with Databricks (OAuth) when it connects.`
+      : `${comment} set ${DATABRICKS_TOKEN} to a personal access token of your own Databricks account.`,
     `${comment} ${install}`,
   ];
 }
@@ -67,9 +69,9 @@ function pyParameter({ type, value }: BoundValue, imports: Set<string>): string 
   return pyString(value);
 }
 
-/** `import …` lines, then `from … import …` lines, each sorted (as isort writes them). */
-function pyImports(extra: Set<string>): string[] {
-  const all = [...extra, "import os"].sort();
+/** `import …` lines, then `from … import …` lines, each sorted (as isort writes them); `os` for a token. */
+function pyImports(extra: Set<string>, os = true): string[] {
+  const all = [...extra, ...(os ? ["import os"] : [])].sort();
   return [...all.filter((l) => l.startsWith("import ")), ...all.filter((l) => l.startsWith("from "))];
 }
 
@@ -99,13 +101,19 @@ function pyExecute(statements: Bound[], execute: (query: string, parameters: str
     : ["for query, parameters in statements:", `    ${execute("query", "parameters")}`];
 }
 
+/**
+ * The connector's snippet. On a connection where each member signs in with
+ * Databricks (OAuth user-to-machine), it signs in the same way: the
+ * connector's own browser OAuth (`auth_type="databricks-oauth"`), no token.
+ */
 function connectorSnippet(connection: SnippetConnection, statements: Bound[]): Snippet {
+  const browser = connection.authType === "oauth-u2m";
   const imports = new Set<string>();
   const body = pyStatements(statements, imports);
   const connect = [
     `    server_hostname=${pyString(connection.host)},`,
     `    http_path=${pyString(connection.httpPath)},`,
-    `    access_token=os.environ["${DATABRICKS_TOKEN}"],`,
+    browser ? `    auth_type="databricks-oauth",` : `    access_token=os.environ["${DATABRICKS_TOKEN}"],`,
     ...(connection.defaultCatalog ? [`    catalog=${pyString(connection.defaultCatalog)},`] : []),
     ...(connection.defaultSchema ? [`    schema=${pyString(connection.defaultSchema)},`] : []),
     ...(connection.port !== 443
@@ -113,8 +121,8 @@ function connectorSnippet(connection: SnippetConnection, statements: Bound[]): S
       : []),
   ];
   const lines = [
-    ...intro(connection, "#", "pip install databricks-sql-connector"),
-    ...pyImports(imports),
+    ...intro(connection, "#", "pip install databricks-sql-connector", browser),
+    ...pyImports(imports, !browser),
     "",
     "from databricks import sql",
     "",
@@ -136,7 +144,7 @@ function connectorSnippet(connection: SnippetConnection, statements: Bound[]): S
     kind: "connector",
     label: "Databricks connector",
     language: "python",
-    env: DATABRICKS_TOKEN,
+    env: browser ? null : DATABRICKS_TOKEN,
     install: "pip install databricks-sql-connector",
     code: `${lines.join("\n")}\n`,
   };

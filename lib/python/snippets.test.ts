@@ -34,6 +34,7 @@ const BUILTIN = {
   host: "",
   port: 0,
   httpPath: "",
+  authType: null,
   defaultCatalog: null,
   defaultSchema: null,
   ...secretFields,
@@ -124,6 +125,12 @@ const CASES: Record<string, SnippetInput> = {
     connection: { ...DATABRICKS, name: hostileTitle },
     parameters: [],
   },
+  "Databricks query where each member signs in (OAuth U2M)": {
+    origin: "https://lakebook.example.com",
+    subject: { kind: "query", id: "q-5", title: "Mine", sql: PARAM_SQL },
+    connection: { ...DATABRICKS, authType: "oauth-u2m" },
+    parameters: PARAMS,
+  },
 };
 
 function run(
@@ -162,12 +169,14 @@ describe("which snippets", () => {
       "node",
     ]);
     expect(kinds("Databricks connection")).toEqual(["connector", "sqlalchemy", "node"]);
-    for (const { snippets } of generated)
+    for (const { input, snippets } of generated)
       for (const s of snippets)
         expect(s.env).toBe(
-          s.kind === "connector" || s.kind === "sqlalchemy" || s.kind === "node"
-            ? "DATABRICKS_TOKEN"
-            : "LAKEBOOK_TOKEN",
+          s.kind === "connector" && input.connection.authType === "oauth-u2m"
+            ? null
+            : s.kind === "connector" || s.kind === "sqlalchemy" || s.kind === "node"
+              ? "DATABRICKS_TOKEN"
+              : "LAKEBOOK_TOKEN",
         );
   });
 
@@ -201,6 +210,16 @@ describe("which snippets", () => {
     expect(node).toContain("token = process.env.DATABRICKS_TOKEN");
     const cell = generated[4].snippets.find((s) => s.kind === "node")?.code ?? "";
     expect(cell).toContain("port: 8443");
+  });
+
+  it("signs in through the browser where each member signs in with Databricks: no token at all", () => {
+    const u2m = generated.find((g) => g.input.connection.authType === "oauth-u2m")?.snippets ?? [];
+    const connector = u2m.find((s) => s.kind === "connector")?.code ?? "";
+    expect(connector).toContain('    auth_type="databricks-oauth",\n');
+    expect(connector).toContain('server_hostname="adb-1234.5.azuredatabricks.net"');
+    expect(connector).toContain('http_path="/sql/1.0/warehouses/abc123"');
+    expect(connector).toContain("opens your browser to sign in with Databricks");
+    for (const word of ["TOKEN", "token", "import os", "os.environ"]) expect(connector).not.toContain(word);
   });
 
   it("never writes a secret, the secret's hint or the service principal", () => {
@@ -481,5 +500,30 @@ def connect(**kwargs):
       ids__1: ["str", "a b"],
       ids__2: ["str", "c&d"],
     });
+  });
+
+  // The connector's browser OAuth cannot run here (no browser, and the test warehouse's OAuth is not Databricks'
+  // published app): the stand-in shows what the snippet hands the connector, run with no token in its environment.
+  it("where each member signs in with Databricks: the connector's own browser OAuth, and no token", {
+    timeout: 60_000,
+  }, async () => {
+    const connection = { ...DATABRICKS, authType: "oauth-u2m" as const };
+    const code = snippet({ origin, subject: { kind: "connection" }, connection, parameters: [] }, "connector");
+    const out = path.join(dir, "fake-out-u2m.json");
+    fs.writeFileSync(path.join(dir, "connector-u2m.py"), code);
+    const result = await run(PYTHON, ["connector-u2m.py"], {
+      env: { PATH: "/usr/bin:/bin", PYTHONPATH: fake, FAKE_OUT: out },
+      cwd: dir,
+    });
+    expect(result.stderr).toBe("");
+    const got = JSON.parse(fs.readFileSync(out, "utf8"));
+    expect(got.connect).toEqual({
+      server_hostname: DATABRICKS.host,
+      http_path: DATABRICKS.httpPath,
+      auth_type: "databricks-oauth",
+      catalog: "main",
+      schema: "sales",
+    });
+    expect(got.calls).toEqual([{ query: "SELECT 1", parameters: {} }]);
   });
 });

@@ -25,8 +25,18 @@ export * from "./types";
 /** Every snippet for the input: through Lakebook for a query or cell, straight to Databricks for a Databricks connection. */
 export function snippetsFor(input: SnippetInput): Snippet[] {
   // Copy the fields a snippet uses: whatever else the caller's object holds is never read.
-  const { id, name, kind, host, port, httpPath, defaultCatalog, defaultSchema } = input.connection;
-  const connection: SnippetConnection = { id, name, kind, host, port, httpPath, defaultCatalog, defaultSchema };
+  const { id, name, kind, host, port, httpPath, authType, defaultCatalog, defaultSchema } = input.connection;
+  const connection: SnippetConnection = {
+    id,
+    name,
+    kind,
+    host,
+    port,
+    httpPath,
+    authType,
+    defaultCatalog,
+    defaultSchema,
+  };
   const { subject } = input;
   const sql = subject.kind === "connection" ? "SELECT 1" : subject.sql;
   const dialect = kind === "databricks" ? "databricks" : "duckdb";

@@ -11,17 +11,17 @@ export interface Snippet {
   /** The tab's name. */
   label: string;
   language: "python" | "javascript";
-  /** The one environment variable to set. */
-  env: typeof LAKEBOOK_TOKEN | typeof DATABRICKS_TOKEN;
+  /** The one environment variable to set; null when the code signs in through the browser instead. */
+  env: typeof LAKEBOOK_TOKEN | typeof DATABRICKS_TOKEN | null;
   /** What to install first. */
   install: string;
   code: string;
 }
 
-/** What a snippet may know of a connection: where it is, never how it authenticates. */
+/** What a snippet may know of a connection: where it is and how members sign in to it, never a secret. */
 export type SnippetConnection = Pick<
   ConnectionView,
-  "id" | "name" | "kind" | "host" | "port" | "httpPath" | "defaultCatalog" | "defaultSchema"
+  "id" | "name" | "kind" | "host" | "port" | "httpPath" | "authType" | "defaultCatalog" | "defaultSchema"
 >;
 
 /** What the snippets run. */

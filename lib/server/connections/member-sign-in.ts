@@ -1,9 +1,9 @@
 import "server-only";
 import { notFoundError, UserError } from "@/lib/action-result";
 import { safeCallbackPath } from "@/lib/auth/callback-path";
-import { escapeHtml } from "@/lib/notebooks/formats/ipynb-outputs";
+import { DATABRICKS_SIGN_IN_PROBLEM, type DatabricksSignInError } from "@/lib/auth/databricks-sign-in-errors";
 import { containsNul } from "@/lib/text-input";
-import { routeError, STATUS } from "../actions/route-error";
+import { STATUS } from "../actions/route-error";
 import { failure } from "../actions/safe-action";
 import { recordAudit } from "../audit";
 import { clientAddress } from "../auth/client-address";
@@ -12,6 +12,7 @@ import { upsertMemberToken } from "../db/queries/member-tokens";
 import type { Connection, User } from "../db/schema";
 import { databricksError } from "../engines/databricks/errors";
 import { memberCallback, memberSignIn } from "../engines/databricks/workspace-oauth";
+import type { EngineError } from "../engines/types";
 import { publicOrigin } from "../http/origin";
 import { runtime } from "../runtime";
 import { revealsNetwork, usable } from "./access";
@@ -57,13 +58,48 @@ async function memberOAuthConnection(user: User, connectionId: string): Promise<
   return row;
 }
 
-/** A step that talks to the workspace's OAuth server: its failures in words for this member (network detail for admins only). */
+/** A failed sign-in: what the member reads (a code of ours), and the error the audit log records. */
+class SignInFailed extends Error {
+  constructor(
+    readonly reason: DatabricksSignInError,
+    readonly error: UserError | EngineError,
+  ) {
+    super(error.message);
+  }
+}
+
+/** A failure's message and kind for the audit log; an unexpected one is logged (the member's page names only its kind). */
+function failureOf(error: unknown) {
+  return failure(error instanceof SignInFailed ? error.error : error);
+}
+
+/**
+ * A step that talks to the workspace's OAuth server: what it refused, or that
+ * it could not be reached (in words for this member: network detail for admins only).
+ */
 async function withWorkspace<T>(user: User, step: () => Promise<T>): Promise<T> {
   try {
     return await step();
   } catch (error) {
-    throw UserError.is(error) ? error : databricksError(error, revealsNetwork(user));
+    if (UserError.is(error)) throw error;
+    const failed = databricksError(error, revealsNetwork(user));
+    throw new SignInFailed(failed.details.oauth ?? "unreachable", failed);
   }
+}
+
+/**
+ * Where a failed sign-in sends the member: a page in the app that says why
+ * in our words, and leads back to `next`. Nothing from the request is shown.
+ * (A member no longer signed in to Lakebook is sent on to sign in by that page.)
+ */
+export function signInProblem(error: unknown, next = "/", clearCookie?: string): Response {
+  const reason: DatabricksSignInError =
+    error instanceof SignInFailed ? error.reason : UserError.isCode(error, "not-found") ? "not-found" : "failed";
+  const location = `${DATABRICKS_SIGN_IN_PROBLEM}?${new URLSearchParams({ error: reason, next })}`;
+  return new Response(null, {
+    status: 302,
+    headers: { Location: location, "Cache-Control": "no-store", ...(clearCookie ? { "Set-Cookie": clearCookie } : {}) },
+  });
 }
 
 /**
@@ -73,12 +109,12 @@ async function withWorkspace<T>(user: User, step: () => Promise<T>): Promise<T> 
  * cookie only the callback receives.
  */
 export async function startMemberSignIn(user: User, connectionId: string, request: Request): Promise<Response> {
+  const origin = publicOrigin(request);
+  const next = safeCallbackPath(new URL(request.url).searchParams.get("next"), origin);
   try {
     const row = await memberOAuthConnection(user, connectionId);
-    const origin = publicOrigin(request);
     const app = await withWorkspace(user, () => workspaceApp(row, `${origin}${CALLBACK_PATH}`));
     const { url, state, codeVerifier } = memberSignIn(app);
-    const next = safeCallbackPath(new URL(request.url).searchParams.get("next"), origin);
     const sealed = await sealSignIn({
       connectionId: row.id,
       userId: user.id,
@@ -92,7 +128,8 @@ export async function startMemberSignIn(user: User, connectionId: string, reques
       headers: { Location: url, "Set-Cookie": cookie(request, sealed, SIGN_IN_SECONDS), "Cache-Control": "no-store" },
     });
   } catch (error) {
-    return routeError(error);
+    failureOf(error);
+    return signInProblem(error, next);
   }
 }
 
@@ -108,14 +145,20 @@ export async function finishMemberSignIn(user: User, request: Request): Promise<
   let connectionId: string | null = started?.connectionId ?? null;
   try {
     if (!started)
-      throw new UserError(
-        "This sign-in to Databricks was not started in this browser, or took longer than 10 minutes. Start again from Lakebook.",
+      throw new SignInFailed(
+        "expired",
+        new UserError(
+          "This sign-in to Databricks was not started in this browser, or took longer than 10 minutes. Start again from Lakebook.",
+        ),
       );
     if (started.userId !== user.id) {
       connectionId = null;
-      throw new UserError(
-        "This sign-in to Databricks was started by another Lakebook member. Start again from Lakebook.",
-        "forbidden",
+      throw new SignInFailed(
+        "other-member",
+        new UserError(
+          "This sign-in to Databricks was started by another Lakebook member. Start again from Lakebook.",
+          "forbidden",
+        ),
       );
     }
     const row = await memberOAuthConnection(user, started.connectionId);
@@ -146,34 +189,10 @@ export async function finishMemberSignIn(user: User, request: Request): Promise<
       headers: { Location: started.next, "Set-Cookie": clear, "Cache-Control": "no-store" },
     });
   } catch (error) {
-    const { error: message, code } = failure(error);
+    const { error: message, code } = failureOf(error);
     audit(user, request, connectionId, STATUS[code], message);
-    return failedPage(message, STATUS[code], started?.userId === user.id ? started.next : "/", clear);
+    return signInProblem(error, started?.userId === user.id ? started.next : "/", clear);
   }
-}
-
-/**
- * The browser came back from the workspace, so the member reads this page: the
- * message and a way back. Plain HTML with nothing to load or run.
- */
-function failedPage(message: string, status: number, back: string, clearCookie: string): Response {
-  const html = `<!doctype html>
-<html lang="en"><meta charset="utf-8"><title>Connect with Databricks</title>
-<h1>Lakebook could not connect you with Databricks</h1>
-<p role="alert">${escapeHtml(message)}</p>
-<p><a href="${escapeHtml(back)}">Back to Lakebook</a></p>
-</html>
-`;
-  return new Response(html, {
-    status,
-    headers: {
-      "Content-Type": "text/html; charset=utf-8",
-      "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-      "X-Content-Type-Options": "nosniff",
-      "Set-Cookie": clearCookie,
-      "Cache-Control": "no-store",
-    },
-  });
 }
 
 function audit(user: User, request: Request, connectionId: string | null, status: number, detail: string): void {

@@ -155,6 +155,8 @@ export class EngineError extends Error {
       timedOut?: boolean;
       /** The workspace refused a member's refresh token (expired, revoked, spent): they must sign in again. */
       signInRefused?: boolean;
+      /** What the workspace's OAuth server said no to, for "Connect with Databricks" to name (its words are not shown). */
+      oauth?: "denied" | "client" | "state" | "refused" | "offline-access";
     } = {},
   ) {
     super(message);

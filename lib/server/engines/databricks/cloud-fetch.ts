@@ -1,4 +1,5 @@
 import "server-only";
+import HttpRetryPolicy from "@databricks/sql/dist/connection/connections/HttpRetryPolicy";
 import type IClientContext from "@databricks/sql/dist/contracts/IClientContext";
 import type IOperation from "@databricks/sql/dist/contracts/IOperation";
 import Status from "@databricks/sql/dist/dto/Status";
@@ -23,6 +24,9 @@ import {
  *   links) and reads on through a new handler of the driver's own.
  * - a download cannot be cancelled. `downloadsStopOn` gives a handler's
  *   requests an abort signal.
+ * And its downloads retry on the warehouse's budget (`retriesTimeout`, 5
+ * attempts backing off to 10 s): an unreachable storage took ~24 s to fail a
+ * run. `STORAGE_RETRIES` is theirs instead.
  */
 
 interface Backend {
@@ -48,6 +52,36 @@ export function isExpiredLink(error: unknown): boolean {
 
 type Fetch = (url: string, init: Record<string, unknown>) => Promise<unknown>;
 
+/**
+ * How a download from the workspace's storage is retried: 3 attempts, 0.5 s
+ * and 1 s apart, so a dropped connection mid-file gets another try and a
+ * storage that cannot be reached fails the run in seconds.
+ */
+export const STORAGE_RETRIES = { retryMaxAttempts: 3, retryDelayMin: 250, retryDelayMax: 1_000, retriesTimeout: 5_000 };
+
+/** `target` with some members replaced; every other method runs on `target` itself (its caches stay its own). */
+function overriding<T extends object>(target: T, overrides: Partial<T>): T {
+  return new Proxy(target, {
+    get(on, key) {
+      if (Object.hasOwn(overrides, key)) return overrides[key as keyof T];
+      const value = Reflect.get(on, key, on);
+      return typeof value === "function" ? value.bind(on) : value;
+    },
+  });
+}
+
+/** Gives a CloudFetch handler's downloads the driver's own retry policy on `STORAGE_RETRIES`. */
+function retryBriefly(handler: CloudFetchResultHandler): void {
+  const target = handler as unknown as { context: IClientContext };
+  const context = target.context;
+  // The policy reads the budget from its context's config, once per decision.
+  const budget = overriding(context, { getConfig: () => ({ ...context.getConfig(), ...STORAGE_RETRIES }) });
+  target.context = overriding(context, {
+    getConnectionProvider: async () =>
+      overriding(await context.getConnectionProvider(), { getRetryPolicy: async () => new HttpRetryPolicy(budget) }),
+  });
+}
+
 /** A download from the workspace's storage failed (after the driver's retries): `cause` says how. */
 export class CloudStorageFailure extends Error {
   constructor(readonly cause: unknown) {
@@ -58,10 +92,12 @@ export class CloudStorageFailure extends Error {
 
 /**
  * Aborts a CloudFetch handler's downloads (and refuses new ones) when `signal`
- * fires or the returned function is called; does nothing for other sources.
+ * fires or the returned function is called, and retries them briefly
+ * (`STORAGE_RETRIES`); does nothing for other sources.
  */
 export function downloadsStopOn(source: unknown, signal: AbortSignal): () => void {
   if (!(source instanceof CloudFetchResultHandler)) return () => {};
+  retryBriefly(source);
   const own = new AbortController();
   const stop = () => {
     signal.removeEventListener("abort", stop);

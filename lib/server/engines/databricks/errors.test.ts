@@ -79,7 +79,7 @@ describe("CloudFetch failures", () => {
       fetchError("https://dbstorage.blob.core.windows.net/results/1?sig=secret", "ETIMEDOUT"),
     );
     const admin = databricksError(error, true, warehouse).message;
-    expect(admin).toContain("CloudFetch: ETIMEDOUT");
+    expect(admin).toMatch(/^The workspace's result storage could not be reached: ETIMEDOUT \(CloudFetch\)\. /);
     expect(admin).toContain("needs network access to the workspace's cloud storage");
     expect(admin).toContain("turn CloudFetch off in the connection's settings");
     expect(admin).not.toContain("sig=secret");

@@ -107,7 +107,10 @@ function classify(error: unknown): { error: EngineError; network: boolean } {
  * CloudFetch errors, and network errors (retries exhausted or not) for a
  * request to a host other than the warehouse's. Null `detail`: not shown.
  */
-function storageFailure(error: unknown, warehouseHost: string | undefined): { detail: string } | null {
+function storageFailure(
+  error: unknown,
+  warehouseHost: string | undefined,
+): { detail: string; answered?: boolean } | null {
   const outer = error as { errorCode?: string; payload?: unknown; response?: unknown };
   // The warehouse's own answers (they may quote the statement) are never about the storage.
   if (outer?.response) return null;
@@ -120,7 +123,7 @@ function storageFailure(error: unknown, warehouseHost: string | undefined): { de
   const message = typeof inner?.message === "string" ? inner.message : "";
   if (message.startsWith("CloudFetch link has expired")) return { detail: "expired" };
   const status = /^CloudFetch HTTP error (\d{3})/.exec(message)?.[1];
-  if (status) return { detail: `the storage answered HTTP ${status}` };
+  if (status) return { detail: `the storage answered HTTP ${status}`, answered: true };
   if (!marked && !toOtherHost(message, warehouseHost)) return null;
   const code = typeof inner?.code === "string" ? inner.code : "network error";
   if (code === REFUSED_CODE)
@@ -139,12 +142,14 @@ function toOtherHost(message: string, warehouseHost: string | undefined): boolea
   }
 }
 
-function storageMessage(failure: { detail: string }, reveal: boolean): string {
+function storageMessage(failure: { detail: string; answered?: boolean }, reveal: boolean): string {
   if (failure.detail === "expired")
     return "The result's download links (CloudFetch) expired again before they could be read. Run the query again; if it keeps happening, turn CloudFetch off in the connection's settings.";
-  const what = reveal
-    ? `The result could not be downloaded from the workspace's cloud storage (CloudFetch: ${failure.detail}).`
-    : "The result could not be downloaded from the workspace's cloud storage (CloudFetch).";
+  const what = !reveal
+    ? "The result could not be downloaded from the workspace's cloud storage (CloudFetch)."
+    : failure.answered
+      ? `The result could not be downloaded from the workspace's cloud storage (CloudFetch: ${failure.detail}).`
+      : `The workspace's result storage could not be reached: ${failure.detail} (CloudFetch).`;
   return `${what} The Lakebook server needs network access to the workspace's cloud storage for large results; or turn CloudFetch off in the connection's settings, and results come through the warehouse instead.`;
 }
 

@@ -132,6 +132,7 @@ function memberTokens(tokens: TokenSet, previousRefresh?: string): MemberTokens 
   if (!tokens.access_token || !refreshToken)
     throw new EngineError(
       "The workspace did not give Lakebook a refresh token: the OAuth app needs the offline_access scope.",
+      { oauth: "offline-access" },
     );
   return {
     accessToken: tokens.access_token,
@@ -184,22 +185,28 @@ function oauthFailure(error: unknown): Error {
     error?: string;
     error_description?: string;
   };
-  if (code === "invalid_client")
+  if (code === "invalid_client" || code === "unauthorized_client")
     return new EngineError(
-      "The workspace refused the OAuth client ID or secret (invalid_client). Check the service principal's client ID and secret.",
+      `The workspace refused the OAuth client ID or secret (${code}). Check the service principal's client ID and secret.`,
+      { oauth: "client" },
     );
-  if (code === "access_denied") return new EngineError("The sign-in to Databricks was cancelled or denied.");
+  if (code === "access_denied")
+    return new EngineError("The sign-in to Databricks was cancelled or denied.", { oauth: "denied" });
   if (code)
     return new EngineError(
       `The workspace's OAuth server refused the token request: ${code}${description ? ` (${description})` : ""}.`,
+      { oauth: "refused" },
     );
   // openid-client's own checks of an answer (its message may quote the expected state: not repeated).
   if (error instanceof errors.RPError)
-    return new EngineError(
-      /state mismatch/.test(error.message)
-        ? "The sign-in to Databricks could not be completed: its answer does not belong to the sign-in this browser started (state mismatch). Start again from Lakebook."
-        : "The sign-in to Databricks could not be completed: the workspace's answer was not valid.",
-    );
+    return /state mismatch/.test(error.message)
+      ? new EngineError(
+          "The sign-in to Databricks could not be completed: its answer does not belong to the sign-in this browser started (state mismatch). Start again from Lakebook.",
+          { oauth: "state" },
+        )
+      : new EngineError("The sign-in to Databricks could not be completed: the workspace's answer was not valid.", {
+          oauth: "refused",
+        });
   // Network failures (refused, unreachable, policy) pass through: the engine's own error handling words them.
   return error instanceof Error ? error : new EngineError(String(error));
 }

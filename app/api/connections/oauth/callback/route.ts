@@ -1,6 +1,5 @@
-import { routeError } from "@/lib/server/actions/route-error";
 import { requireUser } from "@/lib/server/auth/session";
-import { finishMemberSignIn } from "@/lib/server/connections/member-sign-in";
+import { finishMemberSignIn, signInProblem } from "@/lib/server/connections/member-sign-in";
 
 export const dynamic = "force-dynamic";
 
@@ -9,6 +8,6 @@ export async function GET(request: Request): Promise<Response> {
   try {
     return await finishMemberSignIn(await requireUser(), request);
   } catch (error) {
-    return routeError(error);
+    return signInProblem(error);
   }
 }

@@ -1,6 +1,5 @@
-import { routeError } from "@/lib/server/actions/route-error";
 import { requireUser } from "@/lib/server/auth/session";
-import { startMemberSignIn } from "@/lib/server/connections/member-sign-in";
+import { signInProblem, startMemberSignIn } from "@/lib/server/connections/member-sign-in";
 
 export const dynamic = "force-dynamic";
 
@@ -10,6 +9,6 @@ export async function GET(request: Request, context: { params: Promise<{ id: str
     const user = await requireUser();
     return await startMemberSignIn(user, (await context.params).id, request);
   } catch (error) {
-    return routeError(error);
+    return signInProblem(error);
   }
 }
