@@ -13,7 +13,8 @@ import { metadataStores } from "./support/metadata-stores";
  * hear changes it asks the store every time.
  */
 process.env.LAKEBOOK_SESSION_HOURS = "12";
-const { startSession, endSession, sessionUser, cacheSessions } = await import("@/lib/server/auth/sessions");
+const { startSession, endSession, sessionUser: uncached } = await import("@/lib/server/auth/sessions");
+const { SessionCache } = await import("@/lib/server/auth/session-cache");
 
 const stores = metadataStores("sessioncache");
 
@@ -42,11 +43,14 @@ describe.each([
 ] as const)("checked sessions on %s", (name, open) => {
   let handles: DbHandle[];
   let member: User;
+  /** Each server's cache, as its runtime holds it. */
+  const caches = new Map<DbHandle["db"], InstanceType<typeof SessionCache>>();
+  const sessionUser = (db: DbHandle["db"], sid: string, now = new Date()) => uncached(db, sid, now, caches.get(db));
   const ids = () => handles.map((h) => h.db);
 
   it("opens the store, and each server caches the sessions it checks", async () => {
     handles = await open();
-    for (const handle of handles) cacheSessions(handle);
+    for (const handle of handles) caches.set(handle.db, new SessionCache(handle.changes));
     member = await insertUser(handles[0].db, {
       email: "m@example.test",
       name: "M",

@@ -2,7 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { cacheSessions } from "./auth/sessions";
+import { SessionCache } from "./auth/session-cache";
 import { config, dataDir } from "./config";
 import { type Keyring, loadKeyring, StartupError, verifyKeyCheck } from "./crypto/keyring";
 import { hashPassword } from "./crypto/password";
@@ -24,6 +24,8 @@ export interface Runtime {
   store: ResultStore;
   catalog: RunCatalog;
   db: Db;
+  /** Live sessions this server has checked (auth/session-cache.ts). */
+  sessions: SessionCache;
   /** The current key; `keys` has the previous one too during a rotation. */
   secretKey: Buffer;
   keys: Keyring;
@@ -97,7 +99,6 @@ async function start(): Promise<Runtime> {
     if (rotated) log.info("the secret key changed: stored secrets are sealed again under the new key as they are used");
     await createAdminFromEnv(tx, adminHash);
   });
-  cacheSessions(metadata);
   const catalog = new RunCatalog(metadata.db, store, instanceId(dir));
   await catalog.init();
   await registerInstance(metadata.db, catalog.instanceId);
@@ -106,6 +107,7 @@ async function start(): Promise<Runtime> {
     store,
     catalog,
     db: metadata.db,
+    sessions: new SessionCache(metadata.changes),
     secretKey: keys.current,
     keys,
     heartbeat: startHeartbeat(metadata.db, catalog.instanceId, savePendingEnds),

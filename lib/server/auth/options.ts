@@ -107,7 +107,7 @@ function build(secureCookies: boolean): NextAuthOptions {
        * cookie the session must still be live, else next-auth clears it.
        */
       async jwt({ token, user }) {
-        const { db } = await runtime();
+        const { db, sessions } = await runtime();
         if (user) {
           // `user.id` is the account's: from `authorize` for a password, and
           // for single sign-on `ssoSignIn` made it the bound account (oidc.ts).
@@ -116,7 +116,7 @@ function build(secureCookies: boolean): NextAuthOptions {
           return { sid: await startSession(db, row.id) };
         }
         const sid = sessionIdOf(token);
-        if (!sid || !(await sessionUser(db, sid))) throw new Error("The session has ended");
+        if (!sid || !(await sessionUser(db, sid, new Date(), sessions))) throw new Error("The session has ended");
         return { sid };
       },
       /** What GET /api/auth/session tells the browser: nothing beyond that a session exists. */

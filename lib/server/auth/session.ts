@@ -19,8 +19,12 @@ export const SIGN_IN_REQUIRED = "Your session has ended. Sign in again to contin
 export async function currentSession(): Promise<SignedIn | null> {
   const secure = secureCookies(await headers());
   const jar = Object.fromEntries((await cookies()).getAll().map((c) => [c.name, c.value]));
-  const { db } = await runtime();
-  return signedInFromCookies(db, jar, { secret: authOptions(secure).secret ?? "", secureCookie: secure });
+  const { db, sessions } = await runtime();
+  return signedInFromCookies(db, jar, {
+    secret: authOptions(secure).secret ?? "",
+    secureCookie: secure,
+    cache: sessions,
+  });
 }
 
 /** The signed-in member, or null. */

@@ -2,11 +2,11 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { getToken, type JWT } from "next-auth/jwt";
 import { config } from "../config";
-import type { Db, DbHandle } from "../db/client";
+import type { Db } from "../db/client";
 import { deleteEndedSessions, findLiveSession, insertSession, revokeSession } from "../db/queries/sessions";
 import type { User } from "../db/schema";
 import { log } from "../log";
-import { SessionCache } from "./session-cache";
+import type { SessionCache } from "./session-cache";
 
 /**
  * Server-side sessions. A sign-in creates a row in `user_sessions` with an
@@ -46,18 +46,18 @@ export async function endSession(db: Db, sessionId: string): Promise<void> {
   await revokeSession(db, sessionId);
 }
 
-const caches = new WeakMap<Db, SessionCache>();
-
-/** Keeps checked sessions of this store in a cache (the server's store; see session-cache.ts). */
-export function cacheSessions(handle: DbHandle): void {
-  if (!caches.has(handle.db)) caches.set(handle.db, new SessionCache(handle.changes));
-}
-
-/** The member of a live session id, or null (unknown, revoked, past its end, member disabled). */
-export async function sessionUser(db: Db, sessionId: unknown, now = new Date()): Promise<User | null> {
+/**
+ * The member of a live session id, or null (unknown, revoked, past its end,
+ * member disabled); through `cache` when given (the server's, on its runtime).
+ */
+export async function sessionUser(
+  db: Db,
+  sessionId: unknown,
+  now = new Date(),
+  cache?: SessionCache,
+): Promise<User | null> {
   if (typeof sessionId !== "string" || sessionId.length === 0 || sessionId.length > 64) return null;
   const load = () => findLiveSession(db, sessionId, now);
-  const cache = caches.get(db);
   return cache ? cache.user(sessionId, now, load) : ((await load())?.user ?? null);
 }
 
@@ -76,7 +76,7 @@ export function sessionIdOf(token: JWT | null): string | null {
 export async function signedInFromCookies(
   db: Db,
   cookies: Record<string, string>,
-  options: { secret: string; secureCookie: boolean; now?: Date },
+  options: { secret: string; secureCookie: boolean; now?: Date; cache?: SessionCache },
 ): Promise<SignedIn | null> {
   let token: JWT | null;
   try {
@@ -90,6 +90,6 @@ export async function signedInFromCookies(
   }
   const sessionId = sessionIdOf(token);
   if (!sessionId) return null;
-  const user = await sessionUser(db, sessionId, options.now);
+  const user = await sessionUser(db, sessionId, options.now, options.cache);
   return user ? { user, sessionId } : null;
 }

@@ -32,15 +32,17 @@ export interface ChangeFeed {
  * The write functions of `queries/` call `noteChange` (before their
  * transaction commits, if in one; the NOTIFY at the commit covers the rest).
  */
-let localChanges = 0;
+// On globalThis: Next.js bundles this module once per kind of entry (actions,
+// routes, instrumentation), and a change an action makes must be seen by a route.
+const holder = globalThis as { __lakebookLocalChanges?: number };
 
 export function noteChange(): void {
-  localChanges++;
+  holder.__lakebookLocalChanges = (holder.__lakebookLocalChanges ?? 0) + 1;
 }
 
 /** Grows with every change this process made; a cached value read before it grew may be stale. */
 export function localChangeCount(): number {
-  return localChanges;
+  return holder.__lakebookLocalChanges ?? 0;
 }
 
 class Listeners {
