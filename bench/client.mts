@@ -61,6 +61,17 @@ export interface LoopDelay {
 /** The admin account every bench server is started with. */
 export const BENCH_ADMIN = { email: "bench@example.com", password: "bench password, long enough" };
 
+/** The steps of a `Server-Timing` header, in ms: `session;dur=0.2, read;dur=3.1` → { session: 0.2, read: 3.1 }. */
+function serverTiming(header: string | null): Record<string, number> {
+  const steps: Record<string, number> = {};
+  for (const part of (header ?? "").split(",")) {
+    const [name, ...params] = part.trim().split(";");
+    const dur = params.find((p) => p.trim().startsWith("dur="));
+    if (name && dur) steps[name] = Number(dur.trim().slice(4));
+  }
+  return steps;
+}
+
 export class Client {
   readonly base: string;
   readonly ids: ActionIds;
@@ -174,7 +185,7 @@ export class Client {
     path: string,
     query: Record<string, string | number>,
     { timeoutMs = REQUEST_TIMEOUT_MS }: CallOptions = {},
-  ): Promise<{ ms: number; data: T }> {
+  ): Promise<{ ms: number; data: T; serverMs: Record<string, number> }> {
     const t0 = performance.now();
     const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
     const res = await fetch(`${this.base}${path}?${params}`, {
@@ -190,7 +201,7 @@ export class Client {
       throw Object.assign(new Error(`${path}: HTTP ${res.status}: ${body.slice(0, 500)}`), { status: res.status, ms });
     }
     if (value.ok !== true) throw new Error(`${path} failed: ${JSON.stringify(value).slice(0, 500)}`);
-    return { ms, data: value.data };
+    return { ms, data: value.data, serverMs: serverTiming(res.headers.get("server-timing")) };
   }
 
   /** A run's state, waiting up to `waitMs` for news beyond `knownRows` rows. */

@@ -147,7 +147,7 @@ export function checkSmoke(figures: Figures): void {
     const v = figures.views;
     if (
       !v ||
-      v.filters.some((f) => !finite(f.appMs) || !finite(f.directMs)) ||
+      v.filters.some((f) => !finite(f.appMs) || !finite(f.readMs) || !finite(f.directMs)) ||
       v.profiles.some((p) => !finite(p.appMs))
     )
       problems.push("filters and profiles: missing figures");

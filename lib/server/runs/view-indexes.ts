@@ -1,4 +1,5 @@
 import "server-only";
+import { LRUCache } from "lru-cache";
 import { UserError } from "@/lib/action-result";
 import type { ResultFilter } from "@/lib/results/filters";
 import type { SortSpec } from "@/lib/results/types";
@@ -28,6 +29,14 @@ export class ViewIndexes {
   private readonly done = new Set<string>();
   /** Each run's filtered views, in order of last use (oldest first). */
   private readonly views = new Map<string, Map<string, number>>();
+  /**
+   * Filters already checked against a run's columns, by the name of their
+   * unsorted view: a stored result never changes, so neither does the check,
+   * and a page of a view asks no more of DuckDB than the page itself.
+   */
+  private readonly plans = new LRUCache<string, { condition: string; types: string[] }>({ max: 1_000 });
+  /** The rows of each built view (an index never changes once built). */
+  private readonly counted = new Map<string, number>();
 
   constructor(private readonly store: Pick<ResultStore, "read" | "exec" | "connect" | "budget" | "columnTypes">) {}
 
@@ -47,6 +56,9 @@ export class ViewIndexes {
    * range bound that is not a value of its column's type, among others).
    */
   async plan(runId: string, filter: ResultFilter): Promise<{ condition: string; types: string[] }> {
+    const key = viewIndexTable(runId, filter, null);
+    const known = this.plans.get(key);
+    if (known) return known;
     const types = await this.store.columnTypes(runId);
     const condition = filterConditionSql(filter, types);
     const bounds = rangeBounds(filter, types);
@@ -55,16 +67,23 @@ export class ViewIndexes {
       const wrong = bounds.find((_, i) => !fits[i]);
       if (wrong) throw new UserError(`“${wrong.value}” is not a value of type ${wrong.type}.`);
     }
+    this.plans.set(key, { condition, types });
     return { condition, types };
   }
 
   /** The filtered (and maybe sorted) view, built if need be, with its row count. */
   async view(runId: string, filter: ResultFilter, sort: SortSpec | null): Promise<View> {
     const index = viewIndexTable(runId, filter, sort);
+    const known = this.done.has(index) ? this.counted.get(index) : undefined;
+    if (known !== undefined) {
+      this.used(runId, index);
+      return { index, rows: known };
+    }
     const { condition, types } = await this.plan(runId, filter);
     await this.built(runId, index, () => viewIndexSql(resultTable(runId), index, condition, sort, types.length));
     this.used(runId, index);
     const [[rows]] = await this.store.read(`SELECT count(*) FROM ${index}`);
+    if (this.done.has(index)) this.counted.set(index, Number(rows));
     return { index, rows: Number(rows) };
   }
 
@@ -159,6 +178,7 @@ export class ViewIndexes {
   forget(index: string): void {
     this.building.delete(index);
     this.done.delete(index);
+    this.counted.delete(index);
   }
 
   /** The run's result is gone: so are its views. */
