@@ -210,7 +210,11 @@ export class Client {
   }
 
   /** A page of a run's stored result, in stored order. */
-  page(runId: string, offset: number, limit: number): Promise<{ ms: number; data: Page }> {
+  page(
+    runId: string,
+    offset: number,
+    limit: number,
+  ): Promise<{ ms: number; data: Page; serverMs: Record<string, number> }> {
     return this.read<Page>(`/api/runs/${runId}/page`, { offset, limit });
   }
 

@@ -26,11 +26,20 @@ export async function storeRun(client: Client, sql: string, lane = "bench"): Pro
 
 /** One page at a random offset of a stored result of `rows` rows, checked (trip_id = row number); returns its ms. */
 export async function randomPage(client: Client, runId: string, rows: number): Promise<number> {
+  return (await timedRandomPage(client, runId, rows)).ms;
+}
+
+/** The same, with the server's own time for it (its Server-Timing: session check and read). */
+export async function timedRandomPage(
+  client: Client,
+  runId: string,
+  rows: number,
+): Promise<{ ms: number; serverMs: number }> {
   const offset = Math.floor(Math.random() * (rows - PAGE_LIMIT + 1));
-  const { ms, data } = await client.page(runId, offset, PAGE_LIMIT);
+  const { ms, data, serverMs } = await client.page(runId, offset, PAGE_LIMIT);
   if (data.rows.length !== PAGE_LIMIT || data.rows[0][0] !== String(offset))
     throw new Error(`page at ${offset} is wrong: ${data.rows.length} rows, first ${JSON.stringify(data.rows[0])}`);
-  return ms;
+  return { ms, serverMs: (serverMs.session ?? Number.NaN) + (serverMs.read ?? Number.NaN) };
 }
 
 /**

@@ -23,7 +23,8 @@ export interface Followed {
   ms: number;
 }
 export type PageLoop = {
-  pages: { phase: string; ms: number }[];
+  /** Each page's time at the bench, and the server's own time for it (Server-Timing). */
+  pages: { phase: string; ms: number; serverMs: number }[];
   errors: { phase: string; message: string }[];
   stop: () => Promise<void>;
 };
@@ -73,10 +74,13 @@ export function summarize(raw: {
   const { sizes } = rest;
   const pageFigures = (name: string) => {
     const ms = pages.filter((p) => p.phase === name).map((p) => p.ms);
+    const server = pages.filter((p) => p.phase === name && Number.isFinite(p.serverMs)).map((p) => p.serverMs);
     return {
       count: ms.length,
       p50Ms: percentile(ms, 50),
       p95Ms: percentile(ms, 95),
+      serverP50Ms: percentile(server, 50),
+      serverP95Ms: percentile(server, 95),
       maxMs: ms.length ? Math.max(...ms) : null,
       errors: pageErrors.filter((e) => e.phase === name).length,
     };
@@ -141,6 +145,10 @@ export function reportTeam(team: TeamFigures, addTarget: AddTarget): void {
       pageRow(team.quiet),
     ],
     ["pages p50 / p95 / max, during the heavy work", pageRow(team.heavy)],
+    [
+      "  the server's own time for them (Server-Timing), p50 / p95: quiet; heavy",
+      `${fmtMs(team.quiet.serverP50Ms)} / ${fmtMs(team.quiet.serverP95Ms)}; ${fmtMs(team.heavy.serverP50Ms)} / ${fmtMs(team.heavy.serverP95Ms)}`,
+    ],
     ["heavy work took", fmtS(team.heavyMs)],
     [`  ${s.storers} stores of ${s.storeRows.toLocaleString("en-US")} rows`, storesDone],
     [

@@ -7,7 +7,7 @@
 import path from "node:path";
 import { Client, eventLoopDelay, type RunView } from "./client.mjs";
 import type { PhaseContext } from "./context.mjs";
-import { benchQuery, PAGE_LIMIT, randomPage, storeRun } from "./runs.mjs";
+import { benchQuery, PAGE_LIMIT, storeRun, timedRandomPage } from "./runs.mjs";
 import { cpuWatch, printServerLog, procMemory, resetPeakMemory, rssSampler, startServer } from "./server.mjs";
 import { log, sleep } from "./stats.mjs";
 import { type Followed, type PageLoop, PER_MEMBER_LIMIT, summarize, THINK_MS, teamSizes } from "./team-figures.mjs";
@@ -63,7 +63,7 @@ function pageLoop(member: Client, run: RunView, rows: number, phase: { name: str
     while (!stopped) {
       const during = phase.name;
       try {
-        pages.push({ phase: during, ms: await randomPage(member, run.id, rows) });
+        pages.push({ phase: during, ...(await timedRandomPage(member, run.id, rows)) });
       } catch (error) {
         errors.push({ phase: during, message: (error as Error).message });
       }

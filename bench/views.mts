@@ -72,7 +72,12 @@ export async function measureViews(ctx: PhaseContext) {
     env: { LAKEBOOK_SAMPLE_TRIPS_ROWS: "1000" },
     logFile,
   });
-  const app = { firstPage: [] as number[], firstPageRead: [] as number[], count: [] as number[], profile: [] as number[] };
+  const app = {
+    firstPage: [] as number[],
+    firstPageRead: [] as number[],
+    count: [] as number[],
+    profile: [] as number[],
+  };
   try {
     const client = new Client(server.base, ctx.cwd);
     await client.init();
