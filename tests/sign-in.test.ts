@@ -1,6 +1,6 @@
 import { randomBytes, scryptSync } from "node:crypto";
 import { encode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { prepareTempDataDir } from "./support/env";
 import { AuthClient } from "./support/next-auth";
 
@@ -157,6 +157,30 @@ describe("sessions", () => {
     const jar = Object.fromEntries(client.cookies);
     expect((await signedInFromCookies(db, jar, { secret, secureCookie: true }))?.user.id).toBe(ann.id);
     expect(await signedInFromCookies(db, jar, { secret, secureCookie: false })).toBeNull();
+  });
+
+  it("a cookie decrypted before is refused under another secret and past its own expiry", async () => {
+    const ann = await member("ann");
+    const client = new AuthClient(options);
+    expect(await client.signIn(ann.email, PASSWORD)).toBeNull();
+    const { decode } = await import("next-auth/jwt");
+    const sid = (await decode({ token: client.sessionCookie!, secret }))!.sid as string;
+    const short = new AuthClient(options);
+    short.cookies.set("next-auth.session-token", await encode({ token: { sid }, secret, maxAge: 30 }));
+    // Read (and kept) once, then read again: the same answer.
+    expect(await whoIs(short)).toBe(ann.id);
+    expect(await whoIs(short)).toBe(ann.id);
+    const jar = Object.fromEntries(short.cookies);
+    expect(await signedInFromCookies(db, jar, { secret: "another secret", secureCookie: false })).toBeNull();
+    // Past its expiry and jose's 15 s of tolerance: refused although it was read before.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 46_000);
+      expect(await whoIs(short)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await whoIs(short)).toBe(ann.id);
   });
 
   it("signing out ends the session on the server, so a copied cookie stops working too", async () => {
