@@ -206,9 +206,16 @@ export class ResultStore {
     }
     // The first page at once, then the index (the count, every later page) is
     // built: started only now, so that the page does not share the scan with it.
-    const { condition } = await this.viewIndexes.plan(runId, filter);
+    const condition = await this.viewIndexes.condition(runId, filter);
     const sql = viewPageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, condition, sort);
-    const page = this.pageFrom(await this.read(sql), window);
+    let rows: unknown[][];
+    try {
+      rows = await this.read(sql);
+    } catch (error) {
+      await this.viewIndexes.plan(runId, filter); // throws what is wrong with the filter, in our words
+      throw error;
+    }
+    const page = this.pageFrom(rows, window);
     this.viewIndexes.view(runId, filter, sort).catch(() => {});
     return { ...page, total: null };
   }
