@@ -1,4 +1,5 @@
 import { type NextRequest, NextResponse } from "next/server";
+import { PAGE_HEADER } from "@/lib/auth/callback-path";
 import { contentSecurityPolicy, HSTS, originOf } from "@/lib/security-headers";
 
 /**
@@ -19,6 +20,8 @@ export function proxy(request: NextRequest) {
   });
   const headers = new Headers(request.headers);
   headers.set("x-nonce", nonce);
+  // The page asked for, so that a signed-out visit returns to it after sign-in (pageUser); set here, never the client's.
+  headers.set(PAGE_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   headers.set("Content-Security-Policy", policy);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", policy);

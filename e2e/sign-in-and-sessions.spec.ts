@@ -78,6 +78,28 @@ test.describe("sign-in redirects", () => {
     await page.context().close();
   });
 
+  test("a signed-out visit to a page signs in and comes back to that page, query string and all", async ({
+    browser,
+  }) => {
+    const page = await freshPage(browser);
+    await page.goto("/history?status=failed&q=it's%20%22quoted%22");
+    await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await expect(page).toHaveURL(/\/history\?/);
+    const back = new URL(page.url());
+    expect([back.origin, back.searchParams.get("status"), back.searchParams.get("q")]).toEqual([
+      BASE,
+      "failed",
+      `it's "quoted"`,
+    ]);
+    // A header naming another page, sent by the client, is not what the way back follows.
+    await page.context().clearCookies();
+    await page.setExtraHTTPHeaders({ "x-lakebook-page": "//evil.example/" });
+    await page.goto("/queries");
+    await expect(page).toHaveURL(`${BASE}/signin?callbackUrl=%2Fqueries`);
+    await page.context().close();
+  });
+
   test("next-auth's own redirects (sign-out, single sign-on) keep to this server too", async ({ browser }) => {
     const page = await freshPage(browser);
     const request = page.context().request;

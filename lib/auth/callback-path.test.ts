@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "./callback-path";
+import { safeCallbackPath, signInPath } from "./callback-path";
 
 const OURS = "http://127.0.0.1:3000";
 
@@ -72,5 +72,20 @@ describe("safeCallbackPath", () => {
   it("treats an unknown or broken origin as a stranger's", () => {
     expect(safeCallbackPath("/queries", "not a url")).toBe("/queries");
     expect(safeCallbackPath("http://lakebook.invalid/x", OURS)).toBe("/");
+  });
+});
+
+describe("signInPath", () => {
+  it("returns to the page asked for, query string and all, encoded", () => {
+    expect(signInPath("/history?status=failed&q=a b")).toBe(
+      "/signin?callbackUrl=%2Fhistory%3Fstatus%3Dfailed%26q%3Da%20b",
+    );
+  });
+  it("needs no return for the start page, nothing that is not a path, and nothing overlong", () => {
+    for (const page of [null, "", "/", "https://evil.example/", "evil", `/${"x".repeat(4096)}`])
+      expect(signInPath(page)).toBe("/signin");
+  });
+  it("leaves a path that names another origin to the sign-in page's own check", () => {
+    expect(safeCallbackPath(new URLSearchParams(signInPath("//evil.example").slice(8)).get("callbackUrl"))).toBe("/");
   });
 });

@@ -65,3 +65,12 @@ function leadsElsewhere(pathname: string, origin: string): boolean {
   }
   return true;
 }
+
+/** The request header in which proxy.ts names the page asked for (path and query), for the way back after sign-in. */
+export const PAGE_HEADER = "x-lakebook-page";
+
+/** The sign-in page, returning to `page` (a path of this server) afterwards; the start page needs no return. */
+export function signInPath(page: string | null): string {
+  if (!page || page === "/" || !page.startsWith("/") || page.length > 2048) return "/signin";
+  return `/signin?callbackUrl=${encodeURIComponent(page)}`;
+}

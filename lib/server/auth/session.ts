@@ -2,6 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { UserError } from "@/lib/action-result";
+import { PAGE_HEADER, signInPath } from "@/lib/auth/callback-path";
 import { userCount } from "../db/queries/users";
 import type { User } from "../db/schema";
 import { runtime } from "../runtime";
@@ -52,13 +53,14 @@ export async function requireAdmin(): Promise<User> {
 }
 
 /**
- * For pages: the signed-in user, or a redirect to sign in (or, on a brand-new
- * server, to create the first admin). Each page checks for itself, since a
+ * For pages: the signed-in user, or a redirect to sign in and back to this
+ * page (a shared query's link still opens the query), or, on a brand-new
+ * server, to create the first admin. Each page checks for itself, since a
  * client-side navigation does not re-render the layout above it.
  */
 export async function pageUser(): Promise<User> {
   const user = await currentUser();
   if (user) return user;
   const { db } = await runtime();
-  redirect((await userCount(db)) === 0 ? "/setup" : "/signin");
+  redirect((await userCount(db)) === 0 ? "/setup" : signInPath((await headers()).get(PAGE_HEADER)));
 }
