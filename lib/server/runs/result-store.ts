@@ -41,6 +41,9 @@ const STORE_THREADS = 1;
 /** Longest text a page carries for one cell; longer values are fetched alone. */
 export const PAGE_CLIP_CHARS = 4096;
 
+/** Idle read connections kept (see `read`); more reads at once open more, closed after. */
+const KEPT_READERS = 4;
+
 /**
  * Stored results of runs, in a DuckDB database of their own on disk: server
  * memory stays bounded by DuckDB's memory limit whatever the result size, and
@@ -342,17 +345,26 @@ export class ResultStore {
     }
   }
 
+  /**
+   * Reads run on connections kept for them, one query at a time each: opening
+   * one is a trip through the thread pool, and on a busy server every such
+   * trip waits for the JavaScript thread again (pages are the reads).
+   */
+  private readonly readers: DuckDBConnection[] = [];
+
   async read(sql: string): Promise<unknown[][]> {
-    const connection = await this.instance.connect();
+    const connection = this.readers.pop() ?? (await this.instance.connect());
     try {
       return (await connection.runAndReadAll(sql)).getRows() as unknown[][];
     } finally {
-      connection.closeSync();
+      if (this.readers.length < KEPT_READERS) this.readers.push(connection);
+      else connection.closeSync();
     }
   }
 
   close(): void {
     this.reclaimer.stop();
+    for (const connection of this.readers.splice(0)) connection.closeSync();
     this.instance.closeSync();
   }
 }
