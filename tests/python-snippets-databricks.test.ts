@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { snippetsFor } from "@/lib/python/snippets";
 import type { ParameterSpec } from "@/lib/sql/parameters";
@@ -10,7 +11,7 @@ import { runProcess } from "./support/run-process";
  * The Node snippet of "Use from Python" (lib/python/snippets.ts), run as
  * pasted with the real @databricks/sql driver against the test warehouse,
  * which records each statement and the typed parameters it arrived with; and
- * the connector's snippet where each member signs in with Databricks.
+ * the direct snippets where each member signs in with Databricks.
  */
 let warehouse: TestWarehouse;
 beforeAll(async () => {
@@ -91,12 +92,9 @@ describe("the Node snippet against a Databricks warehouse", () => {
   });
 });
 
-describe("the connector snippet where each member signs in with Databricks (OAuth U2M)", () => {
-  // Its browser sign-in cannot run here: the test warehouse's OAuth is not the connector's (Databricks' published
-  // app, a browser and a redirect to localhost:8020). What can be checked is that Debian's python3 compiles it as
-  // pasted, and that it asks for the connector's browser OAuth with the workspace's host and path, and no token.
-  it("is valid Python, signs in through the browser and names no token", { timeout: 60_000 }, async () => {
-    const connector = snippetsFor({
+describe("the direct snippets where each member signs in with Databricks (OAuth U2M)", () => {
+  const u2m = () =>
+    snippetsFor({
       origin: "http://127.0.0.1:3000",
       subject: { kind: "cell", title: "Cell 1", sql: "SELECT :day AS day" },
       connection: {
@@ -111,28 +109,79 @@ describe("the connector snippet where each member signs in with Databricks (OAut
         defaultSchema: null,
       },
       parameters: [{ name: "day", type: "date", value: "2024-02-29" }],
-    }).find((s) => s.kind === "connector");
-    expect(connector?.env).toBeNull();
-    const code = connector?.code ?? "";
-    const file = path.join(process.cwd(), `.lakebook-snippet-${process.pid}.py`);
-    fs.writeFileSync(file, code);
-    try {
-      const compiled = await runProcess(
-        "/usr/bin/python3",
-        ["-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", file],
-        {
-          env: { PATH: process.env.PATH ?? "" },
-          cwd: process.cwd(),
-        },
-      );
-      expect(compiled.stderr).toBe("");
-      expect(compiled.code).toBe(0);
-    } finally {
-      fs.rmSync(file, { force: true });
+    });
+
+  // Their browser sign-in cannot run here: the test warehouse's OAuth is not the connector's (Databricks' published
+  // app, a browser and a redirect to localhost:8020). What can be checked is that Debian's python3 compiles them as
+  // pasted, and that they ask for the connector's browser OAuth with the workspace's host and path, and no token.
+  it("connector and SQLAlchemy: valid Python, signing in through the browser, naming no token", {
+    timeout: 60_000,
+  }, async () => {
+    for (const kind of ["connector", "sqlalchemy"] as const) {
+      const snippet = u2m().find((s) => s.kind === kind);
+      expect(snippet?.env).toBeNull();
+      const code = snippet?.code ?? "";
+      const file = path.join(process.cwd(), `.lakebook-snippet-${process.pid}.py`);
+      fs.writeFileSync(file, code);
+      try {
+        const compiled = await runProcess(
+          "/usr/bin/python3",
+          ["-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", file],
+          {
+            env: { PATH: process.env.PATH ?? "" },
+            cwd: process.cwd(),
+          },
+        );
+        expect(compiled.stderr).toBe("");
+        expect(compiled.code).toBe(0);
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+      expect(code).not.toMatch(/token|os\.environ/i);
+      if (kind === "connector") {
+        expect(code).toContain('server_hostname="localhost"');
+        expect(code).toContain(`http_path=${JSON.stringify(warehouse.path)}`);
+        expect(code).toContain('auth_type="databricks-oauth"');
+      } else {
+        expect(code).toContain('host="localhost"');
+        expect(code).toContain(`"http_path": ${JSON.stringify(warehouse.path)}`);
+        expect(code).toContain(`connect_args={"auth_type": "databricks-oauth", "_port": ${warehouse.port}}`);
+      }
     }
-    expect(code).toContain('server_hostname="localhost"');
-    expect(code).toContain(`http_path=${JSON.stringify(warehouse.path)}`);
-    expect(code).toContain('auth_type="databricks-oauth"');
-    expect(code).not.toMatch(/token|os\.environ/i);
+  });
+
+  // The driver opens a browser for "databricks-oauth" without a client secret (U2M), which cannot happen here: the
+  // snippet is type-checked against the installed driver's own declarations instead, as pasted into a TypeScript file.
+  it("Node: type-checks against @databricks/sql's declarations, signing in through the browser, naming no token", {
+    timeout: 60_000,
+  }, () => {
+    const node = u2m().find((s) => s.kind === "node");
+    expect(node?.env).toBeNull();
+    const code = node?.code ?? "";
+    expect(code).toContain('  authType: "databricks-oauth",\n});');
+    expect(code).not.toMatch(/token|process\.env/i);
+    expect(typeErrors(code)).toEqual([]);
+    // The check reads the driver's own types: an authentication it does not know is refused.
+    expect(typeErrors(code.replace('"databricks-oauth"', '"databricks-oath"'))).not.toEqual([]);
   });
 });
+
+/** TypeScript's errors for code written to a `.mts` file in the project (so that `@databricks/sql` resolves). */
+function typeErrors(code: string): string[] {
+  const file = path.join(process.cwd(), `.lakebook-snippet-${process.pid}.mts`);
+  fs.writeFileSync(file, code);
+  try {
+    const program = ts.createProgram([file], {
+      noEmit: true,
+      strict: true,
+      skipLibCheck: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      types: ["node"],
+    });
+    return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}

@@ -55,8 +55,9 @@ export function UsePythonDialog({ subject, connection, parameters, onClose }: Us
           <p className="python-env">
             {snippet.env === null ? (
               <>
-                Run the code as it is: the connector opens your browser to sign in with Databricks, and the code goes
-                straight to the warehouse, without Lakebook, as you. It never contains a token.
+                Run the code as it is: the {snippet.language === "python" ? "connector" : "driver"} opens your browser
+                to sign in with Databricks, and the code goes straight to the warehouse, without Lakebook, as you. It
+                never contains a token.
               </>
             ) : (
               <>

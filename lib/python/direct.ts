@@ -7,7 +7,8 @@ import { DATABRICKS_TOKEN, type Snippet, type SnippetConnection } from "./types"
 
 /**
  * Snippets that reach the Databricks warehouse without Lakebook, as the member
- * (their own personal access token, never the connection's secret). The SQL
+ * (their own personal access token, or their own browser sign-in where each
+ * member signs in with Databricks; never the connection's secret). The SQL
  * goes with its native `:name` markers and the values beside it, bound as the
  * app binds them (`bindStatement`): a multi-select's `:ids` becomes
  * `:ids__1, :ids__2`; numbers, dates and timestamps keep their types.
@@ -31,11 +32,12 @@ export function directSnippets(connection: SnippetConnection, sql: string, specs
   ];
 }
 
-function intro(connection: SnippetConnection, comment: string, install: string, browser = false): string[] {
+/** The snippet's first lines; `signIn` names what opens the browser where each member signs in with Databricks. */
+function intro(connection: SnippetConnection, comment: string, install: string, signIn: string | null): string[] {
   return [
     `${comment} Straight to the Databricks SQL warehouse of "${commentText(connection.name)}", as yourself:`,
-    browser
-      ? `${comment} the connector opens your browser to sign in with Databricks (OAuth) when it connects.`
+    signIn
+      ? `${comment} ${signIn} opens your browser to sign in with Databricks (OAuth) when it connects.`
       : `${comment} set ${DATABRICKS_TOKEN} to a personal access token of your own Databricks account.`,
     `${comment} ${install}`,
   ];
@@ -102,12 +104,16 @@ function pyExecute(statements: Bound[], execute: (query: string, parameters: str
 }
 
 /**
- * The connector's snippet. On a connection where each member signs in with
- * Databricks (OAuth user-to-machine), it signs in the same way: the
- * connector's own browser OAuth (`auth_type="databricks-oauth"`), no token.
+ * Where each member signs in with Databricks (OAuth user-to-machine), every
+ * snippet signs in the same way, through the library's own browser OAuth
+ * ("databricks-oauth"), and names no token.
  */
+function signsInWithBrowser(connection: SnippetConnection): boolean {
+  return connection.authType === "oauth-u2m";
+}
+
 function connectorSnippet(connection: SnippetConnection, statements: Bound[]): Snippet {
-  const browser = connection.authType === "oauth-u2m";
+  const browser = signsInWithBrowser(connection);
   const imports = new Set<string>();
   const body = pyStatements(statements, imports);
   const connect = [
@@ -121,7 +127,7 @@ function connectorSnippet(connection: SnippetConnection, statements: Bound[]): S
       : []),
   ];
   const lines = [
-    ...intro(connection, "#", "pip install databricks-sql-connector", browser),
+    ...intro(connection, "#", "pip install databricks-sql-connector", browser ? "the connector" : null),
     ...pyImports(imports, !browser),
     "",
     "from databricks import sql",
@@ -150,7 +156,9 @@ function connectorSnippet(connection: SnippetConnection, statements: Bound[]): S
   };
 }
 
+/** Through the connector; on `oauth-u2m` the URL has no token and `connect_args` asks for its browser OAuth. */
 function sqlalchemySnippet(connection: SnippetConnection, statements: Bound[]): Snippet {
+  const browser = signsInWithBrowser(connection);
   const imports = new Set<string>();
   const body = pyStatements(statements, imports);
   const query = [
@@ -158,9 +166,13 @@ function sqlalchemySnippet(connection: SnippetConnection, statements: Bound[]): 
     ...(connection.defaultCatalog ? [`"catalog": ${pyString(connection.defaultCatalog)}`] : []),
     ...(connection.defaultSchema ? [`"schema": ${pyString(connection.defaultSchema)}`] : []),
   ];
+  const connectArgs = [
+    ...(browser ? ['"auth_type": "databricks-oauth"'] : []),
+    ...(connection.port !== 443 ? [`"_port": ${Math.trunc(connection.port)}`] : []),
+  ];
   const lines = [
-    ...intro(connection, "#", "pip install databricks-sqlalchemy pandas"),
-    ...pyImports(imports),
+    ...intro(connection, "#", "pip install databricks-sqlalchemy pandas", browser ? "the connector" : null),
+    ...pyImports(imports, !browser),
     "",
     "import pandas as pd",
     "from sqlalchemy import create_engine",
@@ -169,12 +181,11 @@ function sqlalchemySnippet(connection: SnippetConnection, statements: Bound[]): 
     "engine = create_engine(",
     "    URL.create(",
     '        "databricks",',
-    '        username="token",',
-    `        password=os.environ["${DATABRICKS_TOKEN}"],`,
+    ...(browser ? [] : ['        username="token",', `        password=os.environ["${DATABRICKS_TOKEN}"],`]),
     `        host=${pyString(connection.host)},`,
     `        query={${query.join(", ")}},`,
     "    ),",
-    ...(connection.port !== 443 ? [`    connect_args={"_port": ${Math.trunc(connection.port)}},`] : []),
+    ...(connectArgs.length > 0 ? [`    connect_args={${connectArgs.join(", ")}},`] : []),
     ")",
     "",
     ...body,
@@ -190,7 +201,7 @@ function sqlalchemySnippet(connection: SnippetConnection, statements: Bound[]): 
     kind: "sqlalchemy",
     label: "SQLAlchemy",
     language: "python",
-    env: DATABRICKS_TOKEN,
+    env: browser ? null : DATABRICKS_TOKEN,
     install: "pip install databricks-sqlalchemy pandas",
     code: `${lines.join("\n")}\n`,
   };
@@ -217,7 +228,9 @@ function jsParameters(values: BoundValue[], indent: string): string {
   return ["{", ...items, `${indent}}`].join("\n");
 }
 
+/** On `oauth-u2m`, `authType: "databricks-oauth"` with no client secret: the driver's browser sign-in (U2M). */
 function nodeSnippet(connection: SnippetConnection, statements: Bound[]): Snippet {
+  const browser = signsInWithBrowser(connection);
   const session: string[] = [];
   if (connection.defaultCatalog) session.push(`initialCatalog: ${jsString(connection.defaultCatalog)}`);
   if (connection.defaultSchema) session.push(`initialSchema: ${jsString(connection.defaultSchema)}`);
@@ -240,18 +253,27 @@ function nodeSnippet(connection: SnippetConnection, statements: Bound[]): Snippe
           "  }",
         ];
   const lines = [
-    ...intro(connection, "//", "npm install @databricks/sql  (run as an ES module: save as query.mjs)"),
+    ...intro(
+      connection,
+      "//",
+      "npm install @databricks/sql  (run as an ES module: save as query.mjs)",
+      browser ? "the driver" : null,
+    ),
     'import { DBSQLClient, DBSQLParameter, DBSQLParameterType } from "@databricks/sql";',
     "",
-    `const token = process.env.${DATABRICKS_TOKEN};`,
-    `if (!token) throw new Error("Set ${DATABRICKS_TOKEN} to a Databricks personal access token.");`,
-    "",
+    ...(browser
+      ? []
+      : [
+          `const token = process.env.${DATABRICKS_TOKEN};`,
+          `if (!token) throw new Error("Set ${DATABRICKS_TOKEN} to a Databricks personal access token.");`,
+          "",
+        ]),
     "const client = new DBSQLClient();",
     "await client.connect({",
     `  host: ${jsString(connection.host)},`,
     ...(connection.port !== 443 ? [`  port: ${Math.trunc(connection.port)},`] : []),
     `  path: ${jsString(connection.httpPath)},`,
-    "  token,",
+    browser ? '  authType: "databricks-oauth",' : "  token,",
     "});",
     `const session = await client.openSession(${session.length ? `{ ${session.join(", ")} }` : ""});`,
     "try {",
@@ -270,7 +292,7 @@ function nodeSnippet(connection: SnippetConnection, statements: Bound[]): Snippe
     kind: "node",
     label: "Node",
     language: "javascript",
-    env: DATABRICKS_TOKEN,
+    env: browser ? null : DATABRICKS_TOKEN,
     install: "npm install @databricks/sql",
     code: `${lines.join("\n")}\n`,
   };

@@ -131,6 +131,21 @@ const CASES: Record<string, SnippetInput> = {
     connection: { ...DATABRICKS, authType: "oauth-u2m" },
     parameters: PARAMS,
   },
+  "hostile connection where each member signs in (OAuth U2M)": {
+    origin: "http://127.0.0.1:3000",
+    subject: { kind: "connection" },
+    connection: {
+      ...DATABRICKS,
+      authType: "oauth-u2m",
+      port: 8443,
+      name: worstText(1000, 23),
+      host: worstText(1000, 24),
+      httpPath: worstText(1000, 25),
+      defaultCatalog: worstText(1000, 26),
+      defaultSchema: worstText(1000, 27),
+    },
+    parameters: [],
+  },
 };
 
 function run(
@@ -170,14 +185,12 @@ describe("which snippets", () => {
     ]);
     expect(kinds("Databricks connection")).toEqual(["connector", "sqlalchemy", "node"]);
     for (const { input, snippets } of generated)
-      for (const s of snippets)
+      for (const s of snippets) {
+        const direct = s.kind === "connector" || s.kind === "sqlalchemy" || s.kind === "node";
         expect(s.env).toBe(
-          s.kind === "connector" && input.connection.authType === "oauth-u2m"
-            ? null
-            : s.kind === "connector" || s.kind === "sqlalchemy" || s.kind === "node"
-              ? "DATABRICKS_TOKEN"
-              : "LAKEBOOK_TOKEN",
+          !direct ? "LAKEBOOK_TOKEN" : input.connection.authType === "oauth-u2m" ? null : "DATABRICKS_TOKEN",
         );
+      }
   });
 
   it("fills the saved query's parameters into its results URL, encoded, a multi-select once per value", () => {
@@ -219,7 +232,23 @@ describe("which snippets", () => {
     expect(connector).toContain('server_hostname="adb-1234.5.azuredatabricks.net"');
     expect(connector).toContain('http_path="/sql/1.0/warehouses/abc123"');
     expect(connector).toContain("opens your browser to sign in with Databricks");
-    for (const word of ["TOKEN", "token", "import os", "os.environ"]) expect(connector).not.toContain(word);
+    const sqlalchemy = u2m.find((s) => s.kind === "sqlalchemy")?.code ?? "";
+    expect(sqlalchemy).toContain(
+      '        "databricks",\n        host="adb-1234.5.azuredatabricks.net",\n        query={"http_path": "/sql/1.0/warehouses/abc123", "catalog": "main", "schema": "sales"},\n    ),\n    connect_args={"auth_type": "databricks-oauth"},\n)\n',
+    );
+    expect(sqlalchemy).toContain("# the connector opens your browser to sign in with Databricks");
+    const node = u2m.find((s) => s.kind === "node")?.code ?? "";
+    expect(node).toContain(
+      'await client.connect({\n  host: "adb-1234.5.azuredatabricks.net",\n  path: "/sql/1.0/warehouses/abc123",\n  authType: "databricks-oauth",\n});\n',
+    );
+    expect(node).toContain("// the driver opens your browser to sign in with Databricks");
+    // Not in any of them, hostile connection or not.
+    for (const { input, snippets } of generated.filter((g) => g.input.connection.authType === "oauth-u2m"))
+      for (const s of snippets.filter((s) => s.env !== "LAKEBOOK_TOKEN")) {
+        expect(s.env, input.subject.kind).toBeNull();
+        for (const word of ["TOKEN", "token", "import os", "os.environ", "process.env"])
+          expect(s.code).not.toContain(word);
+      }
   });
 
   it("never writes a secret, the secret's hint or the service principal", () => {
@@ -525,5 +554,117 @@ def connect(**kwargs):
       schema: "sales",
     });
     expect(got.calls).toEqual([{ query: "SELECT 1", parameters: {} }]);
+  });
+});
+
+describe("the SQLAlchemy snippet where each member signs in with Databricks", () => {
+  // databricks-sqlalchemy is not installed here: Python's own parser reads what the snippet hands create_engine, each
+  // argument a literal (nothing read from the environment). The dialect hands the connector the URL's host and query,
+  // with connect_args merged in by SQLAlchemy: the connector is asked for its browser OAuth, with no token.
+  const READ_ENGINE = `import ast, json, sys
+tree = ast.parse(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1])
+compile(tree, sys.argv[1], "exec")
+[engine] = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and ast.unparse(n.func) == "create_engine"]
+[url] = engine.args
+assert ast.unparse(url.func) == "URL.create"
+def keywords(call):
+    return {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+print(json.dumps({"url": [ast.literal_eval(a) for a in url.args], "url_keywords": keywords(url), "engine_keywords": keywords(engine)}))
+`;
+
+  it("asks the connector for its browser OAuth, hostile host, path and schema kept exactly", {
+    timeout: 60_000,
+  }, async () => {
+    const connection = {
+      ...DATABRICKS,
+      authType: "oauth-u2m" as const,
+      port: 8443,
+      name: worstText(300, 28),
+      host: worstText(300, 29),
+      httpPath: worstText(300, 30),
+      defaultSchema: worstText(300, 31),
+    };
+    const code = snippet({ origin, subject: { kind: "connection" }, connection, parameters: [] }, "sqlalchemy");
+    fs.writeFileSync(path.join(dir, "sqlalchemy-u2m.py"), code);
+    const result = await run(PYTHON, ["-c", READ_ENGINE, "sqlalchemy-u2m.py"], {
+      env: { PATH: "/usr/bin:/bin" },
+      cwd: dir,
+    });
+    expect(result.stderr).toBe("");
+    expect(JSON.parse(result.stdout)).toEqual({
+      url: ["databricks"],
+      url_keywords: {
+        host: connection.host,
+        query: { http_path: connection.httpPath, catalog: "main", schema: connection.defaultSchema },
+      },
+      engine_keywords: { connect_args: { auth_type: "databricks-oauth", _port: 8443 } },
+    });
+  });
+});
+
+describe("the Node snippet where each member signs in with Databricks", () => {
+  // Its browser sign-in cannot run here: a stand-in @databricks/sql, in a project of its own, records what the
+  // snippet hands the driver, run as pasted with no token in its environment.
+  const project = path.join(dir, "node-project");
+  beforeAll(() => {
+    const driver = path.join(project, "node_modules", "@databricks", "sql");
+    fs.mkdirSync(driver, { recursive: true });
+    fs.writeFileSync(
+      path.join(driver, "package.json"),
+      JSON.stringify({ name: "@databricks/sql", type: "module", exports: "./index.js" }),
+    );
+    fs.writeFileSync(
+      path.join(driver, "index.js"),
+      `import fs from "node:fs";
+const seen = { calls: [] };
+export const DBSQLParameterType = new Proxy({}, { get: (_, type) => type });
+export class DBSQLParameter {
+  constructor({ type, value }) { Object.assign(this, { type, value }); }
+}
+export class DBSQLClient {
+  async connect(options) { seen.connect = options; return this; }
+  async openSession(options) {
+    seen.session = options ?? null;
+    return {
+      async executeStatement(sql, options) {
+        seen.calls.push({ sql, ...options });
+        return { fetchAll: async () => [], close: async () => {} };
+      },
+      async close() {},
+    };
+  }
+  async close() { fs.writeFileSync(process.env.FAKE_OUT, JSON.stringify(seen)); }
+}
+`,
+    );
+  });
+
+  it("asks the driver for its browser OAuth, hostile host, path and catalog kept exactly", {
+    timeout: 60_000,
+  }, async () => {
+    const connection = {
+      ...DATABRICKS,
+      authType: "oauth-u2m" as const,
+      port: 8443,
+      name: worstText(300, 32),
+      host: worstText(300, 33),
+      httpPath: worstText(300, 34),
+      defaultCatalog: worstText(300, 35),
+    };
+    const code = snippet({ origin, subject: { kind: "connection" }, connection, parameters: [] }, "node");
+    const out = path.join(dir, "node-out-u2m.json");
+    fs.writeFileSync(path.join(project, "query.mjs"), code);
+    const result = await run(process.execPath, ["query.mjs"], { env: { FAKE_OUT: out }, cwd: project });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const got = JSON.parse(fs.readFileSync(out, "utf8"));
+    expect(got.connect).toEqual({
+      host: connection.host,
+      port: 8443,
+      path: connection.httpPath,
+      authType: "databricks-oauth",
+    });
+    expect(got.session).toEqual({ initialCatalog: connection.defaultCatalog, initialSchema: "sales" });
+    expect(got.calls).toEqual([{ sql: "SELECT 1", namedParameters: {} }]);
   });
 });
