@@ -45,6 +45,10 @@ describe("hostile notebooks exported for Jupyter, read by Python", () => {
   it.each([
     ["through Lakebook", { flavour: "jupyter", connect: LAKEBOOK }],
     ["to the warehouse", { flavour: "jupyter", connect: WAREHOUSE }],
+    [
+      "to the warehouse, signing in through the browser",
+      { flavour: "jupyter", connect: { ...WAREHOUSE, browserSignIn: true } },
+    ],
     ["Databricks", { flavour: "databricks" }],
   ] as [string, IpynbOptions][])("%s: valid nbformat, Python that parses, tables of text", (_, options) => {
     const notebook = content();

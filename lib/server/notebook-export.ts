@@ -70,5 +70,6 @@ export async function connectionFor(
     httpPath: row.httpPath,
     catalog: row.defaultCatalog,
     schema: row.defaultSchema,
+    browserSignIn: row.authType === "oauth-u2m",
   };
 }

@@ -21,6 +21,8 @@ export type JupyterConnect =
       httpPath: string;
       catalog: string | null;
       schema: string | null;
+      /** Each member signs in with Databricks on this connection (oauth-u2m): the connector opens a browser, no token. */
+      browserSignIn?: boolean;
     };
 
 /** The connect cell's first line; import drops a code cell that starts with it (or carries the metadata flag). */
@@ -110,9 +112,25 @@ function warehouseSource(
     bindable.length > 0
       ? `\n# The notebook's parameters: jupysql binds a cell's :name to the variable of that name.\n${values}`
       : "";
-  return `${CONNECT_MARKER} straight to the Databricks SQL warehouse: each %%sql cell below runs there with jupysql.
-# Needs: pip install jupysql databricks-sql-connector databricks-sqlalchemy
-# Before starting Jupyter, set DATABRICKS_TOKEN to a Databricks personal access token.
+  const port = Number.isInteger(connect.port) ? connect.port : 443;
+  const url = [
+    `        "databricks",`,
+    `        host=${py(connect.host)},`,
+    `        port=${port},`,
+    `        query={${query.join(", ")}},`,
+  ];
+  const engine = connect.browserSignIn
+    ? `# The connector opens your browser to sign in with Databricks: on this connection each member signs in as themselves.
+from sqlalchemy import create_engine
+from sqlalchemy.engine import URL
+
+engine = create_engine(
+    URL.create(
+${url.join("\n")}
+    ),
+    connect_args={"auth_type": "databricks-oauth"},
+)`
+    : `# Before starting Jupyter, set DATABRICKS_TOKEN to a Databricks personal access token.
 import os
 
 from sqlalchemy import create_engine
@@ -123,11 +141,12 @@ engine = create_engine(
         "databricks",
         username="token",
         password=os.environ["DATABRICKS_TOKEN"],
-        host=${py(connect.host)},
-        port=${Number.isInteger(connect.port) ? connect.port : 443},
-        query={${query.join(", ")}},
+${url.slice(1).join("\n")}
     )
-)
+)`;
+  return `${CONNECT_MARKER} straight to the Databricks SQL warehouse: each %%sql cell below runs there with jupysql.
+# Needs: pip install jupysql databricks-sql-connector databricks-sqlalchemy
+${engine}
 %load_ext sql
 %sql engine
 ${parameterPart}`;

@@ -347,6 +347,17 @@ describe("ipynb export for Jupyter", () => {
     expect(bare.cells[0].source.join("")).toContain('query={"http_path": "/sql/1.0/warehouses/abc"}');
   });
 
+  it("on a connection where each member signs in with Databricks: the connector's browser sign-in, and no token", () => {
+    const source: string = exported(notebook([]), {
+      flavour: "jupyter",
+      connect: { ...WAREHOUSE, port: 8443, browserSignIn: true },
+    }).cells[0].source.join("");
+    expect(source).toContain('connect_args={"auth_type": "databricks-oauth"}');
+    expect(source).toContain('host="adb-1.azuredatabricks.net",\n        port=8443,');
+    expect(source).toContain('query={"http_path": "/sql/1.0/warehouses/abc", "catalog": "main", "schema": "sales"}');
+    for (const secret of ["TOKEN", "token", "os.environ", "password"]) expect(source).not.toContain(secret);
+  });
+
   it("writes no secret: values from the notebook stay inside string literals", () => {
     const hostile = 'x"\n__import__("os").system("rm -rf /")\n#';
     const content = { ...notebook([]), parameters: [{ name: "p", type: "text" as const, value: hostile }] };
