@@ -51,11 +51,6 @@ export class ViewIndexes {
   }
 
   /**
-   * What a filtered view is made of: its condition over the stored columns
-   * and its index table. Throws UserError for a filter that cannot apply (a
-   * range bound that is not a value of its column's type, among others).
-   */
-  /**
    * The filter's condition, its bounds not yet checked: a first page tries
    * it at once, and only if DuckDB refuses it does `plan` say which bound is
    * wrong (a bound that is not a value of its type fails the query).
@@ -65,6 +60,11 @@ export class ViewIndexes {
     return known ? known.condition : filterConditionSql(filter, await this.store.columnTypes(runId));
   }
 
+  /**
+   * What a filtered view is made of: its condition over the stored columns
+   * and its index table. Throws UserError for a filter that cannot apply (a
+   * range bound that is not a value of its column's type, among others).
+   */
   async plan(runId: string, filter: ResultFilter): Promise<{ condition: string; types: string[] }> {
     const key = viewIndexTable(runId, filter, null);
     const known = this.plans.get(key);
