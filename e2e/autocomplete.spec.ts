@@ -160,9 +160,14 @@ test.describe("the completion route under attack", () => {
     await page.goto("/");
     const url = (query: string) => `/api/connections/builtin/completions?${query}`;
     const started = Date.now();
-    // Node refuses a request line this long before the app sees it.
-    const huge = await page.request.get(url(`kind=relations&prefix=${"%27%22%60".repeat(350_000)}`));
-    expect(huge.status()).toBe(431);
+    // Node refuses a request line this long before the app sees it: it answers 431 and closes the
+    // connection. The client may still be writing the rest of the megabyte then, and the closed
+    // socket reaches it as a reset before it reads the answer; either way the request was refused.
+    const huge = await page.request
+      .get(url(`kind=relations&prefix=${"%27%22%60".repeat(350_000)}`))
+      .then((response) => response.status())
+      .catch((error: Error) => error.message);
+    expect(String(huge)).toMatch(/^431$|ECONNRESET|EPIPE|socket hang up/);
     const long = await page.request.get(url(`kind=relations&prefix=${"x".repeat(256)}`));
     expect(long.status()).toBe(422);
     expect(await long.json()).toMatchObject({ ok: false, code: "invalid" });
