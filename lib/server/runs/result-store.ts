@@ -348,14 +348,20 @@ export class ResultStore {
   /**
    * Reads run on connections kept for them, one query at a time each: opening
    * one is a trip through the thread pool, and on a busy server every such
-   * trip waits for the JavaScript thread again (pages are the reads).
+   * trip waits for the JavaScript thread again (pages are the reads). For the
+   * same reason a read is one trip: the query runs to a materialized result
+   * whose chunks are then taken synchronously, where a reader (runAndReadAll)
+   * fetches each chunk, and the end, with a trip of its own.
    */
   private readonly readers: DuckDBConnection[] = [];
 
   async read(sql: string): Promise<unknown[][]> {
     const connection = this.readers.pop() ?? (await this.instance.connect());
     try {
-      return (await connection.runAndReadAll(sql)).getRows() as unknown[][];
+      const result = await connection.run(sql);
+      const rows: unknown[][] = [];
+      for (let i = 0; i < result.chunkCount; i++) for (const row of result.getChunk(i).getRows()) rows.push(row);
+      return rows;
     } finally {
       if (this.readers.length < KEPT_READERS) this.readers.push(connection);
       else connection.closeSync();
