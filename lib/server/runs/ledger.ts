@@ -83,8 +83,47 @@ export async function settleLedgerRow(
   );
 }
 
-export async function setLedgerBytes(connection: DuckDBConnection, runId: string, bytes: number): Promise<void> {
-  await connection.run("UPDATE ledger SET bytes = $2 WHERE run_id = $1", [runId, bytes]);
+/**
+ * Sets what a run's result holds, with its indexes, to `bytes()` as it is when
+ * the update runs: two indexes of one result may finish at once (or one is
+ * dropped as another is built), and whichever update DuckDB refuses for the
+ * conflict is tried again with the figure as it is then, so the last one
+ * written is the latest.
+ */
+export async function setLedgerBytes(connection: DuckDBConnection, runId: string, bytes: () => number): Promise<void> {
+  await retryingConflicts(() => connection.run("UPDATE ledger SET bytes = $2 WHERE run_id = $1", [runId, bytes()]));
+}
+
+/** Attempts at a ledger update that DuckDB refuses because another transaction changed the same row. */
+const CONFLICT_ATTEMPTS = 8;
+
+/**
+ * Runs `update` again while DuckDB refuses it for a write-write conflict
+ * ("Conflict on update!"): its transactions are optimistic, so two updates of
+ * one row at once fail one of them instead of waiting. Any other error is
+ * thrown as it is.
+ */
+export async function retryingConflicts<T>(update: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await update();
+    } catch (error) {
+      if (attempt >= CONFLICT_ATTEMPTS || !isWriteConflict(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * 2));
+    }
+  }
+}
+
+/** Whether DuckDB refused a statement because another transaction changed the same rows. */
+export function isWriteConflict(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  try {
+    const parsed = JSON.parse(error.message) as { exception_type?: unknown; exception_message?: unknown };
+    return parsed.exception_type === "TransactionContext" && String(parsed.exception_message).startsWith("Conflict on");
+  } catch {
+    // A store opened without errors_as_json.
+    return error.message.startsWith("TransactionContext Error: Conflict on");
+  }
 }
 
 /** A result removed: to free space it leaves a tombstone; otherwise (expired) nothing. */
@@ -94,12 +133,13 @@ export async function closeLedgerRow(
   reason: "space" | "expired",
 ): Promise<void> {
   if (reason === "space") {
-    await connection.run(
-      "UPDATE ledger SET bytes = 0, removed = 'space', used_at = now()::TIMESTAMP WHERE run_id = $1",
-      [runId],
+    await retryingConflicts(() =>
+      connection.run("UPDATE ledger SET bytes = 0, removed = 'space', used_at = now()::TIMESTAMP WHERE run_id = $1", [
+        runId,
+      ]),
     );
   } else {
-    await connection.run("DELETE FROM ledger WHERE run_id = $1", [runId]);
+    await retryingConflicts(() => connection.run("DELETE FROM ledger WHERE run_id = $1", [runId]));
   }
 }
 

@@ -138,7 +138,7 @@ export class ViewIndexes {
       }
       const connection = await this.store.connect();
       try {
-        await setLedgerBytes(connection, runId, this.store.budget.holding(runId)?.bytes ?? 0);
+        await setLedgerBytes(connection, runId, () => this.store.budget.holding(runId)?.bytes ?? 0);
       } finally {
         connection.closeSync();
       }
@@ -174,7 +174,7 @@ export class ViewIndexes {
         this.store.budget.forceCharge(runId, -sortIndexBytes(held.rows));
         const connection = await this.store.connect();
         try {
-          await setLedgerBytes(connection, runId, this.store.budget.holding(runId)?.bytes ?? 0);
+          await setLedgerBytes(connection, runId, () => this.store.budget.holding(runId)?.bytes ?? 0);
         } finally {
           connection.closeSync();
         }
