@@ -4,6 +4,7 @@ import { type ActionResult, failed } from "@/lib/action-result";
 import { containsNul, NUL_MESSAGE } from "@/lib/text-input";
 import { requireUser } from "../auth/session";
 import type { User } from "../db/schema";
+import { foregroundRead } from "../foreground";
 import { STATUS } from "./route-error";
 import { failure } from "./safe-action";
 import { isSameOrigin } from "./same-origin";
@@ -32,8 +33,18 @@ const CROSS_SITE = "Results are read only by Lakebook's own pages.";
  * and cost no React rendering. The query string is parsed with `schema`; the
  * answer is the JSON of an action's result, with the HTTP status of its kind.
  */
-export function readRoute<S extends z.ZodType, T>(schema: S, handler: Handler<S, T>) {
-  return async (request: Request, context: Context): Promise<Response> => {
+export function readRoute<S extends z.ZodType, T>(
+  schema: S,
+  handler: Handler<S, T>,
+  options: {
+    /**
+     * Counted as a member's read in flight, before bulk work (foreground.ts):
+     * every read but a long poll, which mostly waits.
+     */
+    foreground?: boolean;
+  } = {},
+) {
+  const route = async (request: Request, context: Context): Promise<Response> => {
     if (!isSameOrigin(request)) return answer(failed(CROSS_SITE, "forbidden"));
     const timing = new ServerTiming();
     try {
@@ -53,6 +64,8 @@ export function readRoute<S extends z.ZodType, T>(schema: S, handler: Handler<S,
       return answer(failure(error));
     }
   };
+  if (options.foreground === false) return route;
+  return (request: Request, context: Context) => foregroundRead(() => route(request, context));
 }
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import fs from "node:fs";
 import path from "node:path";
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
+import { yieldToReads } from "../foreground";
 import { releaseNativeMemory } from "../native-memory";
 import { chunkBytes } from "./chunk-bytes";
 import { type CsvStore, chargeFile, csvFileStream, type FileBytes, fileWritten } from "./csv-files";
@@ -86,6 +87,7 @@ export function csvOfBatches(
           exhausted = true;
           break;
         }
+        await yieldToReads();
         stage.append(value, chunkBytes(value, types));
         if (++chunks % 16 === 0) releaseNativeMemory();
       }

@@ -1,5 +1,6 @@
 import "server-only";
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
+import { yieldToReads } from "../foreground";
 import { releaseNativeMemory } from "../native-memory";
 import type { StoreBudget } from "./budget";
 import { chunkBytes, rowBytes, rowsWithin, TABLE_BYTES } from "./chunk-bytes";
@@ -150,6 +151,8 @@ export class ResultWriter {
     const stage = this.stage;
     if (!stage) return;
     this.stage = null;
+    // Closing the stage appends its rows on this thread, the longest step of storing.
+    await yieldToReads();
     stage.close();
     await this.moving;
     if (this.failure) throw this.failure.error;

@@ -2,6 +2,7 @@ import "server-only";
 import type { StatementView } from "@/lib/results/types";
 import { config } from "../config";
 import type { StatementResult } from "../engines/types";
+import { yieldToReads } from "../foreground";
 import type { Runtime } from "../runtime";
 import type { RunRecord } from "./catalog";
 import { type ActiveRun, notify } from "./registry";
@@ -44,6 +45,7 @@ export async function storeRows(
   if (target !== record) await rt.catalog.save(target);
   try {
     for await (const chunk of result.batches) {
+      await yieldToReads();
       if (!(await stored.append(chunk))) {
         // The cap is reached: stop reading; closing the session ends the statement.
         target.truncated = true;

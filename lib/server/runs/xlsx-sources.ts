@@ -1,5 +1,6 @@
 import "server-only";
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
+import { yieldToReads } from "../foreground";
 import { releaseNativeMemory } from "../native-memory";
 import { chunkBytes } from "./chunk-bytes";
 import type { CsvStore } from "./csv-files";
@@ -56,6 +57,7 @@ export async function* stagedTextRows(
             exhausted = true;
             break;
           }
+          await yieldToReads();
           stage.append(value, chunkBytes(value, types));
         }
       } finally {

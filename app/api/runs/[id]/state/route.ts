@@ -9,4 +9,6 @@ export const dynamic = "force-dynamic";
  * rows than `known`): the long poll the editor follows a run with, apart from
  * page reads so that neither waits for the other.
  */
-export const GET = readRoute(stateQuery, (id, { known, wait }, user) => runState(user, id, known, wait));
+export const GET = readRoute(stateQuery, (id, { known, wait }, user) => runState(user, id, known, wait), {
+  foreground: false,
+});
