@@ -132,6 +132,13 @@ export class ResultStorage {
     }
     const body = await fs.promises.readFile(path.join(this.dir, link.file.id)).catch(() => null);
     if (!body) return s3Error(res, 404, "NoSuchKey", "The specified key does not exist.");
+    if (res.destroyed || req.socket.destroyed) {
+      // The client went away while the file was read: a download begun and broken off,
+      // whose "close" came before anyone listened for it.
+      link.record.startedDownloads += 1;
+      link.record.abortedDownloads += 1;
+      return;
+    }
     res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": body.length });
     link.record.startedDownloads += 1;
     let finished = false;
