@@ -52,6 +52,18 @@ const DATABRICKS = {
   ...secretFields,
 } as SnippetConnection;
 
+/** A connection where each member signs in with Databricks, its name, host and path the worst text (seeds `seed`…`seed + 2`). */
+function hostileU2m(seed: number) {
+  return {
+    ...DATABRICKS,
+    authType: "oauth-u2m" as const,
+    port: 8443,
+    name: worstText(300, seed),
+    host: worstText(300, seed + 1),
+    httpPath: worstText(300, seed + 2),
+  };
+}
+
 const PARAMS: ParameterSpec[] = [
   { name: "day", type: "date", value: "2024-02-29" },
   { name: "n", type: "number", value: "12345678901234567890.5" },
@@ -575,15 +587,7 @@ print(json.dumps({"url": [ast.literal_eval(a) for a in url.args], "url_keywords"
   it("asks the connector for its browser OAuth, hostile host, path and schema kept exactly", {
     timeout: 60_000,
   }, async () => {
-    const connection = {
-      ...DATABRICKS,
-      authType: "oauth-u2m" as const,
-      port: 8443,
-      name: worstText(300, 28),
-      host: worstText(300, 29),
-      httpPath: worstText(300, 30),
-      defaultSchema: worstText(300, 31),
-    };
+    const connection = { ...hostileU2m(28), defaultSchema: worstText(300, 31) };
     const code = snippet({ origin, subject: { kind: "connection" }, connection, parameters: [] }, "sqlalchemy");
     fs.writeFileSync(path.join(dir, "sqlalchemy-u2m.py"), code);
     const result = await run(PYTHON, ["-c", READ_ENGINE, "sqlalchemy-u2m.py"], {
@@ -642,15 +646,7 @@ export class DBSQLClient {
   it("asks the driver for its browser OAuth, hostile host, path and catalog kept exactly", {
     timeout: 60_000,
   }, async () => {
-    const connection = {
-      ...DATABRICKS,
-      authType: "oauth-u2m" as const,
-      port: 8443,
-      name: worstText(300, 32),
-      host: worstText(300, 33),
-      httpPath: worstText(300, 34),
-      defaultCatalog: worstText(300, 35),
-    };
+    const connection = { ...hostileU2m(32), defaultCatalog: worstText(300, 35) };
     const code = snippet({ origin, subject: { kind: "connection" }, connection, parameters: [] }, "node");
     const out = path.join(dir, "node-out-u2m.json");
     fs.writeFileSync(path.join(project, "query.mjs"), code);

@@ -112,38 +112,26 @@ function warehouseSource(
     bindable.length > 0
       ? `\n# The notebook's parameters: jupysql binds a cell's :name to the variable of that name.\n${values}`
       : "";
-  const port = Number.isInteger(connect.port) ? connect.port : 443;
-  const url = [
-    `        "databricks",`,
+  // Where each member signs in with Databricks, the connector's browser OAuth and no token.
+  const browser = connect.browserSignIn === true;
+  const engine = [
+    browser
+      ? "# The connector opens your browser to sign in with Databricks: on this connection each member signs in as themselves."
+      : "# Before starting Jupyter, set DATABRICKS_TOKEN to a Databricks personal access token.",
+    ...(browser ? [] : ["import os", ""]),
+    "from sqlalchemy import create_engine",
+    "from sqlalchemy.engine import URL",
+    "",
+    "engine = create_engine(",
+    "    URL.create(",
+    '        "databricks",',
+    ...(browser ? [] : ['        username="token",', '        password=os.environ["DATABRICKS_TOKEN"],']),
     `        host=${py(connect.host)},`,
-    `        port=${port},`,
+    `        port=${Number.isInteger(connect.port) ? connect.port : 443},`,
     `        query={${query.join(", ")}},`,
-  ];
-  const engine = connect.browserSignIn
-    ? `# The connector opens your browser to sign in with Databricks: on this connection each member signs in as themselves.
-from sqlalchemy import create_engine
-from sqlalchemy.engine import URL
-
-engine = create_engine(
-    URL.create(
-${url.join("\n")}
-    ),
-    connect_args={"auth_type": "databricks-oauth"},
-)`
-    : `# Before starting Jupyter, set DATABRICKS_TOKEN to a Databricks personal access token.
-import os
-
-from sqlalchemy import create_engine
-from sqlalchemy.engine import URL
-
-engine = create_engine(
-    URL.create(
-        "databricks",
-        username="token",
-        password=os.environ["DATABRICKS_TOKEN"],
-${url.slice(1).join("\n")}
-    )
-)`;
+    ...(browser ? ["    ),", '    connect_args={"auth_type": "databricks-oauth"},'] : ["    )"]),
+    ")",
+  ].join("\n");
   return `${CONNECT_MARKER} straight to the Databricks SQL warehouse: each %%sql cell below runs there with jupysql.
 # Needs: pip install jupysql databricks-sql-connector databricks-sqlalchemy
 ${engine}

@@ -103,7 +103,7 @@ const CONFLICT_ATTEMPTS = 8;
  * one row at once fail one of them instead of waiting. Any other error is
  * thrown as it is.
  */
-export async function retryingConflicts<T>(update: () => Promise<T>): Promise<T> {
+async function retryingConflicts<T>(update: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await update();
