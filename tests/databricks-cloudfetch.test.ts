@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunView, SortSpec } from "@/lib/results/types";
-import { startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
+import { downloadsOnTheirWay, startTestWarehouse, type TestWarehouse } from "./support/databricks-warehouse";
 import { allowLocalWarehouse, prepareTempDataDir } from "./support/env";
 import { createTestUser } from "./support/users";
 
@@ -213,18 +213,13 @@ describe("CloudFetch: large results as links into the workspace's storage", () =
       expect(seen.length).toBeGreaterThanOrEqual(2);
       const asked = Date.now();
       const before = lastResult();
-      const onTheirWay = (before?.startedDownloads ?? 0) - (before?.downloads ?? 0) - (before?.abortedDownloads ?? 0);
+      const onTheirWay = downloadsOnTheirWay(before);
       await runs.cancelRun(me, view.id);
       while (view.status === "running") view = await runs.runState(me, view.id, view.rowCount, 200);
       expect(view.status).toBe("cancelled");
       expect(Date.now() - asked).toBeLessThan(2_000);
       // Nothing is left downloading; what was on its way when the run was cancelled was broken off.
-      await expect
-        .poll(() => {
-          const now = lastResult();
-          return (now?.startedDownloads ?? 0) - (now?.downloads ?? 0) - (now?.abortedDownloads ?? 0);
-        })
-        .toBe(0);
+      await expect.poll(() => downloadsOnTheirWay(lastResult())).toBe(0);
       if (onTheirWay > 0) expect(lastResult()?.abortedDownloads).toBeGreaterThan(0);
       // A file whose last bytes were already on the wire may still count; after that, nothing moves.
       await new Promise((resolve) => setTimeout(resolve, 300));

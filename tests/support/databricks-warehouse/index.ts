@@ -16,7 +16,7 @@ import { ResultStorage } from "./storage";
 import { TCLIService } from "./thrift";
 import type { CloudFetchSettings } from "./url-result";
 
-export type { ResultRecord } from "./storage";
+export { downloadsOnTheirWay, type ResultRecord } from "./storage";
 export type { CloudFetchSettings, WarehouseStats };
 
 /** Results above this many rows go by CloudFetch unless the options say otherwise: e2e's larger results do. */

@@ -26,6 +26,11 @@ export interface ResultRecord {
   expiredRequests: number;
 }
 
+/** Downloads of `record`'s files begun and neither finished nor broken off (none when there is no record). */
+export function downloadsOnTheirWay(record: ResultRecord | undefined): number {
+  return record ? record.startedDownloads - record.downloads - record.abortedDownloads : 0;
+}
+
 export interface StoredFile {
   id: string;
   startRowOffset: number;
