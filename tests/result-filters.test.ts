@@ -77,11 +77,11 @@ async function truth(where: string, order = "id"): Promise<string[]> {
 
 /** Every id of the filtered view, page by page, and the count it says. */
 async function viewIds(f: ResultFilter, sort: { column: number; direction: "asc" | "desc" } | null = null) {
-  const first = await store.page(runId, 5, { offset: 0, limit: 1000 }, sort, f);
+  const first = await store.page(runId, { offset: 0, limit: 1000 }, sort, f);
   const total = await store.viewRows(runId, f, sort);
   const ids = first.rows.map((r) => String(r[0]));
   for (let offset = 1000; offset < total; offset += 1000) {
-    const page = await store.page(runId, 5, { offset, limit: 1000 }, sort, f);
+    const page = await store.page(runId, { offset, limit: 1000 }, sort, f);
     expect(page.total).toBe(total);
     ids.push(...page.rows.map((r) => String(r[0])));
   }
@@ -183,7 +183,7 @@ describe("filters over a stored result", () => {
 
   it("answers the first page before the rows are counted, and every later page from the view", async () => {
     const f = filter([{ column: 1, op: "contains", value: "plain 19" }]);
-    const first = await store.page(runId, 5, { offset: 0, limit: 100 }, null, f);
+    const first = await store.page(runId, { offset: 0, limit: 100 }, null, f);
     expect(first.total === null || first.total === (await truth("contains(lower(label), 'plain 19')")).length).toBe(
       true,
     );
@@ -197,15 +197,14 @@ describe("filters over a stored result", () => {
 
   it("refuses what cannot apply, with a message", async () => {
     await expect(
-      store.page(runId, 5, { offset: 0, limit: 10 }, null, filter([{ column: 9, op: "null" }])),
+      store.page(runId, { offset: 0, limit: 10 }, null, filter([{ column: 9, op: "null" }])),
     ).rejects.toThrow("There is no such column");
     await expect(
-      store.page(runId, 5, { offset: 0, limit: 10 }, null, filter([{ column: 1, op: "range", min: "a", max: null }])),
+      store.page(runId, { offset: 0, limit: 10 }, null, filter([{ column: 1, op: "range", min: "a", max: null }])),
     ).rejects.toThrow("A range applies to numbers, dates and times");
     await expect(
       store.page(
         runId,
-        5,
         { offset: 0, limit: 10 },
         null,
         filter([{ column: 3, op: "range", min: "2024-02-30", max: null }]),
@@ -214,14 +213,13 @@ describe("filters over a stored result", () => {
     await expect(
       store.page(
         runId,
-        5,
         { offset: 0, limit: 10 },
         null,
         filter([{ column: 4, op: "range", min: "1; DROP TABLE x", max: null }]),
       ),
     ).rejects.toThrow("is not a value of type BIGINT");
     await expect(
-      store.page(runId, 5, { offset: 0, limit: 10 }, null, filter([{ column: 1, op: "equals", value: "a\u0000b" }])),
+      store.page(runId, { offset: 0, limit: 10 }, null, filter([{ column: 1, op: "equals", value: "a\u0000b" }])),
     ).rejects.toThrow("NUL");
     // The stored result is untouched by all of it.
     const [[count]] = await store.read(`SELECT count(*) FROM r_${runId}`);

@@ -60,7 +60,7 @@ describe("the result store's writer", () => {
     expect(seen[0]).toBeLessThanOrEqual(2048);
     expect(seen.at(-1)).toBe(700_000);
     for (const offset of [0, 122_879, 122_880, 245_760, 491_519, 699_990]) {
-      const page = await store.page(runId, 2, { offset, limit: 10 });
+      const page = await store.page(runId, { offset, limit: 10 });
       expect(page.rows[0]).toEqual([String(offset), `row ${offset}`]);
       expect(page.rowIds[0]).toBe(offset);
     }
@@ -81,7 +81,7 @@ describe("the result store's writer", () => {
       old.closeSync();
       const reopened = await ResultStore.open({ dir: oldDir, memoryLimit: "64MB", budget: roomy });
       try {
-        const before = await reopened.page("f".repeat(32), 1, { offset: 990, limit: 5 });
+        const before = await reopened.page("f".repeat(32), { offset: 990, limit: 5 });
         expect(before.rows).toEqual([["990"], ["991"], ["992"], ["993"], ["994"]]);
         const { runId, writer } = await storeResult(
           "SELECT i, 'row ' || i AS label FROM range(300000) t(i)",
@@ -89,7 +89,7 @@ describe("the result store's writer", () => {
           reopened,
         );
         expect(writer.visibleRows).toBe(300_000);
-        const page = await reopened.page(runId, 2, { offset: 299_998, limit: 10 });
+        const page = await reopened.page(runId, { offset: 299_998, limit: 10 });
         expect(page.rows).toEqual([
           ["299998", "row 299998"],
           ["299999", "row 299999"],
@@ -109,7 +109,7 @@ describe("the result store's writer", () => {
     });
     expect(writer.capped).toBe(true);
     expect(writer.visibleRows).toBe(300_001);
-    const page = await store.page(runId, 1, { offset: 299_990, limit: 100 });
+    const page = await store.page(runId, { offset: 299_990, limit: 100 });
     expect(page.rows).toHaveLength(11);
     expect(page.rows.at(-1)).toEqual(["300000"]);
     expect(await stagingTables()).toBe(0);

@@ -65,6 +65,18 @@ describe("runs on the built-in warehouse", () => {
     expect(page?.rows[6]).toEqual([null, null, null, null]);
   });
 
+  it("cuts long values of every type whose text can be long, and reads short ones whole", async () => {
+    const { run: started, final } = await run(
+      "SELECT repeat('9', 5000)::BIGNUM AS n, [repeat('x', 5000)] AS l, repeat('y', 5000) AS s, '1234567890123456789012345678.0123456789'::DECIMAL(38,10) AS d",
+    );
+    expect(final.status).toBe("succeeded");
+    const page = await runs.readPage(me, started.id, 0, 10, null);
+    expect(page.clipped).toEqual(["0:0", "0:1", "0:2"]);
+    expect(page.rows[0][3]).toBe("1234567890123456789012345678.0123456789");
+    expect(await runs.readCell(me, started.id, page.rowIds[0], 0)).toBe("9".repeat(5000));
+    expect(await runs.readCell(me, started.id, page.rowIds[0], 1)).toBe(`[${"x".repeat(5000)}]`);
+  });
+
   it("downloads CSV that parses back to exactly the stored values", async () => {
     const { run: started } = await run(
       "SELECT id, label, text_value, amount, tags, payload FROM samples.demo.tricky_values ORDER BY id",

@@ -6,10 +6,7 @@ import type { Cell, ColumnKind } from "./types";
  * STRUCT<...> do not matter.
  */
 export function columnKind(type: string): ColumnKind {
-  const base = type
-    .trim()
-    .toUpperCase()
-    .replace(/[(<\s].*$/s, "");
+  const base = baseName(type);
   // LIST is written INTEGER[], a fixed-size ARRAY INTEGER[3].
   if (/\[\d*\]$/.test(type.trim()) || NESTED.has(base)) return "nested";
   if (NUMBER.has(base)) return "number";
@@ -19,6 +16,26 @@ export function columnKind(type: string): ColumnKind {
   return "text";
 }
 
+/** A type name's base word: DECIMAL for DECIMAL(38,10), STRUCT for STRUCT<...>. */
+function baseName(type: string): string {
+  return type
+    .trim()
+    .toUpperCase()
+    .replace(/[(<\s].*$/s, "");
+}
+
+/**
+ * Whether every value of the type reads as a short text (a few dozen
+ * characters at most): numbers, booleans, dates, times and intervals. Text,
+ * binary and nested values can be any length, and so can BIGNUM's digits.
+ */
+export function hasShortText(type: string): boolean {
+  const kind = columnKind(type);
+  if (kind === "number") return !UNBOUNDED_NUMBER.has(baseName(type));
+  return kind === "boolean" || kind === "temporal";
+}
+
+const UNBOUNDED_NUMBER = new Set(["BIGNUM", "VARINT"]);
 const NUMBER = new Set([
   "TINYINT",
   "SMALLINT",

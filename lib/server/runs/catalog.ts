@@ -125,6 +125,8 @@ export class RunCatalog {
     };
     this.forget(run.id);
     await saveRun(this.db, row);
+    // The first page after a run ends should not wait for the metadata store: keep the record now.
+    if (run.status !== "running") void this.load(run.id).catch(() => {});
   }
 
   async load(id: string): Promise<RunRecord | null> {

@@ -112,7 +112,7 @@ export async function startRun(
   );
   const page =
     input.pageSize > 0 && record.columns.length > 0 && record.rowCount > 0
-      ? await rt.store.page(record.id, record.columns.length, { offset: 0, limit: input.pageSize })
+      ? await rt.store.page(record.id, { offset: 0, limit: input.pageSize })
       : null;
   return { run: runView(record, record.owner), page };
 }

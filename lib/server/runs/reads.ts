@@ -38,7 +38,7 @@ export async function pageOf(
     throw new UserError("There is no such column to sort by.");
   if (record.columns.length === 0) return { offset, rows: [], rowIds: [], clipped: [] };
   const rt = await runtime();
-  return rt.store.page(record.id, record.columns.length, { offset, limit }, sort, filter);
+  return rt.store.page(record.id, { offset, limit }, sort, filter);
 }
 
 /** How many rows of a run the filter keeps, once they are counted (the first filtered page does not wait for it). */

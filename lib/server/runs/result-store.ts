@@ -141,6 +141,8 @@ export class ResultStore {
       mover = await this.instance.connect();
       await openLedgerRow(writer, runId, owner, 0);
       await writer.run(createTableSql(table, types.map(String)));
+      // Pages, filters and exports go by the table's own types: read them now, not on the first page.
+      this.types.set(runId, await tableTypes(writer, table));
       const budget = {
         ledger: this.budget,
         key: runId,
@@ -181,36 +183,33 @@ export class ResultStore {
    */
   async page(
     runId: string,
-    columnCount: number,
     window: { offset: number; limit: number },
     sort?: SortSpec | null,
     filter?: ResultFilter | null,
   ): Promise<Page> {
     this.budget.touch(runId);
-    if (isFiltered(filter)) return this.filteredPage(runId, columnCount, window, sort ?? null, filter);
+    const types = await this.columnTypes(runId);
+    if (isFiltered(filter)) return this.filteredPage(runId, types, window, sort ?? null, filter);
     const index = sort ? await this.viewIndexes.of(runId, sort) : null;
-    return this.pageFrom(
-      await this.read(pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, index)),
-      window,
-    );
+    return this.pageFrom(await this.read(pageSql(resultTable(runId), types, window, PAGE_CLIP_CHARS, index)), window);
   }
 
   private async filteredPage(
     runId: string,
-    columnCount: number,
+    types: readonly string[],
     window: { offset: number; limit: number },
     sort: SortSpec | null,
     filter: ResultFilter,
   ): Promise<Page> {
     if (this.viewIndexes.ready(runId, filter, sort) || window.offset > 0) {
       const { index, rows } = await this.viewIndexes.view(runId, filter, sort);
-      const sql = pageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, index);
+      const sql = pageSql(resultTable(runId), types, window, PAGE_CLIP_CHARS, index);
       return { ...this.pageFrom(await this.read(sql), window), total: rows };
     }
     // The first page at once, then the index (the count, every later page) is
     // built: started only now, so that the page does not share the scan with it.
     const condition = await this.viewIndexes.condition(runId, filter);
-    const sql = viewPageSql(resultTable(runId), columnCount, window, PAGE_CLIP_CHARS, condition, sort);
+    const sql = viewPageSql(resultTable(runId), types, window, PAGE_CLIP_CHARS, condition, sort);
     let rows: unknown[][];
     try {
       rows = await this.read(sql);
@@ -256,8 +255,7 @@ export class ResultStore {
     if (known) return known;
     const connection = await this.instance.connect();
     try {
-      const result = await connection.run(`SELECT * FROM ${resultTable(runId)} LIMIT 0`);
-      const types = result.columnTypes().map(String);
+      const types = await tableTypes(connection, resultTable(runId));
       this.types.set(runId, types);
       return types;
     } finally {
@@ -373,4 +371,9 @@ export class ResultStore {
     for (const connection of this.readers.splice(0)) connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** The DuckDB type names of a table's columns, in order, as its catalog has them. */
+async function tableTypes(connection: DuckDBConnection, table: string): Promise<string[]> {
+  return (await connection.run(`SELECT * FROM ${table} LIMIT 0`)).columnTypes().map(String);
 }

@@ -5,6 +5,7 @@ import {
   csvSegmentSql,
   moveStageSql,
   pageSql,
+  pageValuesSql,
   resultTable,
   sortIndexSql,
   sortIndexTable,
@@ -71,21 +72,21 @@ describe("stages", () => {
 
 describe("pageSql", () => {
   it("reads a page in stored order by seeking a rowid range", () => {
-    expect(pageSql(table, 2, { offset: 9_999_000, limit: 1000 }, 500)).toBe(
+    expect(pageSql(table, ["VARCHAR", "BLOB"], { offset: 9_999_000, limit: 1000 }, 500)).toBe(
       `SELECT rowid, left(CAST(c0 AS VARCHAR), 501), left(CAST(c1 AS VARCHAR), 501) FROM ${table} ` +
         "WHERE rowid >= 9999000 AND rowid < 10000000 ORDER BY rowid",
     );
   });
 
   it("treats a null sort like no sort", () => {
-    expect(pageSql(table, 1, { offset: 0, limit: 100 }, 10, null)).toBe(
-      pageSql(table, 1, { offset: 0, limit: 100 }, 10),
+    expect(pageSql(table, ["VARCHAR"], { offset: 0, limit: 100 }, 10, null)).toBe(
+      pageSql(table, ["VARCHAR"], { offset: 0, limit: 100 }, 10),
     );
   });
 
   it("reads a sorted page as a rowid range of the sort's index, joined to the rows it names", () => {
     const index = sortIndexTable(RUN, { column: 2, direction: "desc" });
-    expect(pageSql(table, 2, { offset: 200, limit: 100 }, 10, index)).toBe(
+    expect(pageSql(table, ["VARCHAR", "INTEGER[]"], { offset: 200, limit: 100 }, 10, index)).toBe(
       "SELECT t.rowid, left(CAST(t.c0 AS VARCHAR), 11), left(CAST(t.c1 AS VARCHAR), 11) " +
         `FROM (SELECT src, rowid AS pos FROM ${index} WHERE rowid >= 200 AND rowid < 300) o ` +
         `JOIN ${table} t ON t.rowid = o.src ORDER BY o.pos`,
@@ -93,18 +94,30 @@ describe("pageSql", () => {
   });
 
   it("cuts values at one character more than the clip length", () => {
-    expect(pageSql(table, 1, { offset: 0, limit: 1 }, 0)).toContain("left(CAST(c0 AS VARCHAR), 1)");
-    expect(pageSql(table, 1, { offset: 0, limit: 1 }, 4096)).toContain("left(CAST(c0 AS VARCHAR), 4097)");
+    expect(pageSql(table, ["VARCHAR"], { offset: 0, limit: 1 }, 0)).toContain("left(CAST(c0 AS VARCHAR), 1)");
+    expect(pageSql(table, ["VARCHAR"], { offset: 0, limit: 1 }, 4096)).toContain("left(CAST(c0 AS VARCHAR), 4097)");
+  });
+
+  it("cuts only values whose text can be long: numbers, booleans and times are read whole", () => {
+    const long = ["VARCHAR", "BLOB", "BIGNUM", "VARINT", "STRUCT(a INTEGER)", "INTEGER[]", "MAP(VARCHAR, INTEGER)"];
+    const more = ["ENUM('a', 'b')", "UUID", "JSON", "BIT", "INTEGER[3]"];
+    const short = ["BIGINT", "HUGEINT", "DECIMAL(38,10)", "DOUBLE", "BOOLEAN", "DATE", "TIMESTAMP", "TIME", "INTERVAL"];
+    const zoned = ["TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS"];
+    const types = [...long, ...more, ...short, ...zoned];
+    const cut = long.length + more.length;
+    expect(pageValuesSql(types, 10)).toEqual(
+      types.map((_, i) => (i < cut ? `left(CAST(c${i} AS VARCHAR), 11)` : `CAST(c${i} AS VARCHAR)`)),
+    );
   });
 
   it("selects only rowid for a result without columns", () => {
-    expect(pageSql(table, 0, { offset: 0, limit: 10 }, 10)).toMatch(/^SELECT rowid FROM /);
+    expect(pageSql(table, [], { offset: 0, limit: 10 }, 10)).toMatch(/^SELECT rowid FROM /);
   });
 
   it("rejects negative, fractional or unsafe offsets and limits", () => {
     for (const bad of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53]) {
-      expect(() => pageSql(table, 1, { offset: bad, limit: 10 }, 10)).toThrow(/not a row position/);
-      expect(() => pageSql(table, 1, { offset: 0, limit: bad }, 10)).toThrow(/not a row position/);
+      expect(() => pageSql(table, ["VARCHAR"], { offset: bad, limit: 10 }, 10)).toThrow(/not a row position/);
+      expect(() => pageSql(table, ["VARCHAR"], { offset: 0, limit: bad }, 10)).toThrow(/not a row position/);
     }
   });
 });

@@ -1,4 +1,5 @@
 import "server-only";
+import { hasShortText } from "@/lib/results/format";
 import type { SortSpec } from "@/lib/results/types";
 import { sqlString } from "@/lib/sql/quote";
 
@@ -43,15 +44,16 @@ export function moveStageSql(stage: string, table: string): string {
 
 /**
  * One page of a stored result, every value rendered by DuckDB as text (exact:
- * no float rounding of BIGINT, DECIMAL or TIMESTAMP). Variable-width values are
- * cut to `clipAt + 1` characters so a page never carries megabytes; one extra
- * character tells the caller that the value was cut. A sorted page reads a
- * rowid range of the sort's index (see `sortIndexSql`) and joins the rows it
- * names, so it costs the same at row 10 as at row 10 million.
+ * no float rounding of BIGINT, DECIMAL or TIMESTAMP). `types` are the stored
+ * columns' DuckDB types (the store's catalog). Values of a type whose text can
+ * be long are cut to `clipAt + 1` characters so a page never carries
+ * megabytes; one extra character tells the caller that the value was cut. A
+ * sorted page reads a rowid range of the sort's index (see `sortIndexSql`) and
+ * joins the rows it names, so it costs the same at row 10 as at row 10 million.
  */
 export function pageSql(
   table: string,
-  columnCount: number,
+  types: readonly string[],
   window: { offset: number; limit: number },
   clipAt: number,
   sortIndex?: string | null,
@@ -59,16 +61,23 @@ export function pageSql(
   const offset = nonNegativeInt(window.offset);
   const limit = nonNegativeInt(window.limit);
   const range = `rowid >= ${offset} AND rowid < ${offset + limit}`;
-  const values = (prefix: string) =>
-    Array.from(
-      { length: columnCount },
-      (_, i) => `left(CAST(${prefix}${storedColumnName(i)} AS VARCHAR), ${clipAt + 1})`,
-    );
   if (sortIndex) {
-    const select = ["t.rowid", ...values("t.")].join(", ");
+    const select = ["t.rowid", ...pageValuesSql(types, clipAt, "t.")].join(", ");
     return `SELECT ${select} FROM (SELECT src, rowid AS pos FROM ${sortIndex} WHERE ${range}) o JOIN ${table} t ON t.rowid = o.src ORDER BY o.pos`;
   }
-  return `SELECT ${["rowid", ...values("")].join(", ")} FROM ${table} WHERE ${range} ORDER BY rowid`;
+  return `SELECT ${["rowid", ...pageValuesSql(types, clipAt)].join(", ")} FROM ${table} WHERE ${range} ORDER BY rowid`;
+}
+
+/**
+ * The values of a page's row as text: whole for types whose text is always
+ * short (numbers, times: cutting them costs DuckDB a function call per value
+ * for nothing), else cut to `clipAt + 1` characters.
+ */
+export function pageValuesSql(types: readonly string[], clipAt: number, prefix = ""): string[] {
+  return types.map((type, i) => {
+    const text = `CAST(${prefix}${storedColumnName(i)} AS VARCHAR)`;
+    return hasShortText(type) ? text : `left(${text}, ${clipAt + 1})`;
+  });
 }
 
 /** The table holding a run's rowids in the order of one sort. */

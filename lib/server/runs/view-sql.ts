@@ -5,7 +5,7 @@ import { type ColumnFilter, filterParam, type ResultFilter } from "@/lib/results
 import { columnKind } from "@/lib/results/format";
 import type { SortSpec } from "@/lib/results/types";
 import { sqlString } from "@/lib/sql/quote";
-import { resultTable, storedColumnName } from "./store-sql";
+import { pageValuesSql, resultTable, storedColumnName } from "./store-sql";
 
 /**
  * SQL of a filtered view of a stored result, built by pure functions. A view
@@ -46,17 +46,14 @@ export function viewIndexSql(
  */
 export function viewPageSql(
   table: string,
-  columnCount: number,
+  types: readonly string[],
   window: { offset: number; limit: number },
   clipAt: number,
   condition: string,
   sort: SortSpec | null,
 ): string {
-  const values = Array.from(
-    { length: columnCount },
-    (_, i) => `left(CAST(${storedColumnName(i)} AS VARCHAR), ${clipAt + 1})`,
-  );
-  return `SELECT ${["rowid", ...values].join(", ")} FROM ${table} WHERE ${condition}${order(sort, columnCount)} LIMIT ${whole(window.limit)} OFFSET ${whole(window.offset)}`;
+  const values = pageValuesSql(types, clipAt);
+  return `SELECT ${["rowid", ...values].join(", ")} FROM ${table} WHERE ${condition}${order(sort, types.length)} LIMIT ${whole(window.limit)} OFFSET ${whole(window.offset)}`;
 }
 
 /**
