@@ -3,6 +3,7 @@ import { isNumber, numberBinding, parseDate, parseTimestamp } from "@/lib/sql/pa
 import type { BoundValue, ParameterSpec } from "@/lib/sql/parameters";
 import { splitStatements } from "@/lib/sql/split";
 import { commentText, jsBlock, jsString, pyBlock, pyString } from "./literals";
+import { sqlalchemyEngineLines } from "./sqlalchemy-engine";
 import { DATABRICKS_TOKEN, type Snippet, type SnippetConnection } from "./types";
 
 /**
@@ -161,32 +162,19 @@ function sqlalchemySnippet(connection: SnippetConnection, statements: Bound[]): 
   const browser = signsInWithBrowser(connection);
   const imports = new Set<string>();
   const body = pyStatements(statements, imports);
-  const query = [
-    `"http_path": ${pyString(connection.httpPath)}`,
-    ...(connection.defaultCatalog ? [`"catalog": ${pyString(connection.defaultCatalog)}`] : []),
-    ...(connection.defaultSchema ? [`"schema": ${pyString(connection.defaultSchema)}`] : []),
-  ];
-  const connectArgs = [
-    ...(browser ? ['"auth_type": "databricks-oauth"'] : []),
-    ...(connection.port !== 443 ? [`"_port": ${Math.trunc(connection.port)}`] : []),
-  ];
   const lines = [
     ...intro(connection, "#", "pip install databricks-sqlalchemy pandas", browser ? "the connector" : null),
     ...pyImports(imports, !browser),
     "",
     "import pandas as pd",
-    "from sqlalchemy import create_engine",
-    "from sqlalchemy.engine import URL",
-    "",
-    "engine = create_engine(",
-    "    URL.create(",
-    '        "databricks",',
-    ...(browser ? [] : ['        username="token",', `        password=os.environ["${DATABRICKS_TOKEN}"],`]),
-    `        host=${pyString(connection.host)},`,
-    `        query={${query.join(", ")}},`,
-    "    ),",
-    ...(connectArgs.length > 0 ? [`    connect_args={${connectArgs.join(", ")}},`] : []),
-    ")",
+    ...sqlalchemyEngineLines({
+      host: connection.host,
+      port: connection.port,
+      httpPath: connection.httpPath,
+      catalog: connection.defaultCatalog,
+      schema: connection.defaultSchema,
+      browserSignIn: browser,
+    }),
     "",
     ...body,
     "",
