@@ -1,4 +1,5 @@
 import { pyString } from "@/lib/python/literals";
+import { sqlalchemyEngineLines } from "@/lib/python/sqlalchemy-engine";
 import { choiceValueType, isPlainName, type ParameterSpec } from "@/lib/sql/parameters";
 
 /**
@@ -100,11 +101,6 @@ function warehouseSource(
   connect: Extract<JupyterConnect, { kind: "warehouse" }>,
   parameters: readonly ParameterSpec[],
 ) {
-  const query = [
-    `"http_path": ${py(connect.httpPath)}`,
-    ...(connect.catalog ? [`"catalog": ${py(connect.catalog)}`] : []),
-    ...(connect.schema ? [`"schema": ${py(connect.schema)}`] : []),
-  ];
   // A back-quoted name (``:`start date` ``) is no Python variable: jupysql cannot bind it.
   const bindable = parameters.filter((p) => isPlainName(p.name) && !PYTHON_KEYWORDS.has(p.name));
   const values = bindable.map((p) => `${p.name} = ${pyValue(p.value)}\n`).join("");
@@ -119,18 +115,15 @@ function warehouseSource(
       ? "# The connector opens your browser to sign in with Databricks: on this connection each member signs in as themselves."
       : "# Before starting Jupyter, set DATABRICKS_TOKEN to a Databricks personal access token.",
     ...(browser ? [] : ["import os", ""]),
-    "from sqlalchemy import create_engine",
-    "from sqlalchemy.engine import URL",
-    "",
-    "engine = create_engine(",
-    "    URL.create(",
-    '        "databricks",',
-    ...(browser ? [] : ['        username="token",', '        password=os.environ["DATABRICKS_TOKEN"],']),
-    `        host=${py(connect.host)},`,
-    `        port=${Number.isInteger(connect.port) ? connect.port : 443},`,
-    `        query={${query.join(", ")}},`,
-    ...(browser ? ["    ),", '    connect_args={"auth_type": "databricks-oauth"},'] : ["    )"]),
-    ")",
+    // The dialect ignores the URL's port: a warehouse on another port is reached through connect_args.
+    ...sqlalchemyEngineLines({
+      host: connect.host,
+      port: Number.isInteger(connect.port) ? connect.port : 443,
+      httpPath: connect.httpPath,
+      catalog: connect.catalog,
+      schema: connect.schema,
+      browserSignIn: browser,
+    }),
   ].join("\n");
   return `${CONNECT_MARKER} straight to the Databricks SQL warehouse: each %%sql cell below runs there with jupysql.
 # Needs: pip install jupysql databricks-sql-connector databricks-sqlalchemy

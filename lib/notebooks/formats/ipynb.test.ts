@@ -337,7 +337,10 @@ describe("ipynb export for Jupyter", () => {
     expect(source.startsWith("# Lakebook: connect straight to the Databricks SQL warehouse")).toBe(true);
     expect(source).toContain("pip install jupysql databricks-sql-connector databricks-sqlalchemy");
     expect(source).toContain('password=os.environ["DATABRICKS_TOKEN"]');
-    expect(source).toContain('host="adb-1.azuredatabricks.net",\n        port=443,');
+    expect(source).toContain('host="adb-1.azuredatabricks.net",\n        query=');
+    // Port 443 is the connector's own; the dialect would ignore a port in the URL anyway.
+    expect(source).not.toContain("port=");
+    expect(source).not.toContain("_port");
     expect(source).toContain('query={"http_path": "/sql/1.0/warehouses/abc", "catalog": "main", "schema": "sales"}');
     expect(source).toContain("%load_ext sql\n%sql engine\n");
     // Each parameter a Python variable, except one named like a keyword.
@@ -352,8 +355,9 @@ describe("ipynb export for Jupyter", () => {
       flavour: "jupyter",
       connect: { ...WAREHOUSE, port: 8443, browserSignIn: true },
     }).cells[0].source.join("");
-    expect(source).toContain('connect_args={"auth_type": "databricks-oauth"}');
-    expect(source).toContain('host="adb-1.azuredatabricks.net",\n        port=8443,');
+    // databricks-sqlalchemy hands the connector the URL's host and query only: another port goes in connect_args.
+    expect(source).toContain('connect_args={"auth_type": "databricks-oauth", "_port": 8443}');
+    expect(source).not.toContain("port=");
     expect(source).toContain('query={"http_path": "/sql/1.0/warehouses/abc", "catalog": "main", "schema": "sales"}');
     for (const secret of ["TOKEN", "token", "os.environ", "password"]) expect(source).not.toContain(secret);
   });
