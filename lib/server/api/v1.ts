@@ -123,7 +123,3 @@ export async function awaitRunFor(user: User, runId: string, signal: AbortSignal
     }
   }
 }
-
-export function baseUrl(url: URL): string {
-  return url.origin;
-}
