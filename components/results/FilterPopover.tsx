@@ -11,6 +11,7 @@ import {
 import { columnKind } from "@/lib/results/format";
 import type { ResultColumn } from "@/lib/results/types";
 import { ColumnProfileView } from "./ColumnProfileView";
+import type { PopoverPlace } from "./popover-place";
 
 type Op = ColumnFilter["op"];
 
@@ -27,12 +28,10 @@ const RANGE_OPS: { op: Op; label: string }[] = [
   ...TEXT_OPS.filter((o) => o.op === "equals" || o.op === "in" || o.op === "null" || o.op === "notnull"),
 ];
 
-/** Where a column's popover opens: under its header's filter button. */
-export interface FilterAnchor {
+/** Where a column's popover opens: under its header's filter button, or above it when the room is there. */
+export interface FilterAnchor extends PopoverPlace {
   column: number;
   tab?: "filter" | "profile";
-  left: number;
-  top: number;
 }
 
 /**
@@ -120,7 +119,7 @@ export function FilterPopover({
       className="filter-popover"
       role="dialog"
       aria-label={`Filter ${column.name}`}
-      style={{ left: anchor.left, top: anchor.top, maxHeight: `calc(100vh - ${anchor.top + 8}px)` }}
+      style={{ left: anchor.left, top: anchor.top, bottom: anchor.bottom, maxHeight: anchor.maxHeight }}
       onSubmit={(event) => {
         event.preventDefault();
         apply();

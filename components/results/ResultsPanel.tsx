@@ -13,6 +13,7 @@ import { DownloadMenu } from "./DownloadMenu";
 import { FilterChips, ResultSearch } from "./FilterBar";
 import { type FilterAnchor, FilterPopover } from "./FilterPopover";
 import { Pagination } from "./Pagination";
+import { placePopover } from "./popover-place";
 import { RanWith } from "./RanWith";
 import { type GridCopy, ResultGrid } from "./ResultGrid";
 import type { RunnerState } from "./useRun";
@@ -190,12 +191,11 @@ export function ResultsPanel({ state, elapsedMs, onPage, onSort, onFilter, empty
             onFilterColumn={
               canFilter
                 ? (column, button) => {
-                    const box = button.getBoundingClientRect();
-                    setFiltering({
-                      column,
-                      left: Math.max(8, Math.min(box.left, window.innerWidth - 300)),
-                      top: box.bottom + 4,
-                    });
+                    // Below the header cell, or above it: never over the column's own name.
+                    const { left, bottom } = button.getBoundingClientRect();
+                    const { top } = (button.closest("th") ?? button).getBoundingClientRect();
+                    const view = { width: window.innerWidth, height: window.innerHeight };
+                    setFiltering({ column, ...placePopover({ left, top, bottom }, view) });
                   }
                 : undefined
             }
