@@ -208,7 +208,7 @@ export class ResultStore {
     }
     // The first page at once, then the index (the count, every later page) is
     // built: started only now, so that the page does not share the scan with it.
-    const condition = await this.viewIndexes.condition(runId, filter);
+    const condition = this.viewIndexes.condition(runId, filter, types);
     const sql = viewPageSql(resultTable(runId), types, window, PAGE_CLIP_CHARS, condition, sort);
     let rows: unknown[][];
     try {

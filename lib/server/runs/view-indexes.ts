@@ -51,13 +51,13 @@ export class ViewIndexes {
   }
 
   /**
-   * The filter's condition, its bounds not yet checked: a first page tries
+   * The filter's condition over columns of `types`, its bounds not yet checked: a first page tries
    * it at once, and only if DuckDB refuses it does `plan` say which bound is
    * wrong (a bound that is not a value of its type fails the query).
    */
-  async condition(runId: string, filter: ResultFilter): Promise<string> {
+  condition(runId: string, filter: ResultFilter, types: readonly string[]): string {
     const known = this.plans.get(viewIndexTable(runId, filter, null));
-    return known ? known.condition : filterConditionSql(filter, await this.store.columnTypes(runId));
+    return known ? known.condition : filterConditionSql(filter, types);
   }
 
   /**
