@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -184,4 +186,25 @@ describe("samples.nyctaxi.trips is shaped like real taxi data", () => {
       expect(num(count)).toBeLessThan(ROWS * 0.002);
     }
   });
+});
+
+describe("a warehouse with a small memory limit", () => {
+  it("still builds its sample catalog on first start, and keeps the limit for members' SQL", async () => {
+    // 64MB ran out of memory building the catalog's keys: the build, a child
+    // process, takes what it needs; the warehouse then holds to its limit.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lakebook-small-warehouse-"));
+    const { openWarehouse } = await import("@/lib/server/engines/duckdb/warehouse");
+    const small = await openWarehouse({ dir, memoryLimit: "64MB", threads: 2, tripsRows: 1000 });
+    const connection = await small.connect();
+    try {
+      const reader = await connection.runAndReadAll(
+        "SELECT current_setting('memory_limit') AS memory, (SELECT count(*) FROM samples.nyctaxi.trips)::VARCHAR AS trips",
+      );
+      expect(reader.getRowObjectsJson()).toEqual([{ memory: "61.0 MiB", trips: "1000" }]);
+    } finally {
+      connection.closeSync();
+      small.closeSync();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
+import { parseByteSize } from "@/lib/byte-size";
 import { sampleDataSql } from "@/lib/samples";
 import { sqlString } from "@/lib/sql/quote";
 
@@ -73,6 +74,19 @@ export async function openWarehouse(options: WarehouseOptions): Promise<DuckDBIn
 }
 
 /**
+ * Memory for building the sample catalog: its keys and indexes need more than
+ * a small warehouse limit allows (64MB runs out of memory), and the build is
+ * a child process that ends, so a server set to use less still gets its
+ * samples.
+ */
+const SAMPLES_MEMORY_FLOOR = 256e6;
+
+/** The larger of the warehouse's limit and the floor the build needs. */
+export function samplesMemoryLimit(memoryLimit: string): string {
+  return (parseByteSize(memoryLimit) ?? 0) >= SAMPLES_MEMORY_FLOOR ? memoryLimit : `${SAMPLES_MEMORY_FLOOR / 1e6}MB`;
+}
+
+/**
  * First start only, in a short-lived child process: building the sample catalog
  * (with its keys and indexes) briefly takes ~150 MB, and a process rarely gives
  * such a peak back, so the server's own memory stays flat.
@@ -83,7 +97,11 @@ async function generateSamples(target: string, options: WarehouseOptions): Promi
   fs.rmSync(`${partial}.wal`, { force: true });
   const job = {
     file: partial,
-    settings: duckdbSettings(options.memoryLimit, warehouseFiles(options.dir).temp, options.threads),
+    settings: duckdbSettings(
+      samplesMemoryLimit(options.memoryLimit),
+      warehouseFiles(options.dir).temp,
+      options.threads,
+    ),
     statements: sampleDataSql(options.tripsRows),
   };
   await runChild(GENERATE_SAMPLES, JSON.stringify(job));
