@@ -11,25 +11,31 @@ import { EngineError } from "../types";
  */
 export function duckdbError(error: unknown, text?: string): EngineError {
   const raw = error instanceof Error ? error.message : String(error);
-  const start = raw.indexOf("{");
-  if (start >= 0) {
-    try {
-      const info = JSON.parse(raw.slice(start)) as Record<string, string>;
-      const type = info.exception_type ?? "Error";
-      const message = info.exception_message ?? raw;
-      if (type.toUpperCase() === "INTERRUPT") return new EngineError("Query cancelled", { cancelled: true });
-      let position = info.position === undefined ? undefined : Number(info.position);
-      if (position !== undefined && type === "Parser" && text !== undefined)
-        position = bytesOfCharacters(text, position);
-      return new EngineError(`${type} Error: ${message}`, {
-        position: Number.isFinite(position) ? position : undefined,
-      });
-    } catch {
-      // Not JSON after all: fall through to the plain message.
-    }
+  const info = errorInfo(raw);
+  if (info) {
+    const type = info.exception_type ?? "Error";
+    const message = info.exception_message ?? raw;
+    if (type.toUpperCase() === "INTERRUPT") return new EngineError("Query cancelled", { cancelled: true });
+    let position = info.position === undefined ? undefined : Number(info.position);
+    if (position !== undefined && type === "Parser" && text !== undefined) position = bytesOfCharacters(text, position);
+    return new EngineError(`${type} Error: ${message}`, {
+      position: Number.isFinite(position) ? position : undefined,
+    });
   }
   if (/interrupt/i.test(raw)) return new EngineError("Query cancelled", { cancelled: true });
   return new EngineError(raw);
+}
+
+/** The fields of a DuckDB error's JSON message (`errors_as_json`), or null when it is not one. */
+function errorInfo(raw: string): Record<string, string> | null {
+  const start = raw.indexOf("{");
+  if (start < 0) return null;
+  try {
+    const info: unknown = JSON.parse(raw.slice(start));
+    return info && typeof info === "object" ? (info as Record<string, string>) : null;
+  } catch {
+    return null; // Not JSON after all: the plain message.
+  }
 }
 
 /** The UTF-8 length of the first `count` code points of `text`. */
