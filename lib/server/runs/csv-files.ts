@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "@/lib/action-result";
+import { retryOutOfMemory } from "../engines/duckdb/errors";
 import { releaseNativeMemory } from "../native-memory";
 import type { StoreBudget } from "./budget";
 import {
@@ -40,6 +41,8 @@ export interface SegmentFormat {
   onRows?: (rows: number) => void;
   /** Bytes a row's text takes besides its values' (JSON repeats every column's name in every row). */
   rowOverhead?: number;
+  /** Most rows of one segment, when fewer than the store's CSV segments (see VIEW_SEGMENT_ROWS). */
+  segmentRows?: number;
 }
 
 const CSV_SEGMENTS: SegmentFormat = { sql: csvSegmentSql, extension: "csv" };
@@ -173,19 +176,26 @@ export function storedCsv(
     files.add(file);
     rowsOf.set(file, to - from);
     await chargeFile(store, file, downloader, CSV_BYTES_FACTOR * rowBytes * (to - from));
-    const connection = await store.connect();
-    try {
-      await connection.run(format.sql(table, from, to, file));
-    } finally {
-      connection.closeSync();
-    }
+    // Two segments are written at once, beside other members' work: one that
+    // finds the store's memory taken waits and is written again.
+    await retryOutOfMemory(async () => {
+      const connection = await store.connect();
+      try {
+        await connection.run(format.sql(table, from, to, file));
+      } finally {
+        connection.closeSync();
+      }
+    });
     fileWritten(store, file);
     return file;
   };
   const fill = () => {
     while (ahead.length < CSV_SEGMENTS_AHEAD && next < rowCount) {
       const from = next;
-      next = Math.min(rowCount, from + Math.min(maxRows, csvSegmentRows(from, rowCount)));
+      next = Math.min(
+        rowCount,
+        from + Math.min(maxRows, format.segmentRows ?? maxRows, csvSegmentRows(from, rowCount)),
+      );
       const segment = produce(from, next);
       segment.catch(() => {}); // Reported when awaited in pull; never an unhandled rejection.
       ahead.push(segment);

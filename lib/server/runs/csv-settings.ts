@@ -12,6 +12,15 @@ export const CSV_SEGMENT_ROWS = 4 * ROW_GROUP;
 export const CSV_SEGMENTS_AHEAD = 2;
 
 /**
+ * Most rows of a segment of a sorted or filtered view: it joins its rows to
+ * the view's index and sorts them back into view order, in memory that grows
+ * with its rows. Over 2M rows of four columns, one row group needed 15MB of
+ * DuckDB's memory and four 26MB, so the two segments written at once came
+ * near the store's 64MB on their own, and a download ran out of memory.
+ */
+export const VIEW_SEGMENT_ROWS = ROW_GROUP;
+
+/**
  * Rows of the segment that starts at `from`: one row group at the start (the
  * first bytes leave at once), growing to four, and shrinking again near the end
  * so that both COPYs finish together instead of one writing a long last

@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBType } from "@duckdb/node-api";
 import { UserError } from "@/lib/action-result";
+import { retryOutOfMemory } from "../engines/duckdb/errors";
 import { releaseNativeMemory } from "../native-memory";
 import { chunkBytes } from "./chunk-bytes";
 import { type CsvStore, chargeFile, csvFileStream, fileWritten } from "./csv-files";
@@ -47,13 +48,15 @@ export function storedParquet(
       if (given) return null;
       given = true;
       await chargeFile(store, file, downloader, estimate);
-      writer = await store.connect();
-      try {
-        await writer.run(exportCopySql(`SELECT ${select} FROM ${table}`, file, "parquet"));
-      } finally {
-        writer.closeSync();
-        writer = null;
-      }
+      await retryOutOfMemory(async () => {
+        writer = await store.connect();
+        try {
+          await writer.run(exportCopySql(`SELECT ${select} FROM ${table}`, file, "parquet"));
+        } finally {
+          writer.closeSync();
+          writer = null;
+        }
+      });
       fileWritten(store, file);
       onRows(view?.rows ?? held?.rows ?? 0);
       return file;

@@ -16,6 +16,7 @@ import type { RunRecord } from "./catalog";
 import { csvOfBatches } from "./csv-batches";
 import type { FileBytes } from "./csv-files";
 import { storedCsv } from "./csv-files";
+import { VIEW_SEGMENT_ROWS } from "./csv-settings";
 import type { DownloadTracker } from "./download-progress";
 import { runAgain } from "./downloads";
 import { parquetOfBatches, storedParquet } from "./export-files";
@@ -117,6 +118,7 @@ export async function storedExport(
         bytes: fileBytes(options),
         onRows,
         rowOverhead: rowOverhead(names, options),
+        segmentRows: viewed ? VIEW_SEGMENT_ROWS : undefined,
       });
       return { record, body };
     }

@@ -6,6 +6,7 @@ import { LRUCache } from "lru-cache";
 import { isFiltered, type ResultFilter } from "@/lib/results/filters";
 import type { ColumnProfile } from "@/lib/results/profile";
 import type { Cell, Page, SortSpec } from "@/lib/results/types";
+import { retryOutOfMemory } from "../engines/duckdb/errors";
 import { duckdbSettings } from "../engines/duckdb/warehouse";
 import type { StoredColumn } from "../engines/types";
 import { type BudgetLimits, StoreBudget } from "./budget";
@@ -334,13 +335,22 @@ export class ResultStore {
     await this.reclaimer.reclaimed(timeoutMs);
   }
 
+  /**
+   * One statement. Statements of several members share the store's memory
+   * limit, and DuckDB fails one that finds it taken (two sort indexes of 1M
+   * rows built at once under 40MB did): exec and read run it again after a
+   * wait (retryOutOfMemory). Each is a statement of its own, undone whole
+   * when it fails.
+   */
   async exec(sql: string): Promise<void> {
-    const connection = await this.instance.connect();
-    try {
-      await connection.run(sql);
-    } finally {
-      connection.closeSync();
-    }
+    await retryOutOfMemory(async () => {
+      const connection = await this.instance.connect();
+      try {
+        await connection.run(sql);
+      } finally {
+        connection.closeSync();
+      }
+    });
   }
 
   /**
@@ -354,16 +364,18 @@ export class ResultStore {
   private readonly readers: DuckDBConnection[] = [];
 
   async read(sql: string): Promise<unknown[][]> {
-    const connection = this.readers.pop() ?? (await this.instance.connect());
-    try {
-      const result = await connection.run(sql);
-      const rows: unknown[][] = [];
-      for (let i = 0; i < result.chunkCount; i++) for (const row of result.getChunk(i).getRows()) rows.push(row);
-      return rows;
-    } finally {
-      if (this.readers.length < KEPT_READERS) this.readers.push(connection);
-      else connection.closeSync();
-    }
+    return retryOutOfMemory(async () => {
+      const connection = this.readers.pop() ?? (await this.instance.connect());
+      try {
+        const result = await connection.run(sql);
+        const rows: unknown[][] = [];
+        for (let i = 0; i < result.chunkCount; i++) for (const row of result.getChunk(i).getRows()) rows.push(row);
+        return rows;
+      } finally {
+        if (this.readers.length < KEPT_READERS) this.readers.push(connection);
+        else connection.closeSync();
+      }
+    });
   }
 
   close(): void {

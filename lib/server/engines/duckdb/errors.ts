@@ -38,6 +38,38 @@ function errorInfo(raw: string): Record<string, string> | null {
   }
 }
 
+/**
+ * Whether DuckDB ran out of memory: under its memory limit, statements that
+ * run at once share it, and one may fail where it alone would fit.
+ */
+export function isDuckDBOutOfMemory(error: unknown): boolean {
+  const raw = error instanceof Error ? error.message : String(error);
+  return errorInfo(raw)?.exception_type === "Out of Memory";
+}
+
+/** Waits before a statement that ran out of memory runs again, while the statements beside it end. */
+const OUT_OF_MEMORY_WAITS_MS = [100, 500, 2000];
+
+/**
+ * `work`, run again after a wait each time DuckDB runs out of memory, at most
+ * once per wait: for statements that must not fail because others held the
+ * memory at that moment (the segments of a download, written two at a time).
+ * Any other error, or the last one, is thrown.
+ */
+export async function retryOutOfMemory<T>(
+  work: () => Promise<T>,
+  waits: readonly number[] = OUT_OF_MEMORY_WAITS_MS,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if (attempt >= waits.length || !isDuckDBOutOfMemory(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waits[attempt]));
+    }
+  }
+}
+
 /** The UTF-8 length of the first `count` code points of `text`. */
 function bytesOfCharacters(text: string, count: number): number {
   let bytes = 0;
