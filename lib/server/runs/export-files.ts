@@ -42,6 +42,7 @@ export function storedParquet(
   }
   const file = path.join(store.tempDir, `${runId}-${Math.random().toString(36).slice(2)}.parquet`);
   let given = false;
+  let stopped = false;
   let writer: DuckDBConnection | null = null;
   return csvFileStream(new Uint8Array(0), {
     next: async () => {
@@ -49,6 +50,7 @@ export function storedParquet(
       given = true;
       await chargeFile(store, file, downloader, estimate);
       await retryOutOfMemory(async () => {
+        if (stopped) throw new UserError("The download was stopped.");
         writer = await store.connect();
         try {
           await writer.run(exportCopySql(`SELECT ${select} FROM ${table}`, file, "parquet"));
@@ -62,7 +64,10 @@ export function storedParquet(
       return file;
     },
     sent: () => store.budget.release(fileKey(file)),
-    stop: () => writer?.interrupt(),
+    stop: () => {
+      stopped = true;
+      writer?.interrupt();
+    },
     end: async () => {
       fs.rmSync(file, { force: true });
       store.budget.release(fileKey(file));
