@@ -1,4 +1,5 @@
 import "server-only";
+import { log } from "../../log";
 import { EngineError } from "../types";
 
 /**
@@ -65,6 +66,7 @@ export async function retryOutOfMemory<T>(
       return await work();
     } catch (error) {
       if (attempt >= waits.length || !isDuckDBOutOfMemory(error)) throw error;
+      log.warn(`the result store ran out of memory; running the statement again in ${waits[attempt]} ms`);
       await new Promise((resolve) => setTimeout(resolve, waits[attempt]));
     }
   }
