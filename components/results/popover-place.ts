@@ -11,6 +11,8 @@ const POPOVER_WIDTH = 340;
 /** What a column's profile needs to show whole (figures and histogram) without scrolling. */
 const ROOM_WANTED = 420;
 const MARGIN = 8;
+/** Between the header and the popover. */
+const GAP = 4;
 
 /**
  * Where the popover of the header button `button` goes in a viewport of
@@ -23,8 +25,8 @@ export function placePopover(
   view: { width: number; height: number },
 ): PopoverPlace {
   const left = Math.max(MARGIN, Math.min(button.left, view.width - POPOVER_WIDTH - MARGIN));
-  const below = view.height - button.bottom - 4 - MARGIN;
-  const above = button.top - 4 - MARGIN;
-  if (below >= ROOM_WANTED || below >= above) return { left, top: button.bottom + 4, maxHeight: Math.max(0, below) };
-  return { left, bottom: view.height - button.top + 4, maxHeight: Math.max(0, above) };
+  const below = view.height - button.bottom - GAP - MARGIN;
+  const above = button.top - GAP - MARGIN;
+  if (below >= ROOM_WANTED || below >= above) return { left, top: button.bottom + GAP, maxHeight: Math.max(0, below) };
+  return { left, bottom: view.height - button.top + GAP, maxHeight: Math.max(0, above) };
 }

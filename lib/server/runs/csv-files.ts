@@ -3,7 +3,6 @@ import fs from "node:fs";
 import path from "node:path";
 import type { DuckDBConnection } from "@duckdb/node-api";
 import { UserError } from "@/lib/action-result";
-import { retryOutOfMemory } from "../engines/duckdb/errors";
 import { releaseNativeMemory } from "../native-memory";
 import type { StoreBudget } from "./budget";
 import {
@@ -19,6 +18,8 @@ import { csvSegmentSql, resultTable } from "./store-sql";
 /** What CSV downloads use of the result store: its connections, its budget and its directory of temporary files. */
 export interface CsvStore {
   connect(): Promise<DuckDBConnection>;
+  /** One statement, run again when DuckDB finds the store's memory taken (ResultStore.exec). */
+  exec(sql: string): Promise<void>;
   budget: StoreBudget;
   tempDir: string;
 }
@@ -177,15 +178,8 @@ export function storedCsv(
     rowsOf.set(file, to - from);
     await chargeFile(store, file, downloader, CSV_BYTES_FACTOR * rowBytes * (to - from));
     // Two segments are written at once, beside other members' work: one that
-    // finds the store's memory taken waits and is written again.
-    await retryOutOfMemory(async () => {
-      const connection = await store.connect();
-      try {
-        await connection.run(format.sql(table, from, to, file));
-      } finally {
-        connection.closeSync();
-      }
-    });
+    // finds the store's memory taken waits and is written again (exec).
+    await store.exec(format.sql(table, from, to, file));
     fileWritten(store, file);
     return file;
   };

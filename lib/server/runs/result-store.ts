@@ -291,7 +291,12 @@ export class ResultStore {
 
   /** What CSV downloads use of the store; the download of every row (csv-batches.ts) writes its files with it. */
   csvStore(): CsvStore {
-    return { connect: () => this.instance.connect(), budget: this.budget, tempDir: this.tempDir };
+    return {
+      connect: () => this.instance.connect(),
+      exec: (sql) => this.exec(sql),
+      budget: this.budget,
+      tempDir: this.tempDir,
+    };
   }
 
   /** Called when a run's rows are removed (the run catalog forgets what it cached of the run). */
